@@ -1,0 +1,72 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { HaValidationError, ValidationIssue } from './errors';
+
+/**
+ * Renders a duration the way AWS documents its limits: in seconds.
+ */
+export function formatSeconds(d: Duration): string {
+  return `${d.toSeconds({ integral: false })} s`;
+}
+
+/**
+ * Collects every rejected value of one construct's props, then throws them together, so that a user
+ * fixes a configuration in one pass instead of one error per synth.
+ *
+ * Every check skips values that are unresolved tokens: they are only known at deploy time.
+ */
+export class Validator {
+  private readonly found: ValidationIssue[] = [];
+
+  public get issues(): readonly ValidationIssue[] {
+    return this.found;
+  }
+
+  public add(prop: string, value: string, allowed: string): void {
+    this.found.push({ prop, value, allowed });
+  }
+
+  /** Adds issues found elsewhere (a value object's own check) under a prop prefix. */
+  public addAll(prefix: string, issues: readonly ValidationIssue[]): void {
+    for (const issue of issues) {
+      this.found.push({ ...issue, prop: `${prefix}.${issue.prop}` });
+    }
+  }
+
+  public integer(prop: string, value: number | undefined, min: number, max: number, allowed?: string): void {
+    if (value === undefined || Token.isUnresolved(value)) return;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.add(prop, String(value), allowed ?? `an integer from ${min} to ${max}`);
+    }
+  }
+
+  /** A duration in whole seconds within [min, max]. */
+  public seconds(prop: string, value: Duration | undefined, min: number, max: number, allowed?: string): void {
+    if (value === undefined || value.isUnresolved()) return;
+    const s = value.toSeconds({ integral: false });
+    if (!Number.isInteger(s) || s < min || s > max) {
+      this.add(prop, formatSeconds(value), allowed ?? `whole seconds from ${min} to ${max}`);
+    }
+  }
+
+  public oneOf(prop: string, value: string | undefined, allowed: readonly string[]): void {
+    if (value === undefined || Token.isUnresolved(value)) return;
+    if (!allowed.includes(value)) {
+      this.add(prop, JSON.stringify(value), `one of ${allowed.join(', ')}`);
+    }
+  }
+
+  public matches(prop: string, value: string | undefined, pattern: RegExp, allowed: string): void {
+    if (value === undefined || Token.isUnresolved(value)) return;
+    if (!pattern.test(value)) {
+      this.add(prop, JSON.stringify(value), allowed);
+    }
+  }
+
+  /** Throws an {@link HaValidationError} naming `scope`'s path if anything was rejected. */
+  public throwIfAny(scope: IConstruct): void {
+    if (this.found.length > 0) {
+      throw new HaValidationError(scope.node.path, [...this.found]);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { Validator } from '../core/validation';
+import { LoadBalancerType } from './load-balancer-type';
+
+/**
+ * Where and how long the load balancer's access logs are kept.
+ */
+export interface AccessLogSettings {
+  /**
+   * Write access logs. Switching them off loses the only per-request record of who called what;
+   * do it explicitly.
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * An existing bucket to write to, e.g. the account's central log archive. Its encryption must be
+   * SSE-S3: ELB log delivery does not write to SSE-KMS buckets for Application Load Balancers.
+   * @default - a new bucket: SSE-S3 encrypted, TLS-only, public access blocked, objects owned by
+   * the bucket owner, retained when the stack is deleted
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * Key prefix for the log objects. No leading or trailing `/`, and must not contain `AWSLogs`.
+   * @default - no prefix
+   */
+  readonly prefix?: string;
+
+  /**
+   * How long log objects are kept in the created bucket. Whole days, 1 to 3650.
+   * @default Duration.days(90)
+   */
+  readonly retention?: Duration;
+}
+
+const DEFAULT_RETENTION = Duration.days(90);
+
+/** Checks access log settings; `type` decides whether the stack's region must be known. */
+export function validateAccessLogs(v: Validator, scope: Construct, settings: AccessLogSettings, type: LoadBalancerType): void {
+  if (settings.enabled === false) return;
+  const prefix = settings.prefix;
+  if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('AWSLogs'))) {
+    v.add('accessLogs.prefix', JSON.stringify(prefix), 'a prefix without leading or trailing "/" that does not contain "AWSLogs"');
+  }
+  if (settings.bucket !== undefined && settings.retention !== undefined) {
+    v.add('accessLogs.retention', `${settings.retention.toDays({ integral: false })} days with an existing bucket`, 'retention only for the bucket this construct creates; set lifecycle rules on your own bucket');
+  }
+  const retention = settings.retention;
+  if (retention !== undefined && !retention.isUnresolved()) {
+    const days = retention.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < 1 || days > 3650) {
+      v.add('accessLogs.retention', `${days} days`, 'whole days from 1 to 3650');
+    }
+  }
+  if (type === LoadBalancerType.APPLICATION && Token.isUnresolved(Stack.of(scope).region)) {
+    v.add('accessLogs', 'enabled in a stack without a region', "a stack with env.region set (the log-delivery bucket policy depends on the region), or accessLogs: { enabled: false }");
+  }
+}
+
+/** Creates the access log bucket with the library's defaults. */
+export function createAccessLogBucket(scope: Construct, settings: AccessLogSettings): s3.Bucket {
+  const bucket = new s3.Bucket(scope, 'AccessLogs', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy: RemovalPolicy.RETAIN,
+    lifecycleRules: [{
+      expiration: settings.retention ?? DEFAULT_RETENTION,
+      abortIncompleteMultipartUploadAfter: Duration.days(1),
+    }],
+  });
+  Validations.of(bucket).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason: 'This bucket is itself the destination of load balancer access logs; S3 server access logs for it would have to go to yet another log bucket, which is the account log archive\'s job, not this construct\'s.',
+  });
+  return bucket;
+}

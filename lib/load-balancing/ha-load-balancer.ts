@@ -1,0 +1,663 @@
+import { Duration, Names, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { Validator } from '../core/validation';
+import { AccessLogSettings, createAccessLogBucket, validateAccessLogs } from './access-logs';
+import { HealthCheckProfile } from './health-check-profile';
+import { LoadBalancerType, describeType } from './load-balancer-type';
+import {
+  DEFAULT_FIXED_RESPONSE, FixedResponse, RoutingRule, fixedResponseAction, ruleAction, ruleConditions, validateFixedResponse,
+  validateRoutes,
+} from './routing';
+import { HaTargetGroupOptions, createTargetGroup, targetGroupHealthCheck, targetGroupProtocol, validateTargetGroup } from './target-group';
+
+/**
+ * The alarms an {@link HaLoadBalancer} creates.
+ */
+export interface HaLoadBalancerAlarmOptions {
+  /**
+   * Create the alarms.
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Start of every alarm name: `<prefix>-<group>-unhealthy-hosts`, `<prefix>-target-5xx-rate`.
+   * At most 200 characters.
+   * @default - a name unique in the app, derived from the construct path
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * Unhealthy targets in one group that raise its alarm. At least 1.
+   * @default 1
+   */
+  readonly unhealthyHostThreshold?: number;
+
+  /**
+   * Application Load Balancer: share of requests answered 5XX by targets, in percent, that raises
+   * the alarm. Above 0, at most 100.
+   * @default 5
+   */
+  readonly target5xxRatePercent?: number;
+
+  /**
+   * One-minute periods each alarm looks at. 1 to 1440.
+   * @default 3
+   */
+  readonly evaluationPeriods?: number;
+
+  /**
+   * Breaching periods among `evaluationPeriods` that raise an alarm. 1 to `evaluationPeriods`.
+   * @default 2
+   */
+  readonly datapointsToAlarm?: number;
+
+  /**
+   * Actions on ALARM and on OK, e.g. an SNS topic.
+   * @default - none; add them to `alarms` later
+   */
+  readonly actions?: cloudwatch.IAlarmAction[];
+}
+
+/**
+ * Props of an {@link HaLoadBalancer}.
+ */
+export interface HaLoadBalancerProps {
+  /**
+   * The VPC. The load balancer's subnets must span at least two Availability Zones.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Application (layer 7) or Network (layer 4) Load Balancer.
+   * @default LoadBalancerType.APPLICATION
+   */
+  readonly loadBalancerType?: LoadBalancerType;
+
+  /**
+   * Reachable from the internet, or only from inside the VPC and connected networks.
+   * @default false
+   */
+  readonly internetFacing?: boolean;
+
+  /**
+   * Subnets for the load balancer's nodes, in at least two Availability Zones.
+   * @default - public subnets when internet-facing, private subnets otherwise
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Who may connect to the listeners.
+   * @default - any IPv4 address when internet-facing, the VPC's CIDR block when internal
+   */
+  readonly allowedClients?: ec2.IPeer[];
+
+  /**
+   * The target groups, at least one, names unique.
+   */
+  readonly targetGroups: HaTargetGroupOptions[];
+
+  /**
+   * Application Load Balancer: path- and host-based rules, evaluated by priority.
+   * @default - no rules
+   */
+  readonly routes?: RoutingRule[];
+
+  /**
+   * Application Load Balancer: the target group for requests no rule matches.
+   * @default - answer with `defaultResponse`
+   */
+  readonly defaultTargetGroup?: string;
+
+  /**
+   * Application Load Balancer: the answer to requests no rule matches, when there is no
+   * `defaultTargetGroup`.
+   * @default - 404, text/plain, "Not Found"
+   */
+  readonly defaultResponse?: FixedResponse;
+
+  /**
+   * Server certificates. With them, an Application Load Balancer listens with HTTPS and a Network
+   * Load Balancer terminates TLS for its TCP groups.
+   * @default - no TLS: HTTP / TCP listeners
+   */
+  readonly certificates?: elbv2.IListenerCertificate[];
+
+  /**
+   * TLS policy of the TLS listeners: TLS 1.2 and 1.3, forward-secret AES-GCM ciphers only, and
+   * hybrid post-quantum key exchange for clients that offer it.
+   * @default elbv2.SslPolicy.TLS13_12_RES_PQ
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Application Load Balancer: port of the main listener. 1 to 65535.
+   * @default - 443 with certificates, 80 without
+   */
+  readonly listenerPort?: number;
+
+  /**
+   * Application Load Balancer with certificates: also listen on port 80 and redirect to HTTPS
+   * (301).
+   * @default - true when certificates are given
+   */
+  readonly redirectHttpToHttps?: boolean;
+
+  /**
+   * Access logs.
+   * @default - enabled, to a new encrypted bucket that keeps logs 90 days
+   */
+  readonly accessLogs?: AccessLogSettings;
+
+  /**
+   * Application Load Balancer: drop HTTP headers whose names are not valid, instead of passing
+   * them to targets (request smuggling hardening).
+   * @default true
+   */
+  readonly dropInvalidHeaderFields?: boolean;
+
+  /**
+   * Application Load Balancer: how requests that could be used for HTTP desync are handled.
+   * @default elbv2.DesyncMitigationMode.DEFENSIVE
+   */
+  readonly desyncMitigationMode?: elbv2.DesyncMitigationMode;
+
+  /**
+   * Refuse deletion of the load balancer (and so of its DNS name) until this is turned off.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * Cross-zone load balancing: every node sends to targets in every zone, so a zone with few
+   * healthy targets is not overloaded. Always on for an Application Load Balancer (turn it off per
+   * target group instead).
+   * @default true
+   */
+  readonly crossZoneEnabled?: boolean;
+
+  /**
+   * Alarms on unhealthy hosts and on the 5XX rate.
+   * @default - created, with the defaults of HaLoadBalancerAlarmOptions
+   */
+  readonly alarms?: HaLoadBalancerAlarmOptions;
+}
+
+/** TLS policy used when `sslPolicy` is not given. */
+export const DEFAULT_SSL_POLICY = elbv2.SslPolicy.TLS13_12_RES_PQ;
+
+/**
+ * An Application or Network Load Balancer set up for high availability: target groups with
+ * validated health checks, routing, secure defaults and alarms.
+ *
+ * Every prop is checked at synth against the AWS limits of the chosen load balancer type; a
+ * rejected value raises an `HaValidationError` naming this construct's path, the prop, the value
+ * and what is allowed.
+ */
+export class HaLoadBalancer extends Construct implements ec2.IConnectable {
+  /** Application or Network. */
+  public readonly loadBalancerType: LoadBalancerType;
+
+  /** The load balancer, whatever its type. */
+  public readonly loadBalancer: elbv2.BaseLoadBalancer;
+
+  /** The load balancer when it is an Application Load Balancer. */
+  public readonly applicationLoadBalancer?: elbv2.ApplicationLoadBalancer;
+
+  /** The load balancer when it is a Network Load Balancer. */
+  public readonly networkLoadBalancer?: elbv2.NetworkLoadBalancer;
+
+  /** The load balancer's security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  /** Traffic rules of the load balancer's security group. */
+  public readonly connections: ec2.Connections;
+
+  /** Listeners forwarding to target groups (one for an ALB, one per group for an NLB). */
+  public readonly listeners: elbv2.BaseListener[];
+
+  /** The port-80 listener that redirects to HTTPS, when there is one. */
+  public readonly redirectListener?: elbv2.ApplicationListener;
+
+  /** Target groups, in the order given. */
+  public readonly targetGroups: elbv2.TargetGroupBase[];
+
+  /** The bucket access logs go to, when enabled. */
+  public readonly accessLogsBucket?: s3.IBucket;
+
+  /** Alarms created: one per target group on unhealthy hosts, and the 5XX-rate alarm of an ALB. */
+  public readonly alarms: cloudwatch.Alarm[];
+
+  /** Prefix of every alarm name. */
+  public readonly alarmNamePrefix: string;
+
+  private readonly groupsByName = new Map<string, elbv2.TargetGroupBase>();
+  private readonly optionsByName = new Map<string, HaTargetGroupOptions>();
+
+  constructor(scope: Construct, id: string, props: HaLoadBalancerProps) {
+    super(scope, id);
+    this.loadBalancerType = props.loadBalancerType ?? LoadBalancerType.APPLICATION;
+    const isAlb = this.loadBalancerType === LoadBalancerType.APPLICATION;
+    const subnets = props.vpcSubnets ?? { subnetType: props.internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    this.validate(props, subnets);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      allowAllOutbound: false,
+      description: `${this.node.path}: load balancer`,
+    });
+    const common = {
+      vpc: props.vpc,
+      internetFacing: props.internetFacing ?? false,
+      vpcSubnets: subnets,
+      deletionProtection: props.deletionProtection ?? true,
+    };
+    if (isAlb) {
+      this.applicationLoadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+        ...common,
+        securityGroup: this.securityGroup,
+        dropInvalidHeaderFields: props.dropInvalidHeaderFields ?? true,
+        desyncMitigationMode: props.desyncMitigationMode ?? elbv2.DesyncMitigationMode.DEFENSIVE,
+      });
+      this.loadBalancer = this.applicationLoadBalancer;
+    } else {
+      this.networkLoadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
+        ...common,
+        securityGroups: [this.securityGroup],
+        crossZoneEnabled: props.crossZoneEnabled ?? true,
+      });
+      this.loadBalancer = this.networkLoadBalancer;
+    }
+    this.connections = this.securityGroup.connections;
+
+    this.targetGroups = props.targetGroups.map((options) => {
+      const group = createTargetGroup(this, props.vpc, options, this.loadBalancerType);
+      this.groupsByName.set(options.name, group);
+      this.optionsByName.set(options.name, options);
+      this.allowEgressToTargets(props.vpc, options);
+      return group;
+    });
+
+    const clients = props.allowedClients ?? [props.internetFacing ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(vpcCidrBlock(props.vpc))];
+    if (isAlb) {
+      const alb = this.applicationLoadBalancer!;
+      const { listener, redirect } = this.createApplicationListeners(alb, props);
+      this.listeners = [listener];
+      this.redirectListener = redirect;
+      for (const l of [listener, ...(redirect ? [redirect] : [])]) {
+        for (const peer of clients) this.connections.allowFrom(peer, ec2.Port.tcp(l.port), `clients to listener ${l.port}`);
+      }
+    } else {
+      this.listeners = this.createNetworkListeners(this.networkLoadBalancer!, props, clients);
+    }
+
+    const logs = props.accessLogs ?? {};
+    if (logs.enabled !== false) {
+      this.accessLogsBucket = logs.bucket ?? createAccessLogBucket(this, logs);
+      this.loadBalancer.logAccessLogs(this.accessLogsBucket, logs.prefix);
+    }
+
+    const alarmOptions = props.alarms ?? {};
+    this.alarmNamePrefix = alarmOptions.namePrefix ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
+    this.alarms = alarmOptions.enabled === false ? [] : this.createAlarms(alarmOptions);
+  }
+
+  /**
+   * Worst case from a target failing to the load balancer no longer sending it new requests: the
+   * slowest health check among the target groups (see `HealthCheckProfile.detectionTime`).
+   */
+  public get worstCaseDetectionTime(): Duration {
+    const seconds = Array.from(this.optionsByName.values())
+      .map((o) => targetGroupHealthCheck(o, this.loadBalancerType).detectionTime.toSeconds({ integral: false }));
+    return Duration.seconds(Math.max(...seconds));
+  }
+
+  /**
+   * Worst case from a target failing to its traffic being served by the other targets. Equal to
+   * `worstCaseDetectionTime`: once a target is marked unhealthy, the load balancer routes new
+   * requests (ALB) or new flows (NLB) to the healthy ones; requests in flight on the failed target
+   * are lost, as they would be without a load balancer.
+   */
+  public get worstCaseFailoverTime(): Duration {
+    return this.worstCaseDetectionTime;
+  }
+
+  /** The target group called `name`. */
+  public targetGroup(name: string): elbv2.TargetGroupBase {
+    const group = this.groupsByName.get(name);
+    if (group === undefined) {
+      throw new Error(`${this.node.path}: no target group named ${JSON.stringify(name)}; target groups: ${Array.from(this.groupsByName.keys()).join(', ')}`);
+    }
+    return group;
+  }
+
+  /** The health check of the target group called `name`. */
+  public healthCheck(name: string): HealthCheckProfile {
+    this.targetGroup(name);
+    return targetGroupHealthCheck(this.optionsByName.get(name)!, this.loadBalancerType);
+  }
+
+  /** The target group called `name` of an Application Load Balancer, to add targets to. */
+  public applicationTargetGroup(name: string): elbv2.ApplicationTargetGroup {
+    this.requireType(LoadBalancerType.APPLICATION, 'applicationTargetGroup()');
+    return this.targetGroup(name) as elbv2.ApplicationTargetGroup;
+  }
+
+  /** The target group called `name` of a Network Load Balancer, to add targets to. */
+  public networkTargetGroup(name: string): elbv2.NetworkTargetGroup {
+    this.requireType(LoadBalancerType.NETWORK, 'networkTargetGroup()');
+    return this.targetGroup(name) as elbv2.NetworkTargetGroup;
+  }
+
+  /**
+   * Lets the load balancer reach `target` on the group's traffic and health-check ports, with an
+   * ingress rule on the target's security group whose source is the load balancer's security
+   * group: the target then accepts that traffic from the load balancer only.
+   */
+  public allowTargetTraffic(targetGroupName: string, target: ec2.IConnectable): void {
+    this.targetGroup(targetGroupName);
+    for (const port of this.targetPorts(this.optionsByName.get(targetGroupName)!)) {
+      this.connections.allowTo(target, port, `${this.node.path} to ${targetGroupName} targets`);
+    }
+  }
+
+  /** Healthy targets in a group. Default: minimum over 1 minute. */
+  public metricHealthyHostCount(targetGroupName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const options = { period: Duration.minutes(1), statistic: 'Minimum', ...props };
+    const group = this.targetGroup(targetGroupName);
+    return group instanceof elbv2.ApplicationTargetGroup
+      ? group.metrics.healthyHostCount(options)
+      : (group as elbv2.NetworkTargetGroup).metrics.healthyHostCount(options);
+  }
+
+  /** Unhealthy targets in a group. Default: maximum over 1 minute. */
+  public metricUnhealthyHostCount(targetGroupName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const options = { period: Duration.minutes(1), statistic: 'Maximum', ...props };
+    const group = this.targetGroup(targetGroupName);
+    return group instanceof elbv2.ApplicationTargetGroup
+      ? group.metrics.unhealthyHostCount(options)
+      : (group as elbv2.NetworkTargetGroup).metrics.unHealthyHostCount(options);
+  }
+
+  /** Application Load Balancer: requests, all targets. Default: sum over 1 minute. */
+  public metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const alb = this.requireApplication('metricRequestCount()');
+    return alb.metrics.requestCount({ period: Duration.minutes(1), statistic: 'Sum', ...props });
+  }
+
+  /** Application Load Balancer: 5XX answers from targets. Default: sum over 1 minute. */
+  public metricTarget5xxCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const alb = this.requireApplication('metricTarget5xxCount()');
+    return alb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: 'Sum', ...props });
+  }
+
+  /**
+   * Application Load Balancer: percentage of requests answered 5XX by targets, per minute
+   * (0 when there were no requests).
+   */
+  public metricTarget5xxRate(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
+      usingMetrics: { errors: this.metricTarget5xxCount(), requests: this.metricRequestCount() },
+      label: 'Target 5XX rate (%)',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /**
+   * Application Load Balancer: seconds from the request leaving the load balancer to the target's
+   * response. Default: p99 over 1 minute, the tail users notice.
+   */
+  public metricTargetResponseTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const alb = this.requireApplication('metricTargetResponseTime()');
+    return alb.metrics.targetResponseTime({ period: Duration.minutes(1), statistic: 'p99', ...props });
+  }
+
+  private validate(props: HaLoadBalancerProps, subnets: ec2.SubnetSelection): void {
+    const v = new Validator();
+    const type = this.loadBalancerType;
+    const isAlb = type === LoadBalancerType.APPLICATION;
+    const lb = describeType(type);
+    const names = props.targetGroups.map((g) => g.name);
+
+    this.validateZones(v, props.vpc, subnets);
+    if (props.targetGroups.length === 0) v.add('targetGroups', '[]', 'at least one target group');
+    props.targetGroups.forEach((g, i) => {
+      validateTargetGroup(v, `targetGroups[${i}]`, g, type);
+      if (names.indexOf(g.name) !== i) v.add(`targetGroups[${i}].name`, JSON.stringify(g.name), 'a name not used by another target group');
+    });
+
+    const hasCerts = (props.certificates?.length ?? 0) > 0;
+    if (props.sslPolicy !== undefined && !hasCerts) v.add('sslPolicy', props.sslPolicy, 'only with certificates (there is no TLS listener without them)');
+    if (isAlb) {
+      this.validateApplicationProps(v, props, names, hasCerts);
+    } else {
+      const albOnly: Array<[string, unknown]> = [
+        ['routes', props.routes], ['defaultTargetGroup', props.defaultTargetGroup], ['defaultResponse', props.defaultResponse],
+        ['listenerPort', props.listenerPort], ['redirectHttpToHttps', props.redirectHttpToHttps],
+        ['dropInvalidHeaderFields', props.dropInvalidHeaderFields], ['desyncMitigationMode', props.desyncMitigationMode],
+      ];
+      for (const [prop, value] of albOnly) {
+        if (value !== undefined) v.add(prop, JSON.stringify(value), `unset on ${lb}: this is an Application Load Balancer setting`);
+      }
+      this.validateNetworkListeners(v, props, hasCerts);
+    }
+    validateAccessLogs(v, this, props.accessLogs ?? {}, type);
+    this.validateAlarms(v, props.alarms ?? {});
+    v.throwIfAny(this);
+  }
+
+  private validateZones(v: Validator, vpc: ec2.IVpc, subnets: ec2.SubnetSelection): void {
+    let zones: string[];
+    try {
+      zones = vpc.selectSubnets(subnets).availabilityZones;
+    } catch (e) {
+      v.add('vpcSubnets', JSON.stringify(subnets), `subnets that exist in the VPC (${(e as Error).message})`);
+      return;
+    }
+    const distinct = new Set(zones);
+    if (distinct.size < 2) {
+      v.add('vpcSubnets', `subnets in ${distinct.size} Availability Zone(s)`, 'subnets in at least two Availability Zones, so that one zone failing leaves the load balancer up');
+    }
+  }
+
+  private validateApplicationProps(v: Validator, props: HaLoadBalancerProps, names: string[], hasCerts: boolean): void {
+    const routes = props.routes ?? [];
+    validateRoutes(v, routes, names);
+    if (props.defaultTargetGroup !== undefined && !names.includes(props.defaultTargetGroup)) {
+      v.add('defaultTargetGroup', JSON.stringify(props.defaultTargetGroup), `the name of a target group: ${names.join(', ')}`);
+    }
+    if (props.defaultTargetGroup !== undefined && props.defaultResponse !== undefined) {
+      v.add('defaultResponse', 'set together with defaultTargetGroup', 'one default: defaultTargetGroup or defaultResponse');
+    }
+    if (props.defaultResponse !== undefined) validateFixedResponse(v, 'defaultResponse', props.defaultResponse);
+    if (props.crossZoneEnabled === false) {
+      v.add('crossZoneEnabled', 'false', 'true or unset on an Application Load Balancer (always cross-zone); set targetGroups[i].crossZoneEnabled instead');
+    }
+    v.integer('listenerPort', props.listenerPort, 1, 65535);
+    if (props.redirectHttpToHttps === true && !hasCerts) {
+      v.add('redirectHttpToHttps', 'true without certificates', 'only with certificates (there is no HTTPS listener to redirect to)');
+    }
+    const redirects = hasCerts && props.redirectHttpToHttps !== false;
+    if (redirects && props.listenerPort === 80) {
+      v.add('listenerPort', '80 with the HTTP-to-HTTPS redirect', 'a port other than 80, or redirectHttpToHttps: false');
+    }
+
+    const routed = new Set<string>(props.defaultTargetGroup ? [props.defaultTargetGroup] : []);
+    for (const r of routes) {
+      if (r.targetGroup) routed.add(r.targetGroup);
+      for (const w of r.weightedTargetGroups ?? []) routed.add(w.targetGroup);
+    }
+    names.forEach((name, i) => {
+      if (!routed.has(name)) {
+        v.add(`targetGroups[${i}]`, `${JSON.stringify(name)}, which nothing routes to`, 'a group named by defaultTargetGroup or by a route');
+      }
+    });
+  }
+
+  private validateNetworkListeners(v: Validator, props: HaLoadBalancerProps, hasCerts: boolean): void {
+    const ports = new Map<number, number>();
+    props.targetGroups.forEach((g, i) => {
+      const port = g.listenerPort ?? g.port;
+      const earlier = ports.get(port);
+      if (earlier !== undefined && !Token.isUnresolved(port)) {
+        v.add(`targetGroups[${i}].listenerPort`, String(port), `a listener port not used by targetGroups[${earlier}]`);
+      }
+      ports.set(port, i);
+      if (targetGroupProtocol(g, LoadBalancerType.NETWORK) === elbv2.Protocol.TLS && !hasCerts) {
+        v.add(`targetGroups[${i}].protocol`, 'TLS without certificates', 'TLS only with certificates (the TLS listener needs one)');
+      }
+    });
+  }
+
+  private validateAlarms(v: Validator, alarms: HaLoadBalancerAlarmOptions): void {
+    if (alarms.enabled === false) return;
+    if (alarms.namePrefix !== undefined && !Token.isUnresolved(alarms.namePrefix) && (alarms.namePrefix.length < 1 || alarms.namePrefix.length > 200)) {
+      v.add('alarms.namePrefix', JSON.stringify(alarms.namePrefix), '1 to 200 characters');
+    }
+    v.integer('alarms.unhealthyHostThreshold', alarms.unhealthyHostThreshold, 1, Number.MAX_SAFE_INTEGER, 'an integer of at least 1');
+    const rate = alarms.target5xxRatePercent;
+    if (rate !== undefined && !(rate > 0 && rate <= 100)) v.add('alarms.target5xxRatePercent', String(rate), 'above 0 and at most 100');
+    const periods = alarms.evaluationPeriods ?? 3;
+    v.integer('alarms.evaluationPeriods', alarms.evaluationPeriods, 1, 1440);
+    v.integer('alarms.datapointsToAlarm', alarms.datapointsToAlarm, 1, periods, `an integer from 1 to evaluationPeriods (${periods})`);
+  }
+
+  private createApplicationListeners(alb: elbv2.ApplicationLoadBalancer, props: HaLoadBalancerProps) {
+    const hasCerts = (props.certificates?.length ?? 0) > 0;
+    const group = (name: string) => this.targetGroup(name) as elbv2.ApplicationTargetGroup;
+    const defaultAction = props.defaultTargetGroup !== undefined
+      ? elbv2.ListenerAction.forward([group(props.defaultTargetGroup)])
+      : fixedResponseAction(props.defaultResponse ?? DEFAULT_FIXED_RESPONSE);
+    const port = props.listenerPort ?? (hasCerts ? 443 : 80);
+    const listener = alb.addListener('Listener', {
+      port,
+      protocol: hasCerts ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+      certificates: hasCerts ? props.certificates : undefined,
+      sslPolicy: hasCerts ? props.sslPolicy ?? DEFAULT_SSL_POLICY : undefined,
+      open: false,
+      defaultAction,
+    });
+    for (const rule of props.routes ?? []) {
+      listener.addAction(`Route${rule.priority}`, {
+        priority: rule.priority,
+        conditions: ruleConditions(rule),
+        action: ruleAction(rule, group),
+      });
+    }
+    let redirect: elbv2.ApplicationListener | undefined;
+    if (hasCerts && props.redirectHttpToHttps !== false) {
+      redirect = alb.addListener('HttpRedirect', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(port), permanent: true }),
+      });
+    }
+    return { listener, redirect };
+  }
+
+  private createNetworkListeners(nlb: elbv2.NetworkLoadBalancer, props: HaLoadBalancerProps, clients: ec2.IPeer[]): elbv2.NetworkListener[] {
+    const hasCerts = (props.certificates?.length ?? 0) > 0;
+    return props.targetGroups.map((options) => {
+      const groupProtocol = targetGroupProtocol(options, LoadBalancerType.NETWORK);
+      const terminatesTls = hasCerts && (groupProtocol === elbv2.Protocol.TCP || groupProtocol === elbv2.Protocol.TLS);
+      const port = options.listenerPort ?? options.port;
+      const listener = nlb.addListener(`${options.name}Listener`, {
+        port,
+        protocol: terminatesTls ? elbv2.Protocol.TLS : groupProtocol,
+        certificates: terminatesTls ? props.certificates : undefined,
+        sslPolicy: terminatesTls ? props.sslPolicy ?? DEFAULT_SSL_POLICY : undefined,
+        defaultTargetGroups: [this.targetGroup(options.name) as elbv2.NetworkTargetGroup],
+      });
+      for (const peer of clients) {
+        for (const p of portsFor(groupProtocol, port)) this.connections.allowFrom(peer, p, `clients to listener ${port}`);
+      }
+      return listener;
+    });
+  }
+
+  /** Egress from the load balancer to the VPC on a group's ports: IP targets have no security group to allow it. */
+  private allowEgressToTargets(vpc: ec2.IVpc, options: HaTargetGroupOptions): void {
+    for (const port of this.targetPorts(options)) {
+      this.securityGroup.addEgressRule(ec2.Peer.ipv4(vpcCidrBlock(vpc)), port, `to ${options.name} targets`);
+    }
+  }
+
+  private targetPorts(options: HaTargetGroupOptions): ec2.Port[] {
+    const protocol = targetGroupProtocol(options, this.loadBalancerType);
+    const ports = portsFor(protocol, options.port);
+    const checkPort = targetGroupHealthCheck(options, this.loadBalancerType).port;
+    if (checkPort !== undefined && checkPort !== options.port) ports.push(ec2.Port.tcp(checkPort));
+    return ports;
+  }
+
+  private createAlarms(options: HaLoadBalancerAlarmOptions): cloudwatch.Alarm[] {
+    const evaluation = {
+      evaluationPeriods: options.evaluationPeriods ?? 3,
+      datapointsToAlarm: options.datapointsToAlarm ?? 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
+    const alarms = Array.from(this.groupsByName.keys()).map((name) => new cloudwatch.Alarm(this, `${name}UnhealthyHostsAlarm`, {
+      ...evaluation,
+      alarmName: `${this.alarmNamePrefix}-${name}-unhealthy-hosts`,
+      alarmDescription: `Targets of ${name} behind ${this.node.path} fail their health check.`,
+      metric: this.metricUnhealthyHostCount(name),
+      threshold: options.unhealthyHostThreshold ?? 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    }));
+    if (this.loadBalancerType === LoadBalancerType.APPLICATION) {
+      alarms.push(new cloudwatch.Alarm(this, 'Target5xxRateAlarm', {
+        ...evaluation,
+        alarmName: `${this.alarmNamePrefix}-target-5xx-rate`,
+        alarmDescription: `Targets behind ${this.node.path} answer too many requests with 5XX.`,
+        metric: this.metricTarget5xxRate(),
+        threshold: options.target5xxRatePercent ?? 5,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }));
+    }
+    for (const alarm of alarms) {
+      for (const action of options.actions ?? []) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+    return alarms;
+  }
+
+  private requireType(type: LoadBalancerType, what: string): void {
+    if (this.loadBalancerType !== type) {
+      throw new Error(`${this.node.path}: ${what} needs ${describeType(type)}; this one is ${describeType(this.loadBalancerType)}`);
+    }
+  }
+
+  private requireApplication(what: string): elbv2.ApplicationLoadBalancer {
+    this.requireType(LoadBalancerType.APPLICATION, what);
+    return this.applicationLoadBalancer!;
+  }
+}
+
+/**
+ * The VPC's primary CIDR block, as a literal where the VPC construct was given one: static checks
+ * (cdk-nag's open-ingress rule among them) cannot read a `Fn::GetAtt`.
+ */
+function vpcCidrBlock(vpc: ec2.IVpc): string {
+  const cfn = vpc.node.defaultChild;
+  if (cfn instanceof ec2.CfnVPC && cfn.cidrBlock !== undefined && !Token.isUnresolved(cfn.cidrBlock)) {
+    return cfn.cidrBlock;
+  }
+  return vpc.vpcCidrBlock;
+}
+
+function portsFor(protocol: elbv2.Protocol, port: number): ec2.Port[] {
+  switch (protocol) {
+    case elbv2.Protocol.UDP: return [ec2.Port.udp(port)];
+    case elbv2.Protocol.TCP_UDP: return [ec2.Port.tcp(port), ec2.Port.udp(port)];
+    default: return [ec2.Port.tcp(port)];
+  }
+}

@@ -1,0 +1,115 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { buildApp } from '../../bin/app';
+import { checkTemplateAgainstSpec } from '../support/resource-spec';
+
+const ROOT = path.join(__dirname, '..', '..');
+const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
+
+/** The reference app as `cdk synth` builds it: cdk.json's feature flags plus the given context. */
+function referenceApp(context: Record<string, string> = {}): App {
+  return buildApp(new App({ context: { ...cdkJson.context, ...context } }));
+}
+
+function referenceStack(app: App): Stack {
+  return app.node.findChild('HaKitReference') as Stack;
+}
+
+const attribute = (Key: string, Value: string) => Match.objectLike({ Key, Value });
+
+describe('reference app', () => {
+  test('synthesizes with cdk-nag AwsSolutions and no unacknowledged finding', () => {
+    expect(() => referenceApp().synth()).not.toThrow();
+  });
+
+  test('every template passes the CloudFormation resource-specification check', () => {
+    const assembly = referenceApp().synth();
+    expect(assembly.stacks.length).toBeGreaterThan(0);
+    for (const stack of assembly.stacks) {
+      expect(checkTemplateAgainstSpec(stack.stackName, stack.template)).toEqual([]);
+    }
+  });
+
+  test('has an internet-facing ALB with access logs, invalid headers dropped and deletion protection', () => {
+    const template = Template.fromStack(referenceStack(referenceApp()));
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Type: 'application',
+      Scheme: 'internet-facing',
+      LoadBalancerAttributes: Match.arrayWith([
+        attribute('deletion_protection.enabled', 'true'),
+        attribute('routing.http.drop_invalid_header_fields.enabled', 'true'),
+        attribute('access_logs.s3.enabled', 'true'),
+      ]),
+    });
+  });
+
+  test('routes by path to two target groups, each with explicit health-check settings', () => {
+    const template = Template.fromStack(referenceStack(referenceApp()));
+    const groups = template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup');
+    expect(Object.keys(groups)).toHaveLength(2);
+    for (const group of Object.values(groups)) {
+      expect(group.Properties).toEqual(expect.objectContaining({
+        HealthCheckProtocol: 'HTTP',
+        HealthCheckPath: expect.stringMatching(/^\//),
+        HealthCheckIntervalSeconds: expect.any(Number),
+        HealthCheckTimeoutSeconds: expect.any(Number),
+        HealthyThresholdCount: expect.any(Number),
+        UnhealthyThresholdCount: expect.any(Number),
+        Matcher: { HttpCode: expect.any(String) },
+      }));
+    }
+    const [apiGroup] = Object.entries(groups).find(([id]) => id.includes('ApiTargetGroup'))!;
+    const [webGroup] = Object.entries(groups).find(([id]) => id.includes('WebTargetGroup'))!;
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+      Actions: [{ Type: 'forward', TargetGroupArn: { Ref: apiGroup } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: webGroup } }],
+    });
+  });
+
+  test('spreads over three zones of the region given in context', () => {
+    const stack = referenceStack(referenceApp({ 'ha-kit:region': 'us-west-2' }));
+    expect(stack.region).toBe('us-west-2');
+    const zones = Object.values(Template.fromStack(stack).findResources('AWS::EC2::Subnet')).map((s) => s.Properties.AvailabilityZone);
+    expect(new Set(zones)).toEqual(new Set(['us-west-2a', 'us-west-2b', 'us-west-2c']));
+  });
+
+  test('with a certificate in context: HTTPS, HTTP redirected, still cdk-nag clean', () => {
+    const app = referenceApp({ 'ha-kit:certificateArn': 'arn:aws:acm:eu-west-1:111111111111:certificate/ref' });
+    expect(() => app.synth()).not.toThrow();
+    const template = Template.fromStack(referenceStack(app));
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443 });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })],
+    });
+  });
+
+  test('cdk-nag is live: an unacknowledged finding fails synth', () => {
+    const app = referenceApp();
+    new s3.Bucket(referenceStack(app), 'Unlogged');
+    expect(() => app.synth()).toThrow(/HaKitReference\/Unlogged\/Resource[\s\S]*AwsSolutions-S1/);
+  });
+});
+
+describe('cdk.json', () => {
+  test('carries exactly the recommended feature flags of the pinned aws-cdk-lib', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { CURRENTLY_RECOMMENDED_FLAGS } = require('aws-cdk-lib/cx-api');
+    expect(cdkJson.context).toEqual(CURRENTLY_RECOMMENDED_FLAGS);
+  });
+
+  test('`npx cdk synth` synthesizes the reference app offline', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-kit-synth-'));
+    execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', out], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, CI: 'true' } });
+    const template = JSON.parse(fs.readFileSync(path.join(out, 'HaKitReference.template.json'), 'utf8'));
+    expect(Object.values(template.Resources).map((r) => (r as { Type: string }).Type)).toContain('AWS::ElasticLoadBalancingV2::LoadBalancer');
+  });
+});

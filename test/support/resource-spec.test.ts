@@ -1,0 +1,45 @@
+import { checkTemplateAgainstSpec } from './resource-spec';
+
+const targetGroup = (props: Record<string, unknown>) => ({
+  Resources: {
+    Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+    Group: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { VpcId: { Ref: 'Vpc' }, ...props } },
+  },
+});
+
+describe('resource-specification check', () => {
+  test('accepts a valid template, including intrinsics and CloudFormation coercions', () => {
+    const problems = checkTemplateAgainstSpec('t', targetGroup({
+      Port: '8080',
+      Protocol: 'HTTP',
+      HealthCheckEnabled: 'true',
+      Matcher: { HttpCode: '200-299' },
+      TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: 30 }],
+      Tags: [{ Key: 'team', Value: { 'Fn::Join': ['-', ['a', 'b']] } }],
+    }));
+    expect(problems).toEqual([]);
+  });
+
+  test.each([
+    ['an unknown resource type', { Resources: { X: { Type: 'AWS::EC2::Vpcc', Properties: {} } } }, /unknown resource type AWS::EC2::Vpcc/],
+    ['an unknown property', targetGroup({ Porrt: 80 }), /Group \(AWS::ElasticLoadBalancingV2::TargetGroup\): unknown property Porrt/],
+    ['a missing required property', { Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: {} } } }, /missing required property GroupDescription/],
+    ['a string where an integer belongs', targetGroup({ Port: 'eighty' }), /Port: expected an integer, got "eighty"/],
+    ['a fractional integer', targetGroup({ HealthCheckIntervalSeconds: 5.5 }), /HealthCheckIntervalSeconds: expected an integer/],
+    ['an object where a boolean belongs', targetGroup({ HealthCheckEnabled: { yes: 1 } }), /HealthCheckEnabled: expected a boolean/],
+    ['a scalar where a list belongs', targetGroup({ TargetGroupAttributes: 'x' }), /TargetGroupAttributes: expected a list/],
+    ['an unknown property in a nested type', targetGroup({ Matcher: { HttpCodes: '200' } }), /Matcher \(Matcher\): unknown property HttpCodes/],
+    ['a Ref to nothing', { Resources: { G: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { VpcId: { Ref: 'Nope' } } } } }, /Ref to undefined Nope/],
+    ['a GetAtt of a missing attribute', { Resources: { V: { Type: 'AWS::EC2::VPC', Properties: {} }, G: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { VpcId: { 'Fn::GetAtt': ['V', 'DnsName'] } } } } }, /AWS::EC2::VPC has no attribute DnsName/],
+  ])('rejects %s', (_name, template, message) => {
+    const problems = checkTemplateAgainstSpec('t', template as never);
+    expect(problems.join('\n')).toMatch(message);
+  });
+
+  test('rejects a value outside the allowed values the specification lists', () => {
+    const problems = checkTemplateAgainstSpec('t', {
+      Resources: { Strategy: { Type: 'AWS::AppConfig::DeploymentStrategy', Properties: { Name: 'n', DeploymentDurationInMinutes: 1, GrowthFactor: 10, ReplicateTo: 'EVERYWHERE' } } },
+    } as never);
+    expect(problems.join('\n')).toMatch(/ReplicateTo: expected one of NONE, SSM_DOCUMENT, got "EVERYWHERE"/);
+  });
+});
