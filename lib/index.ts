@@ -1,8 +1,10 @@
-export * from './core/errors';
-export * from './load-balancing/access-logs';
-export * from './load-balancing/algorithms';
-export * from './load-balancing/ha-load-balancer';
-export * from './load-balancing/health-check-profile';
-export * from './load-balancing/load-balancer-type';
-export * from './load-balancing/routing';
-export * from './load-balancing/target-group';
+export type { ValidationIssue } from './core/errors';
+export type { AccessLogSettings } from './load-balancing/access-logs';
+export { LoadBalancingAlgorithm, Stickiness, StickinessType } from './load-balancing/algorithms';
+export { HaLoadBalancer } from './load-balancing/ha-load-balancer';
+export type { HaLoadBalancerAlarmOptions, HaLoadBalancerProps } from './load-balancing/ha-load-balancer';
+export { HealthCheckPreset, HealthCheckProfile, HealthCheckProtocol } from './load-balancing/health-check-profile';
+export type { HealthCheckProfileProps, HealthCheckTimingOptions, HttpHealthCheckOptions } from './load-balancing/health-check-profile';
+export { LoadBalancerType } from './load-balancing/load-balancer-type';
+export type { FixedResponse, RoutingRule, WeightedTargetGroup } from './load-balancing/routing';
+export type { HaTargetGroupOptions } from './load-balancing/target-group';

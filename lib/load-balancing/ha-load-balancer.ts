@@ -1,4 +1,4 @@
-import { Duration, Names, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -128,8 +128,10 @@ export interface HaLoadBalancerProps {
   readonly certificates?: elbv2.IListenerCertificate[];
 
   /**
-   * TLS policy of the TLS listeners: TLS 1.2 and 1.3, forward-secret AES-GCM ciphers only, and
-   * hybrid post-quantum key exchange for clients that offer it.
+   * TLS policy of the TLS listeners. The default allows TLS 1.2 and 1.3 with forward-secret
+   * AES-GCM ciphers only, and hybrid post-quantum key exchange for clients that offer it; it is
+   * AWS's recommended policy. CloudFormation's own default, `ELBSecurityPolicy-2016-08`, still
+   * accepts TLS 1.0.
    * @default elbv2.SslPolicy.TLS13_12_RES_PQ
    */
   readonly sslPolicy?: elbv2.SslPolicy;
@@ -187,9 +189,6 @@ export interface HaLoadBalancerProps {
   readonly alarms?: HaLoadBalancerAlarmOptions;
 }
 
-/** TLS policy used when `sslPolicy` is not given. */
-export const DEFAULT_SSL_POLICY = elbv2.SslPolicy.TLS13_12_RES_PQ;
-
 /**
  * An Application or Network Load Balancer set up for high availability: target groups with
  * validated health checks, routing, secure defaults and alarms.
@@ -199,6 +198,9 @@ export const DEFAULT_SSL_POLICY = elbv2.SslPolicy.TLS13_12_RES_PQ;
  * and what is allowed.
  */
 export class HaLoadBalancer extends Construct implements ec2.IConnectable {
+  /** TLS policy used when `sslPolicy` is not given. */
+  public static readonly DEFAULT_SSL_POLICY = elbv2.SslPolicy.TLS13_12_RES_PQ;
+
   /** Application or Network. */
   public readonly loadBalancerType: LoadBalancerType;
 
@@ -288,6 +290,10 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
       const { listener, redirect } = this.createApplicationListeners(alb, props);
       this.listeners = [listener];
       this.redirectListener = redirect;
+      if (props.internetFacing && (props.certificates?.length ?? 0) === 0) {
+        Annotations.of(this).addWarningV2('cdk-ha-kit:plaintextInternetListener',
+          'This internet-facing load balancer serves plain HTTP: pass `certificates` to listen with HTTPS and redirect HTTP to it.');
+      }
       for (const l of [listener, ...(redirect ? [redirect] : [])]) {
         for (const peer of clients) this.connections.allowFrom(peer, ec2.Port.tcp(l.port), `clients to listener ${l.port}`);
       }
@@ -539,7 +545,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
       port,
       protocol: hasCerts ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
       certificates: hasCerts ? props.certificates : undefined,
-      sslPolicy: hasCerts ? props.sslPolicy ?? DEFAULT_SSL_POLICY : undefined,
+      sslPolicy: hasCerts ? props.sslPolicy ?? HaLoadBalancer.DEFAULT_SSL_POLICY : undefined,
       open: false,
       defaultAction,
     });
@@ -572,7 +578,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
         port,
         protocol: terminatesTls ? elbv2.Protocol.TLS : groupProtocol,
         certificates: terminatesTls ? props.certificates : undefined,
-        sslPolicy: terminatesTls ? props.sslPolicy ?? DEFAULT_SSL_POLICY : undefined,
+        sslPolicy: terminatesTls ? props.sslPolicy ?? HaLoadBalancer.DEFAULT_SSL_POLICY : undefined,
         defaultTargetGroups: [this.targetGroup(options.name) as elbv2.NetworkTargetGroup],
       });
       for (const peer of clients) {

@@ -1,5 +1,5 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
-import { HaValidationError } from '../../lib';
+import { HaValidationError } from '../../lib/core/errors';
 import { Validator, formatSeconds } from '../../lib/core/validation';
 
 describe('Validator', () => {

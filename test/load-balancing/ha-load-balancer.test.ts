@@ -1,5 +1,5 @@
-import { Duration, Token, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -176,8 +176,9 @@ describe('switching secure defaults off explicitly', () => {
 });
 
 describe('listeners and TLS', () => {
-  test('internet-facing: public subnets, any IPv4 client', () => {
-    const { template } = build({ internetFacing: true });
+  test('internet-facing: public subnets, any IPv4 client, and a warning while it serves plain HTTP', () => {
+    const { template, stack } = build({ internetFacing: true });
+    Annotations.fromStack(stack).hasWarning('/Test/Lb', Match.stringLikeRegexp('internet-facing load balancer serves plain HTTP.*cdk-ha-kit:plaintextInternetListener'));
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internet-facing',
       Subnets: [{ Ref: Match.stringLikeRegexp('PublicSubnet1') }, { Ref: Match.stringLikeRegexp('PublicSubnet2') }],
@@ -217,6 +218,7 @@ describe('listeners and TLS', () => {
       DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
     });
     expect(lb.redirectListener).toBeDefined();
+    Annotations.fromStack(lb.node.scope as Stack).hasNoWarning('/Test/Lb', Match.anyValue());
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: [Match.objectLike({ FromPort: 443 }), Match.objectLike({ FromPort: 80 })],
     });

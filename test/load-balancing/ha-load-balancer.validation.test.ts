@@ -2,9 +2,8 @@ import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import {
-  HaLoadBalancer, HaLoadBalancerProps, HaValidationError, HealthCheckProfile, LoadBalancerType, LoadBalancingAlgorithm, Stickiness,
-} from '../../lib';
+import { HaLoadBalancer, HaLoadBalancerProps, HealthCheckProfile, LoadBalancerType, LoadBalancingAlgorithm, Stickiness } from '../../lib';
+import { HaValidationError } from '../../lib/core/errors';
 import { stackWithVpc } from '../support/stacks';
 
 const CERT = elbv2.ListenerCertificate.fromArn('arn:aws:acm:eu-west-1:111111111111:certificate/abc');
