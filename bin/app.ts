@@ -1,22 +1,46 @@
 #!/usr/bin/env node
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { DnsStack } from './dns-stack';
 import { ReferenceStack } from './reference-stack';
 
 /**
- * The reference app. Context keys (all optional, with offline defaults):
- * - `ha-kit:region` (default `eu-west-1`) and `ha-kit:account` (default: environment-agnostic)
- * - `ha-kit:availabilityZones`: comma-separated (default: zones a, b and c of the region)
- * - `ha-kit:certificateArn`: ACM certificate for HTTPS (default: HTTP only)
+ * The reference app: the backend in a primary and a standby region, and a global DNS name that
+ * fails over between them. Context keys (all optional, with offline defaults):
+ * - `ha-kit:region` (default `eu-west-1`), `ha-kit:standbyRegion` (default `eu-central-1`)
+ * - `ha-kit:account` (default: environment-agnostic account)
+ * - `ha-kit:availabilityZones`, `ha-kit:standbyAvailabilityZones`: comma-separated (default:
+ *   zones a, b and c of the region)
+ * - `ha-kit:certificateArn`, `ha-kit:standbyCertificateArn`: ACM certificates for HTTPS, one per
+ *   region (default: HTTP only)
+ * - `ha-kit:domainName` (default `example.com`), `ha-kit:hostedZoneId` (default: a new public
+ *   zone), `ha-kit:recordName` (default `api`)
  */
 export function buildApp(app: App = new App()): App {
-  const region = app.node.tryGetContext('ha-kit:region') ?? 'eu-west-1';
-  const zones: string = app.node.tryGetContext('ha-kit:availabilityZones') ?? ['a', 'b', 'c'].map((z) => region + z).join(',');
-  new ReferenceStack(app, 'HaKitReference', {
-    env: { region, account: app.node.tryGetContext('ha-kit:account') },
-    availabilityZones: zones.split(','),
-    certificateArn: app.node.tryGetContext('ha-kit:certificateArn'),
+  const ctx = (key: string): string | undefined => app.node.tryGetContext(`ha-kit:${key}`);
+  const account = ctx('account');
+  const zonesOf = (region: string, key: string) => (ctx(key) ?? ['a', 'b', 'c'].map((z) => region + z).join(',')).split(',');
+
+  const backend = (id: string, region: string, zonesKey: string, certificateKey: string) => new ReferenceStack(app, id, {
+    env: { region, account },
+    crossRegionReferences: true,
+    availabilityZones: zonesOf(region, zonesKey),
+    certificateArn: ctx(certificateKey),
   });
+  const primary = backend('HaKitReference', ctx('region') ?? 'eu-west-1', 'availabilityZones', 'certificateArn');
+  const standby = backend('HaKitStandby', ctx('standbyRegion') ?? 'eu-central-1', 'standbyAvailabilityZones', 'standbyCertificateArn');
+
+  new DnsStack(app, 'HaKitDns', {
+    env: { region: 'us-east-1', account },
+    crossRegionReferences: true,
+    domainName: ctx('domainName') ?? 'example.com',
+    hostedZoneId: ctx('hostedZoneId'),
+    recordName: ctx('recordName') ?? 'api',
+    primary: primary.api,
+    standby: standby.api,
+    failoverBudget: Duration.minutes(3),
+  });
+
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
 }

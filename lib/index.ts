@@ -8,3 +8,14 @@ export type { HealthCheckProfileProps, HealthCheckTimingOptions, HttpHealthCheck
 export { LoadBalancerType } from './load-balancing/load-balancer-type';
 export type { FixedResponse, RoutingRule, WeightedTargetGroup } from './load-balancing/routing';
 export type { HaTargetGroupOptions } from './load-balancing/target-group';
+export { FailoverTimeBreakdown } from './core/failover-time';
+export type { FailoverStep } from './core/failover-time';
+export { DnsFailover } from './dns/dns-failover';
+export type { DnsFailoverProps } from './dns/dns-failover';
+export { DnsHealthCheck, DnsHealthCheckType } from './dns/dns-health-check';
+export type { AlarmHealthCheckOptions, CalculatedHealthCheckOptions, EndpointHealthCheckOptions } from './dns/dns-health-check';
+export { FailoverTarget, FailoverTargetKind } from './dns/failover-target';
+export type { LoadBalancerTargetOptions } from './dns/failover-target';
+export { EndpointKind, Route53HealthCheckPricing } from './dns/pricing';
+export type { HealthCheckCost } from './dns/pricing';
+export { TtlPolicy } from './dns/ttl-policy';

@@ -204,6 +204,9 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
   /** Application or Network. */
   public readonly loadBalancerType: LoadBalancerType;
 
+  /** Reachable from the internet (or only from the VPC and connected networks). */
+  public readonly internetFacing: boolean;
+
   /** The load balancer, whatever its type. */
   public readonly loadBalancer: elbv2.BaseLoadBalancer;
 
@@ -228,6 +231,15 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
   /** Target groups, in the order given. */
   public readonly targetGroups: elbv2.TargetGroupBase[];
 
+  /** Port clients connect to: the main listener's (ALB) or the first group's listener's (NLB). */
+  public readonly listenerPort: number;
+
+  /** Protocol clients speak on `listenerPort`: HTTP or HTTPS (ALB); TCP, TLS, UDP or TCP_UDP (NLB). */
+  public readonly listenerProtocol: elbv2.Protocol;
+
+  /** The group that serves what no rule matches (ALB) or that is behind `listenerPort` (NLB). */
+  public readonly defaultTargetGroupName?: string;
+
   /** The bucket access logs go to, when enabled. */
   public readonly accessLogsBucket?: s3.IBucket;
 
@@ -243,6 +255,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: HaLoadBalancerProps) {
     super(scope, id);
     this.loadBalancerType = props.loadBalancerType ?? LoadBalancerType.APPLICATION;
+    this.internetFacing = props.internetFacing ?? false;
     const isAlb = this.loadBalancerType === LoadBalancerType.APPLICATION;
     const subnets = props.vpcSubnets ?? { subnetType: props.internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS };
     this.validate(props, subnets);
@@ -254,7 +267,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     });
     const common = {
       vpc: props.vpc,
-      internetFacing: props.internetFacing ?? false,
+      internetFacing: this.internetFacing,
       vpcSubnets: subnets,
       deletionProtection: props.deletionProtection ?? true,
     };
@@ -285,12 +298,24 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     });
 
     const clients = props.allowedClients ?? [props.internetFacing ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(vpcCidrBlock(props.vpc))];
+    const hasCerts = (props.certificates?.length ?? 0) > 0;
+    if (isAlb) {
+      this.listenerPort = props.listenerPort ?? (hasCerts ? 443 : 80);
+      this.listenerProtocol = hasCerts ? elbv2.Protocol.HTTPS : elbv2.Protocol.HTTP;
+      this.defaultTargetGroupName = props.defaultTargetGroup;
+    } else {
+      const first = props.targetGroups[0];
+      const protocol = targetGroupProtocol(first, LoadBalancerType.NETWORK);
+      this.listenerPort = first.listenerPort ?? first.port;
+      this.listenerProtocol = hasCerts && (protocol === elbv2.Protocol.TCP || protocol === elbv2.Protocol.TLS) ? elbv2.Protocol.TLS : protocol;
+      this.defaultTargetGroupName = first.name;
+    }
     if (isAlb) {
       const alb = this.applicationLoadBalancer!;
       const { listener, redirect } = this.createApplicationListeners(alb, props);
       this.listeners = [listener];
       this.redirectListener = redirect;
-      if (props.internetFacing && (props.certificates?.length ?? 0) === 0) {
+      if (props.internetFacing && !hasCerts) {
         Annotations.of(this).addWarningV2('cdk-ha-kit:plaintextInternetListener',
           'This internet-facing load balancer serves plain HTTP: pass `certificates` to listen with HTTPS and redirect HTTP to it.');
       }
@@ -540,7 +565,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     const defaultAction = props.defaultTargetGroup !== undefined
       ? elbv2.ListenerAction.forward([group(props.defaultTargetGroup)])
       : fixedResponseAction(props.defaultResponse ?? DEFAULT_FIXED_RESPONSE);
-    const port = props.listenerPort ?? (hasCerts ? 443 : 80);
+    const port = this.listenerPort;
     const listener = alb.addListener('Listener', {
       port,
       protocol: hasCerts ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,

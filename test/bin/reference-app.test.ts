@@ -3,9 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildApp } from '../../bin/app';
+import { DnsStack } from '../../bin/dns-stack';
+import { ReferenceStack } from '../../bin/reference-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -92,10 +94,65 @@ describe('reference app', () => {
     });
   });
 
+  test('the only warnings are the plain-HTTP ones of the default, gone once certificates are given', () => {
+    const plain = referenceApp();
+    for (const id of ['HaKitReference', 'HaKitStandby']) {
+      Annotations.fromStack(plain.node.findChild(id) as Stack).hasWarning(`/${id}/Api`, Match.stringLikeRegexp('serves plain HTTP'));
+    }
+    const secure = referenceApp({
+      'ha-kit:certificateArn': 'arn:aws:acm:eu-west-1:111111111111:certificate/ref',
+      'ha-kit:standbyCertificateArn': 'arn:aws:acm:eu-central-1:111111111111:certificate/ref',
+    });
+    for (const id of ['HaKitReference', 'HaKitStandby', 'HaKitDns']) {
+      Annotations.fromStack(secure.node.findChild(id) as Stack).hasNoWarning('*', Match.anyValue());
+    }
+    Template.fromStack(secure.node.findChild('HaKitDns') as Stack).hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: Match.objectLike({ Type: 'HTTPS', Port: 443, EnableSNI: true }),
+    });
+  });
+
   test('cdk-nag is live: an unacknowledged finding fails synth', () => {
     const app = referenceApp();
     new s3.Bucket(referenceStack(app), 'Unlogged');
     expect(() => app.synth()).toThrow(/HaKitReference\/Unlogged\/Resource[\s\S]*AwsSolutions-S1/);
+  });
+});
+
+describe('reference app: DNS failover', () => {
+  const dnsTemplate = (app: App) => Template.fromStack(app.node.findChild('HaKitDns') as Stack);
+
+  test('the external name fails over from the primary ALB (health-checked) to the standby region\'s ALB', () => {
+    const app = referenceApp();
+    const template = dnsTemplate(app);
+    const primaryLb = (referenceStack(app) as ReferenceStack).api.loadBalancer;
+    const standby = app.node.findChild('HaKitStandby') as ReferenceStack;
+    expect(standby.region).toBe('eu-central-1');
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'api.example.com.', Failover: 'PRIMARY', HealthCheckId: { Ref: Match.stringLikeRegexp('PrimaryHealthCheck') },
+      AliasTarget: Match.objectLike({ EvaluateTargetHealth: true, DNSName: { 'Fn::Join': ['', ['dualstack.', { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'HaKitReference', Region: 'eu-west-1' }) }]] } }),
+    });
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'api.example.com.', Failover: 'SECONDARY',
+      AliasTarget: Match.objectLike({ EvaluateTargetHealth: true, DNSName: { 'Fn::Join': ['', ['dualstack.', { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'HaKitStandby', Region: 'eu-central-1' }) }]] } }),
+    });
+    template.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: Match.objectLike({ Type: 'HTTP', ResourcePath: '/health', RequestInterval: 10, FailureThreshold: 2 }),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HealthCheckStatus', Namespace: 'AWS/Route53' });
+    expect(primaryLb).toBeDefined();
+  });
+
+  test('has a failover budget of 3 minutes and meets it: 26 s detection + 60 s propagation + 60 s TTL', () => {
+    const dns = (referenceApp().node.findChild('HaKitDns') as DnsStack).failover;
+    expect(dns.failoverTime.steps.map((s) => [s.name, s.duration.toSeconds()])).toEqual([['detection', 26], ['propagation', 60], ['ttl', 60]]);
+    expect(dns.worstCaseFailoverTime.toSeconds()).toBe(146);
+    expect(dns.monthlyHealthCheckCost).toBe(1.5);
+  });
+
+  test('an existing hosted zone and another name come from context', () => {
+    const template = dnsTemplate(referenceApp({ 'ha-kit:hostedZoneId': 'Z0123456789ABCDEFGHIJ', 'ha-kit:domainName': 'shop.example.org', 'ha-kit:recordName': 'www' }));
+    template.resourceCountIs('AWS::Route53::HostedZone', 0);
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'www.shop.example.org.', HostedZoneId: 'Z0123456789ABCDEFGHIJ' });
   });
 });
 

@@ -417,6 +417,17 @@ describe('Network Load Balancer', () => {
 });
 
 describe('exposed resources', () => {
+  test.each([
+    ['an HTTP ALB', {}, 80, elbv2.Protocol.HTTP, 'App', false],
+    ['an HTTPS ALB on 8443, internet-facing', { certificates: [CERT], listenerPort: 8443, internetFacing: true }, 8443, elbv2.Protocol.HTTPS, 'App', true],
+    ['an ALB answering unmatched requests itself', { defaultTargetGroup: undefined, routes: [{ priority: 1, pathPatterns: ['/*'], targetGroup: 'App' }] }, 80, elbv2.Protocol.HTTP, undefined, false],
+    ['a TCP NLB', { loadBalancerType: LoadBalancerType.NETWORK, defaultTargetGroup: undefined, targetGroups: [{ name: 'Db', port: 5432, listenerPort: 15432 }] }, 15432, elbv2.Protocol.TCP, 'Db', false],
+    ['a TLS-terminating NLB', { loadBalancerType: LoadBalancerType.NETWORK, defaultTargetGroup: undefined, certificates: [CERT], targetGroups: [{ name: 'Web', port: 443 }] }, 443, elbv2.Protocol.TLS, 'Web', false],
+  ])('%s exposes its front door: port, protocol, default group, scheme', (_name, props, port, protocol, group, internetFacing) => {
+    const { lb } = build(props as Partial<HaLoadBalancerProps>);
+    expect([lb.listenerPort, lb.listenerProtocol, lb.defaultTargetGroupName, lb.internetFacing]).toEqual([port, protocol, group, internetFacing]);
+  });
+
   test('target groups by name, in order, and their health checks', () => {
     const profile = HealthCheckProfile.http({ preset: HealthCheckPreset.FAST });
     const { lb } = build({ targetGroups: [{ name: 'A', port: 80, healthCheck: profile }, { name: 'B', port: 81 }], routes: [{ priority: 1, pathPatterns: ['/b'], targetGroup: 'B' }], defaultTargetGroup: 'A' });

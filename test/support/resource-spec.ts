@@ -20,7 +20,7 @@ function db(): SpecDatabase {
 
 const INTRINSICS = new Set([
   'Ref', 'Fn::GetAtt', 'Fn::Join', 'Fn::Sub', 'Fn::Select', 'Fn::If', 'Fn::ImportValue', 'Fn::FindInMap',
-  'Fn::Base64', 'Fn::GetAZs', 'Fn::Split', 'Fn::Cidr', 'Fn::Length', 'Fn::ToJsonString', 'Fn::Transform',
+  'Fn::Base64', 'Fn::GetAZs', 'Fn::Split', 'Fn::Cidr', 'Fn::Length', 'Fn::ToJsonString', 'Fn::Transform', 'Fn::GetStackOutput',
 ]);
 /** Types CDK emits that are not AWS resource types. */
 const NON_SPEC_TYPES = new Set(['AWS::CDK::Metadata']);
