@@ -195,6 +195,21 @@ describe('other targets', () => {
     });
   });
 
+  test.each([
+    ['any ELB', (stack: Stack, vpc: ec2.Vpc) => FailoverTarget.elb(new elbv2.ApplicationLoadBalancer(stack, 'Plain', { vpc, internetFacing: true })),
+      { 'Fn::GetAtt': [Match.stringLikeRegexp('^Plain'), 'DNSName'] }],
+    ['a remote load balancer', () => STANDBY, 'standby-123.eu-central-1.elb.amazonaws.com'],
+    ['an S3 website', (stack: Stack) => FailoverTarget.s3Website(new s3.Bucket(stack, 'Site', { bucketName: 'api.example.com', websiteIndexDocument: 'index.html' })),
+      Match.objectLike({ 'Fn::Select': Match.anyValue() })],
+  ])('an endpoint check of %s probes its DNS name, priced as an AWS endpoint', (_name, target, fqdn) => {
+    const { stack, vpc, failover, template } = setup();
+    const dns = failover({ primary: target(stack, vpc), primaryHealthCheck: DnsHealthCheck.endpoint() });
+    template().hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: Match.objectLike({ Type: 'HTTP', FullyQualifiedDomainName: fqdn, Port: 80, ResourcePath: '/', RequestInterval: 30, FailureThreshold: 3 }),
+    });
+    expect(dns.healthCheckCosts[0].endpoint).toBe(EndpointKind.AWS);
+  });
+
   test('any ELB: target health alone, with its detection time', () => {
     const { vpc, stack, failover, template } = setup();
     const alb = new elbv2.ApplicationLoadBalancer(stack, 'Plain', { vpc, internetFacing: true });

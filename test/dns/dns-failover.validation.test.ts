@@ -99,6 +99,10 @@ const rejected: Array<[string, Overrides, RegExp]> = [
     secondary: FailoverTarget.s3Website(new s3.Bucket(stack, 'Page', { bucketName: 'maintenance-page', websiteIndexDocument: 'index.html' })), primary: REMOTE, primaryHealthCheck: undefined,
   }), /secondary: got bucket "maintenance-page"; allowed: a bucket named "api.example.com": Route 53 serves an S3 website only from the bucket named like the record/],
 
+  ['an imported maintenance bucket not named like the record', ({ stack }) => ({
+    secondary: FailoverTarget.s3Website(s3.Bucket.fromBucketName(stack, 'Imported', 'www.example.com')), primary: REMOTE, primaryHealthCheck: undefined,
+  }), /secondary: got bucket "www.example.com"; allowed: a bucket named "api.example.com"/],
+
   // calculated and alarm checks
   ['a calculated check without children', () => ({ primaryHealthCheck: DnsHealthCheck.calculated({ children: [], healthThreshold: 0, detectionTime: Duration.seconds(30) }) }),
     /primaryHealthCheck\.children: got 0; allowed: 1 to 256 child health checks/],
