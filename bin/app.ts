@@ -21,14 +21,15 @@ export function buildApp(app: App = new App()): App {
   const account = ctx('account');
   const zonesOf = (region: string, key: string) => (ctx(key) ?? ['a', 'b', 'c'].map((z) => region + z).join(',')).split(',');
 
-  const backend = (id: string, region: string, zonesKey: string, certificateKey: string) => new ReferenceStack(app, id, {
+  const backend = (id: string, region: string, zonesKey: string, certificateKey: string, dataTier: boolean) => new ReferenceStack(app, id, {
     env: { region, account },
     crossRegionReferences: true,
     availabilityZones: zonesOf(region, zonesKey),
     certificateArn: ctx(certificateKey),
+    dataTier,
   });
-  const primary = backend('HaKitReference', ctx('region') ?? 'eu-west-1', 'availabilityZones', 'certificateArn');
-  const standby = backend('HaKitStandby', ctx('standbyRegion') ?? 'eu-central-1', 'standbyAvailabilityZones', 'standbyCertificateArn');
+  const primary = backend('HaKitReference', ctx('region') ?? 'eu-west-1', 'availabilityZones', 'certificateArn', true);
+  const standby = backend('HaKitStandby', ctx('standbyRegion') ?? 'eu-central-1', 'standbyAvailabilityZones', 'standbyCertificateArn', false);
 
   new DnsStack(app, 'HaKitDns', {
     env: { region: 'us-east-1', account },

@@ -3,7 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HaLoadBalancer, HealthCheckPreset, HealthCheckProfile } from '../lib';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import {
+  DatabaseEngine, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, ReplicatedCache, ReplicatedDatabase,
+} from '../lib';
 
 /**
  * Props of the reference backend.
@@ -18,15 +21,27 @@ export interface ReferenceStackProps extends StackProps {
    * ACM certificate for the public listener; without it the API listens on HTTP only.
    */
   readonly certificateArn?: string;
+
+  /**
+   * Create the replicated cache and database. The standby region's backend goes without until
+   * the data tier replicates across regions.
+   * @default true
+   */
+  readonly dataTier?: boolean;
 }
 
 /**
- * The reference highly available backend: a VPC over several zones and an internet-facing
- * Application Load Balancer routing by path to two target groups.
+ * The reference highly available backend: a VPC over several zones, an internet-facing
+ * Application Load Balancer routing by path to two target groups, and a replicated cache and
+ * database in isolated subnets that only the service reaches.
  */
 export class ReferenceStack extends Stack {
   public readonly vpc: ec2.Vpc;
   public readonly api: HaLoadBalancer;
+  /** The API service's security group: its tasks, the only clients of the data tier. */
+  public readonly service: ec2.SecurityGroup;
+  public readonly cache?: ReplicatedCache;
+  public readonly database?: ReplicatedDatabase;
 
   constructor(scope: Construct, id: string, props: ReferenceStackProps) {
     super(scope, id, props);
@@ -36,6 +51,7 @@ export class ReferenceStack extends Stack {
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
         { name: 'App', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
     });
     this.vpc.addFlowLog('FlowLog', {
@@ -71,5 +87,30 @@ export class ReferenceStack extends Stack {
       id: 'AwsSolutions-EC23',
       reason: 'The public API is internet-facing: its listeners accept clients from any IPv4 address. Only the listener ports are open.',
     });
+
+    this.service = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc: this.vpc,
+      description: 'API service tasks',
+      allowAllOutbound: false,
+    });
+    this.api.allowTargetTraffic('Api', this.service);
+    this.api.allowTargetTraffic('Web', this.service);
+    if (props.dataTier === false) return;
+
+    this.cache = new ReplicatedCache(this, 'Cache', {
+      vpc: this.vpc,
+      nodeType: 'cache.t4g.medium',
+      internalDns: { zoneName: 'cache.internal' },
+    });
+    this.database = new ReplicatedDatabase(this, 'Database', {
+      vpc: this.vpc,
+      engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 })),
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+      databaseName: 'app',
+      internalDns: { zoneName: 'db.internal' },
+    });
+    for (const store of [this.cache, this.database]) {
+      store.connections.allowDefaultPortFrom(this.service, 'API service');
+    }
   }
 }

@@ -1,6 +1,7 @@
 export type { ValidationIssue } from './core/errors';
 export type { AccessLogSettings } from './load-balancing/access-logs';
 export { LoadBalancingAlgorithm, Stickiness, StickinessType } from './load-balancing/algorithms';
+export type { AlarmOptions } from './core/alarms';
 export { HaLoadBalancer } from './load-balancing/ha-load-balancer';
 export type { HaLoadBalancerAlarmOptions, HaLoadBalancerProps } from './load-balancing/ha-load-balancer';
 export { HealthCheckPreset, HealthCheckProfile, HealthCheckProtocol } from './load-balancing/health-check-profile';
@@ -19,3 +20,9 @@ export type { LoadBalancerTargetOptions } from './dns/failover-target';
 export { EndpointKind, Route53HealthCheckPricing } from './dns/pricing';
 export type { HealthCheckCost } from './dns/pricing';
 export { TtlPolicy } from './dns/ttl-policy';
+export type { InternalDnsNamesProps, InternalDnsOptions, ReaderTarget } from './replication/internal-dns';
+export { InternalDnsNames } from './replication/internal-dns';
+export { CacheAuthentication, CacheAuthenticationType, CacheEngine, ReplicatedCache } from './replication/replicated-cache';
+export type { ConnectionEndpoint, ReplicatedCacheAlarmOptions, ReplicatedCacheProps } from './replication/replicated-cache';
+export { DatabaseAvailability, DatabaseEngine, DatabaseKind, ReplicatedDatabase } from './replication/replicated-database';
+export type { ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseProps } from './replication/replicated-database';

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { HaValidationError, ValidationIssue } from './errors';
 
@@ -61,6 +62,22 @@ export class Validator {
     if (!pattern.test(value)) {
       this.add(prop, JSON.stringify(value), allowed);
     }
+  }
+
+  /**
+   * The subnets `selection` picks from `vpc` exist and span at least two Availability Zones;
+   * `why` says what the second zone is for.
+   */
+  public subnetsInTwoZones(prop: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection, why: string): void {
+    let zones: string[];
+    try {
+      zones = vpc.selectSubnets(selection).availabilityZones;
+    } catch (e) {
+      this.add(prop, JSON.stringify(selection), `subnets that exist in the VPC (${(e as Error).message})`);
+      return;
+    }
+    const distinct = new Set(zones).size;
+    if (distinct < 2) this.add(prop, `subnets in ${distinct} Availability Zone(s)`, `subnets in at least two Availability Zones, ${why}`);
   }
 
   /** Throws an {@link HaValidationError} naming `scope`'s path if anything was rejected. */

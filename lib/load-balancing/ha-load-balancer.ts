@@ -1,9 +1,10 @@
-import { Annotations, Duration, Names, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { AlarmFactory, AlarmOptions } from '../core/alarms';
 import { Validator } from '../core/validation';
 import { AccessLogSettings, createAccessLogBucket, validateAccessLogs } from './access-logs';
 import { HealthCheckProfile } from './health-check-profile';
@@ -17,20 +18,7 @@ import { HaTargetGroupOptions, createTargetGroup, targetGroupHealthCheck, target
 /**
  * The alarms an {@link HaLoadBalancer} creates.
  */
-export interface HaLoadBalancerAlarmOptions {
-  /**
-   * Create the alarms.
-   * @default true
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * Start of every alarm name: `<prefix>-<group>-unhealthy-hosts`, `<prefix>-target-5xx-rate`.
-   * At most 200 characters.
-   * @default - a name unique in the app, derived from the construct path
-   */
-  readonly namePrefix?: string;
-
+export interface HaLoadBalancerAlarmOptions extends AlarmOptions {
   /**
    * Unhealthy targets in one group that raise its alarm. At least 1.
    * @default 1
@@ -43,24 +31,6 @@ export interface HaLoadBalancerAlarmOptions {
    * @default 5
    */
   readonly target5xxRatePercent?: number;
-
-  /**
-   * One-minute periods each alarm looks at. 1 to 1440.
-   * @default 3
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * Breaching periods among `evaluationPeriods` that raise an alarm. 1 to `evaluationPeriods`.
-   * @default 2
-   */
-  readonly datapointsToAlarm?: number;
-
-  /**
-   * Actions on ALARM and on OK, e.g. an SNS topic.
-   * @default - none; add them to `alarms` later
-   */
-  readonly actions?: cloudwatch.IAlarmAction[];
 }
 
 /**
@@ -333,8 +303,10 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     }
 
     const alarmOptions = props.alarms ?? {};
-    this.alarmNamePrefix = alarmOptions.namePrefix ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
-    this.alarms = alarmOptions.enabled === false ? [] : this.createAlarms(alarmOptions);
+    const factory = new AlarmFactory(this, alarmOptions);
+    this.alarmNamePrefix = factory.prefix;
+    this.createAlarms(factory, alarmOptions);
+    this.alarms = factory.alarms;
   }
 
   /**
@@ -456,7 +428,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     const lb = describeType(type);
     const names = props.targetGroups.map((g) => g.name);
 
-    this.validateZones(v, props.vpc, subnets);
+    v.subnetsInTwoZones('vpcSubnets', props.vpc, subnets, 'so that one zone failing leaves the load balancer up');
     if (props.targetGroups.length === 0) v.add('targetGroups', '[]', 'at least one target group');
     props.targetGroups.forEach((g, i) => {
       validateTargetGroup(v, `targetGroups[${i}]`, g, type);
@@ -483,19 +455,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     v.throwIfAny(this);
   }
 
-  private validateZones(v: Validator, vpc: ec2.IVpc, subnets: ec2.SubnetSelection): void {
-    let zones: string[];
-    try {
-      zones = vpc.selectSubnets(subnets).availabilityZones;
-    } catch (e) {
-      v.add('vpcSubnets', JSON.stringify(subnets), `subnets that exist in the VPC (${(e as Error).message})`);
-      return;
-    }
-    const distinct = new Set(zones);
-    if (distinct.size < 2) {
-      v.add('vpcSubnets', `subnets in ${distinct.size} Availability Zone(s)`, 'subnets in at least two Availability Zones, so that one zone failing leaves the load balancer up');
-    }
-  }
+
 
   private validateApplicationProps(v: Validator, props: HaLoadBalancerProps, names: string[], hasCerts: boolean): void {
     const routes = props.routes ?? [];
@@ -548,15 +508,10 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
 
   private validateAlarms(v: Validator, alarms: HaLoadBalancerAlarmOptions): void {
     if (alarms.enabled === false) return;
-    if (alarms.namePrefix !== undefined && !Token.isUnresolved(alarms.namePrefix) && (alarms.namePrefix.length < 1 || alarms.namePrefix.length > 200)) {
-      v.add('alarms.namePrefix', JSON.stringify(alarms.namePrefix), '1 to 200 characters');
-    }
+    AlarmFactory.validate(v, alarms);
     v.integer('alarms.unhealthyHostThreshold', alarms.unhealthyHostThreshold, 1, Number.MAX_SAFE_INTEGER, 'an integer of at least 1');
     const rate = alarms.target5xxRatePercent;
     if (rate !== undefined && !(rate > 0 && rate <= 100)) v.add('alarms.target5xxRatePercent', String(rate), 'above 0 and at most 100');
-    const periods = alarms.evaluationPeriods ?? 3;
-    v.integer('alarms.evaluationPeriods', alarms.evaluationPeriods, 1, 1440);
-    v.integer('alarms.datapointsToAlarm', alarms.datapointsToAlarm, 1, periods, `an integer from 1 to evaluationPeriods (${periods})`);
   }
 
   private createApplicationListeners(alb: elbv2.ApplicationLoadBalancer, props: HaLoadBalancerProps) {
@@ -628,37 +583,27 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     return ports;
   }
 
-  private createAlarms(options: HaLoadBalancerAlarmOptions): cloudwatch.Alarm[] {
-    const evaluation = {
-      evaluationPeriods: options.evaluationPeriods ?? 3,
-      datapointsToAlarm: options.datapointsToAlarm ?? 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    };
-    const alarms = Array.from(this.groupsByName.keys()).map((name) => new cloudwatch.Alarm(this, `${name}UnhealthyHostsAlarm`, {
-      ...evaluation,
-      alarmName: `${this.alarmNamePrefix}-${name}-unhealthy-hosts`,
-      alarmDescription: `Targets of ${name} behind ${this.node.path} fail their health check.`,
-      metric: this.metricUnhealthyHostCount(name),
-      threshold: options.unhealthyHostThreshold ?? 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    }));
+  private createAlarms(factory: AlarmFactory, options: HaLoadBalancerAlarmOptions): void {
+    for (const name of this.groupsByName.keys()) {
+      factory.create({
+        id: `${name}UnhealthyHostsAlarm`,
+        nameSuffix: `${name}-unhealthy-hosts`,
+        description: `Targets of ${name} behind ${this.node.path} fail their health check.`,
+        metric: this.metricUnhealthyHostCount(name),
+        threshold: options.unhealthyHostThreshold ?? 1,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+    }
     if (this.loadBalancerType === LoadBalancerType.APPLICATION) {
-      alarms.push(new cloudwatch.Alarm(this, 'Target5xxRateAlarm', {
-        ...evaluation,
-        alarmName: `${this.alarmNamePrefix}-target-5xx-rate`,
-        alarmDescription: `Targets behind ${this.node.path} answer too many requests with 5XX.`,
+      factory.create({
+        id: 'Target5xxRateAlarm',
+        nameSuffix: 'target-5xx-rate',
+        description: `Targets behind ${this.node.path} answer too many requests with 5XX.`,
         metric: this.metricTarget5xxRate(),
         threshold: options.target5xxRatePercent ?? 5,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      }));
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      });
     }
-    for (const alarm of alarms) {
-      for (const action of options.actions ?? []) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
-    return alarms;
   }
 
   private requireType(type: LoadBalancerType, what: string): void {

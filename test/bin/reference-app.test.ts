@@ -9,13 +9,14 @@ import { buildApp } from '../../bin/app';
 import { DnsStack } from '../../bin/dns-stack';
 import { ReferenceStack } from '../../bin/reference-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
+import { TEST_CONTEXT } from '../support/stacks';
 
 const ROOT = path.join(__dirname, '..', '..');
 const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
 
 /** The reference app as `cdk synth` builds it: cdk.json's feature flags plus the given context. */
 function referenceApp(context: Record<string, string> = {}): App {
-  return buildApp(new App({ context: { ...cdkJson.context, ...context } }));
+  return buildApp(new App({ context: { ...cdkJson.context, ...TEST_CONTEXT, ...context } }));
 }
 
 function referenceStack(app: App): Stack {
@@ -115,6 +116,60 @@ describe('reference app', () => {
     const app = referenceApp();
     new s3.Bucket(referenceStack(app), 'Unlogged');
     expect(() => app.synth()).toThrow(/HaKitReference\/Unlogged\/Resource[\s\S]*AwsSolutions-S1/);
+  });
+});
+
+describe('reference app: data tier', () => {
+  const stack = () => referenceStack(referenceApp()) as ReferenceStack;
+
+  test('a replicated cache and an Aurora database in the isolated subnets', () => {
+    const reference = stack();
+    const template = Template.fromStack(reference);
+    const isolated = reference.vpc.isolatedSubnets.map((s) => ({ Ref: reference.resolve((s.node.defaultChild as never as { ref: string }).ref).Ref }));
+    expect(isolated).toHaveLength(3);
+    template.hasResourceProperties('AWS::ElastiCache::SubnetGroup', { SubnetIds: isolated });
+    template.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: isolated });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { MultiAZEnabled: true, AutomaticFailoverEnabled: true, NumCacheClusters: 3, TransitEncryptionEnabled: true, AtRestEncryptionEnabled: true });
+    template.hasResourceProperties('AWS::RDS::DBCluster', { Engine: 'aurora-postgresql', StorageEncrypted: true, DeletionProtection: true });
+    template.resourcePropertiesCountIs('AWS::RDS::DBInstance', { DBClusterIdentifier: Match.anyValue() }, 2);
+  });
+
+  test('reachable only from the service\'s security group (and, for the database, its password-rotation function)', () => {
+    const reference = stack();
+    const template = Template.fromStack(reference);
+    const service = reference.resolve(reference.service.securityGroupId);
+    const rotation = reference.resolve((reference.database!.node.findChild('Resource').node.findChild('RotationSingleUser').node.findChild('SecurityGroup') as never as { securityGroupId: string }).securityGroupId);
+    for (const [store, description, others] of [[reference.cache!, 'HaKitReference/Cache: cache nodes', []], [reference.database!, 'HaKitReference/Database: database', [rotation]]] as const) {
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: description, SecurityGroupIngress: Match.absent() });
+      const group = JSON.stringify(reference.resolve(store.securityGroup.securityGroupId));
+      const sources = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+        .filter((r) => JSON.stringify(r.Properties.GroupId) === group)
+        .map((r) => r.Properties.SourceSecurityGroupId);
+      expect(sources).toEqual(expect.arrayContaining([service, ...others]));
+      expect(sources).toHaveLength(1 + others.length);
+    }
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: service, DestinationSecurityGroupId: reference.resolve(reference.database!.securityGroup.securityGroupId), FromPort: 5433,
+    });
+  });
+
+  test('with replication-lag alarms on both', () => {
+    const template = Template.fromStack(stack());
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: Match.stringLikeRegexp('Cache.*-replication-lag$') });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: Match.stringLikeRegexp('Database.*-replica-lag$') });
+  });
+
+  test('stable writer and reader names in private zones', () => {
+    const template = Template.fromStack(stack());
+    for (const name of ['writer.cache.internal.', 'reader.cache.internal.', 'writer.db.internal.', 'reader.db.internal.']) {
+      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: name, Type: 'CNAME', TTL: '10' });
+    }
+  });
+
+  test('the standby region runs without a data tier of its own', () => {
+    const standby = referenceApp().node.findChild('HaKitStandby') as ReferenceStack;
+    expect([standby.cache, standby.database]).toEqual([undefined, undefined]);
+    Template.fromStack(standby).resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
   });
 });
 

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DnsFailover, DnsFailoverProps, DnsHealthCheck, FailoverTarget, HaLoadBalancer, HealthCheckProfile, TtlPolicy } from '../../lib';
+import { TEST_CONTEXT } from '../support/stacks';
 import { HaValidationError } from '../../lib/core/errors';
 
 const IP = FailoverTarget.ipAddress('192.0.2.10');
@@ -16,7 +17,7 @@ interface Ctx { stack: Stack; vpc: ec2.Vpc; zone: route53.IHostedZone; lb: (inte
 type Overrides = (ctx: Ctx) => Partial<DnsFailoverProps>;
 
 function context(region = 'us-east-1'): Ctx {
-  const stack = new Stack(new App(), 'Dns', { env: { region } });
+  const stack = new Stack(new App({ context: TEST_CONTEXT }), 'Dns', { env: { region } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
   let n = 0;
@@ -142,7 +143,7 @@ describe('DnsFailover rejects at synth', () => {
   });
 
   test('host-count alarms on a load balancer in another region', () => {
-    const app = new App();
+    const app = new App({ context: TEST_CONTEXT });
     const lbStack = new Stack(app, 'Lb', { env: { region: 'eu-west-1' } });
     const vpc = new ec2.Vpc(lbStack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const lb = new HaLoadBalancer(lbStack, 'Lb', { vpc, targetGroups: [{ name: 'Web', port: 80 }], defaultTargetGroup: 'Web' });

@@ -25,6 +25,11 @@ const INTRINSICS = new Set([
 /** Types CDK emits that are not AWS resource types. */
 const NON_SPEC_TYPES = new Set(['AWS::CDK::Metadata']);
 
+/** Resources that CloudFormation does not know itself: custom resources and SAM transform macros. */
+function outsideSpec(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' || type.startsWith('AWS::Serverless::') || NON_SPEC_TYPES.has(type);
+}
+
 type Json = any;
 
 interface Template {
@@ -62,7 +67,7 @@ class TemplateChecker {
   }
 
   private checkResource(logicalId: string, type: string, props: Record<string, Json>): void {
-    if (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' || NON_SPEC_TYPES.has(type)) return;
+    if (outsideSpec(type)) return;
     const spec = lookupResource(type);
     if (spec === undefined) {
       this.problem(logicalId, `unknown resource type ${type}`);
@@ -171,7 +176,7 @@ class TemplateChecker {
       this.problem(where, `Fn::GetAtt on undefined ${target}`);
       return;
     }
-    if (resource.Type.startsWith('Custom::') || resource.Type === 'AWS::CloudFormation::CustomResource') return;
+    if (outsideSpec(resource.Type)) return;
     const spec = lookupResource(resource.Type);
     if (spec && !(attribute in spec.attributes)) {
       this.problem(where, `Fn::GetAtt ${target}.${attribute}: ${resource.Type} has no attribute ${attribute}`);
@@ -184,4 +189,14 @@ class TemplateChecker {
  */
 export function checkTemplateAgainstSpec(name: string, template: Template): string[] {
   return new TemplateChecker(name, template).run();
+}
+
+/** How CloudFormation applies a change of one property, from the specification. */
+export type ReplacementBehaviour = 'no' | 'maybe' | 'yes';
+
+/** The specification's `causesReplacement` for a property of a resource type. */
+export function propertyReplacement(type: string, property: string): ReplacementBehaviour {
+  if (outsideSpec(type)) return 'no';
+  const spec = lookupResource(type);
+  return spec?.properties[property]?.causesReplacement ?? 'no';
 }

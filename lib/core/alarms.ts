@@ -1,0 +1,103 @@
+import { Names, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { Validator } from './validation';
+
+/**
+ * Settings every construct of this library applies to the alarms it creates.
+ */
+export interface AlarmOptions {
+  /**
+   * Create the alarms.
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Start of every alarm name, e.g. `shop-prod` gives `shop-prod-<what>`. At most 200 characters.
+   * @default - a name unique in the app, derived from the construct path
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * One-minute periods each alarm looks at. 1 to 1440.
+   * @default 3
+   */
+  readonly evaluationPeriods?: number;
+
+  /**
+   * Breaching periods among `evaluationPeriods` that raise an alarm. 1 to `evaluationPeriods`.
+   * @default 2
+   */
+  readonly datapointsToAlarm?: number;
+
+  /**
+   * Actions on ALARM and on OK, e.g. an SNS topic.
+   * @default - none; add them to the returned alarms later
+   */
+  readonly actions?: cloudwatch.IAlarmAction[];
+}
+
+/** One alarm to create. */
+export interface AlarmSpec {
+  readonly id: string;
+  /** Appended to the prefix: `<prefix>-<nameSuffix>`. */
+  readonly nameSuffix: string;
+  readonly description: string;
+  readonly metric: cloudwatch.IMetric;
+  readonly threshold: number;
+  readonly comparison: cloudwatch.ComparisonOperator;
+  /** @default NOT_BREACHING */
+  readonly treatMissingData?: cloudwatch.TreatMissingData;
+}
+
+/**
+ * Creates a construct's alarms with the shared naming, evaluation and actions.
+ */
+export class AlarmFactory {
+  public static validate(v: Validator, options: AlarmOptions, prop = 'alarms'): void {
+    if (options.enabled === false) return;
+    const prefix = options.namePrefix;
+    if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.length < 1 || prefix.length > 200)) {
+      v.add(`${prop}.namePrefix`, JSON.stringify(prefix), '1 to 200 characters');
+    }
+    const periods = options.evaluationPeriods ?? 3;
+    v.integer(`${prop}.evaluationPeriods`, options.evaluationPeriods, 1, 1440);
+    v.integer(`${prop}.datapointsToAlarm`, options.datapointsToAlarm, 1, periods, `an integer from 1 to evaluationPeriods (${periods})`);
+  }
+
+  /** Prefix of the alarm names. */
+  public readonly prefix: string;
+
+  /** Every alarm created so far. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(private readonly scope: Construct, private readonly options: AlarmOptions) {
+    this.prefix = options.namePrefix ?? Names.uniqueResourceName(scope, { maxLength: 128, separator: '-' });
+  }
+
+  public get enabled(): boolean {
+    return this.options.enabled !== false;
+  }
+
+  /** Creates the alarm (unless alarms are disabled) and returns it. */
+  public create(spec: AlarmSpec): cloudwatch.Alarm | undefined {
+    if (!this.enabled) return undefined;
+    const alarm = new cloudwatch.Alarm(this.scope, spec.id, {
+      alarmName: `${this.prefix}-${spec.nameSuffix}`,
+      alarmDescription: spec.description,
+      metric: spec.metric,
+      threshold: spec.threshold,
+      comparisonOperator: spec.comparison,
+      evaluationPeriods: this.options.evaluationPeriods ?? 3,
+      datapointsToAlarm: this.options.datapointsToAlarm ?? 2,
+      treatMissingData: spec.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const action of this.options.actions ?? []) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}

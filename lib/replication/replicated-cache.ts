@@ -1,0 +1,643 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { FailoverTimeBreakdown } from '../core/failover-time';
+import { Validator } from '../core/validation';
+import { InternalDnsNames, InternalDnsOptions, validateInternalDns } from './internal-dns';
+
+/**
+ * The in-memory engine of a replication group.
+ */
+export enum CacheEngine {
+  /** Valkey: the open-source continuation of Redis, at a lower ElastiCache price. */
+  VALKEY = 'valkey',
+  /** Redis OSS. */
+  REDIS = 'redis',
+}
+
+/**
+ * How clients authenticate.
+ */
+export enum CacheAuthenticationType {
+  /** One shared AUTH token, kept in Secrets Manager. */
+  AUTH_TOKEN = 'AUTH_TOKEN',
+  /** Role-based access control: an ElastiCache user group (password or IAM users). */
+  USER_GROUP = 'USER_GROUP',
+}
+
+/**
+ * Client authentication of a replication group.
+ */
+export class CacheAuthentication {
+  /**
+   * An AUTH token from Secrets Manager. The secret's value is the token: 16 to 128 printable
+   * characters without spaces, `"`, `/` or `@`.
+   * @param secret an existing secret; by default a new one with a 64-character alphanumeric token
+   */
+  public static authToken(secret?: secretsmanager.ISecret): CacheAuthentication {
+    return new CacheAuthentication(CacheAuthenticationType.AUTH_TOKEN, secret);
+  }
+
+  /**
+   * An RBAC user group (Redis OSS 6.0 or later, or Valkey).
+   * @param userGroupId the user group's id
+   * @param userIds users that `grantConnect` lets IAM principals connect as (IAM-authenticated users)
+   */
+  public static userGroup(userGroupId: string, userIds: string[] = []): CacheAuthentication {
+    return new CacheAuthentication(CacheAuthenticationType.USER_GROUP, undefined, userGroupId, userIds);
+  }
+
+  public readonly type: CacheAuthenticationType;
+  /** The token's secret, for an AUTH token given as an existing secret. */
+  public readonly secret?: secretsmanager.ISecret;
+  /** The user group, for RBAC. */
+  public readonly userGroupId?: string;
+  /** IAM-authenticated users of the group. */
+  public readonly userIds: string[];
+
+  private constructor(type: CacheAuthenticationType, secret?: secretsmanager.ISecret, userGroupId?: string, userIds: string[] = []) {
+    this.type = type;
+    this.secret = secret;
+    this.userGroupId = userGroupId;
+    this.userIds = userIds;
+  }
+}
+
+/**
+ * A host and port to connect to.
+ */
+export interface ConnectionEndpoint {
+  /** DNS name. */
+  readonly hostname: string;
+  /** TCP port. */
+  readonly port: number;
+}
+
+/**
+ * The alarms of a {@link ReplicatedCache}, each the maximum over the nodes of a shard.
+ */
+export interface ReplicatedCacheAlarmOptions extends AlarmOptions {
+  /**
+   * Seconds a replica may lag behind its primary.
+   * @default 5
+   */
+  readonly replicationLagSeconds?: number;
+
+  /**
+   * Engine CPU (the Valkey/Redis thread), percent.
+   * @default 90
+   */
+  readonly engineCpuPercent?: number;
+
+  /**
+   * Share of the node's memory used by data, percent.
+   * @default 80
+   */
+  readonly memoryPercent?: number;
+
+  /**
+   * Keys evicted per minute. Evictions mean the cache is too small for its working set.
+   * @default 1000
+   */
+  readonly evictionsPerMinute?: number;
+
+  /**
+   * Client connections on one node (the engine accepts 65,000).
+   * @default 50000
+   */
+  readonly connections?: number;
+}
+
+/**
+ * Props of a {@link ReplicatedCache}.
+ */
+export interface ReplicatedCacheProps {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets of the nodes, in at least two Availability Zones.
+   * @default - the VPC's isolated subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * @default CacheEngine.VALKEY
+   */
+  readonly engine?: CacheEngine;
+
+  /**
+   * Engine version, e.g. `8.1` (Valkey) or `7.1` (Redis OSS).
+   * @default - 8.1 for Valkey, 7.1 for Redis OSS
+   */
+  readonly engineVersion?: string;
+
+  /**
+   * Node type, e.g. `cache.r7g.large`. Previous-generation types (`cache.t1`, `cache.m1`,
+   * `cache.m2`, `cache.c1`) support neither Multi-AZ, encryption nor snapshots and are refused.
+   * @default 'cache.r7g.large'
+   */
+  readonly nodeType?: string;
+
+  /**
+   * Replicas per shard, 0 to 5. Two keep one replica serving reads while the other is promoted
+   * and a replacement syncs. ElastiCache spreads the nodes over the subnets' zones.
+   * @default 2
+   */
+  readonly replicasPerShard?: number;
+
+  /**
+   * Cluster mode: data partitioned over `shards`, clients use the configuration endpoint.
+   * @default false
+   */
+  readonly clusterMode?: boolean;
+
+  /**
+   * Shards (node groups), 1 to 500, more than 1 only in cluster mode.
+   * @default 1
+   */
+  readonly shards?: number;
+
+  /**
+   * Replicas in other Availability Zones than their primary; needs automatic failover.
+   * @default true
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * Promote a replica when a primary fails; needs a replica. Always on in cluster mode.
+   * @default true
+   */
+  readonly automaticFailover?: boolean;
+
+  /**
+   * Name of a cache parameter group.
+   * @default - the engine's default group
+   */
+  readonly parameterGroupName?: string;
+
+  /**
+   * Port, 1 to 65535. Defaults away from 6379 so that scanners of the well-known port pass it by;
+   * clients read it from the endpoints.
+   * @default 6380
+   */
+  readonly port?: number;
+
+  /**
+   * Customer managed key for encryption at rest (always on).
+   * @default - an AWS owned key
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * How clients authenticate. Encryption in transit is always on.
+   * @default - an AUTH token in a new secret
+   */
+  readonly authentication?: CacheAuthentication;
+
+  /**
+   * Days automatic snapshots are kept, 0 to 35 (0 turns them off).
+   * @default Duration.days(7)
+   */
+  readonly snapshotRetention?: Duration;
+
+  /**
+   * Daily snapshot window, `hh:mm-hh:mm` in UTC, at least 60 minutes.
+   * @default - chosen by ElastiCache
+   */
+  readonly snapshotWindow?: string;
+
+  /**
+   * Weekly maintenance window, `ddd:hh:mm-ddd:hh:mm` in UTC, at least 60 minutes.
+   * @default - chosen by ElastiCache
+   */
+  readonly maintenanceWindow?: string;
+
+  /**
+   * Deliver the slow log and the engine log to CloudWatch Logs.
+   * @default true
+   */
+  readonly logDelivery?: boolean;
+
+  /**
+   * Retention of the delivered logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Topic for ElastiCache events (failovers, node replacements).
+   * @default - a new topic that accepts TLS publishing only
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * What happens to the data when the replication group leaves the stack.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Alarms on replication lag, engine CPU, memory, evictions and connections.
+   * @default - created with the defaults of ReplicatedCacheAlarmOptions
+   */
+  readonly alarms?: ReplicatedCacheAlarmOptions;
+
+  /**
+   * Stable `writer.` and `reader.` names in a private hosted zone.
+   * @default - none
+   */
+  readonly internalDns?: InternalDnsOptions;
+
+  /**
+   * Description of the replication group.
+   * @default - the construct path
+   */
+  readonly description?: string;
+}
+
+const DEFAULT_VERSIONS: Record<CacheEngine, string> = { [CacheEngine.VALKEY]: '8.1', [CacheEngine.REDIS]: '7.1' };
+const PREVIOUS_GENERATION = /^cache\.(t1|m1|m2|c1)\./;
+const NODE_TYPE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
+const SNAPSHOT_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
+const MAINTENANCE_WINDOW = /^(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):([0-5]\d)-(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):([0-5]\d)$/;
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/**
+ * ElastiCache promotes a replica and repoints the primary endpoint "usually in about 30
+ * seconds" (AWS Database Blog, "Testing Automatic Failover to a Read Replica on Amazon
+ * ElastiCache for Redis").
+ */
+export const CACHE_FAILOVER_TIME = Duration.seconds(30);
+
+/**
+ * A Valkey or Redis OSS replication group: Multi-AZ with automatic failover, replicas spread
+ * over the zones, encrypted at rest and in transit, authenticated, snapshotted, with its own
+ * security group, logs, events and alarms.
+ */
+export class ReplicatedCache extends Construct implements ec2.IConnectable {
+  /** The replication group. */
+  public readonly replicationGroup: elasticache.CfnReplicationGroup;
+
+  /** Its subnet group. */
+  public readonly subnetGroup: elasticache.CfnSubnetGroup;
+
+  /** Its security group: only sources allowed on `connections` reach the port. */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  /** Traffic rules; `connections.allowDefaultPortFrom(service)` lets a client in. */
+  public readonly connections: ec2.Connections;
+
+  /** Where writes go: the primary endpoint, or the configuration endpoint in cluster mode. */
+  public readonly primaryEndpoint: ConnectionEndpoint;
+
+  /** Where reads go: the reader endpoint (spread over replicas), or the configuration endpoint in cluster mode. */
+  public readonly readerEndpoint: ConnectionEndpoint;
+
+  /** The AUTH token's secret, with AUTH token authentication. */
+  public readonly authTokenSecret?: secretsmanager.ISecret;
+
+  /** The event topic. */
+  public readonly notificationTopic: sns.ITopic;
+
+  /** Log groups of the delivered logs. */
+  public readonly logGroups: logs.LogGroup[] = [];
+
+  /** Alarms created. */
+  public readonly alarms: cloudwatch.Alarm[];
+
+  /** Stable private names, when `internalDns` is set. */
+  public readonly internalDns?: InternalDnsNames;
+
+  /** Engine, version and node type used. */
+  public readonly engine: CacheEngine;
+  public readonly engineVersion: string;
+  public readonly nodeType: string;
+
+  /** Nodes per shard and shards. */
+  public readonly replicasPerShard: number;
+  public readonly shards: number;
+  public readonly clusterMode: boolean;
+
+  /**
+   * How long a primary's failure interrupts writes: the promotion of a replica. Undefined without
+   * automatic failover, where a primary is recovered by replacing it.
+   */
+  public readonly failoverTime?: FailoverTimeBreakdown;
+
+  private readonly authentication: CacheAuthentication;
+
+  constructor(scope: Construct, id: string, props: ReplicatedCacheProps) {
+    super(scope, id);
+    this.engine = props.engine ?? CacheEngine.VALKEY;
+    this.engineVersion = props.engineVersion ?? DEFAULT_VERSIONS[this.engine];
+    this.nodeType = props.nodeType ?? 'cache.r7g.large';
+    this.replicasPerShard = props.replicasPerShard ?? 2;
+    this.shards = props.shards ?? 1;
+    this.clusterMode = props.clusterMode ?? false;
+    this.authentication = props.authentication ?? CacheAuthentication.authToken();
+    const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const automaticFailover = props.automaticFailover ?? true;
+    const multiAz = props.multiAz ?? true;
+    const port = props.port ?? 6380;
+    this.validate(props, subnets, automaticFailover, multiAz);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      allowAllOutbound: false,
+      description: `${this.node.path}: cache nodes`,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(port) });
+
+    const selected = props.vpc.selectSubnets(subnets);
+    this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
+      description: `${this.node.path}: cache subnets`,
+      subnetIds: selected.subnetIds,
+    });
+
+    this.notificationTopic = props.notificationTopic ?? new sns.Topic(this, 'Events', { enforceSSL: true });
+    const tokenSecret = this.authentication.type === CacheAuthenticationType.AUTH_TOKEN
+      ? this.authentication.secret ?? this.createAuthTokenSecret()
+      : undefined;
+    this.authTokenSecret = tokenSecret;
+
+    const nodes = this.clusterMode ? undefined : 1 + this.replicasPerShard;
+    this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
+      replicationGroupDescription: props.description ?? this.node.path,
+      engine: this.engine,
+      engineVersion: this.engineVersion,
+      cacheNodeType: this.nodeType,
+      clusterMode: this.clusterMode ? 'enabled' : 'disabled',
+      // No PreferredCacheClusterAZs: pinning zones would make every change of the replica count
+      // replace the group (the property requires replacement); with Multi-AZ, ElastiCache spreads
+      // the nodes over the subnet group's zones by itself.
+      numCacheClusters: nodes,
+      numNodeGroups: this.clusterMode ? this.shards : undefined,
+      replicasPerNodeGroup: this.clusterMode ? this.replicasPerShard : undefined,
+      automaticFailoverEnabled: automaticFailover,
+      multiAzEnabled: multiAz,
+      cacheParameterGroupName: props.parameterGroupName,
+      cacheSubnetGroupName: this.subnetGroup.ref,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      port,
+      atRestEncryptionEnabled: true,
+      kmsKeyId: props.encryptionKey?.keyArn,
+      transitEncryptionEnabled: true,
+      authToken: tokenSecret?.secretValue.unsafeUnwrap(),
+      userGroupIds: this.authentication.userGroupId ? [this.authentication.userGroupId] : undefined,
+      snapshotRetentionLimit: (props.snapshotRetention ?? Duration.days(7)).toDays(),
+      snapshotWindow: props.snapshotWindow,
+      preferredMaintenanceWindow: props.maintenanceWindow,
+      notificationTopicArn: this.notificationTopic.topicArn,
+      autoMinorVersionUpgrade: true,
+      logDeliveryConfigurations: props.logDelivery === false ? undefined : this.logDelivery(props.logRetention ?? logs.RetentionDays.ONE_MONTH),
+    });
+    this.replicationGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.SNAPSHOT);
+
+    const rg = this.replicationGroup;
+    if (this.clusterMode) {
+      this.primaryEndpoint = { hostname: rg.attrConfigurationEndPointAddress, port };
+      this.readerEndpoint = this.primaryEndpoint;
+    } else {
+      this.primaryEndpoint = { hostname: rg.attrPrimaryEndPointAddress, port };
+      this.readerEndpoint = { hostname: rg.attrReaderEndPointAddress, port };
+    }
+
+    if (automaticFailover) {
+      this.failoverTime = new FailoverTimeBreakdown([{
+        name: 'failover',
+        duration: CACHE_FAILOVER_TIME,
+        explanation: 'ElastiCache promotes a replica and repoints the primary endpoint, "usually in about 30 seconds" (AWS Database Blog)',
+      }]);
+    }
+
+    const factory = new AlarmFactory(this, props.alarms ?? {});
+    this.createAlarms(factory, props.alarms ?? {});
+    this.alarms = factory.alarms;
+
+    if (props.internalDns) {
+      this.internalDns = new InternalDnsNames(this, 'InternalDns', {
+        vpc: props.vpc,
+        options: props.internalDns,
+        writer: this.primaryEndpoint.hostname,
+        readers: [{ hostname: this.readerEndpoint.hostname, setIdentifier: 'reader' }],
+      });
+    }
+  }
+
+  /** Worst case from a primary failing to writes being accepted again; undefined without automatic failover. */
+  public get worstCaseFailoverTime(): Duration | undefined {
+    return this.failoverTime?.total;
+  }
+
+  /**
+   * Lets `grantee` authenticate: read access to the AUTH token's secret, or `elasticache:Connect`
+   * on the replication group as the group's IAM users. Network access is separate:
+   * `connections.allowDefaultPortFrom(grantee)`.
+   */
+  public grantConnect(grantee: iam.IGrantable): iam.Grant {
+    if (this.authTokenSecret) return this.authTokenSecret.grantRead(grantee);
+    const userIds = this.authentication.userIds;
+    if (userIds.length === 0) {
+      throw new Error(`${this.node.path}: grantConnect() needs the IAM users of the user group: CacheAuthentication.userGroup(groupId, [userIds])`);
+    }
+    const stack = Stack.of(this);
+    const arn = (resource: string, name: string) => stack.formatArn({ service: 'elasticache', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['elasticache:Connect'],
+      resourceArns: [arn('replicationgroup', this.replicationGroup.ref), ...userIds.map((u) => arn('user', u))],
+    });
+  }
+
+  /** A metric of one node, e.g. `metric('EngineCPUUtilization', '001')`. Default: maximum over 1 minute. */
+  public metric(metricName: string, nodeSuffix: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ElastiCache',
+      metricName,
+      dimensionsMap: { CacheClusterId: `${this.replicationGroup.ref}-${nodeSuffix}` },
+      statistic: 'Maximum',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /** Node-id suffixes of one shard: `001`... in cluster mode disabled, `0001-001`... in cluster mode. */
+  public nodeSuffixes(shard: number = 1): string[] {
+    const nodes = Array.from({ length: 1 + this.replicasPerShard }, (_, i) => String(i + 1).padStart(3, '0'));
+    return this.clusterMode ? nodes.map((n) => `${String(shard).padStart(4, '0')}-${n}`) : nodes;
+  }
+
+  /** Replication lag of the shard's replicas, maximum over the nodes, seconds. */
+  public metricReplicationLag(shard: number = 1, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return this.shardMaximum('ReplicationLag', shard, props);
+  }
+
+  /** Engine CPU, maximum over the shard's nodes, percent. */
+  public metricEngineCpuUtilization(shard: number = 1, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return this.shardMaximum('EngineCPUUtilization', shard, props);
+  }
+
+  /** Memory used by data, maximum over the shard's nodes, percent. */
+  public metricMemoryUsagePercentage(shard: number = 1, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return this.shardMaximum('DatabaseMemoryUsagePercentage', shard, props);
+  }
+
+  /** Evictions per minute, maximum over the shard's nodes. */
+  public metricEvictions(shard: number = 1, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return this.shardMaximum('Evictions', shard, props, 'Sum');
+  }
+
+  /** Client connections, maximum over the shard's nodes. */
+  public metricCurrentConnections(shard: number = 1, props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return this.shardMaximum('CurrConnections', shard, props);
+  }
+
+  private shardMaximum(metricName: string, shard: number, props?: cloudwatch.MathExpressionOptions, statistic = 'Maximum'): cloudwatch.MathExpression {
+    const usingMetrics = Object.fromEntries(this.nodeSuffixes(shard).map((suffix, i) => [`n${i}`, this.metric(metricName, suffix, { statistic })]));
+    return new cloudwatch.MathExpression({
+      expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
+      usingMetrics,
+      label: `${metricName} (max over shard ${shard})`,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  private createAuthTokenSecret(): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'AuthToken', {
+      description: `${this.node.path}: AUTH token`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'An ElastiCache AUTH token is rotated with ModifyReplicationGroup (AuthTokenUpdateStrategy ROTATE, then SET), which no Secrets Manager rotation function performs. For credentials without a long-lived secret, use CacheAuthentication.userGroup() with IAM-authenticated users.',
+    });
+    return secret;
+  }
+
+  private logDelivery(retention: logs.RetentionDays): elasticache.CfnReplicationGroup.LogDeliveryConfigurationRequestProperty[] {
+    return (['slow-log', 'engine-log'] as const).map((logType) => {
+      const group = new logs.LogGroup(this, logType === 'slow-log' ? 'SlowLog' : 'EngineLog', { retention, removalPolicy: RemovalPolicy.RETAIN });
+      this.logGroups.push(group);
+      return {
+        destinationType: 'cloudwatch-logs',
+        destinationDetails: { cloudWatchLogsDetails: { logGroup: group.logGroupName } },
+        logFormat: 'json',
+        logType,
+      };
+    });
+  }
+
+  private createAlarms(factory: AlarmFactory, options: ReplicatedCacheAlarmOptions): void {
+    const gt = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+    for (let shard = 1; shard <= this.shards; shard++) {
+      const label = this.shards === 1 ? '' : `Shard${shard}`;
+      const suffix = this.shards === 1 ? '' : `-shard-${shard}`;
+      const where = `${this.node.path}${this.shards === 1 ? '' : ` shard ${shard}`}`;
+      if (this.replicasPerShard > 0) {
+        factory.create({ id: `${label}ReplicationLagAlarm`, nameSuffix: `replication-lag${suffix}`, description: `A replica of ${where} lags behind its primary.`,
+          metric: this.metricReplicationLag(shard), threshold: options.replicationLagSeconds ?? 5, comparison: gt });
+      }
+      factory.create({ id: `${label}EngineCpuAlarm`, nameSuffix: `engine-cpu${suffix}`, description: `The engine thread of a node of ${where} is busy.`,
+        metric: this.metricEngineCpuUtilization(shard), threshold: options.engineCpuPercent ?? 90, comparison: gt });
+      factory.create({ id: `${label}MemoryAlarm`, nameSuffix: `memory${suffix}`, description: `A node of ${where} is running out of memory.`,
+        metric: this.metricMemoryUsagePercentage(shard), threshold: options.memoryPercent ?? 80, comparison: gt });
+      factory.create({ id: `${label}EvictionsAlarm`, nameSuffix: `evictions${suffix}`, description: `A node of ${where} evicts keys: its working set does not fit.`,
+        metric: this.metricEvictions(shard), threshold: options.evictionsPerMinute ?? 1000, comparison: gt });
+      factory.create({ id: `${label}ConnectionsAlarm`, nameSuffix: `connections${suffix}`, description: `A node of ${where} holds many client connections.`,
+        metric: this.metricCurrentConnections(shard), threshold: options.connections ?? 50000, comparison: gt });
+    }
+  }
+
+  private validate(props: ReplicatedCacheProps, subnets: ec2.SubnetSelection, automaticFailover: boolean, multiAz: boolean): void {
+    const v = new Validator();
+    const replicas = this.replicasPerShard;
+    v.integer('replicasPerShard', props.replicasPerShard, 0, 5);
+    v.integer('shards', props.shards, 1, 500);
+    if (!this.clusterMode && this.shards > 1) v.add('shards', String(this.shards), '1 without cluster mode: partitioning over shards needs clusterMode: true');
+    const maxNodes = this.engine === CacheEngine.REDIS && compareVersions(this.engineVersion, '5.0.6') < 0 ? 90 : 500;
+    const total = this.shards * (replicas + 1);
+    if (Number.isInteger(total) && total > maxNodes) {
+      v.add('shards', `${this.shards} shards × ${replicas + 1} nodes = ${total} nodes`, `at most ${maxNodes} nodes in a replication group of ${this.engine} ${this.engineVersion}`);
+    }
+    if (replicas === 0 && automaticFailover) v.add('automaticFailover', 'true with no replica', 'a replica to promote (replicasPerShard ≥ 1), or automaticFailover: false');
+    if (replicas === 0 && multiAz) v.add('multiAz', 'true with no replica', 'a replica in another zone (replicasPerShard ≥ 1), or multiAz: false');
+    if (multiAz && !automaticFailover) v.add('multiAz', 'true with automaticFailover false', 'Multi-AZ only with automatic failover');
+    if (this.clusterMode && !automaticFailover) v.add('automaticFailover', 'false in cluster mode', 'automatic failover on: cluster mode requires it');
+
+    v.matches('engineVersion', this.engineVersion, /^\d+\.\d+(\.\d+)?$/, 'a version like 8.1 or 7.1');
+    if (this.authentication.type === CacheAuthenticationType.USER_GROUP && this.engine === CacheEngine.REDIS && compareVersions(this.engineVersion, '6.0') < 0) {
+      v.add('authentication', `a user group with Redis OSS ${this.engineVersion}`, 'Redis OSS 6.0 or later, or Valkey, for RBAC user groups');
+    }
+    if (props.logDelivery !== false && this.engine === CacheEngine.REDIS && compareVersions(this.engineVersion, '6.2') < 0) {
+      v.add('logDelivery', `slow and engine logs with Redis OSS ${this.engineVersion}`, 'Redis OSS 6.2 or later (engine log), or logDelivery: false');
+    }
+    v.matches('nodeType', this.nodeType, NODE_TYPE, 'a node type like cache.r7g.large');
+    if (!Token.isUnresolved(this.nodeType) && PREVIOUS_GENERATION.test(this.nodeType)) {
+      v.add('nodeType', JSON.stringify(this.nodeType), 'a current-generation node type: previous generations (t1, m1, m2, c1) support neither Multi-AZ, encryption nor snapshots');
+    }
+    v.integer('port', props.port, 1, 65535);
+    const retention = props.snapshotRetention;
+    if (retention !== undefined && !retention.isUnresolved()) {
+      const days = retention.toDays({ integral: false });
+      if (!Number.isInteger(days) || days < 0 || days > 35) v.add('snapshotRetention', `${days} days`, 'whole days from 0 to 35');
+    }
+    checkWindow(v, 'snapshotWindow', props.snapshotWindow, SNAPSHOT_WINDOW, 'hh:mm-hh:mm (UTC)');
+    checkWindow(v, 'maintenanceWindow', props.maintenanceWindow, MAINTENANCE_WINDOW, 'ddd:hh:mm-ddd:hh:mm (UTC), e.g. sun:05:00-sun:06:00');
+    v.subnetsInTwoZones('vpcSubnets', props.vpc, subnets, 'for Multi-AZ');
+    validateInternalDns(v, props.internalDns);
+    const alarms = props.alarms ?? {};
+    AlarmFactory.validate(v, alarms);
+    for (const [prop, value, max] of [
+      ['replicationLagSeconds', alarms.replicationLagSeconds, Number.MAX_SAFE_INTEGER], ['engineCpuPercent', alarms.engineCpuPercent, 100],
+      ['memoryPercent', alarms.memoryPercent, 100], ['evictionsPerMinute', alarms.evictionsPerMinute, Number.MAX_SAFE_INTEGER],
+      ['connections', alarms.connections, 65000],
+    ] as const) {
+      if (value !== undefined && !(value > 0 && value <= max)) v.add(`alarms.${prop}`, String(value), `above 0${max < Number.MAX_SAFE_INTEGER ? ` and at most ${max}` : ''}`);
+    }
+    v.throwIfAny(this);
+  }
+
+
+}
+
+/** Compares dotted versions numerically; unresolved or odd strings compare as equal. */
+function compareVersions(a: string, b: string): number {
+  if (Token.isUnresolved(a)) return 0;
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (Number.isNaN(d)) return 0;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** A window of at least 60 minutes in the given format. */
+function checkWindow(v: Validator, prop: string, window: string | undefined, pattern: RegExp, format: string): void {
+  if (window === undefined || Token.isUnresolved(window)) return;
+  const m = pattern.exec(window.toLowerCase());
+  const allowed = `${format}, at least 60 minutes long`;
+  if (!m) {
+    v.add(prop, JSON.stringify(window), allowed);
+    return;
+  }
+  const toMinutes = (day: string | undefined, h: string, min: string) => (day ? DAYS.indexOf(day) * 1440 : 0) + Number(h) * 60 + Number(min);
+  const weekly = m.length === 7;
+  const start = weekly ? toMinutes(m[1], m[2], m[3]) : toMinutes(undefined, m[1], m[2]);
+  const end = weekly ? toMinutes(m[4], m[5], m[6]) : toMinutes(undefined, m[3], m[4]);
+  const period = weekly ? 7 * 1440 : 1440;
+  const length = (end - start + period) % period;
+  if (length < 60) v.add(prop, JSON.stringify(window), allowed);
+}

@@ -1,0 +1,720 @@
+import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { FailoverTimeBreakdown } from '../core/failover-time';
+import { Validator, formatSeconds } from '../core/validation';
+import { InternalDnsNames, InternalDnsOptions, validateInternalDns } from './internal-dns';
+import { ConnectionEndpoint } from './replicated-cache';
+
+/**
+ * Which kind of database a {@link DatabaseEngine} makes.
+ */
+export enum DatabaseKind {
+  /** An RDS DB instance with a Multi-AZ standby, plus read replicas. */
+  RDS_INSTANCE = 'RDS_INSTANCE',
+  /** An Aurora DB cluster: a writer and readers on shared storage. */
+  AURORA_CLUSTER = 'AURORA_CLUSTER',
+}
+
+/**
+ * The engine of a {@link ReplicatedDatabase}, and with it the kind of database.
+ */
+export class DatabaseEngine {
+  /** An RDS instance engine, e.g. `rds.DatabaseInstanceEngine.postgres({ version })`. */
+  public static rds(engine: rds.IInstanceEngine): DatabaseEngine {
+    return new DatabaseEngine(DatabaseKind.RDS_INSTANCE, engine, undefined);
+  }
+
+  /** An Aurora engine, e.g. `rds.DatabaseClusterEngine.auroraPostgres({ version })`. */
+  public static aurora(engine: rds.IClusterEngine): DatabaseEngine {
+    return new DatabaseEngine(DatabaseKind.AURORA_CLUSTER, undefined, engine);
+  }
+
+  public readonly kind: DatabaseKind;
+  public readonly instanceEngine?: rds.IInstanceEngine;
+  public readonly clusterEngine?: rds.IClusterEngine;
+
+  private constructor(kind: DatabaseKind, instanceEngine?: rds.IInstanceEngine, clusterEngine?: rds.IClusterEngine) {
+    this.kind = kind;
+    this.instanceEngine = instanceEngine;
+    this.clusterEngine = clusterEngine;
+  }
+
+  /** `postgres`, `mysql`, `mariadb`, `oracle-ee`, `sqlserver-ee`, `aurora-postgresql`, `aurora-mysql`... */
+  public get engineType(): string {
+    return (this.instanceEngine ?? this.clusterEngine)!.engineType;
+  }
+}
+
+/**
+ * How much availability a {@link ReplicatedDatabase} must have.
+ */
+export enum DatabaseAvailability {
+  /** A standby to fail over to: RDS Multi-AZ, or at least one Aurora reader. The default. */
+  HIGHLY_AVAILABLE = 'HIGHLY_AVAILABLE',
+  /** One zone, no standby: for development and tests. */
+  SINGLE_AZ = 'SINGLE_AZ',
+}
+
+/**
+ * The alarms of a {@link ReplicatedDatabase}.
+ */
+export interface ReplicatedDatabaseAlarmOptions extends AlarmOptions {
+  /**
+   * Replica lag that raises the alarm.
+   * @default - 30 s for RDS read replicas, 1 s for Aurora readers
+   */
+  readonly replicaLag?: Duration;
+
+  /**
+   * CPU of any instance, percent.
+   * @default 80
+   */
+  readonly cpuPercent?: number;
+
+  /**
+   * Free storage below which the alarm fires, GiB: RDS free storage space; Aurora free local
+   * (temporary) storage.
+   * @default - 10% of the allocated storage for RDS, 2 GiB for Aurora
+   */
+  readonly freeStorageGiB?: number;
+
+  /**
+   * Connections to the writer. Tune to the engine's `max_connections`.
+   * @default 500
+   */
+  readonly connections?: number;
+}
+
+/**
+ * Props of a {@link ReplicatedDatabase}.
+ */
+export interface ReplicatedDatabaseProps {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets of the instances, in at least two Availability Zones.
+   * @default - the VPC's isolated subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /** The engine: `DatabaseEngine.rds(...)` or `DatabaseEngine.aurora(...)`. */
+  readonly engine: DatabaseEngine;
+
+  /**
+   * @default DatabaseAvailability.HIGHLY_AVAILABLE
+   */
+  readonly availability?: DatabaseAvailability;
+
+  /**
+   * Instance type of every instance.
+   * @default - db.r7g.large (Graviton), or db.r6i.large for Oracle and SQL Server, which RDS does
+   * not run on Graviton
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * Read replicas (RDS, 0 to 15, 5 for Oracle) or readers (Aurora, 0 to 15), spread over the
+   * zones of the subnets.
+   * @default - 1 when highly available, 0 otherwise
+   */
+  readonly readReplicas?: number;
+
+  /**
+   * RDS: a synchronous standby in another zone.
+   * @default - true when highly available
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * RDS: storage in GiB, 20 to 65536; it grows automatically up to four times this.
+   * @default 100
+   */
+  readonly allocatedStorage?: number;
+
+  /**
+   * Name of a database to create.
+   * @default - none
+   */
+  readonly databaseName?: string;
+
+  /**
+   * Master user name; its password is generated into a secret.
+   * @default 'dbadmin'
+   */
+  readonly username?: string;
+
+  /**
+   * Port. Defaults away from the engine's well-known port, so that scanners of that port pass it
+   * by; clients read it from the endpoints.
+   * @default - 5433 for PostgreSQL, 3307 for MySQL and MariaDB, 1522 for Oracle, 1434 for SQL Server
+   */
+  readonly port?: number;
+
+  /**
+   * Rotate the master password.
+   * @default true
+   */
+  readonly rotation?: boolean;
+
+  /**
+   * Days between rotations, 1 to 1000.
+   * @default Duration.days(30)
+   */
+  readonly rotationInterval?: Duration;
+
+  /**
+   * Where the rotation function runs: it needs the database and the Secrets Manager API.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly rotationSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Customer managed key for storage encryption (always on).
+   * @default - the AWS managed key for RDS
+   */
+  readonly storageEncryptionKey?: kms.IKey;
+
+  /**
+   * Refuse deletion until turned off.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * Days of automated backups, 1 to 35.
+   * @default Duration.days(7)
+   */
+  readonly backupRetention?: Duration;
+
+  /**
+   * What happens to the data when the database leaves the stack.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * IAM database authentication (MySQL, MariaDB, PostgreSQL and Aurora).
+   * @default - true where the engine supports it
+   */
+  readonly iamAuthentication?: boolean;
+
+  /**
+   * A DB parameter group (RDS) or cluster parameter group (Aurora).
+   * @default - the engine's default
+   */
+  readonly parameterGroup?: rds.IParameterGroup;
+
+  /**
+   * Logs exported to CloudWatch Logs.
+   * @default - the engine's main logs: `postgresql`; `error`, `general`, `slowquery` (and `audit`
+   * on Aurora MySQL); `alert`, `listener` (Oracle); `error`, `agent` (SQL Server)
+   */
+  readonly cloudwatchLogsExports?: string[];
+
+  /**
+   * Retention of the exported logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly cloudwatchLogsRetention?: logs.RetentionDays;
+
+  /**
+   * Performance Insights. Not available on the micro and small burstable classes.
+   * @default false
+   */
+  readonly performanceInsights?: boolean;
+
+  /**
+   * Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60 s.
+   * @default - no enhanced monitoring
+   */
+  readonly monitoringInterval?: Duration;
+
+  /**
+   * Aurora MySQL: how far back the cluster can be rewound in place, up to 72 hours.
+   * @default - 24 hours on Aurora MySQL
+   */
+  readonly backtrackWindow?: Duration;
+
+  /**
+   * Alarms on replica lag, CPU, free storage and connections.
+   * @default - created with the defaults of ReplicatedDatabaseAlarmOptions
+   */
+  readonly alarms?: ReplicatedDatabaseAlarmOptions;
+
+  /**
+   * Stable `writer.` and `reader.` names in a private hosted zone.
+   * @default - none
+   */
+  readonly internalDns?: InternalDnsOptions;
+}
+
+/** RDS Multi-AZ failovers "are typically 60–120 seconds" (Amazon RDS User Guide, "Failing over a Multi-AZ DB instance"). */
+export const RDS_MULTI_AZ_FAILOVER_TIME = Duration.seconds(120);
+
+/** With an Aurora replica, failover "typically completes within 30 seconds" (Amazon Aurora FAQs). */
+export const AURORA_FAILOVER_TIME = Duration.seconds(30);
+
+const IAM_AUTH_ENGINES = /^(mysql|mariadb|postgres|aurora-mysql|aurora-postgresql)$/;
+const NO_PERFORMANCE_INSIGHTS = /^(t2|t3|t4g)\.(micro|small)$/;
+const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
+
+/** Graviton where the engine runs on it, which Oracle and SQL Server do not. */
+function defaultInstanceType(engineType: string): ec2.InstanceType {
+  const intel = engineType.startsWith('oracle') || engineType.startsWith('sqlserver');
+  return ec2.InstanceType.of(intel ? ec2.InstanceClass.R6I : ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE);
+}
+
+/** Port used when none is given, one away from the engine's well-known port. */
+function defaultPort(engineType: string): number {
+  if (engineType.includes('postgres')) return 5433;
+  if (engineType.startsWith('oracle')) return 1522;
+  if (engineType.startsWith('sqlserver')) return 1434;
+  return 3307;
+}
+
+function defaultLogExports(engineType: string): string[] {
+  if (engineType.includes('postgres')) return ['postgresql'];
+  if (engineType === 'aurora-mysql') return ['audit', 'error', 'general', 'slowquery'];
+  if (engineType.startsWith('oracle')) return ['alert', 'listener'];
+  if (engineType.startsWith('sqlserver')) return ['error', 'agent'];
+  return ['error', 'general', 'slowquery'];
+}
+
+/**
+ * A replicated relational database: an RDS instance with a Multi-AZ standby and read replicas in
+ * other zones, or an Aurora cluster with a writer and readers spread over the zones with
+ * promotion tiers. Credentials in a rotated secret, encrypted storage, deletion protection,
+ * backups, snapshot on removal, IAM authentication, logs, its own security group and alarms.
+ */
+export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
+  /** RDS or Aurora. */
+  public readonly kind: DatabaseKind;
+
+  /** The RDS instance, for `RDS_INSTANCE`. */
+  public readonly instance?: rds.DatabaseInstance;
+
+  /** The RDS read replicas, for `RDS_INSTANCE`. */
+  public readonly replicas: rds.DatabaseInstanceReadReplica[] = [];
+
+  /** The Aurora cluster, for `AURORA_CLUSTER`. */
+  public readonly cluster?: rds.DatabaseCluster;
+
+  /** The master credentials. */
+  public readonly secret: secretsmanager.ISecret;
+
+  /** The security group: only sources allowed on `connections` reach the port. */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  /** Traffic rules; `connections.allowDefaultPortFrom(service)` lets a client in. */
+  public readonly connections: ec2.Connections;
+
+  /** Where writes go: the instance endpoint (follows Multi-AZ failover) or the cluster endpoint. */
+  public readonly writerEndpoint: ConnectionEndpoint;
+
+  /**
+   * Where reads go: Aurora's reader endpoint; for RDS, `reader.<zone>` of `internalDns`, spread
+   * over the replicas; undefined for RDS without internal DNS (use `replicaEndpoints`).
+   */
+  public readonly readerEndpoint?: ConnectionEndpoint;
+
+  /** The RDS read replicas' endpoints. */
+  public readonly replicaEndpoints: ConnectionEndpoint[];
+
+  /** Alarms created. */
+  public readonly alarms: cloudwatch.Alarm[];
+
+  /** Stable private names, when `internalDns` is set. */
+  public readonly internalDns?: InternalDnsNames;
+
+  /** Read replicas (RDS) or readers (Aurora). */
+  public readonly readReplicas: number;
+
+  /**
+   * Identifier of the cluster (Aurora) or instance (RDS; replicas add `-replica-<n>`). Fixed, so
+   * that the log groups exist before the database writes to them, and so that a change
+   * CloudFormation could only make by replacing the database fails instead of creating an empty
+   * one.
+   */
+  public readonly identifier: string;
+
+  /** Log groups of the exported logs, with their retention. */
+  public readonly logGroups: logs.LogGroup[] = [];
+
+  /**
+   * How long a writer's failure interrupts writes: the Multi-AZ or Aurora failover. Undefined
+   * without a standby.
+   */
+  public readonly failoverTime?: FailoverTimeBreakdown;
+
+  private readonly iamAuthentication: boolean;
+  private readonly username: string;
+
+  constructor(scope: Construct, id: string, props: ReplicatedDatabaseProps) {
+    super(scope, id);
+    this.kind = props.engine.kind;
+    const engineType = props.engine.engineType;
+    const ha = (props.availability ?? DatabaseAvailability.HIGHLY_AVAILABLE) === DatabaseAvailability.HIGHLY_AVAILABLE;
+    this.readReplicas = props.readReplicas ?? (ha ? 1 : 0);
+    const multiAz = this.kind === DatabaseKind.RDS_INSTANCE && (props.multiAz ?? ha);
+    this.iamAuthentication = props.iamAuthentication ?? IAM_AUTH_ENGINES.test(engineType);
+    this.username = props.username ?? 'dbadmin';
+    const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const instanceType = props.instanceType ?? defaultInstanceType(engineType);
+    this.validate(props, ha, multiAz, subnets, instanceType);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      allowAllOutbound: false,
+      description: `${this.node.path}: database`,
+    });
+    const port = props.port ?? defaultPort(engineType);
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(port) });
+
+    const zones = props.vpc.selectSubnets(subnets).availabilityZones;
+    // Retained: snapshots kept after the database is removed are useless without their password.
+    const secret = new rds.DatabaseSecret(this, 'Secret', { username: this.username });
+    secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const logExports = props.cloudwatchLogsExports ?? defaultLogExports(engineType);
+    this.identifier = physicalIdentifier(this);
+    const common = {
+      vpc: props.vpc,
+      vpcSubnets: subnets,
+      securityGroups: [this.securityGroup],
+      port,
+      credentials: rds.Credentials.fromSecret(secret),
+      storageEncrypted: true,
+      storageEncryptionKey: props.storageEncryptionKey,
+      deletionProtection: props.deletionProtection ?? true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
+      iamAuthentication: this.iamAuthentication,
+      parameterGroup: props.parameterGroup,
+      cloudwatchLogsExports: logExports,
+      monitoringInterval: props.monitoringInterval,
+      autoMinorVersionUpgrade: true,
+    };
+
+    let rotationTarget: rds.DatabaseInstance | rds.DatabaseCluster;
+    if (this.kind === DatabaseKind.RDS_INSTANCE) {
+      const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
+        vpc: props.vpc,
+        vpcSubnets: subnets,
+        description: `${this.node.path}: database subnets`,
+      });
+      const instance = new rds.DatabaseInstance(this, 'Resource', {
+        ...common,
+        instanceIdentifier: this.identifier,
+        subnetGroup,
+        engine: props.engine.instanceEngine!,
+        instanceType,
+        multiAz,
+        allocatedStorage: props.allocatedStorage ?? 100,
+        maxAllocatedStorage: (props.allocatedStorage ?? 100) * 4,
+        storageType: rds.StorageType.GP3,
+        databaseName: props.databaseName,
+        backupRetention: props.backupRetention ?? Duration.days(7),
+        enablePerformanceInsights: props.performanceInsights ?? false,
+        publiclyAccessible: false,
+      });
+      this.instance = instance;
+      this.writerEndpoint = { hostname: instance.dbInstanceEndpointAddress, port };
+      for (let i = 0; i < this.readReplicas; i++) {
+        // A replica inherits engine, credentials and storage encryption from its source.
+        this.replicas.push(new rds.DatabaseInstanceReadReplica(this, `Replica${i + 1}`, {
+          sourceDatabaseInstance: instance,
+          instanceIdentifier: `${this.identifier}-replica-${i + 1}`,
+          instanceType,
+          vpc: props.vpc,
+          subnetGroup,
+          securityGroups: [this.securityGroup],
+          availabilityZone: zones[(i + 1) % zones.length],
+          port,
+          deletionProtection: common.deletionProtection,
+          // Replicas hold no data of their own: they are rebuilt from the source.
+          removalPolicy: RemovalPolicy.DESTROY,
+          iamAuthentication: this.iamAuthentication,
+          parameterGroup: props.parameterGroup,
+          cloudwatchLogsExports: logExports,
+          monitoringInterval: props.monitoringInterval,
+          autoMinorVersionUpgrade: true,
+          backupRetention: replicaBackupRetention(engineType),
+          storageType: rds.StorageType.GP3,
+          enablePerformanceInsights: props.performanceInsights ?? false,
+          publiclyAccessible: false,
+        }));
+        const replica = this.replicas[i];
+        // A replica listens on its source's port; CDK leaves the property out, so state it.
+        (replica.node.defaultChild as rds.CfnDBInstance).port = String(port);
+        Validations.of(replica).acknowledge(
+          {
+            id: 'AwsSolutions-RDS2',
+            reason: 'A read replica inherits the storage encryption of its encrypted source; CloudFormation refuses StorageEncrypted together with SourceDBInstanceIdentifier.',
+          },
+          {
+            id: 'AwsSolutions-RDS11',
+            reason: 'The replica listens on its source\'s non-default port (its Port property says so), but a read replica has no Engine property, which this rule requires to tell default ports apart.',
+          },
+          {
+            id: 'AwsSolutions-RDS3',
+            reason: 'Read replicas are spread over the Availability Zones: losing a zone loses one replica while the reader name answers with the others. A Multi-AZ standby per replica would double their cost without adding read availability; the writer is Multi-AZ.',
+          },
+        );
+      }
+      rotationTarget = instance;
+    } else {
+      const cluster = new rds.DatabaseCluster(this, 'Resource', {
+        ...common,
+        clusterIdentifier: this.identifier,
+        engine: props.engine.clusterEngine!,
+        writer: rds.ClusterInstance.provisioned('Writer', { instanceType, availabilityZone: zones[0], enablePerformanceInsights: props.performanceInsights ?? false }),
+        readers: Array.from({ length: this.readReplicas }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
+          instanceType,
+          availabilityZone: zones[(i + 1) % zones.length],
+          promotionTier: Math.min(i + 1, 15),
+          enablePerformanceInsights: props.performanceInsights ?? false,
+        })),
+        defaultDatabaseName: props.databaseName,
+        backup: { retention: props.backupRetention ?? Duration.days(7) },
+        backtrackWindow: props.backtrackWindow ?? (engineType === 'aurora-mysql' ? Duration.hours(24) : undefined),
+      });
+      this.cluster = cluster;
+      this.writerEndpoint = { hostname: cluster.clusterEndpoint.hostname, port };
+      this.readerEndpoint = { hostname: cluster.clusterReadEndpoint.hostname, port };
+      rotationTarget = cluster;
+    }
+    this.secret = secret;
+    this.createLogGroups(logExports, props.cloudwatchLogsRetention ?? logs.RetentionDays.ONE_MONTH);
+    this.replicaEndpoints = this.replicas.map((r) => ({ hostname: r.dbInstanceEndpointAddress, port }));
+    this.configureRotation(props, rotationTarget);
+
+    if (multiAz || (this.kind === DatabaseKind.AURORA_CLUSTER && this.readReplicas > 0)) {
+      const rdsStep = { name: 'failover', duration: RDS_MULTI_AZ_FAILOVER_TIME, explanation: 'RDS fails over to the Multi-AZ standby and repoints the endpoint, "typically 60–120 seconds" (RDS User Guide)' };
+      const auroraStep = { name: 'failover', duration: AURORA_FAILOVER_TIME, explanation: 'Aurora promotes a reader and repoints the cluster endpoint, "typically within 30 seconds" (Aurora FAQs)' };
+      this.failoverTime = new FailoverTimeBreakdown([this.kind === DatabaseKind.RDS_INSTANCE ? rdsStep : auroraStep]);
+    }
+
+    const factory = new AlarmFactory(this, props.alarms ?? {});
+    this.createAlarms(factory, props);
+    this.alarms = factory.alarms;
+
+    if (props.internalDns) {
+      const readers = this.kind === DatabaseKind.AURORA_CLUSTER || this.replicas.length === 0
+        ? [{ hostname: (this.readerEndpoint ?? this.writerEndpoint).hostname, setIdentifier: 'reader' }]
+        : this.replicaEndpoints.map((e, i) => ({ hostname: e.hostname, setIdentifier: `replica-${i + 1}` }));
+      this.internalDns = new InternalDnsNames(this, 'InternalDns', { vpc: props.vpc, options: props.internalDns, writer: this.writerEndpoint.hostname, readers });
+      if (this.readerEndpoint === undefined) this.readerEndpoint = { hostname: this.internalDns.readerName, port };
+    }
+  }
+
+  /** Worst case from the writer failing to writes being accepted again; undefined without a standby. */
+  public get worstCaseFailoverTime(): Duration | undefined {
+    return this.failoverTime?.total;
+  }
+
+  /**
+   * Lets `grantee` connect: `rds-db:connect` as `dbUser` with IAM authentication, read access to
+   * the master secret without it. Network access is separate:
+   * `connections.allowDefaultPortFrom(grantee)`.
+   * @param dbUser the database user to connect as (IAM authentication)
+   */
+  public grantConnect(grantee: iam.IGrantable, dbUser?: string): iam.Grant {
+    if (!this.iamAuthentication) return this.secret.grantRead(grantee);
+    const user = dbUser ?? this.username;
+    return this.instance ? this.instance.grantConnect(grantee, user) : this.cluster!.grantConnect(grantee, user);
+  }
+
+  /** A metric of the writer (RDS instance) or of the cluster (Aurora). Default: maximum over 1 minute. */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const options = { statistic: 'Maximum', period: Duration.minutes(1), ...props };
+    return this.instance ? this.instance.metric(metricName, options) : this.cluster!.metric(metricName, options);
+  }
+
+  /** Replica lag in seconds, maximum over the replicas or readers. */
+  public metricReplicaLag(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric {
+    if (this.cluster) {
+      return new cloudwatch.MathExpression({
+        expression: 'lag / 1000',
+        usingMetrics: { lag: this.cluster.metric('AuroraReplicaLagMaximum', { statistic: 'Maximum', period: Duration.minutes(1) }) },
+        label: 'Replica lag (s)',
+        period: Duration.minutes(1),
+        ...props,
+      });
+    }
+    return this.maximumOver('ReplicaLag', this.replicas, 'MAX', props);
+  }
+
+  /** CPU percent, maximum over all instances. */
+  public metricCpuUtilization(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric {
+    if (this.cluster) return this.metric('CPUUtilization', props);
+    return this.maximumOver('CPUUtilization', [this.instance!, ...this.replicas], 'MAX', props);
+  }
+
+  /** Free storage in bytes, minimum over all instances (Aurora: free local storage). */
+  public metricFreeStorage(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric {
+    if (this.cluster) return this.metric('FreeLocalStorage', { statistic: 'Minimum', ...props });
+    return this.maximumOver('FreeStorageSpace', [this.instance!, ...this.replicas], 'MIN', props, 'Minimum');
+  }
+
+  /** Connections to the writer. */
+  public metricConnections(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('DatabaseConnections', props);
+  }
+
+  private maximumOver(metricName: string, instances: rds.DatabaseInstanceBase[], fn: 'MAX' | 'MIN', props?: cloudwatch.MathExpressionOptions, statistic = 'Maximum'): cloudwatch.MathExpression {
+    const usingMetrics = Object.fromEntries(instances.map((inst, i) => [`i${i}`, inst.metric(metricName, { statistic, period: Duration.minutes(1) })]));
+    return new cloudwatch.MathExpression({
+      expression: `${fn}([${Object.keys(usingMetrics).join(', ')}])`,
+      usingMetrics,
+      label: `${metricName} (${fn === 'MAX' ? 'maximum' : 'minimum'} over instances)`,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /**
+   * Creates the log groups RDS exports to, with their retention, before the database: otherwise
+   * RDS creates them without retention, and setting it afterwards needs a function with
+   * `logs:PutRetentionPolicy` on every log group.
+   */
+  private createLogGroups(types: string[], retention: logs.RetentionDays): void {
+    const owners = this.cluster
+      ? [{ path: `/aws/rds/cluster/${this.identifier}`, resource: this.cluster as Construct }]
+      : [this.instance!, ...this.replicas].map((inst, i) => ({
+        path: `/aws/rds/instance/${i === 0 ? this.identifier : `${this.identifier}-replica-${i}`}`,
+        resource: inst as Construct,
+      }));
+    owners.forEach((owner, i) => {
+      for (const type of types) {
+        const group = new logs.LogGroup(this, `Logs${i === 0 ? '' : `Replica${i}`}${type.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`, {
+          logGroupName: `${owner.path}/${type}`,
+          retention,
+          removalPolicy: RemovalPolicy.RETAIN,
+        });
+        owner.resource.node.addDependency(group);
+        this.logGroups.push(group);
+      }
+    });
+  }
+
+  private configureRotation(props: ReplicatedDatabaseProps, target: rds.DatabaseInstance | rds.DatabaseCluster): void {
+    if (props.rotation === false) {
+      Validations.of(this.secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotation of the master password was switched off explicitly with `rotation: false`.',
+      });
+      return;
+    }
+    target.addRotationSingleUser({
+      automaticallyAfter: props.rotationInterval ?? Duration.days(30),
+      vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
+  }
+
+  private createAlarms(factory: AlarmFactory, props: ReplicatedDatabaseProps): void {
+    const options = props.alarms ?? {};
+    const gt = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+    const aurora = this.kind === DatabaseKind.AURORA_CLUSTER;
+    if (this.readReplicas > 0) {
+      const lag = options.replicaLag ?? Duration.seconds(aurora ? 1 : 30);
+      factory.create({ id: 'ReplicaLagAlarm', nameSuffix: 'replica-lag', description: `A replica of ${this.node.path} lags more than ${formatSeconds(lag)} behind the writer.`,
+        metric: this.metricReplicaLag(), threshold: lag.toSeconds({ integral: false }), comparison: gt });
+    }
+    factory.create({ id: 'CpuAlarm', nameSuffix: 'cpu', description: `An instance of ${this.node.path} is busy.`,
+      metric: this.metricCpuUtilization(), threshold: options.cpuPercent ?? 80, comparison: gt });
+    const freeGiB = options.freeStorageGiB ?? (aurora ? 2 : (props.allocatedStorage ?? 100) / 10);
+    factory.create({ id: 'FreeStorageAlarm', nameSuffix: 'free-storage', description: `An instance of ${this.node.path} has less than ${freeGiB} GiB of free storage.`,
+      metric: this.metricFreeStorage(), threshold: freeGiB * 1024 ** 3, comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD });
+    factory.create({ id: 'ConnectionsAlarm', nameSuffix: 'connections', description: `The writer of ${this.node.path} holds many connections.`,
+      metric: this.metricConnections(), threshold: options.connections ?? 500, comparison: gt });
+  }
+
+  private validate(props: ReplicatedDatabaseProps, ha: boolean, multiAz: boolean, subnets: ec2.SubnetSelection, instanceType: ec2.InstanceType): void {
+    const v = new Validator();
+    const engineType = props.engine.engineType;
+    const aurora = this.kind === DatabaseKind.AURORA_CLUSTER;
+    const maxReplicas = engineType.startsWith('oracle') ? 5 : 15;
+    v.integer('readReplicas', props.readReplicas, 0, maxReplicas, `an integer from 0 to ${maxReplicas}${maxReplicas === 5 ? ' (Oracle)' : ''}`);
+    if (!aurora && this.readReplicas > 0 && /^(oracle-se2|sqlserver-(se|ex|web))/.test(engineType)) {
+      v.add('readReplicas', `${this.readReplicas} on ${engineType}`, 'no read replicas on this edition: RDS offers them for Oracle and SQL Server Enterprise Edition only');
+    }
+    if (aurora && props.multiAz !== undefined) {
+      v.add('multiAz', String(props.multiAz), 'unset for Aurora: readers in other zones are its standbys (readReplicas)');
+    }
+    if (ha && !aurora && !multiAz) {
+      v.add('multiAz', 'false with DatabaseAvailability.HIGHLY_AVAILABLE', 'true, or availability: DatabaseAvailability.SINGLE_AZ: read replicas are asynchronous and do not take over by themselves');
+    }
+    if (ha && aurora && this.readReplicas === 0) {
+      v.add('readReplicas', '0 with DatabaseAvailability.HIGHLY_AVAILABLE', 'at least 1 reader to promote, or availability: DatabaseAvailability.SINGLE_AZ (without one, Aurora recreates the writer)');
+    }
+    if (props.iamAuthentication === true && !IAM_AUTH_ENGINES.test(engineType)) {
+      v.add('iamAuthentication', `true on ${engineType}`, 'IAM authentication on MySQL, MariaDB, PostgreSQL and Aurora only');
+    }
+    if (props.backtrackWindow !== undefined && engineType !== 'aurora-mysql') {
+      v.add('backtrackWindow', `${formatSeconds(props.backtrackWindow)} on ${engineType}`, 'backtrack on Aurora MySQL only');
+    }
+    if (props.backtrackWindow !== undefined && engineType === 'aurora-mysql') {
+      v.seconds('backtrackWindow', props.backtrackWindow, 0, 72 * 3600, 'at most 72 hours');
+    }
+    if (props.performanceInsights && NO_PERFORMANCE_INSIGHTS.test(instanceType.toString())) {
+      v.add('performanceInsights', `true on db.${instanceType.toString()}`, 'an instance class that supports Performance Insights (not the micro and small burstable classes)');
+    }
+    if (props.monitoringInterval !== undefined && !props.monitoringInterval.isUnresolved() && !MONITORING_INTERVALS.includes(props.monitoringInterval.toSeconds({ integral: false }))) {
+      v.add('monitoringInterval', formatSeconds(props.monitoringInterval), 'one of 1, 5, 10, 15, 30, 60 s');
+    }
+    const retention = props.backupRetention;
+    if (retention !== undefined && !retention.isUnresolved()) {
+      const days = retention.toDays({ integral: false });
+      if (!Number.isInteger(days) || days < 1 || days > 35) v.add('backupRetention', `${days} days`, 'whole days from 1 to 35: replicas and point-in-time recovery need backups');
+    }
+    const rotationDays = props.rotationInterval?.isUnresolved() ? undefined : props.rotationInterval?.toDays({ integral: false });
+    if (rotationDays !== undefined && (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 1000)) {
+      v.add('rotationInterval', `${rotationDays} days`, 'whole days from 1 to 1000');
+    }
+    if (!aurora) v.integer('allocatedStorage', props.allocatedStorage, 20, 65536);
+    if (aurora && props.allocatedStorage !== undefined) v.add('allocatedStorage', String(props.allocatedStorage), 'unset for Aurora: its storage grows by itself');
+    v.integer('port', props.port, 1150, 65535, 'an integer from 1150 to 65535 (RDS)');
+    v.matches('username', props.username, /^[A-Za-z][A-Za-z0-9_]{0,15}$/, 'a letter, then letters, digits or underscores, at most 16 characters');
+    if (props.username !== undefined && /^(admin|root|postgres|rdsadmin|sa|master)$/i.test(props.username)) {
+      v.add('username', JSON.stringify(props.username), 'a name that is not reserved by the engines (admin, root, postgres, rdsadmin, sa, master)');
+    }
+    v.subnetsInTwoZones('vpcSubnets', props.vpc, subnets, 'as RDS requires for a subnet group');
+    if (props.rotation !== false) this.validateRotationSubnets(v, props.vpc, props.rotationSubnets);
+    validateInternalDns(v, props.internalDns);
+    const alarms = props.alarms ?? {};
+    AlarmFactory.validate(v, alarms);
+    if (alarms.cpuPercent !== undefined && !(alarms.cpuPercent > 0 && alarms.cpuPercent <= 100)) v.add('alarms.cpuPercent', String(alarms.cpuPercent), 'above 0 and at most 100');
+    if (alarms.freeStorageGiB !== undefined && !(alarms.freeStorageGiB > 0)) v.add('alarms.freeStorageGiB', String(alarms.freeStorageGiB), 'above 0');
+    if (alarms.connections !== undefined && !(alarms.connections > 0)) v.add('alarms.connections', String(alarms.connections), 'above 0');
+    v.throwIfAny(this);
+  }
+
+
+
+  private validateRotationSubnets(v: Validator, vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined): void {
+    try {
+      vpc.selectSubnets(subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    } catch {
+      v.add('rotationSubnets', subnets ? JSON.stringify(subnets) : 'private subnets with egress, which the VPC lacks',
+        'subnets from which the rotation function reaches the Secrets Manager API (with egress, or with a Secrets Manager interface endpoint), or rotation: false');
+    }
+  }
+}
+
+/** A DB identifier unique in the app: letters, digits and single hyphens, at most 48 characters (room for `-replica-15`). */
+function physicalIdentifier(scope: Construct): string {
+  return Names.uniqueResourceName(scope, { maxLength: 48, separator: '-' }).toLowerCase().replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-').replace(/^[^a-z]+/, 'db-');
+}
+
+/** Automated backups on a replica: MySQL and MariaDB replicas keep them (so that they can be promoted and chained); others cannot. */
+function replicaBackupRetention(engineType: string): Duration | undefined {
+  return /^(mysql|mariadb)$/.test(engineType) ? Duration.days(1) : undefined;
+}
+

@@ -1,0 +1,73 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { DatabaseAvailability, DatabaseEngine, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
+import { TEST_CONTEXT } from '../support/stacks';
+import { HaValidationError } from '../../lib/core/errors';
+import { dataStack } from '../support/data-stack';
+
+const POSTGRES = DatabaseEngine.rds(rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }));
+const ORACLE_EE = DatabaseEngine.rds(rds.DatabaseInstanceEngine.oracleEe({ version: rds.OracleEngineVersion.VER_19_0_0_0_2025_07_R1 }));
+const ORACLE_SE2 = DatabaseEngine.rds(rds.DatabaseInstanceEngine.oracleSe2({ version: rds.OracleEngineVersion.VER_19_0_0_0_2025_07_R1 }));
+const SQLSERVER_SE = DatabaseEngine.rds(rds.DatabaseInstanceEngine.sqlServerSe({ version: rds.SqlServerEngineVersion.VER_16_00_4230_2_V1 }));
+const AURORA_PG = DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }));
+const AURORA_MYSQL = DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_08_0 }));
+
+type Overrides = (vpc: ec2.Vpc) => Partial<ReplicatedDatabaseProps>;
+
+function attempt(overrides: Overrides): void {
+  const { stack, vpc } = dataStack();
+  new ReplicatedDatabase(stack, 'Db', { vpc, engine: AURORA_PG, ...overrides(vpc) });
+}
+
+/** [what, props, the message line: prop, value and what is allowed] */
+const rejected: Array<[string, Overrides, RegExp]> = [
+  ['16 read replicas', () => ({ engine: POSTGRES, readReplicas: 16 }), /readReplicas: got 16; allowed: an integer from 0 to 15$/m],
+  ['6 Oracle read replicas', () => ({ engine: ORACLE_EE, readReplicas: 6, iamAuthentication: false }), /readReplicas: got 6; allowed: an integer from 0 to 5 \(Oracle\)/],
+  ['read replicas on Oracle SE2', () => ({ engine: ORACLE_SE2 }), /readReplicas: got 1 on oracle-se2; allowed: no read replicas on this edition: RDS offers them for Oracle and SQL Server Enterprise Edition only/],
+  ['read replicas on SQL Server SE', () => ({ engine: SQLSERVER_SE, readReplicas: 1 }), /readReplicas: got 1 on sqlserver-se; allowed: no read replicas on this edition/],
+  ['16 Aurora readers', () => ({ readReplicas: 16 }), /readReplicas: got 16; allowed: an integer from 0 to 15/],
+  ['Multi-AZ off while highly available', () => ({ engine: POSTGRES, multiAz: false }),
+    /multiAz: got false with DatabaseAvailability.HIGHLY_AVAILABLE; allowed: true, or availability: DatabaseAvailability.SINGLE_AZ: read replicas are asynchronous and do not take over by themselves/],
+  ['Multi-AZ off while replicas are requested in the highly available preset', () => ({ engine: POSTGRES, multiAz: false, readReplicas: 3, availability: DatabaseAvailability.HIGHLY_AVAILABLE }),
+    /multiAz: got false with DatabaseAvailability.HIGHLY_AVAILABLE/],
+  ['no Aurora reader while highly available', () => ({ readReplicas: 0 }),
+    /readReplicas: got 0 with DatabaseAvailability.HIGHLY_AVAILABLE; allowed: at least 1 reader to promote, or availability: DatabaseAvailability.SINGLE_AZ/],
+  ['multiAz on Aurora', () => ({ multiAz: true }), /multiAz: got true; allowed: unset for Aurora: readers in other zones are its standbys \(readReplicas\)/],
+  ['IAM authentication on Oracle', () => ({ engine: ORACLE_EE, iamAuthentication: true }), /iamAuthentication: got true on oracle-ee; allowed: IAM authentication on MySQL, MariaDB, PostgreSQL and Aurora only/],
+  ['backtrack on PostgreSQL', () => ({ backtrackWindow: Duration.hours(1) }), /backtrackWindow: got 3600 s on aurora-postgresql; allowed: backtrack on Aurora MySQL only/],
+  ['a backtrack window over 72 hours', () => ({ engine: AURORA_MYSQL, backtrackWindow: Duration.hours(73) }), /backtrackWindow: got 262800 s; allowed: at most 72 hours/],
+  ['Performance Insights on a small burstable class', () => ({ performanceInsights: true, instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL) }),
+    /performanceInsights: got true on db.t4g.small; allowed: an instance class that supports Performance Insights/],
+  ['an enhanced monitoring interval of 20 s', () => ({ monitoringInterval: Duration.seconds(20) }), /monitoringInterval: got 20 s; allowed: one of 1, 5, 10, 15, 30, 60 s/],
+  ['no backups', () => ({ backupRetention: Duration.days(0) }), /backupRetention: got 0 days; allowed: whole days from 1 to 35: replicas and point-in-time recovery need backups/],
+  ['backups kept 36 days', () => ({ backupRetention: Duration.days(36) }), /backupRetention: got 36 days; allowed: whole days from 1 to 35/],
+  ['a rotation interval of 1001 days', () => ({ rotationInterval: Duration.days(1001) }), /rotationInterval: got 1001 days; allowed: whole days from 1 to 1000/],
+  ['10 GiB of RDS storage', () => ({ engine: POSTGRES, allocatedStorage: 10 }), /allocatedStorage: got 10; allowed: an integer from 20 to 65536/],
+  ['allocated storage on Aurora', () => ({ allocatedStorage: 100 }), /allocatedStorage: got 100; allowed: unset for Aurora: its storage grows by itself/],
+  ['port 80', () => ({ port: 80 }), /port: got 80; allowed: an integer from 1150 to 65535 \(RDS\)/],
+  ['a user name with a dash', () => ({ username: 'app-admin' }), /username: got "app-admin"; allowed: a letter, then letters, digits or underscores, at most 16 characters/],
+  ['a reserved user name', () => ({ username: 'admin' }), /username: got "admin"; allowed: a name that is not reserved by the engines/],
+  ['subnets in one zone', (vpc) => ({ vpcSubnets: { subnets: [vpc.isolatedSubnets[0]] } }), /vpcSubnets: got subnets in 1 Availability Zone\(s\); allowed: subnets in at least two Availability Zones/],
+  ['a CPU threshold of 150 %', () => ({ alarms: { cpuPercent: 150 } }), /alarms\.cpuPercent: got 150; allowed: above 0 and at most 100/],
+  ['a free-storage threshold of 0', () => ({ alarms: { freeStorageGiB: 0 } }), /alarms\.freeStorageGiB: got 0; allowed: above 0/],
+  ['a connections threshold of 0', () => ({ alarms: { connections: 0 } }), /alarms\.connections: got 0; allowed: above 0/],
+  ['internal DNS with both a zone and a zone name', () => ({ internalDns: { zoneName: 'a.internal', zone: { zoneName: 'b.internal' } as never } }), /internalDns\.zoneName: got "a.internal"; allowed: unset when `zone` is given/],
+];
+
+describe('ReplicatedDatabase rejects at synth', () => {
+  test.each(rejected)('%s', (_name, overrides, message) => {
+    expect(() => attempt(overrides)).toThrow(HaValidationError);
+    expect(() => attempt(overrides)).toThrow(message);
+  });
+
+  test('rotation from a VPC without subnets that reach Secrets Manager', () => {
+    const stack = new Stack(new App({ context: TEST_CONTEXT }), 'Data', { env: { region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const create = (rotation?: boolean) => new ReplicatedDatabase(stack, `Db${rotation}`, { vpc, engine: AURORA_PG, rotation });
+    expect(() => new ReplicatedDatabase(stack, 'Explicit', { vpc, engine: AURORA_PG, rotationSubnets: { subnetGroupName: 'Nope' } }))
+      .toThrow(/rotationSubnets: got \{"subnetGroupName":"Nope"\}; allowed: subnets from which the rotation function reaches the Secrets Manager API/);
+    expect(() => create()).toThrow(/rotationSubnets: got private subnets with egress, which the VPC lacks; allowed: subnets from which the rotation function reaches the Secrets Manager API \(with egress, or with a Secrets Manager interface endpoint\), or rotation: false/);
+    expect(() => create(false)).not.toThrow();
+  });
+});
