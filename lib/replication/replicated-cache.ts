@@ -401,6 +401,12 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       logDeliveryConfigurations: props.logDelivery === false ? undefined : this.logDelivery(props.logRetention ?? logs.RetentionDays.ONE_MONTH),
     });
     this.replicationGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.SNAPSHOT);
+    if (this.authentication.type === CacheAuthenticationType.USER_GROUP) {
+      Validations.of(this.replicationGroup).acknowledge({
+        id: 'AwsSolutions-AEC6',
+        reason: 'Clients authenticate as users of the RBAC user group (UserGroupIds), which takes the place of the AUTH token; the rule recognises AUTH tokens only.',
+      });
+    }
 
     const rg = this.replicationGroup;
     if (this.clusterMode) {

@@ -385,6 +385,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
     const logExports = props.cloudwatchLogsExports ?? defaultLogExports(engineType);
     this.identifier = physicalIdentifier(this);
+    const monitoringRole = props.monitoringInterval ? this.createMonitoringRole() : undefined;
     const common = {
       vpc: props.vpc,
       vpcSubnets: subnets,
@@ -399,6 +400,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
       parameterGroup: props.parameterGroup,
       cloudwatchLogsExports: logExports,
       monitoringInterval: props.monitoringInterval,
+      monitoringRole,
       autoMinorVersionUpgrade: true,
     };
 
@@ -444,6 +446,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
           parameterGroup: props.parameterGroup,
           cloudwatchLogsExports: logExports,
           monitoringInterval: props.monitoringInterval,
+          monitoringRole,
           autoMinorVersionUpgrade: true,
           backupRetention: replicaBackupRetention(engineType),
           storageType: rds.StorageType.GP3,
@@ -577,6 +580,19 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
       period: Duration.minutes(1),
       ...props,
     });
+  }
+
+  /** One enhanced-monitoring role for every instance, with the policy AWS documents for it. */
+  private createMonitoringRole(): iam.Role {
+    const role = new iam.Role(this, 'MonitoringRole', {
+      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+      reason: 'AmazonRDSEnhancedMonitoringRole is the policy AWS documents for the enhanced-monitoring role: it only writes the RDSOSMetrics log group, and AWS keeps it in step with what the monitoring agent needs.',
+    });
+    return role;
   }
 
   /**

@@ -269,8 +269,11 @@ describe('stable identity, specification and cdk-nag', () => {
     expect(checkTemplateAgainstSpec(name, build(props as Partial<ReplicatedCacheProps>).template.toJSON())).toEqual([]);
   });
 
-  test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
-    const { app, vpc } = build();
+  test.each([
+    ['an AUTH token', {}],
+    ['an RBAC user group in cluster mode', { clusterMode: true, shards: 2, authentication: CacheAuthentication.userGroup('users') }],
+  ])('cdk-nag AwsSolutions finds nothing unacknowledged with %s', (_name, props) => {
+    const { app, vpc } = build(props as Partial<ReplicatedCacheProps>);
     vpc.addFlowLog('FlowLog');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();

@@ -143,6 +143,12 @@ describe('RDS instance', () => {
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
   });
 
+  test('one enhanced-monitoring role serves the instance and its replicas', () => {
+    const { template } = build({ engine: POSTGRES, readReplicas: 2, monitoringInterval: Duration.seconds(10) });
+    template.resourcePropertiesCountIs('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'monitoring.rds.amazonaws.com' } })] } }, 1);
+    template.allResourcesProperties('AWS::RDS::DBInstance', { MonitoringInterval: 10, MonitoringRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DbMonitoringRole'), 'Arn'] } });
+  });
+
   test('rotation can be switched off, and the construct says why in its cdk-nag acknowledgement', () => {
     const { template } = build({ rotation: false });
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
@@ -275,6 +281,9 @@ describe('stable identity, specification and cdk-nag', () => {
     ['Aurora MySQL', { engine: AURORA_MYSQL }],
     ['RDS PostgreSQL with replicas and names', { engine: POSTGRES, readReplicas: 2, internalDns: { zoneName: 'db.internal' } }],
     ['RDS MySQL', { engine: MYSQL }],
+    ['RDS PostgreSQL with enhanced monitoring on every instance', { engine: POSTGRES, readReplicas: 2, monitoringInterval: Duration.seconds(30), performanceInsights: true }],
+    ['Aurora with enhanced monitoring', { engine: AURORA_PG, monitoringInterval: Duration.seconds(15) }],
+    ['Aurora with rotation switched off (acknowledged)', { engine: AURORA_PG, rotation: false }],
   ])('%s passes the resource-specification check and cdk-nag AwsSolutions', (name, props) => {
     const built = build(props as Partial<ReplicatedDatabaseProps>);
     built.vpc.addFlowLog('FlowLog');
