@@ -1,0 +1,98 @@
+import { ResourceRecordSet } from '@aws-sdk/client-route-53';
+
+/**
+ * Everything the monitor needs, serialized by the LeaderHealthMonitor construct into the
+ * function's `MONITOR_CONFIG` environment variable.
+ */
+export interface MonitorConfig {
+  readonly monitorId: string;
+  readonly tableName: string;
+  readonly probe: {
+    readonly protocol: 'TCP' | 'HTTP' | 'HTTPS';
+    readonly path?: string;
+    readonly successCodes?: string;
+    readonly bodySubstring?: string;
+    readonly bodyRegex?: string;
+    readonly maxBodyBytes?: number;
+    /** Probe this port instead of the target's own. */
+    readonly port?: number;
+    readonly intervalMs: number;
+    readonly timeoutMs: number;
+    readonly healthyThreshold: number;
+    readonly unhealthyThreshold: number;
+    /** Probe period of a DOWN target (the dead interval). */
+    readonly downIntervalMs: number;
+    readonly concurrency: number;
+    readonly jitterMs: number;
+  };
+  readonly lease: {
+    readonly durationMs: number;
+    /** A leader that has not renewed for this long stops acting. */
+    readonly renewDeadlineMs: number;
+    /** How often the leader renews and contenders try to acquire. */
+    readonly retryPeriodMs: number;
+  };
+  /** Timeout of every AWS call: below the lease's safety margin. */
+  readonly callTimeoutMs: number;
+  /** How long one invocation contends before releasing. */
+  readonly invocationMs: number;
+  /** The function's timeout: no contender lives longer, so no claim is acted on after it. */
+  readonly functionTimeoutMs: number;
+  /** How long the ledger keeps the outcome of each action. */
+  readonly ledgerRetentionMs: number;
+  /** How often target groups are listed again. */
+  readonly discoveryIntervalMs: number;
+  readonly targetGroups: ReadonlyArray<{ readonly name: string; readonly arn: string }>;
+  readonly endpoints: ReadonlyArray<{ readonly name: string; readonly group: string; readonly host: string; readonly port: number }>;
+  readonly dns?: {
+    readonly hostedZoneId: string;
+    /** The record is failed over when every target of these groups is DOWN. */
+    readonly triggerGroups: readonly string[];
+    /** The PRIMARY record as deployed. */
+    readonly primaryRecord: ResourceRecordSet;
+    /** The PRIMARY record pointing at the secondary's target. */
+    readonly failoverRecord: ResourceRecordSet;
+  };
+  readonly actions: {
+    readonly deregister: boolean;
+    readonly dnsFailover: boolean;
+    readonly alertTopicArn?: string;
+    /** Cap on ELB and DNS actions per window. */
+    readonly maxActions: number;
+    readonly windowMs: number;
+    readonly dryRun: boolean;
+  };
+  readonly breaker: { readonly failureThreshold: number; readonly openMs: number };
+}
+
+/**
+ * Clock skew between contenders that the lease tolerates: a leader acts only until
+ * `renewDeadline` after its last renewal, and its calls end `callTimeout` later; the lease lasts
+ * `duration`. A contender whose clock runs ahead by less than the rest takes over only after the
+ * old leader's last call ended. Beyond it, actions are still fenced by the epoch in DynamoDB;
+ * what skew could then cost is a late call of a leader that already lost the lease.
+ */
+export function skewToleranceMs(config: Pick<MonitorConfig, 'lease' | 'callTimeoutMs'>): number {
+  return config.lease.durationMs - config.lease.renewDeadlineMs - config.callTimeoutMs;
+}
+
+/** Problems with a configuration; empty when it is usable. */
+export function configProblems(c: MonitorConfig): string[] {
+  const problems: string[] = [];
+  const { durationMs, renewDeadlineMs, retryPeriodMs } = c.lease;
+  if (!(durationMs > renewDeadlineMs && renewDeadlineMs > retryPeriodMs * 1.2)) {
+    problems.push(`lease: duration ${durationMs} > renewDeadline ${renewDeadlineMs} > retryPeriod ${retryPeriodMs} × 1.2 does not hold`);
+  }
+  if (skewToleranceMs(c) <= 0) problems.push(`callTimeout ${c.callTimeoutMs} ms leaves no clock-skew tolerance (duration − renewDeadline − callTimeout ≤ 0)`);
+  if (c.probe.timeoutMs >= c.probe.intervalMs) problems.push(`probe timeout ${c.probe.timeoutMs} ms is not below the interval ${c.probe.intervalMs} ms`);
+  if (c.targetGroups.length + c.endpoints.length === 0) problems.push('no targets: no target groups and no endpoints');
+  return problems;
+}
+
+export function parseConfig(json: string | undefined): MonitorConfig {
+  if (!json) throw new Error('MONITOR_CONFIG is not set');
+  const config = JSON.parse(json) as MonitorConfig;
+  const problems = configProblems(config);
+  if (problems.length > 0) throw new Error(`invalid MONITOR_CONFIG: ${problems.join('; ')}`);
+  return config;
+}

@@ -1,0 +1,59 @@
+import type { ActionClaim } from './lease';
+
+/** The lease item as the monitor keeps it. */
+export interface LeaseRecord {
+  readonly holder?: string;
+  readonly epoch: number;
+  readonly leaseExpiresAt: number;
+}
+
+/** Base of the monitor's own errors. */
+export class MonitorError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Another contender holds an unexpired lease. */
+export class LeaseHeldError extends MonitorError {
+  constructor(public readonly current: LeaseRecord) {
+    super(`lease held by ${current.holder} (epoch ${current.epoch}) until ${new Date(current.leaseExpiresAt).toISOString()}`);
+  }
+}
+
+/** This contender's lease is gone: expired and taken, or released. */
+export class LeaseLostError extends MonitorError {
+  constructor(public readonly current: LeaseRecord | undefined, public readonly myEpoch: number) {
+    super(`lease of epoch ${myEpoch} lost; now ${current ? `${current.holder} at epoch ${current.epoch}` : 'no lease'}`);
+  }
+}
+
+/** A write a deposed leader tried; DynamoDB refused it on the epoch. */
+export class StaleLeaderError extends MonitorError {
+  constructor(public readonly what: string, public readonly myEpoch: number, public readonly current: LeaseRecord | undefined) {
+    super(`refused ${what}: epoch ${myEpoch} is no longer the leader (now ${current?.holder ?? 'none'} at epoch ${current?.epoch ?? 0})`);
+  }
+}
+
+/** The action was claimed already (by this or an earlier leader). */
+export class ActionAlreadyClaimedError extends MonitorError {
+  /** @param current the claim as it is now, when known */
+  constructor(public readonly key: string, public readonly current?: ActionClaim) {
+    super(`action ${key} already claimed${current ? ` by epoch ${current.epoch} (${current.status})` : ''}`);
+  }
+}
+
+/** The cap on actions per window is reached. */
+export class ActionCapReachedError extends MonitorError {
+  constructor(public readonly key: string, public readonly cap: number) {
+    super(`action ${key} not taken: ${cap} actions in this window already`);
+  }
+}
+
+/** A circuit breaker refused the call. */
+export class CircuitOpenError extends MonitorError {
+  constructor(public readonly api: string, public readonly retryAt: number) {
+    super(`circuit for ${api} open until ${new Date(retryAt).toISOString()}`);
+  }
+}

@@ -1,0 +1,36 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { systemClock } from './clock';
+import { parseConfig } from './config';
+import { PowertoolsTelemetry, createBreakers, createClients, createMonitor, invocationDeadline } from './wiring';
+
+/**
+ * A contender. One invocation contends for the lease until its deadline, leads while it holds
+ * the lease, and releases it before returning, so that an overlapping invocation takes over at
+ * once. Clients and circuit breakers are built once per execution environment.
+ */
+
+const config = parseConfig(process.env.MONITOR_CONFIG);
+const logger = new Logger();
+const metrics = new Metrics({ defaultDimensions: { Monitor: config.monitorId } });
+const telemetry = new PowertoolsTelemetry(logger, metrics);
+const clients = createClients(config);
+const breakers = createBreakers(config, systemClock);
+
+/** The schedule passes `{ "contender": "<n>" }`. */
+export interface ContenderEvent {
+  readonly contender?: string;
+}
+
+export async function handler(event: ContenderEvent | undefined, context: Context): Promise<void> {
+  const me = `${event?.contender ?? 'contender'}/${context.awsRequestId}`;
+  logger.appendKeys({ contender: me });
+  const deadline = invocationDeadline(config, systemClock.now(), context.getRemainingTimeInMillis());
+  try {
+    await createMonitor(config, me, clients, breakers, telemetry, systemClock).runInvocation(deadline);
+  } finally {
+    telemetry.flush();
+    logger.resetKeys();
+  }
+}

@@ -1,0 +1,107 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SwitchSource, Switches } from './monitor';
+import { TargetState } from './tracker';
+
+/** A target as the monitor remembers it, across leaders. */
+export interface StoredTarget extends TargetState {
+  readonly id: string;
+  readonly group: string;
+  readonly host: string;
+  readonly port: number;
+  /** Deregistered from its target group by the monitor (so ELB no longer lists it). */
+  readonly deregistered: boolean;
+  /** The incident it was deregistered in. */
+  readonly deregisteredIn?: string;
+}
+
+const PREFIX = 'target#';
+
+/**
+ * Per-target state items. A write carries the writer's epoch and is refused when a later epoch
+ * wrote the item: an old leader cannot overwrite a newer one's view.
+ */
+export class TargetStateStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string, private readonly monitorId: string) {}
+
+  public async loadAll(): Promise<Map<string, StoredTarget>> {
+    const targets = new Map<string, StoredTarget>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': this.monitorId, ':prefix': PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }));
+      for (const item of out.Items ?? []) {
+        const { pk: _pk, sk: _sk, writerEpoch: _epoch, deregisteredIn, ...rest } = item;
+        const t = { ...rest, deregistered: rest.deregistered === true, deregisteredIn: deregisteredIn ?? undefined } as unknown as StoredTarget;
+        targets.set(t.id, t);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return targets;
+  }
+
+  /**
+   * Saves a target's tracking state (status and counters). It leaves the registration fields
+   * alone, so that it never undoes a deregistration another leader recorded.
+   * @returns false when a later epoch wrote the item
+   */
+  public saveTracking(target: StoredTarget, epoch: number): Promise<boolean> {
+    return this.update(target, epoch, {
+      status: target.status, failures: target.failures, successes: target.successes,
+      lastProbeAt: target.lastProbeAt, lastChangeAt: target.lastChangeAt,
+    });
+  }
+
+  /**
+   * Records that the monitor takes `target` out of its target group during `incidentId`, or
+   * (undefined) that it is back. Written before a deregistration, so that the target stays
+   * monitored through a change of leader even though ELB no longer lists it.
+   * @returns false when a later epoch wrote the item
+   */
+  public saveRegistration(target: StoredTarget, epoch: number, incidentId: string | undefined): Promise<boolean> {
+    return this.update(target, epoch, { deregistered: incidentId !== undefined, deregisteredIn: incidentId ?? null });
+  }
+
+  private async update(target: StoredTarget, epoch: number, fields: Record<string, unknown>): Promise<boolean> {
+    const all: Record<string, unknown> = { id: target.id, group: target.group, host: target.host, port: target.port, ...fields, writerEpoch: epoch };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':epoch': epoch };
+    const sets = Object.entries(all).map(([name, value], i) => {
+      names[`#f${i}`] = name;
+      values[`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: this.monitorId, sk: `${PREFIX}${target.id}` },
+        ConditionExpression: 'attribute_not_exists(sk) OR writerEpoch <= :epoch',
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }));
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  }
+}
+
+/**
+ * Operator switches in the table (item `sk = switches`): `paused` and `dryRun`. Absent means
+ * neither; `dryRun` also defaults to the deployed configuration.
+ */
+export class TableSwitches implements SwitchSource {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string, private readonly monitorId: string, private readonly dryRunDefault: boolean) {}
+
+  public async read(): Promise<Switches> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: this.monitorId, sk: 'switches' } }));
+    return { paused: out.Item?.paused === true, dryRun: out.Item?.dryRun === true || this.dryRunDefault };
+  }
+}

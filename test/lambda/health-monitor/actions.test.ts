@@ -1,0 +1,117 @@
+import {
+  DeregisterTargetsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AwsActions } from '../../../lambda/health-monitor/actions';
+import { CircuitBreaker } from '../../../lambda/health-monitor/breaker';
+import { systemClock } from '../../../lambda/health-monitor/clock';
+import { CircuitOpenError } from '../../../lambda/health-monitor/errors';
+import { StoredTarget } from '../../../lambda/health-monitor/state-store';
+import { ElbDiscovery } from '../../../lambda/health-monitor/targets';
+import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
+import { testConfig } from './fixtures';
+
+const TG = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/api/0123456789abcdef';
+const TOPIC = 'arn:aws:sns:eu-west-1:111111111111:alerts';
+const RECORD = {
+  Name: 'api.example.com.', Type: 'A' as const, SetIdentifier: 'primary', Failover: 'PRIMARY' as const, HealthCheckId: 'hc-1',
+  AliasTarget: { DNSName: 'standby-123.eu-central-1.elb.amazonaws.com.', HostedZoneId: 'Z215JYRZR1TBD5', EvaluateTargetHealth: true },
+};
+
+function setup() {
+  const elb = mockClient(ElasticLoadBalancingV2Client);
+  const route53 = mockClient(Route53Client);
+  const sns = mockClient(SNSClient);
+  const breakers = {
+    elb: new CircuitBreaker('elasticloadbalancing', { failureThreshold: 2, openMs: 60_000 }, systemClock),
+    route53: new CircuitBreaker('route53', { failureThreshold: 2, openMs: 60_000 }, systemClock),
+    sns: new CircuitBreaker('sns', { failureThreshold: 2, openMs: 60_000 }, systemClock),
+  };
+  const telemetry = new RecordingTelemetry();
+  const clients = { elb: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }), route53: new Route53Client({ region: 'us-east-1' }), sns: new SNSClient({ region: 'eu-west-1' }) };
+  return { elb, route53, sns, breakers, telemetry, clients, actions: new AwsActions(clients, breakers, telemetry) };
+}
+
+describe('AwsActions sends exactly these requests', () => {
+  test('DeregisterTargets and RegisterTargets name the target group and the one target', async () => {
+    const { elb, actions } = setup();
+    elb.on(DeregisterTargetsCommand).resolves({}).on(RegisterTargetsCommand).resolves({});
+    await actions.deregister(TG, { id: '10.0.1.10', port: 8080 }, false);
+    await actions.register(TG, { id: '10.0.1.10', port: 8080 }, false);
+    expect(elb.commandCalls(DeregisterTargetsCommand).map((c) => c.args[0].input)).toEqual([{ TargetGroupArn: TG, Targets: [{ Id: '10.0.1.10', Port: 8080 }] }]);
+    expect(elb.commandCalls(RegisterTargetsCommand).map((c) => c.args[0].input)).toEqual([{ TargetGroupArn: TG, Targets: [{ Id: '10.0.1.10', Port: 8080 }] }]);
+  });
+
+  test('a DNS failover is one UPSERT of the record, with a comment', async () => {
+    const { route53, actions } = setup();
+    route53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: 'c1', Status: 'PENDING', SubmittedAt: new Date() } });
+    await actions.upsertRecord('Z0123456789', RECORD, 'monitor: fail over', false);
+    expect(route53.commandCalls(ChangeResourceRecordSetsCommand).map((c) => c.args[0].input)).toEqual([{
+      HostedZoneId: 'Z0123456789',
+      ChangeBatch: { Comment: 'monitor: fail over', Changes: [{ Action: 'UPSERT', ResourceRecordSet: RECORD }] },
+    }]);
+  });
+
+  test('an alert is one Publish, its subject cut to the 99 characters SNS allows', async () => {
+    const { sns, actions } = setup();
+    sns.on(PublishCommand).resolves({ MessageId: 'm1' });
+    await actions.alert(TOPIC, 's'.repeat(120), 'body', false);
+    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([{ TopicArn: TOPIC, Subject: 's'.repeat(99), Message: 'body' }]);
+  });
+
+  test('in dry run nothing is sent; the request is logged', async () => {
+    const { elb, route53, sns, actions, telemetry } = setup();
+    await actions.deregister(TG, { id: '10.0.1.10', port: 8080 }, true);
+    await actions.upsertRecord('Z0123456789', RECORD, 'c', true);
+    await actions.alert(TOPIC, 's', 'm', true);
+    expect(elb.calls()).toHaveLength(0);
+    expect(route53.calls()).toHaveLength(0);
+    expect(sns.calls()).toHaveLength(0);
+    expect(telemetry.logs.map((l) => [l.message, l.data?.operation])).toEqual([
+      ['dry run: would call', 'DeregisterTargets'], ['dry run: would call', 'ChangeResourceRecordSets'], ['dry run: would call', 'Publish'],
+    ]);
+  });
+
+  test('an API that keeps failing is not called again while its circuit is open; other APIs still are', async () => {
+    const { route53, sns, actions } = setup();
+    route53.on(ChangeResourceRecordSetsCommand).rejects(new Error('ServiceUnavailable'));
+    sns.on(PublishCommand).resolves({});
+    await expect(actions.upsertRecord('Z1', RECORD, 'c', false)).rejects.toThrow('ServiceUnavailable');
+    await expect(actions.upsertRecord('Z1', RECORD, 'c', false)).rejects.toThrow('ServiceUnavailable');
+    await expect(actions.upsertRecord('Z1', RECORD, 'c', false)).rejects.toBeInstanceOf(CircuitOpenError);
+    expect(route53.calls()).toHaveLength(2);
+    await expect(actions.alert(TOPIC, 's', 'm', false)).resolves.toBeUndefined();
+  });
+});
+
+describe('ElbDiscovery', () => {
+  const config = testConfig({
+    targetGroups: [{ name: 'api', arn: TG }],
+    endpoints: [{ name: 'db-proxy', group: 'internal', host: '10.0.2.5', port: 5432 }],
+  });
+
+  test('lists the IP targets of each group (not draining ones), the ones the monitor took out, and the endpoints', async () => {
+    const { elb, breakers, clients } = setup();
+    elb.on(DescribeTargetHealthCommand, { TargetGroupArn: TG }).resolves({
+      TargetHealthDescriptions: [
+        { Target: { Id: '10.0.1.10', Port: 8080 }, TargetHealth: { State: 'healthy' } },
+        { Target: { Id: '10.0.1.11', Port: 8080 }, TargetHealth: { State: 'unhealthy' } },
+        { Target: { Id: '10.0.1.12', Port: 8080 }, TargetHealth: { State: 'draining' } },
+      ],
+    });
+    const out: StoredTarget = {
+      id: 'api/10.0.1.13:8080', group: 'api', host: '10.0.1.13', port: 8080, deregistered: true, deregisteredIn: 'i1',
+      status: 'DOWN', failures: 2, successes: 0, lastProbeAt: 1, lastChangeAt: 1,
+    };
+    const found = await new ElbDiscovery(clients.elb, breakers.elb, config).discover(new Map([[out.id, out]]));
+    expect(found).toEqual([
+      { id: 'api/10.0.1.10:8080', group: 'api', host: '10.0.1.10', port: 8080, targetGroupArn: TG, elbTarget: { id: '10.0.1.10', port: 8080 } },
+      { id: 'api/10.0.1.11:8080', group: 'api', host: '10.0.1.11', port: 8080, targetGroupArn: TG, elbTarget: { id: '10.0.1.11', port: 8080 } },
+      { id: 'api/10.0.1.13:8080', group: 'api', host: '10.0.1.13', port: 8080, targetGroupArn: TG, elbTarget: { id: '10.0.1.13', port: 8080 } },
+      { id: 'internal/db-proxy', group: 'internal', host: '10.0.2.5', port: 5432 },
+    ]);
+    expect(elb.commandCalls(DescribeTargetHealthCommand).map((c) => c.args[0].input)).toEqual([{ TargetGroupArn: TG }]);
+  });
+});

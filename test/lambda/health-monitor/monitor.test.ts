@@ -1,0 +1,263 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { MonitorConfig } from '../../../lambda/health-monitor/config';
+import { LeaseStore } from '../../../lambda/health-monitor/lease';
+import { ActionLedger } from '../../../lambda/health-monitor/ledger';
+import { MetricName, RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
+import { LocalDynamo, startDynalite } from '../../support/dynalite';
+import { tableName, testConfig } from './fixtures';
+import { Contender, World, contender, ipTargets, waitFor } from './harness';
+
+let dynamo: LocalDynamo;
+let running: Array<{ c: Contender; run: Promise<void> }> = [];
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(() => dynamo.close());
+afterEach(async () => {
+  for (const { c } of running) c.monitor.stop();
+  await Promise.all(running.map((r) => r.run));
+  running = [];
+});
+
+async function configFor(overrides: Parameters<typeof testConfig>[0] = {}): Promise<MonitorConfig> {
+  const config = testConfig({ tableName: tableName(), ...overrides });
+  await dynamo.createTable(config.tableName);
+  return config;
+}
+
+function start(c: Contender, ms = 20_000): Promise<void> {
+  const run = c.monitor.runInvocation(Date.now() + ms);
+  running.push({ c, run });
+  return run;
+}
+
+const last = (t: RecordingTelemetry, name: MetricName) => [...t.metrics].reverse().find((m) => m.name === name)?.value;
+const leases = (config: MonitorConfig) => new LeaseStore(dynamo.db, { tableName: config.tableName, monitorId: config.monitorId, durationMs: config.lease.durationMs }, config.actions);
+
+describe('one leader acting on one group', () => {
+  test('a failure: one alert, the target out of its group, back in when healthy, one recovery alert, the incident closed', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    start(c);
+    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 3);
+    expect(world.actions).toEqual([]);
+
+    world.setHealthy(targets[1], false);
+    await waitFor('deregistration', () => world.of('deregister').length === 1);
+    world.setHealthy(targets[1], true);
+    await waitFor('recovery alert', () => world.of('alert').length === 2);
+    await waitFor('incident closed', async () => Object.keys((await leases(config).read())!.incidents).length === 0);
+
+    expect(world.log).toEqual([
+      'alert [test-monitor] api: 1 of 3 targets down',
+      'deregister 10.0.10.2:8080',
+      'register 10.0.10.2:8080',
+      'alert [test-monitor] api: recovered',
+    ]);
+    expect((await leases(config).read())!.actions).toEqual({});
+    const ledger = await new ActionLedger(dynamo.db, config.tableName, config.monitorId, 1).list();
+    expect(ledger.map((e) => [e.key.split('#')[0], e.outcome, e.epoch, e.holder])).toEqual([
+      ['alert', 'done', 1, 'c1'], ['deregister', 'done', 1, 'c1'], ['register', 'done', 1, 'c1'], ['recovery', 'done', 1, 'c1'],
+    ]);
+    expect(c.telemetry.sum('Alerts')).toBe(2);
+    expect(c.telemetry.sum('Actions')).toBe(2);
+    expect(last(c.telemetry, 'LeaderEpoch')).toBe(1);
+  });
+
+  test('a target that fails again within the same incident is taken out again', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 4);
+    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    start(c);
+    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 4);
+    world.setHealthy(targets[0], false);
+    world.setHealthy(targets[1], false);
+    await waitFor('two deregistrations', () => world.of('deregister').length === 2);
+    world.setHealthy(targets[0], true);
+    await waitFor('registration', () => world.of('register').length === 1);
+    world.setHealthy(targets[0], false);
+    await waitFor('third deregistration', () => world.of('deregister').length === 3);
+    expect(world.log).toEqual([
+      'alert [test-monitor] api: 2 of 4 targets down',
+      'deregister 10.0.10.1:8080',
+      'deregister 10.0.10.2:8080',
+      'register 10.0.10.1:8080',
+      'deregister 10.0.10.1:8080',
+    ]);
+  });
+
+  test('fail open: the last healthy target of a group is never taken out', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 2);
+    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    start(c);
+    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 2);
+    world.setHealthy(targets[0], false);
+    await waitFor('first deregistration', () => world.of('deregister').length === 1);
+    world.setHealthy(targets[1], false);
+    await waitFor('both down', () => last(c.telemetry, 'TargetsDown') === 2);
+    await waitFor('the fail-open decision', () => c.telemetry.sum('SkippedFailOpen') >= 3);
+    expect(world.log).toEqual(['alert [test-monitor] api: 1 of 2 targets down', 'deregister 10.0.10.1:8080']);
+    expect(c.telemetry.logs).toContainEqual({ level: 'WARN', message: 'not deregistering the last healthy target', data: { target: 'api/10.0.10.2:8080' } });
+  });
+
+  test('a failed action is recorded, and taken again on a later cycle', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    world.failNext('deregister');
+    start(c);
+    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 3);
+    world.setHealthy(targets[2], false);
+    const ledger = new ActionLedger(dynamo.db, config.tableName, config.monitorId, 1);
+    const deregistrations = async () => (await ledger.list()).filter((e) => e.key.startsWith('deregister#'));
+    await waitFor('deregistration recorded', async () => (await deregistrations()).length === 2);
+    expect(world.of('deregister')).toHaveLength(1);
+    expect(c.telemetry.sum('ActionFailures')).toBe(1);
+    expect((await deregistrations()).map((e) => [e.outcome, e.detail])).toEqual([
+      ['failed', 'Error: deregister failed: ServiceUnavailable'], ['done', undefined],
+    ]);
+  });
+
+  test('the cap on actions per window holds back further deregistrations', async () => {
+    const config = await configFor({ actions: { maxActions: 1 } });
+    const world = new World();
+    const targets = ipTargets('api', 4);
+    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    start(c);
+    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 4);
+    world.setHealthy(targets[0], false);
+    world.setHealthy(targets[1], false);
+    await waitFor('the cap', () => c.telemetry.sum('CappedActions') >= 2);
+    expect(world.of('deregister')).toHaveLength(1);
+    expect(world.of('alert')).toHaveLength(1);
+  });
+
+  test('paused: probes and tracks, acts on nothing; unpaused, it acts', async () => {
+    const config = await configFor();
+    await dynamo.db.send(new PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'switches', paused: true } }));
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    world.setHealthy(targets[0], false);
+    start(c);
+    await waitFor('target down', () => last(c.telemetry, 'TargetsDown') === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(world.actions).toEqual([]);
+    expect((await leases(config).read())!.incidents).toEqual({});
+    await dynamo.db.send(new PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'switches', paused: false } }));
+    await waitFor('deregistration', () => world.of('deregister').length === 1);
+    expect(world.log).toEqual(['alert [test-monitor] api: 1 of 3 targets down', 'deregister 10.0.10.1:8080']);
+  });
+
+  test('dry run, switched on in the table: the same decisions, each call marked dry run', async () => {
+    const config = await configFor();
+    await dynamo.db.send(new PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'switches', dryRun: true } }));
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    start(c);
+    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 3);
+    world.setHealthy(targets[0], false);
+    await waitFor('deregistration', () => world.of('deregister').length === 1);
+    expect(world.actions.map((a) => [a.kind, a.dryRun])).toEqual([['alert', true], ['deregister', true]]);
+    const ledger = await new ActionLedger(dynamo.db, config.tableName, config.monitorId, 1).list();
+    expect(ledger.every((e) => e.dryRun)).toBe(true);
+  });
+});
+
+describe('DNS failover', () => {
+  const primary = { Name: 'api.example.com.', Type: 'A' as const, SetIdentifier: 'primary', Failover: 'PRIMARY' as const,
+    AliasTarget: { DNSName: 'primary.eu-west-1.elb.amazonaws.com.', HostedZoneId: 'Z32O12XQLNTSW2', EvaluateTargetHealth: true } };
+  const failover = { ...primary, AliasTarget: { DNSName: 'standby.eu-central-1.elb.amazonaws.com.', HostedZoneId: 'Z215JYRZR1TBD5', EvaluateTargetHealth: true } };
+
+  test('fails the name over when every target of the trigger groups is down, and restores it once', async () => {
+    const config = await configFor({ dns: { hostedZoneId: 'Z0123456789', triggerGroups: ['api'], primaryRecord: primary, failoverRecord: failover } });
+    const world = new World();
+    const targets = [...ipTargets('api', 2), ...ipTargets('web', 2, 20)];
+    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    start(c);
+    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 4);
+    world.setHealthy(targets[0], false);
+    await waitFor('one api target down', () => world.of('deregister').length === 1);
+    expect(world.of('upsert')).toEqual([]);
+    world.setHealthy(targets[1], false);
+    await waitFor('failover', () => world.of('upsert').length === 1);
+    world.setHealthy(targets[0], true);
+    world.setHealthy(targets[1], true);
+    await waitFor('restore', () => world.of('upsert').length === 2);
+    await waitFor('incidents closed', async () => Object.keys((await leases(config).read())!.incidents).length === 0);
+    expect(world.of('upsert').map((a) => a.what)).toEqual(['standby.eu-central-1.elb.amazonaws.com.', 'primary.eu-west-1.elb.amazonaws.com.']);
+  });
+});
+
+describe('leadership', () => {
+  test('the leader releases at the end of its invocation and a standby takes over at once, with the state', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    const a = contender({ name: 'a', config, db: dynamo.db, world, targets });
+    const b = contender({ name: 'b', config, db: dynamo.db, world, targets });
+    const runA = start(a, 600);
+    await waitFor('a leads', () => a.monitor.epoch === 1);
+    start(b);
+    world.setHealthy(targets[0], false);
+    await waitFor('deregistration by a', () => world.of('deregister').length === 1);
+    await runA;
+    const released = Date.now();
+    await waitFor('b leads', () => b.monitor.epoch === 2);
+    expect(Date.now() - released).toBeLessThan(config.lease.retryPeriodMs * 1.2 + 100);
+    world.setHealthy(targets[0], true);
+    await waitFor('recovery', () => world.of('alert').length === 2);
+    expect(world.actions.map((x) => `${x.by}: ${x.kind}`)).toEqual(['a: alert', 'a: deregister', 'b: register', 'b: alert']);
+  });
+
+  test('when the leader dies, a standby takes over within about one lease and sends no second alert', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    const a = contender({ name: 'a', config, db: dynamo.db, world, targets });
+    const b = contender({ name: 'b', config, db: dynamo.db, world, targets });
+    start(a);
+    await waitFor('a leads', () => a.monitor.epoch === 1);
+    start(b);
+    world.setHealthy(targets[0], false);
+    await waitFor('alert by a', () => world.of('deregister').length === 1);
+    a.kill();
+    const died = Date.now();
+    await waitFor('b leads', () => b.monitor.epoch === 2, 3 * config.lease.durationMs);
+    expect(Date.now() - died).toBeLessThan(config.lease.durationMs + config.lease.retryPeriodMs * 1.2 + 200);
+    world.setHealthy(targets[0], true);
+    await waitFor('recovery', () => world.of('alert').length === 2);
+    expect(world.actions.map((x) => `${x.by}: ${x.kind}`)).toEqual(['a: alert', 'a: deregister', 'b: register', 'b: alert']);
+  });
+
+  test('a deposed leader that has not noticed yet is refused by DynamoDB and takes no action', async () => {
+    // a renews rarely, so it goes on believing it leads for a while after b took over.
+    const config = await configFor();
+    const slowRenewer = { ...config, lease: { ...config.lease, retryPeriodMs: 800 } };
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    const a = contender({ name: 'a', config: slowRenewer, db: dynamo.db, world, targets });
+    start(a);
+    await waitFor('a leads with all targets up', () => last(a.telemetry, 'TargetsUp') === 3);
+    // The lease passes to b behind a's back, as it would after a long pause of a.
+    const store = leases(config);
+    const current = (await store.read())!;
+    await dynamo.db.send(new PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'lease', ...current, leaseExpiresAt: 0, windows: {} } }));
+    const b = contender({ name: 'b', config, db: dynamo.db, world, targets });
+    start(b);
+    await waitFor('b leads', () => b.monitor.epoch === 2);
+    world.setHealthy(targets[0], false);
+    await waitFor('a refused', () => a.telemetry.sum('RefusedStaleActions') >= 1, 2000);
+    await waitFor('b deregistered', () => world.of('deregister').length === 1);
+    expect(world.actions.every((x) => x.by === 'b')).toBe(true);
+    expect(a.telemetry.logs.find((l) => l.message === 'refused: no longer the leader')?.data).toMatchObject({ epoch: 1 });
+  });
+});

@@ -1,0 +1,147 @@
+import { readFileSync } from 'fs';
+import * as http from 'http';
+import * as https from 'https';
+import type { AddressInfo } from 'net';
+import * as net from 'net';
+import * as path from 'path';
+import { ProbeResult, ProbeSpec, probe, probeAll, statusMatcher } from '../../../lambda/health-monitor/probes';
+
+/** Real servers on loopback, one per behaviour. */
+const servers: Array<net.Server> = [];
+async function listen<S extends net.Server>(server: S): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+afterAll(async () => {
+  for (const s of servers) {
+    (s as http.Server).closeAllConnections?.();
+    await new Promise((resolve) => s.close(resolve));
+  }
+});
+
+const HEALTHY_BODY = '{"status":"ok","db":"up"}';
+const ports: Record<string, number> = {};
+const timers: NodeJS.Timeout[] = [];
+
+beforeAll(async () => {
+  ports.healthy = await listen(http.createServer((req, res) => {
+    res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(HEALTHY_BODY);
+  }));
+  ports.slow = await listen(http.createServer((_req, res) => {
+    timers.push(setTimeout(() => res.end('late'), 400));
+  }));
+  ports.error = await listen(http.createServer((_req, res) => {
+    res.writeHead(503);
+    res.end('overloaded');
+  }));
+  ports.long = await listen(http.createServer((_req, res) => {
+    res.writeHead(200);
+    res.end(`${'x'.repeat(6000)}READY`);
+  }));
+  ports.chunked = await listen(http.createServer((_req, res) => {
+    res.writeHead(200);
+    res.write('{"status":');
+    timers.push(setTimeout(() => res.end('"ok"}'), 30));
+  }));
+  ports.reset = await listen(http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': '1000' });
+    res.write('{"status":"o');
+    timers.push(setTimeout(() => res.socket?.destroy(), 20));
+  }));
+  ports.tcp = await listen(net.createServer((socket) => socket.end()));
+  // A port nothing listens on: a server that was there and is gone.
+  const gone = net.createServer();
+  ports.refused = await listen(gone);
+  await new Promise((resolve) => gone.close(resolve));
+  servers.splice(servers.indexOf(gone), 1);
+  // The certificate that dynalite ships for its own TLS mode: self-signed, for another name.
+  const tls = path.dirname(require.resolve('dynalite/package.json'));
+  ports.https = await listen(https.createServer({
+    key: readFileSync(path.join(tls, 'ssl', 'server-key.pem')),
+    cert: readFileSync(path.join(tls, 'ssl', 'server-crt.pem')),
+  }, (_req, res) => res.end(HEALTHY_BODY)));
+});
+afterAll(() => timers.forEach(clearTimeout));
+
+const spec = (port: string, overrides: Partial<ProbeSpec> = {}): ProbeSpec => ({
+  protocol: 'HTTP', host: '127.0.0.1', port: ports[port], path: '/health', timeoutMs: 200, ...overrides,
+});
+
+describe('probe against real servers on loopback', () => {
+  test.each<[string, string, Partial<ProbeSpec>, boolean, string | RegExp]>([
+    ['healthy, status only', 'healthy', {}, true, 'status 200'],
+    ['healthy, body substring', 'healthy', { bodySubstring: '"db":"up"' }, true, 'status 200, body matched'],
+    ['healthy, body regex', 'healthy', { bodyRegex: '"status":\\s*"ok"' }, true, 'status 200, body matched'],
+    ['wrong body', 'healthy', { bodySubstring: '"db":"down"' }, false, 'status 200, body did not match in the first 5120 bytes'],
+    ['match beyond the bytes read', 'long', { bodySubstring: 'READY' }, false, 'status 200, body did not match in the first 5120 bytes'],
+    ['match within a larger limit', 'long', { bodySubstring: 'READY', maxBodyBytes: 8192 }, true, 'status 200, body matched'],
+    ['body in several chunks', 'chunked', { bodySubstring: '{"status":"ok"}' }, true, 'status 200, body matched'],
+    ['wrong path: 404', 'healthy', { path: '/' }, false, 'status 404'],
+    ['404 accepted by the matcher', 'healthy', { path: '/', successCodes: '200-299,404' }, true, 'status 404'],
+    ['server error', 'error', {}, false, 'status 503'],
+    ['slow beyond the timeout', 'slow', {}, false, 'timeout after 200 ms'],
+    ['slow within the timeout', 'slow', { timeoutMs: 1000 }, true, 'status 200'],
+    ['connection refused', 'refused', {}, false, 'ECONNREFUSED'],
+    ['reset mid-response', 'reset', {}, false, 'ECONNRESET'],
+    ['reset mid-response, body check', 'reset', { bodySubstring: '"ok"' }, false, 'ECONNRESET'],
+    ['HTTPS with a self-signed certificate', 'https', { protocol: 'HTTPS', bodySubstring: '"ok"' }, true, 'status 200, body matched'],
+    ['TCP connect', 'tcp', { protocol: 'TCP' }, true, 'connected'],
+    ['TCP connect refused', 'refused', { protocol: 'TCP' }, false, 'ECONNREFUSED'],
+  ])('%s', async (_, port, overrides, ok, detail) => {
+    const result = await probe(spec(port, overrides));
+    expect(result.ok).toBe(ok);
+    expect(result.detail).toEqual(typeof detail === 'string' ? detail : expect.stringMatching(detail));
+    expect(result.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  test('a timed-out probe ends at its timeout, not when the server answers', async () => {
+    const result = await probe(spec('slow', { timeoutMs: 100 }));
+    expect(result.latencyMs).toBeGreaterThanOrEqual(99);
+    expect(result.latencyMs).toBeLessThan(350);
+  });
+});
+
+describe('statusMatcher', () => {
+  test.each([
+    ['200', 200, true], ['200', 201, false], ['200-299', 299, true], ['200-299', 300, false],
+    ['200-299,301', 301, true], ['200-299, 301', 302, false], ['200,404', 404, true],
+  ])('%s matches %d: %s', (codes, status, expected) => {
+    expect(statusMatcher(codes)(status)).toBe(expected);
+  });
+});
+
+describe('probeAll', () => {
+  test('keeps at most `concurrency` probes in flight and returns every result', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const run = async (s: ProbeSpec): Promise<ProbeResult> => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return { ok: s.port % 2 === 0, latencyMs: 5, detail: String(s.port) };
+    };
+    const specs = new Map(Array.from({ length: 40 }, (_, i) => [`t${i}`, spec('healthy', { port: i })] as const));
+    const results = await probeAll(specs, { concurrency: 7, jitterMs: 0 }, run);
+    expect(most).toBe(7);
+    expect(results.size).toBe(40);
+    expect(results.get('t11')).toEqual({ ok: false, latencyMs: 5, detail: '11' });
+  });
+
+  test('delays each probe by a random jitter up to jitterMs', async () => {
+    const sleeps: number[] = [];
+    const randoms = [0, 0.5, 0.999];
+    await probeAll(new Map([['a', spec('healthy')], ['b', spec('healthy')], ['c', spec('healthy')]]), {
+      concurrency: 1, jitterMs: 100, random: () => randoms.shift()!, sleep: async (ms) => { sleeps.push(ms); },
+    }, async () => ({ ok: true, latencyMs: 1, detail: '' }));
+    expect(sleeps).toEqual([0, 50, 99.9]);
+  });
+
+  test('probes 500 real loopback targets within one timeout at a concurrency of 100', async () => {
+    const specs = new Map(Array.from({ length: 500 }, (_, i) => [`t${i}`, spec('healthy', { timeoutMs: 2000 })] as const));
+    const results = await probeAll(specs, { concurrency: 100, jitterMs: 0 });
+    expect([...results.values()].filter((r) => r.ok)).toHaveLength(500);
+  });
+});
