@@ -26,3 +26,5 @@ export { CacheAuthentication, CacheAuthenticationType, CacheEngine, ReplicatedCa
 export type { ConnectionEndpoint, ReplicatedCacheAlarmOptions, ReplicatedCacheProps } from './replication/replicated-cache';
 export { DatabaseAvailability, DatabaseEngine, DatabaseKind, ReplicatedDatabase } from './replication/replicated-database';
 export type { ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseProps } from './replication/replicated-database';
+export { LeaderHealthMonitor } from './monitoring/leader-health-monitor';
+export type { LeaderHealthMonitorProps, MonitorLeaseOptions, MonitoredEndpoint, MonitoredTargetGroup } from './monitoring/leader-health-monitor';

@@ -1,21 +1,26 @@
-import { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 
 /**
  * Everything the monitor needs, serialized by the LeaderHealthMonitor construct into the
  * function's `MONITOR_CONFIG` environment variable.
  */
+/** What a probe asks of a target. */
+export interface ProbeRequest {
+  readonly protocol: 'TCP' | 'HTTP' | 'HTTPS';
+  readonly path?: string;
+  readonly successCodes?: string;
+  readonly bodySubstring?: string;
+  readonly bodyRegex?: string;
+  readonly maxBodyBytes?: number;
+  /** Probe this port instead of the target's own. */
+  readonly port?: number;
+}
+
 export interface MonitorConfig {
   readonly monitorId: string;
   readonly tableName: string;
-  readonly probe: {
-    readonly protocol: 'TCP' | 'HTTP' | 'HTTPS';
-    readonly path?: string;
-    readonly successCodes?: string;
-    readonly bodySubstring?: string;
-    readonly bodyRegex?: string;
-    readonly maxBodyBytes?: number;
-    /** Probe this port instead of the target's own. */
-    readonly port?: number;
+  /** How every target is probed (a group's `probe` replaces the request, not the timing). */
+  readonly probe: ProbeRequest & {
     readonly intervalMs: number;
     readonly timeoutMs: number;
     readonly healthyThreshold: number;
@@ -42,8 +47,8 @@ export interface MonitorConfig {
   readonly ledgerRetentionMs: number;
   /** How often target groups are listed again. */
   readonly discoveryIntervalMs: number;
-  readonly targetGroups: ReadonlyArray<{ readonly name: string; readonly arn: string }>;
-  readonly endpoints: ReadonlyArray<{ readonly name: string; readonly group: string; readonly host: string; readonly port: number }>;
+  readonly targetGroups: ReadonlyArray<{ readonly name: string; readonly arn: string; readonly probe?: ProbeRequest }>;
+  readonly endpoints: ReadonlyArray<{ readonly name: string; readonly group: string; readonly host: string; readonly port: number; readonly probe?: ProbeRequest }>;
   readonly dns?: {
     readonly hostedZoneId: string;
     /** The record is failed over when every target of these groups is DOWN. */
@@ -74,6 +79,16 @@ export interface MonitorConfig {
  */
 export function skewToleranceMs(config: Pick<MonitorConfig, 'lease' | 'callTimeoutMs'>): number {
   return config.lease.durationMs - config.lease.renewDeadlineMs - config.callTimeoutMs;
+}
+
+/** Time kept at the end of an invocation to finish the current cycle and release the lease. */
+export function endReserveMs(config: Pick<MonitorConfig, 'probe' | 'callTimeoutMs'>): number {
+  return config.probe.timeoutMs + 3 * config.callTimeoutMs + 1000;
+}
+
+/** When an invocation that started at `now`, with `remainingMs` before its timeout, stops contending. */
+export function invocationDeadline(config: Pick<MonitorConfig, 'probe' | 'callTimeoutMs' | 'invocationMs'>, now: number, remainingMs: number): number {
+  return now + Math.max(0, Math.min(config.invocationMs, remainingMs - endReserveMs(config)));
 }
 
 /** Problems with a configuration; empty when it is usable. */

@@ -2,8 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { systemClock } from './clock';
-import { parseConfig } from './config';
-import { PowertoolsTelemetry, createBreakers, createClients, createMonitor, invocationDeadline } from './wiring';
+import { invocationDeadline, parseConfig } from './config';
+import { PowertoolsTelemetry, createBreakers, createClients, createMonitor } from './wiring';
 
 /**
  * A contender. One invocation contends for the lease until its deadline, leads while it holds

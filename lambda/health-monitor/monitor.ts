@@ -1,6 +1,6 @@
 import { Actions } from './actions';
 import { Clock } from './clock';
-import { MonitorConfig, skewToleranceMs } from './config';
+import { MonitorConfig, ProbeRequest, skewToleranceMs } from './config';
 import { ActionAlreadyClaimedError, ActionCapReachedError, LeaseHeldError, LeaseLostError, StaleLeaderError } from './errors';
 import { ActionClaim, Incident, Lease, LeaseStore } from './lease';
 import { LedgerEntry } from './ledger';
@@ -500,10 +500,13 @@ export class HealthMonitor {
   }
 
   private specFor(target: MonitoredTarget): ProbeSpec {
-    const p = this.deps.config.probe;
+    const { probe, targetGroups, endpoints } = this.deps.config;
+    const request: ProbeRequest = targetGroups.find((g) => g.name === target.group)?.probe
+      ?? endpoints.find((e) => `${e.group}/${e.name}` === target.id)?.probe
+      ?? probe;
     return {
-      protocol: p.protocol, host: target.host, port: p.port ?? target.port, path: p.path, successCodes: p.successCodes,
-      bodySubstring: p.bodySubstring, bodyRegex: p.bodyRegex, maxBodyBytes: p.maxBodyBytes, timeoutMs: p.timeoutMs,
+      protocol: request.protocol, host: target.host, port: request.port ?? target.port, path: request.path, successCodes: request.successCodes,
+      bodySubstring: request.bodySubstring, bodyRegex: request.bodyRegex, maxBodyBytes: request.maxBodyBytes, timeoutMs: probe.timeoutMs,
     };
   }
 

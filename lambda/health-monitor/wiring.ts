@@ -70,16 +70,6 @@ export function createBreakers(config: Pick<MonitorConfig, 'breaker'>, clock: Cl
   };
 }
 
-/** Time kept at the end of an invocation to finish the current cycle and release the lease. */
-export function endReserveMs(config: Pick<MonitorConfig, 'probe' | 'callTimeoutMs'>): number {
-  return config.probe.timeoutMs + 3 * config.callTimeoutMs + 1000;
-}
-
-/** When an invocation that started at `now`, with `remainingMs` before its timeout, stops contending. */
-export function invocationDeadline(config: Pick<MonitorConfig, 'probe' | 'callTimeoutMs' | 'invocationMs'>, now: number, remainingMs: number): number {
-  return now + Math.max(0, Math.min(config.invocationMs, remainingMs - endReserveMs(config)));
-}
-
 /** One contender, named `me`, wired to AWS. */
 export function createMonitor(config: MonitorConfig, me: string, clients: MonitorClients, breakers: Breakers, telemetry: Telemetry, clock: Clock): HealthMonitor {
   return new HealthMonitor({

@@ -128,6 +128,12 @@ export class DnsFailover extends Construct {
   /** A, AAAA or CNAME. */
   public readonly recordType: route53.RecordType;
 
+  /** Where the name points while the primary is healthy. */
+  public readonly primaryTarget: FailoverTarget;
+
+  /** Where the name points while the primary is unhealthy. */
+  public readonly secondaryTarget: FailoverTarget;
+
   /** The PRIMARY record. */
   public readonly primaryRecord: route53.RecordSet;
 
@@ -171,11 +177,14 @@ export class DnsFailover extends Construct {
   /** TTL of non-alias records. */
   public readonly ttl: Duration;
 
-  private readonly zone: route53.IHostedZone;
+  /** The hosted zone of the pair. */
+  public readonly zone: route53.IHostedZone;
 
   constructor(scope: Construct, id: string, props: DnsFailoverProps) {
     super(scope, id);
     this.zone = props.zone;
+    this.primaryTarget = props.primary;
+    this.secondaryTarget = props.secondary;
     this.privateZone = props.privateZone ?? props.zone instanceof route53.PrivateHostedZone;
     this.ttlPolicy = props.ttlPolicy ?? (this.privateZone ? TtlPolicy.INTERNAL : TtlPolicy.EXTERNAL);
     this.ttl = props.ttl ?? this.ttlPolicy.defaultTtl;

@@ -338,6 +338,12 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     return group;
   }
 
+  /** The options the target group called `name` was created with. */
+  public targetGroupOptions(name: string): HaTargetGroupOptions {
+    this.targetGroup(name);
+    return this.optionsByName.get(name)!;
+  }
+
   /** The health check of the target group called `name`. */
   public healthCheck(name: string): HealthCheckProfile {
     this.targetGroup(name);

@@ -172,6 +172,32 @@ describe('one leader acting on one group', () => {
   });
 });
 
+describe('probes', () => {
+  test('each target group is probed as its own health check says; endpoints as theirs', async () => {
+    const config = await configFor({
+      probe: { protocol: 'TCP' },
+      targetGroups: [{ name: 'api', arn: 'arn:api', probe: { protocol: 'HTTP', path: '/api/health', successCodes: '200' } }],
+      endpoints: [{ name: 'db', group: 'data', host: '10.0.30.1', port: 5432, probe: { protocol: 'TCP' } }],
+    });
+    const seen = new Map<string, string>();
+    const world = new World();
+    const targets = [...ipTargets('api', 1), ...ipTargets('web', 1, 20), { id: 'data/db', group: 'data', host: '10.0.30.1', port: 5432 }];
+    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    const probe = world.probe;
+    world.probe = async (spec) => {
+      seen.set(spec.host, `${spec.protocol} ${spec.port}${spec.protocol === 'TCP' ? '' : ` ${spec.path}`} ${spec.timeoutMs} ms`);
+      return probe(spec);
+    };
+    start(c);
+    await waitFor('three probed', () => seen.size === 3);
+    expect(Object.fromEntries(seen)).toEqual({
+      '10.0.10.1': 'HTTP 8080 /api/health 20 ms',
+      '10.0.20.1': 'TCP 8080 20 ms',
+      '10.0.30.1': 'TCP 5432 20 ms',
+    });
+  });
+});
+
 describe('DNS failover', () => {
   const primary = { Name: 'api.example.com.', Type: 'A' as const, SetIdentifier: 'primary', Failover: 'PRIMARY' as const,
     AliasTarget: { DNSName: 'primary.eu-west-1.elb.amazonaws.com.', HostedZoneId: 'Z32O12XQLNTSW2', EvaluateTargetHealth: true } };

@@ -1,0 +1,332 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor } from '../../lib';
+import { configProblems, skewToleranceMs } from '../../lambda/health-monitor/config';
+import { checkTemplateAgainstSpec } from '../support/resource-spec';
+import { buildMonitor, deployedConfig } from './monitor-stack';
+
+type Statement = { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
+
+function statements(template: Template): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^MonitorRole') }] } });
+  return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+describe('the table', () => {
+  test('pk/sk, on demand, point-in-time recovery, encrypted, TTL on expiresAt, retained, with a pinned logical id', () => {
+    const { template } = buildMonitor();
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      },
+    });
+    expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toEqual(['MonitorTable589C0E27']);
+  });
+});
+
+describe('the contenders', () => {
+  test('a Node.js 24 function on arm64, bundled locally, in private subnets, bounded to two invocations per contender', () => {
+    const { template, monitor } = buildMonitor();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 87,
+      ReservedConcurrentExecutions: 4,
+      VpcConfig: {
+        SubnetIds: [{ Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('VpcPrivateSubnet2') }],
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('MonitorSecurityGroup'), 'GroupId'] }],
+      },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('MonitorLogs') } },
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'CdkHaKit/HealthMonitor', POWERTOOLS_SERVICE_NAME: 'cdk-ha-kit-health-monitor' }) },
+    });
+    expect(monitor.contenderFunction.runtime.name).toBe('nodejs24.x');
+  });
+
+  test('failed invocations go to an encrypted, TLS-only queue; no async retries of a stale contender', () => {
+    const { template } = buildMonitor();
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('MonitorFailedInvocations'), 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('every minute the schedule starts each contender with its own name', () => {
+    const { template } = buildMonitor(() => ({ contenders: 3 }));
+    const targets = template.findResources('AWS::Events::Rule')[Object.keys(template.findResources('AWS::Events::Rule'))[0]].Properties.Targets;
+    expect(template.findResources('AWS::Events::Rule')).toEqual({
+      [Object.keys(template.findResources('AWS::Events::Rule'))[0]]: expect.objectContaining({ Properties: expect.objectContaining({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' }) }),
+    });
+    expect(targets.map((t: { Input: string }) => JSON.parse(t.Input))).toEqual([{ contender: 'c1' }, { contender: 'c2' }, { contender: 'c3' }]);
+    for (const t of targets) {
+      expect(t.RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+      expect(t.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^MonitorFailedInvocations/);
+    }
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 6 });
+  });
+
+  test('the function runs with the configuration the runtime accepts', () => {
+    const { template, monitor } = buildMonitor((f) => ({ dnsFailover: f.dns }));
+    const config = deployedConfig(template);
+    expect(configProblems(config)).toEqual([]);
+    expect(config).toMatchObject({
+      monitorId: monitor.monitorId,
+      tableName: '<Ref MonitorTable589C0E27>',
+      probe: { protocol: 'TCP', intervalMs: 5000, timeoutMs: 2000, healthyThreshold: 2, unhealthyThreshold: 2, downIntervalMs: 5000, concurrency: 32, jitterMs: 500 },
+      lease: { durationMs: 15000, renewDeadlineMs: 10000, retryPeriodMs: 2000 },
+      callTimeoutMs: 3000,
+      invocationMs: 70000,
+      functionTimeoutMs: 87000,
+      targetGroups: [
+        { name: 'Api', arn: expect.stringMatching(/^<Ref ApiApiTargetGroup/), probe: { protocol: 'HTTP', path: '/api/health', successCodes: '200' } },
+        { name: 'Web', arn: expect.stringMatching(/^<Ref ApiWebTargetGroup/), probe: { protocol: 'HTTP', path: '/health', successCodes: '200-299' } },
+      ],
+      endpoints: [],
+      actions: { deregister: true, dnsFailover: true, alertTopicArn: expect.stringMatching(/^<Ref MonitorAlerts/), maxActions: 10, windowMs: 600000, dryRun: false },
+    });
+    expect(skewToleranceMs(config)).toBe(monitor.clockSkewTolerance.toMilliseconds());
+  });
+
+  test('the DNS failover swaps the PRIMARY record\'s answer for the secondary\'s, and keeps its health check', () => {
+    const { template } = buildMonitor((f) => ({ dnsFailover: f.dns }));
+    const dns = deployedConfig(template).dns!;
+    expect(dns.hostedZoneId).toMatch(/^<Ref Zone/);
+    expect(dns.triggerGroups).toEqual(['Api', 'Web']);
+    const identity = { Name: 'api.example.com.', Type: 'A', SetIdentifier: 'primary', Failover: 'PRIMARY', HealthCheckId: expect.stringMatching(/^<Ref DnsPrimaryHealthCheck/) };
+    expect(dns.primaryRecord).toEqual({
+      ...identity,
+      AliasTarget: { DNSName: expect.stringMatching(/^dualstack\.<ApiLoadBalancer\w+\.DNSName>$/), HostedZoneId: expect.stringMatching(/^<ApiLoadBalancer\w+\.CanonicalHostedZoneID>$/), EvaluateTargetHealth: true },
+    });
+    expect(dns.failoverRecord).toEqual({
+      ...identity,
+      AliasTarget: { DNSName: 'standby-123.eu-central-1.elb.amazonaws.com', HostedZoneId: 'Z215JYRZR1TBD5', EvaluateTargetHealth: true },
+    });
+  });
+
+  test('timings: detection, takeover and clock skew tolerated', () => {
+    const { monitor } = buildMonitor();
+    expect(monitor.worstCaseDetectionTime.toMilliseconds()).toBe(5000 * 2 + 2000 + 500);
+    expect(monitor.worstCaseTakeoverTime.toMilliseconds()).toBe(15000 + 2400 + 3000);
+    expect(monitor.clockSkewTolerance.toMilliseconds()).toBe(2000);
+  });
+
+  test('timing, probes, lease, actions and endpoints as given', () => {
+    const { template, monitor } = buildMonitor(() => ({
+      healthCheck: HealthCheckProfile.tcp({ interval: Duration.seconds(2), timeout: Duration.millis(500), healthyThreshold: 3, unhealthyThreshold: 2 }),
+      downInterval: Duration.seconds(10),
+      probeConcurrency: 100,
+      probeJitter: Duration.millis(200),
+      lease: { duration: Duration.seconds(20), renewDeadline: Duration.seconds(12), retryPeriod: Duration.seconds(3) },
+      callTimeout: Duration.seconds(2),
+      invocationDuration: Duration.seconds(120),
+      maxActionsPerWindow: 3,
+      actionWindow: Duration.hours(1),
+      dryRun: true,
+      deregisterUnhealthyTargets: false,
+      endpoints: [
+        { name: 'db-proxy', host: '10.0.5.5', port: 5432 },
+        { name: 'billing', group: 'partners', host: 'billing.partner.example', port: 443, protocol: HealthCheckProtocol.HTTPS, path: '/ping', bodyContains: 'pong' },
+      ],
+    }));
+    const config = deployedConfig(template);
+    expect(configProblems(config)).toEqual([]);
+    expect(config).toMatchObject({
+      probe: { intervalMs: 2000, timeoutMs: 500, healthyThreshold: 3, unhealthyThreshold: 2, downIntervalMs: 10000, concurrency: 100, jitterMs: 200 },
+      lease: { durationMs: 20000, renewDeadlineMs: 12000, retryPeriodMs: 3000 },
+      callTimeoutMs: 2000,
+      invocationMs: 120000,
+      // 120 s + (0.5 s probe + 3 × 2 s calls + 1 s) to end the last cycle and release, rounded up, + 5 s
+      functionTimeoutMs: 133000,
+      endpoints: [
+        { name: 'db-proxy', group: 'endpoints', host: '10.0.5.5', port: 5432, probe: { protocol: 'TCP' } },
+        { name: 'billing', group: 'partners', host: 'billing.partner.example', port: 443, probe: { protocol: 'HTTPS', path: '/ping', successCodes: '200', bodySubstring: 'pong', maxBodyBytes: 5120 } },
+      ],
+      actions: { deregister: false, maxActions: 3, windowMs: 3600000, dryRun: true },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 133 });
+    expect(monitor.clockSkewTolerance.toMilliseconds()).toBe(6000);
+  });
+});
+
+describe('least privilege', () => {
+  test('each statement names the resources passed in; "*" only for the actions without resource-level permissions', () => {
+    const { template } = buildMonitor((f) => ({ dnsFailover: f.dns }));
+    const byId = Object.fromEntries(statements(template).map((s) => [s.Sid ?? [s.Action].flat().join(','), s]));
+    expect(Object.keys(byId).sort()).toEqual([
+      'Alert', 'FailOverOneRecord', 'ListTargets', 'Logs', 'TakeTargetsOutAndBack', 'VpcNetworkInterfaces',
+      'dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem,dynamodb:Query',
+      'kms:Decrypt,kms:GenerateDataKey',
+      'sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl',
+    ].sort());
+    const wildcard = statements(template).filter((s) => JSON.stringify(s.Resource).includes('"*"'));
+    expect(wildcard.map((s) => s.Sid).sort()).toEqual(['ListTargets', 'VpcNetworkInterfaces']);
+    expect(byId.ListTargets.Action).toBe('elasticloadbalancing:DescribeTargetHealth');
+    expect(byId.TakeTargetsOutAndBack).toMatchObject({
+      Action: ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'],
+      Resource: [{ Ref: expect.stringMatching(/^ApiApiTargetGroup/) }, { Ref: expect.stringMatching(/^ApiWebTargetGroup/) }],
+    });
+    expect(byId['dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem,dynamodb:Query'].Resource).toEqual([{ 'Fn::GetAtt': ['MonitorTable589C0E27', 'Arn'] }]);
+    expect(byId.Logs.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^MonitorLogs/), 'Arn'] });
+    expect(byId.Alert.Resource).toEqual({ Ref: expect.stringMatching(/^MonitorAlerts/) });
+    expect(byId.FailOverOneRecord).toEqual({
+      Sid: 'FailOverOneRecord',
+      Effect: 'Allow',
+      Action: 'route53:ChangeResourceRecordSets',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':route53:::hostedzone/', { Ref: expect.stringMatching(/^Zone/) }]] },
+      Condition: {
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['api.example.com'],
+          'route53:ChangeResourceRecordSetsRecordTypes': ['A'],
+          'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+        },
+      },
+    });
+  });
+
+  test('no target-group permissions without deregistration; no Route 53 without a failover pair', () => {
+    const { template } = buildMonitor(() => ({ deregisterUnhealthyTargets: false }));
+    const sids = statements(template).map((s) => s.Sid);
+    expect(sids).not.toContain('TakeTargetsOutAndBack');
+    expect(sids).not.toContain('FailOverOneRecord');
+    expect(sids).toContain('ListTargets');
+  });
+
+  test('endpoints only: no ELB permissions at all', () => {
+    const { template } = buildMonitor(() => ({ targetGroups: [], endpoints: [{ name: 'db', host: '10.0.5.5', port: 5432 }] }));
+    expect(statements(template).flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('elasticloadbalancing:'))).toEqual([]);
+  });
+
+  test('the security group lets nothing in, and out only to AWS APIs and the probe ports', () => {
+    const { template } = buildMonitor(() => ({ endpoints: [{ name: 'db', host: '10.9.5.5', port: 5432 }] }));
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Health monitor'),
+      SecurityGroupIngress: Match.absent(),
+      SecurityGroupEgress: [
+        { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.stringLikeRegexp('^AWS APIs') },
+        { CidrIp: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Vpc'), 'CidrBlock'] }, IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, Description: 'Probes to targets in the VPC' },
+        { CidrIp: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Vpc'), 'CidrBlock'] }, IpProtocol: 'tcp', FromPort: 8081, ToPort: 8081, Description: 'Probes to targets in the VPC' },
+        { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, Description: 'Probes to endpoints' },
+      ],
+    });
+  });
+});
+
+describe('alerts', () => {
+  test('a topic encrypted with a rotated key that CloudWatch alarms may use too, TLS only', () => {
+    const { template, monitor } = buildMonitor();
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      })]) },
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('MonitorAlertsKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+    expect(monitor.alertTopicKey).toBeDefined();
+  });
+
+  test('a topic of one\'s own: published to, nothing created', () => {
+    const { template, stack } = buildMonitor((f) => ({ alertTopic: sns.Topic.fromTopicArn(f.stack, 'Ops', 'arn:aws:sns:eu-west-1:111111111111:ops') }));
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    expect(statements(template).find((s) => s.Sid === 'Alert')?.Resource).toBe('arn:aws:sns:eu-west-1:111111111111:ops');
+    expect(stack).toBeDefined();
+  });
+});
+
+describe('alarms and dashboard', () => {
+  test('no leader, errors, refused actions and action failures', () => {
+    const { template, monitor } = buildMonitor(() => ({ alarms: { namePrefix: 'mon' } }));
+    expect(monitor.alarms.map((a) => a.node.id)).toEqual(['NoLeaderAlarm', 'ErrorsAlarm', 'RefusedActionsAlarm', 'ActionFailuresAlarm']);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'mon-no-leader',
+      Namespace: 'CdkHaKit/HealthMonitor',
+      MetricName: 'LeaderHeartbeat',
+      Dimensions: [{ Name: 'Monitor', Value: monitor.monitorId }, { Name: 'service', Value: 'cdk-ha-kit-health-monitor' }],
+      Statistic: 'Sum',
+      Period: 60,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'mon-errors',
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(invocationErrors, 0) + FILL(cycleErrors, 0)' })]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'mon-refused-actions', MetricName: 'RefusedStaleActions', Threshold: 1 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'mon-action-failures', MetricName: 'ActionFailures', Threshold: 1 });
+  });
+
+  test('alarms can be turned off', () => {
+    const { template, monitor } = buildMonitor(() => ({ alarms: { enabled: false } }));
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((id) => id.startsWith('Monitor'))).toEqual([]);
+    expect(monitor.alarms).toEqual([]);
+  });
+
+  test('a dashboard of leader and epoch, targets, actions and probe latency', () => {
+    const { template, stack, monitor } = buildMonitor();
+    const body = JSON.stringify(stack.resolve(template.findResources('AWS::CloudWatch::Dashboard')[Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))[0]].Properties.DashboardBody));
+    for (const title of ['Leader and epoch', 'Targets', 'Actions', 'Probe latency']) expect(body).toContain(`\\"title\\":\\"${title}\\"`);
+    for (const metric of ['LeaderEpoch', 'TargetsDown', 'RefusedStaleActions', 'ProbeLatency']) expect(body).toContain(metric);
+    expect(monitor.dashboard).toBeDefined();
+  });
+
+  test('metrics carry the monitor and service dimensions Powertools emits', () => {
+    const { monitor, stack } = buildMonitor();
+    expect(stack.resolve(monitor.metricTargetsDown().toMetricConfig().metricStat)).toMatchObject({
+      namespace: LeaderHealthMonitor.METRICS_NAMESPACE, metricName: 'TargetsDown', statistic: 'Maximum',
+      dimensions: [{ name: 'Monitor', value: monitor.monitorId }, { name: 'service', value: 'cdk-ha-kit-health-monitor' }],
+    });
+  });
+});
+
+describe('checks', () => {
+  test('removal policy given: the table and the logs go with the stack', () => {
+    const { template } = buildMonitor(() => ({ removalPolicy: RemovalPolicy.DESTROY }));
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete', Properties: { RetentionInDays: 90 } });
+  });
+
+  test('the template passes the CloudFormation resource specification', () => {
+    const { template } = buildMonitor((f) => ({ dnsFailover: f.dns, endpoints: [{ name: 'db', host: '10.0.5.5', port: 5432 }] }));
+    expect(checkTemplateAgainstSpec('monitor', template.toJSON())).toEqual([]);
+  });
+
+  test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
+    const { app, vpc, lb } = buildMonitor((f) => ({ dnsFailover: f.dns }));
+    vpc.addFlowLog('FlowLog');
+    Validations.of(lb.securityGroup).acknowledge({ id: 'AwsSolutions-EC23', reason: 'The fixture\'s load balancer is internet-facing.' });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('snapshot', () => {
+    const { template } = buildMonitor((f) => ({ dnsFailover: f.dns, monitorId: 'snap', alarms: { namePrefix: 'snap' } }));
+    const json = JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}\.zip/g, '<bundle>.zip');
+    expect(JSON.parse(json)).toMatchSnapshot();
+  });
+
+  test('the role can be extended by its users (it is a real role)', () => {
+    const { monitor } = buildMonitor();
+    expect(monitor.role).toBeInstanceOf(iam.Role);
+  });
+});

@@ -1,0 +1,150 @@
+import { Duration } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import {
+  DnsFailover, DnsHealthCheck, FailoverTarget, HaLoadBalancer, HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor, LeaderHealthMonitorProps, LoadBalancerType,
+} from '../../lib';
+import { HaValidationError } from '../../lib/core/errors';
+import { MonitorFixture, monitorFixture } from './monitor-stack';
+
+type Overrides = (f: MonitorFixture) => Partial<LeaderHealthMonitorProps>;
+
+function attempt(overrides: Overrides): LeaderHealthMonitor {
+  const f = monitorFixture();
+  return new LeaderHealthMonitor(f.stack, 'Monitor', {
+    vpc: f.vpc,
+    targetGroups: [{ loadBalancer: f.lb, targetGroupName: 'Api' }],
+    ...overrides(f),
+  });
+}
+
+const tcp = (interval: number, timeout: number, extra: object = {}) => HealthCheckProfile.tcp({ interval: Duration.millis(interval), timeout: Duration.millis(timeout), ...extra });
+const lease = (duration: number, renewDeadline: number, retryPeriod: number) => ({
+  lease: { duration: Duration.millis(duration), renewDeadline: Duration.millis(renewDeadline), retryPeriod: Duration.millis(retryPeriod) },
+});
+const endpoint = (extra: object = {}) => ({ endpoints: [{ name: 'db', host: '10.0.5.5', port: 5432, ...extra }] });
+
+/** [what, props, the message line: prop, value and what is allowed] */
+const rejected: Array<[string, Overrides, RegExp]> = [
+  // Timing against what one invocation can do
+  ['an interval under 1 s', () => ({ healthCheck: tcp(500, 200) }), /healthCheck\.interval: got 0\.5 s; allowed: 1 to 60 seconds: the monitor probes from inside one invocation/],
+  ['an interval over 60 s', () => ({ healthCheck: tcp(61_000, 2000) }), /healthCheck\.interval: got 61 s; allowed: 1 to 60 seconds/],
+  ['a timeout as long as the interval', () => ({ healthCheck: tcp(2000, 2000) }),
+    /healthCheck\.timeout: got 2 s; allowed: 0\.1 s to below the interval \(2 s\), so that a probe ends before the next is due/],
+  ['a timeout under 0.1 s', () => ({ healthCheck: tcp(2000, 50) }), /healthCheck\.timeout: got 0\.05 s; allowed: 0\.1 s to below the interval/],
+  ['a healthy threshold of 0', () => ({ healthCheck: tcp(5000, 2000, { healthyThreshold: 0 }) }), /healthCheck\.healthyThreshold: got 0; allowed: an integer from 1 to 10/],
+  ['an unhealthy threshold of 11', () => ({ healthCheck: tcp(5000, 2000, { unhealthyThreshold: 11 }) }), /healthCheck\.unhealthyThreshold: got 11; allowed: an integer from 1 to 10/],
+  ['a port on the monitor\'s health check', () => ({ healthCheck: tcp(5000, 2000, { port: 8080 }) }),
+    /healthCheck\.port: got 8080; allowed: no port: the monitor probes each target group on its health check's port and each endpoint on its own/],
+  ['a dead interval shorter than the interval', () => ({ downInterval: Duration.seconds(2) }), /downInterval: got 2 s; allowed: from the interval \(5 s\) to 300 s/],
+  ['a dead interval over 300 s', () => ({ downInterval: Duration.seconds(301) }), /downInterval: got 301 s; allowed: from the interval \(5 s\) to 300 s/],
+  ['no probe concurrency', () => ({ probeConcurrency: 0 }), /probeConcurrency: got 0; allowed: an integer from 1 to 256/],
+  ['a probe concurrency of 257', () => ({ probeConcurrency: 257 }), /probeConcurrency: got 257; allowed: an integer from 1 to 256/],
+  ['a jitter that pushes probes past the interval', () => ({ probeJitter: Duration.millis(3001) }), /probeJitter: got 3\.001 s; allowed: 0 to the interval minus the timeout \(3 s\)/],
+  ['a body limit of 0 bytes', () => ({ maxBodyBytes: 0 }), /maxBodyBytes: got 0; allowed: an integer from 1 to 65536/],
+  ['no contenders', () => ({ contenders: 0 }), /contenders: got 0; allowed: an integer from 1 to 5 \(targets of one EventBridge rule\)/],
+  ['six contenders', () => ({ contenders: 6 }), /contenders: got 6; allowed: an integer from 1 to 5/],
+  ['a cap of 0 actions', () => ({ maxActionsPerWindow: 0 }), /maxActionsPerWindow: got 0; allowed: an integer from 1 to 1000/],
+  ['a 30 s action window', () => ({ actionWindow: Duration.seconds(30) }), /actionWindow: got 30 s; allowed: 1 minute to 1 day/],
+  ['a two-day action window', () => ({ actionWindow: Duration.days(2) }), /actionWindow: got 172800 s; allowed: 1 minute to 1 day/],
+  ['64 MiB of memory', () => ({ memorySize: 64 }), /memorySize: got 64; allowed: an integer from 128 to 10240/],
+  // The lease
+  ['a 1 s lease', () => lease(1000, 600, 200), /lease\.duration: got 1 s; allowed: 2 to 60 seconds/],
+  ['a 61 s lease', () => ({ ...lease(61_000, 20_000, 2000), invocationDuration: Duration.seconds(200) }), /lease\.duration: got 61 s; allowed: 2 to 60 seconds/],
+  ['a retry period under 0.2 s', () => lease(15_000, 10_000, 100), /lease\.retryPeriod: got 0\.1 s; allowed: at least 0\.2 s/],
+  ['a renew deadline as long as the lease', () => lease(15_000, 15_000, 2000),
+    /lease: got duration 15 s, renewDeadline 15 s, retryPeriod 2 s; allowed: duration > renewDeadline > 1\.2 × retryPeriod: a leader renews several times before it stops acting, and stops before its lease ends/],
+  ['a renew deadline of one retry period', () => lease(15_000, 2400, 2000), /lease: got duration 15 s, renewDeadline 2\.4 s, retryPeriod 2 s; allowed: duration > renewDeadline > 1\.2 × retryPeriod/],
+  ['a renew deadline from the default retry period', () => ({ lease: { renewDeadline: Duration.seconds(2) } }), /lease: got duration 15 s, renewDeadline 2 s, retryPeriod 2 s/],
+  ['calls of 0.4 s', () => ({ callTimeout: Duration.millis(400) }), /callTimeout: got 0\.4 s; allowed: at least 0\.5 s/],
+  ['calls as long as the lease\'s margin', () => ({ callTimeout: Duration.seconds(5) }),
+    /callTimeout: got 5 s; allowed: below lease\.duration − lease\.renewDeadline \(5 s\): a leader's last call must end before its lease can pass on, with room for clock skew/],
+  ['a default call timeout with a thin margin', () => lease(12_000, 10_000, 2000), /callTimeout \(default\): got 3 s; allowed: below lease\.duration − lease\.renewDeadline \(2 s\)/],
+  ['invocations of 30 s', () => ({ invocationDuration: Duration.seconds(30) }),
+    /invocationDuration: got 30 s; allowed: 60 to 840 seconds: contenders start every minute, and a function runs at most 900 s/],
+  ['invocations of 900 s', () => ({ invocationDuration: Duration.seconds(900) }), /invocationDuration: got 900 s; allowed: 60 to 840 seconds/],
+  ['a lease longer than half an invocation', () => ({ ...lease(40_000, 30_000, 5000) }), /lease\.duration: got 40 s; allowed: at most half the invocation duration \(70 s\)/],
+  // Targets
+  ['nothing to probe', () => ({ targetGroups: [] }), /targetGroups: got no target groups and no endpoints; allowed: at least one target group or endpoint to probe/],
+  ['a target group the load balancer does not have', (f) => ({ targetGroups: [{ loadBalancer: f.lb, targetGroupName: 'Admin' }] }),
+    /targetGroups\[0\]\.targetGroupName: got "Admin"; allowed: a target group of Mon\/Api: Api, Web/],
+  ['a target group twice', (f) => ({ targetGroups: [{ loadBalancer: f.lb, targetGroupName: 'Api' }, { loadBalancer: f.lb, targetGroupName: 'Api' }] }),
+    /targetGroups\[1\]\.targetGroupName: got "Api"; allowed: a name not watched already \(targetGroups\[0\] has it\)/],
+  ['a target group of instances', (f) => ({ targetGroups: [{ loadBalancer: instanceLb(f), targetGroupName: 'Fleet' }] }),
+    /targetGroups\[0\]\.targetGroupName: got "Fleet", a target group of instance targets; allowed: a target group of IP targets: the monitor probes the addresses ELB lists/],
+  ['a body match on a TCP health check', (f) => ({ targetGroups: [{ loadBalancer: tcpLb(f), targetGroupName: 'Tcp', bodyContains: 'ok' }] }),
+    /targetGroups\[0\]: got a body match on a TCP probe; allowed: bodyContains and bodyMatches only on HTTP\(S\) probes, which read a body/],
+  ['two body matches', (f) => ({ targetGroups: [{ loadBalancer: f.lb, targetGroupName: 'Api', bodyContains: 'ok', bodyMatches: 'o+k' }] }),
+    /targetGroups\[0\]: got both bodyContains and bodyMatches; allowed: one of them/],
+  ['an empty body match', (f) => ({ targetGroups: [{ loadBalancer: f.lb, targetGroupName: 'Api', bodyContains: '' }] }), /targetGroups\[0\]\.bodyContains: got ""; allowed: text to find, at least one character/],
+  ['a broken regular expression', (f) => ({ targetGroups: [{ loadBalancer: f.lb, targetGroupName: 'Api', bodyMatches: '"status":(' }] }),
+    /targetGroups\[0\]\.bodyMatches: got "\\"status\\":\("; allowed: a JavaScript regular expression \(Invalid regular expression/],
+  ['an endpoint name with a space', () => endpoint({ name: 'db proxy' }), /endpoints\[0\]\.name: got "db proxy"; allowed: letters, digits, "\.", "_" and "-"; at most 64 characters/],
+  ['an endpoint group named like a target group', () => endpoint({ group: 'Api' }), /endpoints\[0\]\.group: got "Api"; allowed: a name that is not a monitored target group's/],
+  ['an endpoint without a host', () => endpoint({ host: ' ' }), /endpoints\[0\]\.host: got ""; allowed: an address or DNS name/],
+  ['an endpoint on port 0', () => endpoint({ port: 0 }), /endpoints\[0\]\.port: got 0; allowed: an integer from 1 to 65535/],
+  ['a path on a TCP endpoint', () => endpoint({ path: '/health' }), /endpoints\[0\]: got a path or success codes for a TCP probe; allowed: path and successCodes only with HealthCheckProtocol\.HTTP or HTTPS/],
+  ['a path without a slash', () => endpoint({ protocol: HealthCheckProtocol.HTTP, path: 'health' }), /endpoints\[0\]\.path: got "health"; allowed: a path starting with "\/"/],
+  ['success codes in words', () => endpoint({ protocol: HealthCheckProtocol.HTTP, successCodes: '2xx' }), /endpoints\[0\]\.successCodes: got "2xx"; allowed: codes like 200, 200,204 or 200-299/],
+  ['a configuration over the 4 KB of a function\'s environment', () => ({
+    endpoints: Array.from({ length: 40 }, (_, i) => ({ name: `endpoint-${i}`, host: `service-${i}.internal.example.com`, port: 443, protocol: HealthCheckProtocol.HTTPS, path: '/health/deep' })),
+  }), /endpoints: got a configuration of about \d+ bytes; allowed: at most 4096 bytes, Lambda's limit on a function's environment/],
+  // DNS
+  ['trigger groups without a failover pair', () => ({ dnsFailoverTriggerGroups: ['Api'] }), /dnsFailoverTriggerGroups: got \["Api"\]; allowed: none without dnsFailover/],
+  ['a trigger group not watched', (f) => ({ dnsFailover: f.dns, dnsFailoverTriggerGroups: ['Web'] }), /dnsFailoverTriggerGroups\[0\]: got "Web"; allowed: a group this monitor watches: Api/],
+  ['no trigger groups', (f) => ({ dnsFailover: f.dns, dnsFailoverTriggerGroups: [] }), /dnsFailoverTriggerGroups: got \[\]; allowed: at least one monitored group/],
+  ['a failover pair in front of something unwatched', (f) => ({ dnsFailover: ipPair(f) }),
+    /dnsFailoverTriggerGroups: got none, and the pair's primary is not an HaLoadBalancer watched by this monitor; allowed: the monitored groups whose failure fails the name over/],
+];
+
+function instanceLb(f: MonitorFixture): HaLoadBalancer {
+  return new HaLoadBalancer(f.stack, 'Fleet', { vpc: f.vpc, targetGroups: [{ name: 'Fleet', port: 80, targetType: elbv2.TargetType.INSTANCE }], defaultTargetGroup: 'Fleet' });
+}
+
+function tcpLb(f: MonitorFixture): HaLoadBalancer {
+  return new HaLoadBalancer(f.stack, 'Nlb', {
+    vpc: f.vpc, loadBalancerType: LoadBalancerType.NETWORK,
+    targetGroups: [{ name: 'Tcp', port: 9000, targetType: elbv2.TargetType.IP, healthCheck: HealthCheckProfile.tcp() }],
+  });
+}
+
+function ipPair(f: MonitorFixture): DnsFailover {
+  return new DnsFailover(f.stack, 'IpPair', {
+    zone: f.zone, recordName: 'legacy', primary: FailoverTarget.ipAddress('192.0.2.10'), secondary: FailoverTarget.ipAddress('192.0.2.20'),
+    primaryHealthCheck: DnsHealthCheck.endpoint({ profile: HealthCheckProfile.http({ interval: Duration.seconds(30) }) }),
+  });
+}
+
+describe('LeaderHealthMonitor rejects at synth', () => {
+  test.each(rejected)('%s', (_, overrides, message) => {
+    let error: unknown;
+    try {
+      attempt(overrides);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HaValidationError);
+    expect((error as Error).message).toMatch(/^Invalid props for Mon\/Monitor:\n/);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  test('every problem at once', () => {
+    expect(() => attempt(() => ({ contenders: 9, probeConcurrency: 0, healthCheck: tcp(500, 100) }))).toThrow(
+      /healthCheck\.interval: got 0\.5 s.*\n.*probeConcurrency: got 0.*\n.*contenders: got 9/);
+  });
+
+  test('a target group that gets instance targets after the monitor was created fails the synth', () => {
+    const f = monitorFixture();
+    const lb = new HaLoadBalancer(f.stack, 'Late', { vpc: f.vpc, targetGroups: [{ name: 'Late', port: 80 }], defaultTargetGroup: 'Late' });
+    new LeaderHealthMonitor(f.stack, 'Monitor', { vpc: f.vpc, targetGroups: [{ loadBalancer: lb, targetGroupName: 'Late' }] });
+    (lb.targetGroup('Late').node.defaultChild as elbv2.CfnTargetGroup).targetType = elbv2.TargetType.INSTANCE;
+    expect(() => f.app.synth()).toThrow(/Mon\/Monitor: targetGroups\[0\]\.targetGroupName: got "Late", a target group of instance targets; allowed: a target group of IP targets/);
+  });
+
+  test('a target group whose type is set later to IP synthesizes', () => {
+    const f = monitorFixture();
+    const lb = new HaLoadBalancer(f.stack, 'Late', { vpc: f.vpc, targetGroups: [{ name: 'Late', port: 80 }], defaultTargetGroup: 'Late' });
+    new LeaderHealthMonitor(f.stack, 'Monitor', { vpc: f.vpc, targetGroups: [{ loadBalancer: lb, targetGroupName: 'Late' }] });
+    (lb.targetGroup('Late').node.defaultChild as elbv2.CfnTargetGroup).targetType = elbv2.TargetType.IP;
+    expect(() => f.app.synth()).not.toThrow();
+  });
+});
