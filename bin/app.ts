@@ -2,11 +2,12 @@
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DnsStack } from './dns-stack';
+import { MonitorStack } from './monitor-stack';
 import { ReferenceStack } from './reference-stack';
 
 /**
- * The reference app: the backend in a primary and a standby region, and a global DNS name that
- * fails over between them. Context keys (all optional, with offline defaults):
+ * The reference app: the backend in a primary and a standby region, a global DNS name that
+ * fails over between them, and a leader-elected health monitor next to the primary's targets. Context keys (all optional, with offline defaults):
  * - `ha-kit:region` (default `eu-west-1`), `ha-kit:standbyRegion` (default `eu-central-1`)
  * - `ha-kit:account` (default: environment-agnostic account)
  * - `ha-kit:availabilityZones`, `ha-kit:standbyAvailabilityZones`: comma-separated (default:
@@ -31,7 +32,7 @@ export function buildApp(app: App = new App()): App {
   const primary = backend('HaKitReference', ctx('region') ?? 'eu-west-1', 'availabilityZones', 'certificateArn', true);
   const standby = backend('HaKitStandby', ctx('standbyRegion') ?? 'eu-central-1', 'standbyAvailabilityZones', 'standbyCertificateArn', false);
 
-  new DnsStack(app, 'HaKitDns', {
+  const dns = new DnsStack(app, 'HaKitDns', {
     env: { region: 'us-east-1', account },
     crossRegionReferences: true,
     domainName: ctx('domainName') ?? 'example.com',
@@ -40,6 +41,15 @@ export function buildApp(app: App = new App()): App {
     primary: primary.api,
     standby: standby.api,
     failoverBudget: Duration.minutes(3),
+  });
+
+  new MonitorStack(app, 'HaKitMonitor', {
+    env: { region: primary.region, account },
+    crossRegionReferences: true,
+    vpc: primary.vpc,
+    api: primary.api,
+    service: primary.service,
+    failover: dns.failover,
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

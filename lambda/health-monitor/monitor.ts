@@ -182,6 +182,7 @@ export class HealthMonitor {
       jitterMs: Math.min(config.probe.jitterMs, config.probe.intervalMs - config.probe.timeoutMs),
       random: () => this.random(),
       sleep: (ms) => clock.sleep(ms),
+      now: () => clock.now(),
     }, this.deps.probe ?? realProbe);
     if (!this.isActingLeader) return;
 
@@ -190,7 +191,9 @@ export class HealthMonitor {
       const result = results.get(target.id)!;
       this.lastDetail.set(target.id, result.detail);
       telemetry.metric('ProbeLatency', result.latencyMs, 'Milliseconds');
-      const seen = observe(this.stateOf(target), result.ok, config.probe, clock.now());
+      // Probed "at" the cycle's start: the next cycle, one interval later, finds it due again
+      // however long the jitter and the probes took.
+      const seen = observe(this.stateOf(target), result.ok, config.probe, started);
       const next: StoredTarget = { ...this.storedOf(target), ...seen.state };
       this.targets.set(target.id, next);
       if (seen.transition) telemetry.info(`target ${seen.transition}`, { target: target.id, detail: result.detail, epoch: this.lease?.epoch });

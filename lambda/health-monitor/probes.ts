@@ -116,26 +116,33 @@ function probeHttp(spec: ProbeSpec): Promise<ProbeResult> {
 export interface ProbeAllOptions {
   /** Probes in flight at once. */
   readonly concurrency: number;
-  /** Each probe starts after a random delay up to this, so that probes do not arrive in bursts. */
+  /**
+   * Each probe starts at a random offset up to this from the start of the round, so that
+   * targets are not probed in bursts; the round takes about this long when concurrency allows.
+   */
   readonly jitterMs: number;
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
 }
 
-/** Probes every target, at most `concurrency` at a time, each after a random jitter. */
+/** Probes every target, each at its random start offset, at most `concurrency` at a time. */
 export async function probeAll(specs: ReadonlyMap<string, ProbeSpec>, options: ProbeAllOptions, run: (spec: ProbeSpec) => Promise<ProbeResult> = probe): Promise<Map<string, ProbeResult>> {
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const entries = Array.from(specs.entries());
+  const now = options.now ?? Date.now;
+  const start = now();
+  const schedule = Array.from(specs.entries(), ([id, spec]) => ({ id, spec, at: random() * options.jitterMs })).sort((a, b) => a.at - b.at);
   const results = new Map<string, ProbeResult>();
   let next = 0;
   const worker = async () => {
-    while (next < entries.length) {
-      const [id, spec] = entries[next++];
-      if (options.jitterMs > 0) await sleep(random() * options.jitterMs);
+    while (next < schedule.length) {
+      const { id, spec, at } = schedule[next++];
+      const wait = start + at - now();
+      if (wait > 0) await sleep(wait);
       results.set(id, await run(spec));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, entries.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, schedule.length) }, worker));
   return results;
 }

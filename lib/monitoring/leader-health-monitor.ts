@@ -499,7 +499,10 @@ export class LeaderHealthMonitor extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: { minify: true, sourceMap: true, sourcesContent: false, target: 'node24' },
+      // The AWS SDK is bundled too, not taken from the runtime: the call timeouts the lease's
+      // safety relies on need the pinned SDK's request-timeout behaviour. Names are kept, so that
+      // logged errors say what they are.
+      bundling: { minify: true, keepNames: true, sourceMap: true, sourcesContent: false, target: 'node24', externalModules: [] },
     });
 
     this.schedule = new events.Rule(this, 'Schedule', {

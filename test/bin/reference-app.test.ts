@@ -7,9 +7,11 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildApp } from '../../bin/app';
 import { DnsStack } from '../../bin/dns-stack';
+import { MonitorStack } from '../../bin/monitor-stack';
 import { ReferenceStack } from '../../bin/reference-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { TEST_CONTEXT } from '../support/stacks';
+import { deployedConfig } from '../monitoring/monitor-stack';
 
 const ROOT = path.join(__dirname, '..', '..');
 const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
@@ -211,6 +213,67 @@ describe('reference app: DNS failover', () => {
   });
 });
 
+describe('reference app: health monitor', () => {
+  const monitorStack = (app: App) => app.node.findChild('HaKitMonitor') as MonitorStack;
+
+  test('in the primary region, watching both target groups of the ALB and failing the external name over', () => {
+    const app = referenceApp();
+    const stack = monitorStack(app);
+    expect(stack.region).toBe('eu-west-1');
+    const config = deployedConfig(Template.fromStack(stack));
+    expect(config.targetGroups.map((g) => [g.name, g.probe])).toEqual([
+      ['Api', { protocol: 'HTTP', path: '/api/health', successCodes: '200' }],
+      ['Web', { protocol: 'HTTP', path: '/health', successCodes: '200' }],
+    ]);
+    expect(config.dns).toMatchObject({
+      triggerGroups: ['Api', 'Web'],
+      primaryRecord: { Name: 'api.example.com.', SetIdentifier: 'primary', Failover: 'PRIMARY' },
+      failoverRecord: { Name: 'api.example.com.', SetIdentifier: 'primary', Failover: 'PRIMARY' },
+    });
+    expect(stack.monitor.worstCaseDetectionTime.toMilliseconds()).toBe(12_500);
+  });
+
+  test('the service lets the probes in, from the monitor\'s security group only, once per port', () => {
+    const template = Template.fromStack(monitorStack(referenceApp()));
+    const rules = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'));
+    expect(rules.map((r) => r.Properties)).toEqual([{
+      GroupId: { 'Fn::GetStackOutput': expect.objectContaining({ StackName: 'HaKitReference' }) },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^HealthMonitorSecurityGroup/), 'GroupId'] },
+      IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
+      Description: 'Health probes from HaKitMonitor/HealthMonitor',
+    }]);
+  });
+
+  test('its alarms notify its alert topic', () => {
+    const template = Template.fromStack(monitorStack(referenceApp()));
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^HealthMonitorAlerts/) }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^HealthMonitorAlerts/) }]);
+    }
+  });
+
+  test('across the app, IAM allows Resource "*" only in the two statements named for it', () => {
+    const wildcard: string[] = [];
+    for (const stack of referenceApp().synth().stacks) {
+      for (const [id, resource] of Object.entries(stack.template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>)) {
+        const documents = resource.Type === 'AWS::IAM::Policy' ? [resource.Properties.PolicyDocument]
+          : resource.Type === 'AWS::IAM::Role' ? ((resource.Properties.Policies ?? []) as Array<{ PolicyDocument: unknown }>).map((p) => p.PolicyDocument) : [];
+        for (const document of documents as Array<{ Statement: Array<{ Sid?: string; Resource: unknown }> }>) {
+          for (const statement of document.Statement) {
+            if ([statement.Resource].flat().includes('*')) wildcard.push(`${stack.stackName}/${id}/${statement.Sid}`);
+          }
+        }
+      }
+    }
+    expect(wildcard.map((w) => w.replace(/[0-9A-F]{8}\//, '/'))).toEqual([
+      'HaKitMonitor/HealthMonitorRoleDefaultPolicy/VpcNetworkInterfaces',
+      'HaKitMonitor/HealthMonitorRoleDefaultPolicy/ListTargets',
+    ]);
+  });
+});
+
 describe('cdk.json', () => {
   test('carries exactly the recommended feature flags of the pinned aws-cdk-lib', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -223,5 +286,11 @@ describe('cdk.json', () => {
     execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', out], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, CI: 'true' } });
     const template = JSON.parse(fs.readFileSync(path.join(out, 'HaKitReference.template.json'), 'utf8'));
     expect(Object.values(template.Resources).map((r) => (r as { Type: string }).Type)).toContain('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    // The monitor's function is bundled by the local esbuild, with its dependencies.
+    const monitor = JSON.parse(fs.readFileSync(path.join(out, 'HaKitMonitor.template.json'), 'utf8'));
+    const fn = Object.values(monitor.Resources as Record<string, { Type: string; Metadata: Record<string, string> }>).find((r) => r.Type === 'AWS::Lambda::Function')!;
+    const bundle = fs.readFileSync(path.join(out, fn.Metadata['aws:asset:path'], 'index.js'), 'utf8');
+    expect(bundle).toContain('attribute_not_exists(pk) OR leaseExpiresAt < :now');
+    expect(bundle).toContain('"LeaseHeldError"'); // class names kept, for the logs
   });
 });

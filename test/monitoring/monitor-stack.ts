@@ -62,7 +62,11 @@ export function renderValue(value: unknown): string {
     const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
     return parts.map(renderValue).join(separator);
   }
-  return `<${JSON.stringify(value)}>`;
+  if (v['Fn::GetStackOutput']) {
+    const output = v['Fn::GetStackOutput'] as { StackName: string; OutputName: string };
+    return `<${output.StackName}.${output.OutputName}>`;
+  }
+  return `<${Object.keys(v)[0]}>`;
 }
 
 /** The configuration the monitor's function is deployed with, references rendered. */

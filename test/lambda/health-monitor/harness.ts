@@ -119,6 +119,8 @@ export interface ContenderOptions {
   /** Wraps every DynamoDB call (to delay it, as a paused process would). */
   readonly around?: <T>(call: () => Promise<T>, input: Record<string, unknown>) => Promise<T>;
   readonly random?: () => number;
+  /** Probes with this instead of the world's health (e.g. real probes of loopback servers). */
+  readonly probe?: (spec: ProbeSpec) => Promise<ProbeResult>;
   /** Sees every DynamoDB request that succeeded, with the real time it was sent. */
   readonly observe?: (input: Record<string, unknown>, output: Record<string, unknown>, sentAt: number) => void;
 }
@@ -155,7 +157,7 @@ export function contender(options: ContenderOptions): Contender {
     telemetry,
     probe: async (spec) => {
       alive();
-      return world.probe(spec);
+      return (options.probe ?? world.probe)(spec);
     },
     random: options.random,
   });

@@ -130,13 +130,29 @@ describe('probeAll', () => {
     expect(results.get('t11')).toEqual({ ok: false, latencyMs: 5, detail: '11' });
   });
 
-  test('delays each probe by a random jitter up to jitterMs', async () => {
-    const sleeps: number[] = [];
-    const randoms = [0, 0.5, 0.999];
-    await probeAll(new Map([['a', spec('healthy')], ['b', spec('healthy')], ['c', spec('healthy')]]), {
-      concurrency: 1, jitterMs: 100, random: () => randoms.shift()!, sleep: async (ms) => { sleeps.push(ms); },
-    }, async () => ({ ok: true, latencyMs: 1, detail: '' }));
-    expect(sleeps).toEqual([0, 50, 99.9]);
+  test('starts each probe at a random offset within jitterMs of the round\'s start, earliest first', async () => {
+    let t = 1000;
+    const started: Array<[string, number]> = [];
+    const randoms = [0.9, 0, 0.5];
+    await probeAll(new Map([['a', spec('healthy', { port: 1 })], ['b', spec('healthy', { port: 2 })], ['c', spec('healthy', { port: 3 })]]), {
+      concurrency: 1, jitterMs: 100, random: () => randoms.shift()!, now: () => t, sleep: async (ms) => { t += ms; },
+    }, async (s) => {
+      started.push([String(s.port), t - 1000]);
+      t += 10; // each probe takes 10 ms
+      return { ok: true, latencyMs: 10, detail: '' };
+    });
+    // b at 0, c at 50; a was due at 90 but the one worker is free at 60, so it waits until 90.
+    expect(started).toEqual([['2', 0], ['3', 50], ['1', 90]]);
+  });
+
+  test('a round of many probes with jitter takes about the jitter, not jitter × probes per worker', async () => {
+    const specs = new Map(Array.from({ length: 200 }, (_, i) => [`t${i}`, spec('healthy', { port: i })] as const));
+    const began = Date.now();
+    await probeAll(specs, { concurrency: 8, jitterMs: 200 }, async () => {
+      await new Promise((r) => setTimeout(r, 2));
+      return { ok: true, latencyMs: 2, detail: '' };
+    });
+    expect(Date.now() - began).toBeLessThan(600);
   });
 
   test('probes 500 real loopback targets within one timeout at a concurrency of 100', async () => {
