@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPrefix } from './query';
 
 /**
  * The action ledger's history. The claim that makes an action happen once lives in the lease
@@ -41,18 +42,7 @@ export class ActionLedger {
 
   /** Entries, oldest first. */
   public async list(): Promise<LedgerEntry[]> {
-    const entries: LedgerEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': this.monitorId, ':prefix': PREFIX },
-        ExclusiveStartKey: start,
-      }));
-      for (const { pk: _pk, sk: _sk, expiresAt: _ttl, ...entry } of out.Items ?? []) entries.push(entry as unknown as LedgerEntry);
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return entries;
+    const items = await queryPrefix(this.db, this.tableName, this.monitorId, PREFIX, false);
+    return items.map(({ pk: _pk, sk: _sk, expiresAt: _ttl, ...entry }) => entry as unknown as LedgerEntry);
   }
 }

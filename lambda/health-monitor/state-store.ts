@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryPrefix } from './query';
 import type { SwitchSource, Switches } from './monitor';
 import { TargetState } from './tracker';
 
@@ -26,22 +27,11 @@ export class TargetStateStore {
 
   public async loadAll(): Promise<Map<string, StoredTarget>> {
     const targets = new Map<string, StoredTarget>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': this.monitorId, ':prefix': PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }));
-      for (const item of out.Items ?? []) {
-        const { pk: _pk, sk: _sk, writerEpoch: _epoch, deregisteredIn, ...rest } = item;
-        const t = { ...rest, deregistered: rest.deregistered === true, deregisteredIn: deregisteredIn ?? undefined } as unknown as StoredTarget;
-        targets.set(t.id, t);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for (const item of await queryPrefix(this.db, this.tableName, this.monitorId, PREFIX, true)) {
+      const { pk: _pk, sk: _sk, writerEpoch: _epoch, deregisteredIn, ...rest } = item;
+      const t = { ...rest, deregistered: rest.deregistered === true, deregisteredIn: deregisteredIn ?? undefined } as unknown as StoredTarget;
+      targets.set(t.id, t);
+    }
     return targets;
   }
 

@@ -319,7 +319,7 @@ const TOKEN_ROOM = 120;
  * Worst-case detection = interval × unhealthyThreshold + timeout + jitter. When the leader
  * itself dies, a standby takes over within the lease duration plus one retry period.
  */
-export class LeaderHealthMonitor extends Construct {
+export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
   /** CloudWatch namespace of the monitor's metrics (dimensions `Monitor` and `service`). */
   public static readonly METRICS_NAMESPACE = METRICS_NAMESPACE;
 
@@ -676,6 +676,11 @@ export class LeaderHealthMonitor extends Construct {
       } catch {
         v.add(`${prop}.targetGroupName`, JSON.stringify(g.targetGroupName), `a target group of ${g.loadBalancer.node.path}: ${g.loadBalancer.targetGroups.map((tg) => tg.node.id.replace(/TargetGroup$/, '')).join(', ')}`);
         return;
+      }
+      const lbRegion = Stack.of(g.loadBalancer).region;
+      const region = Stack.of(this).region;
+      if (!Token.isUnresolved(lbRegion) && !Token.isUnresolved(region) && lbRegion !== region) {
+        v.add(`${prop}.loadBalancer`, `a load balancer in ${lbRegion}, watched from ${region}`, 'a load balancer of the monitor\'s region: the contenders list and change targets through that region\'s ELB API, and probe from its VPC');
       }
       const other = names.get(g.targetGroupName);
       if (other !== undefined) v.add(`${prop}.targetGroupName`, JSON.stringify(g.targetGroupName), `a name not watched already (${other} has it): groups are named by it in alerts and the table`);

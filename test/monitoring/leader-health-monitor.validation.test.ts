@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import {
   DnsFailover, DnsHealthCheck, FailoverTarget, HaLoadBalancer, HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor, LeaderHealthMonitorProps, LoadBalancerType,
@@ -67,6 +68,8 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['nothing to probe', () => ({ targetGroups: [] }), /targetGroups: got no target groups and no endpoints; allowed: at least one target group or endpoint to probe/],
   ['a target group the load balancer does not have', (f) => ({ targetGroups: [{ loadBalancer: f.lb, targetGroupName: 'Admin' }] }),
     /targetGroups\[0\]\.targetGroupName: got "Admin"; allowed: a target group of Mon\/Api: Api, Web/],
+  ['a load balancer of another region', (f) => ({ targetGroups: [{ loadBalancer: remoteLb(f), targetGroupName: 'Far' }] }),
+    /targetGroups\[0\]\.loadBalancer: got a load balancer in eu-central-1, watched from eu-west-1; allowed: a load balancer of the monitor's region/],
   ['a target group twice', (f) => ({ targetGroups: [{ loadBalancer: f.lb, targetGroupName: 'Api' }, { loadBalancer: f.lb, targetGroupName: 'Api' }] }),
     /targetGroups\[1\]\.targetGroupName: got "Api"; allowed: a name not watched already \(targetGroups\[0\] has it\)/],
   ['a target group of instances', (f) => ({ targetGroups: [{ loadBalancer: instanceLb(f), targetGroupName: 'Fleet' }] }),
@@ -95,6 +98,12 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['a failover pair in front of something unwatched', (f) => ({ dnsFailover: ipPair(f) }),
     /dnsFailoverTriggerGroups: got none, and the pair's primary is not an HaLoadBalancer watched by this monitor; allowed: the monitored groups whose failure fails the name over/],
 ];
+
+function remoteLb(f: MonitorFixture): HaLoadBalancer {
+  const stack = new Stack(f.app, 'Far', { env: { region: 'eu-central-1', account: '111111111111' }, crossRegionReferences: true });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  return new HaLoadBalancer(stack, 'Far', { vpc, targetGroups: [{ name: 'Far', port: 80, targetType: elbv2.TargetType.IP }], defaultTargetGroup: 'Far' });
+}
 
 function instanceLb(f: MonitorFixture): HaLoadBalancer {
   return new HaLoadBalancer(f.stack, 'Fleet', { vpc: f.vpc, targetGroups: [{ name: 'Fleet', port: 80, targetType: elbv2.TargetType.INSTANCE }], defaultTargetGroup: 'Fleet' });

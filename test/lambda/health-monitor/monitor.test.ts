@@ -35,14 +35,20 @@ function start(c: Contender, ms = 20_000): Promise<void> {
 const last = (t: RecordingTelemetry, name: MetricName) => [...t.metrics].reverse().find((m) => m.name === name)?.value;
 const leases = (config: MonitorConfig) => new LeaseStore(dynamo.db, { tableName: config.tableName, monitorId: config.monitorId, durationMs: config.lease.durationMs }, config.actions);
 
+/** One leader over `count` targets of the group `api`, once they are all UP. */
+async function leading(count: number, overrides: Parameters<typeof testConfig>[0] = {}) {
+  const config = await configFor(overrides);
+  const world = new World();
+  const targets = ipTargets('api', count);
+  const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+  start(c);
+  await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === count);
+  return { config, world, targets, c };
+}
+
 describe('one leader acting on one group', () => {
   test('a failure: one alert, the target out of its group, back in when healthy, one recovery alert, the incident closed', async () => {
-    const config = await configFor();
-    const world = new World();
-    const targets = ipTargets('api', 3);
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
-    start(c);
-    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 3);
+    const { config, world, targets, c } = await leading(3);
     expect(world.actions).toEqual([]);
 
     world.setHealthy(targets[1], false);
@@ -68,12 +74,7 @@ describe('one leader acting on one group', () => {
   });
 
   test('a target that fails again within the same incident is taken out again', async () => {
-    const config = await configFor();
-    const world = new World();
-    const targets = ipTargets('api', 4);
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
-    start(c);
-    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 4);
+    const { world, targets } = await leading(4);
     world.setHealthy(targets[0], false);
     world.setHealthy(targets[1], false);
     await waitFor('two deregistrations', () => world.of('deregister').length === 2);
@@ -91,12 +92,7 @@ describe('one leader acting on one group', () => {
   });
 
   test('fail open: the last healthy target of a group is never taken out', async () => {
-    const config = await configFor();
-    const world = new World();
-    const targets = ipTargets('api', 2);
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
-    start(c);
-    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 2);
+    const { world, targets, c } = await leading(2);
     world.setHealthy(targets[0], false);
     await waitFor('first deregistration', () => world.of('deregister').length === 1);
     world.setHealthy(targets[1], false);
@@ -126,12 +122,7 @@ describe('one leader acting on one group', () => {
   });
 
   test('the cap on actions per window holds back further deregistrations', async () => {
-    const config = await configFor({ actions: { maxActions: 1 } });
-    const world = new World();
-    const targets = ipTargets('api', 4);
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
-    start(c);
-    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 4);
+    const { world, targets, c } = await leading(4, { actions: { maxActions: 1 } });
     world.setHealthy(targets[0], false);
     world.setHealthy(targets[1], false);
     await waitFor('the cap', () => c.telemetry.sum('CappedActions') >= 2);
