@@ -45,7 +45,7 @@ export class MonitorStack extends Stack {
       alarm.addOkAction(new cwActions.SnsAction(this.monitor.alertTopic));
     }
     // The rules live here, so that the backend stack does not depend on this one.
-    const ports = new Set(props.api.targetGroups.map((group) => props.api.targetGroupOptions(group.node.id.replace(/TargetGroup$/, '')).port));
+    const ports = new Set(props.api.targetGroups.map((group) => props.api.targetGroupOptions(group.node.id.replace(/TargetGroup$/, '')).port!));
     for (const port of ports) {
       new ec2.CfnSecurityGroupIngress(this, `ProbesToServicePort${port}`, {
         groupId: props.service.securityGroupId,

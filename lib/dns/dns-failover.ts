@@ -17,17 +17,15 @@ import { EndpointKind, HealthCheckCost, priceHealthCheck } from './pricing';
 import { TtlPolicy } from './ttl-policy';
 
 /**
- * Props of a {@link DnsFailover}.
+ * Settings of a {@link DnsFailover} other than its primary, for constructs that put their own
+ * load balancer there.
  */
-export interface DnsFailoverProps {
+export interface DnsFailoverOptions {
   /** The hosted zone, public or private. */
   readonly zone: route53.IHostedZone;
 
   /** The name, relative to the zone (`api`) or fully qualified (`api.example.com`). */
   readonly recordName: string;
-
-  /** Where the name points while the primary is healthy. */
-  readonly primary: FailoverTarget;
 
   /** Where the name points while the primary is unhealthy. */
   readonly secondary: FailoverTarget;
@@ -81,6 +79,14 @@ export interface DnsFailoverProps {
   readonly alarmNamePrefix?: string;
 }
 
+/**
+ * Props of a {@link DnsFailover}.
+ */
+export interface DnsFailoverProps extends DnsFailoverOptions {
+  /** Where the name points while the primary is healthy. */
+  readonly primary: FailoverTarget;
+}
+
 /** Side of a failover pair, in construct ids and messages. */
 type Side = 'primary' | 'secondary';
 
@@ -104,6 +110,12 @@ interface EndpointPlan {
 }
 
 const ROOT_REGISTRY = new WeakMap<IConstruct, Map<string, string>>();
+const MODELS = new WeakMap<DnsFailover, FailoverModel>();
+
+/** The model behind a pair's failover time, with the knobs that change it. */
+export function failoverModelOf(pair: DnsFailover): FailoverModel {
+  return MODELS.get(pair)!;
+}
 const US_EAST_1 = 'us-east-1';
 
 /**
@@ -195,6 +207,7 @@ export class DnsFailover extends Construct {
     const primaryPlan = this.planPrimary(props);
     const secondaryPlan = props.secondaryHealthCheck ? this.planExplicit(props.secondaryHealthCheck, props.secondary) : undefined;
     const model = this.failoverModel(props.primary, primaryPlan);
+    MODELS.set(this, model);
     this.failoverTime = failoverBreakdown(model);
     this.validate(props, primaryPlan, secondaryPlan, model);
     this.warnAboutIgnoredSettings(props, primaryPlan);

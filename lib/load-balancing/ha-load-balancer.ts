@@ -34,14 +34,10 @@ export interface HaLoadBalancerAlarmOptions extends AlarmOptions {
 }
 
 /**
- * Props of an {@link HaLoadBalancer}.
+ * Settings of an {@link HaLoadBalancer} other than its VPC, for constructs that create one in a VPC of their
+ * own choosing.
  */
-export interface HaLoadBalancerProps {
-  /**
-   * The VPC. The load balancer's subnets must span at least two Availability Zones.
-   */
-  readonly vpc: ec2.IVpc;
-
+export interface HaLoadBalancerOptions {
   /**
    * Application (layer 7) or Network (layer 4) Load Balancer.
    * @default LoadBalancerType.APPLICATION
@@ -157,6 +153,16 @@ export interface HaLoadBalancerProps {
    * @default - created, with the defaults of HaLoadBalancerAlarmOptions
    */
   readonly alarms?: HaLoadBalancerAlarmOptions;
+}
+
+/**
+ * Props of an {@link HaLoadBalancer}.
+ */
+export interface HaLoadBalancerProps extends HaLoadBalancerOptions {
+  /**
+   * The VPC. The load balancer's subnets must span at least two Availability Zones.
+   */
+  readonly vpc: ec2.IVpc;
 }
 
 /**
@@ -276,7 +282,8 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     } else {
       const first = props.targetGroups[0];
       const protocol = targetGroupProtocol(first, LoadBalancerType.NETWORK);
-      this.listenerPort = first.listenerPort ?? first.port;
+      // Validated: every group of a Network Load Balancer has a port.
+      this.listenerPort = first.listenerPort ?? first.port!;
       this.listenerProtocol = hasCerts && (protocol === elbv2.Protocol.TCP || protocol === elbv2.Protocol.TLS) ? elbv2.Protocol.TLS : protocol;
       this.defaultTargetGroupName = first.name;
     }
@@ -314,8 +321,9 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
    * slowest health check among the target groups (see `HealthCheckProfile.detectionTime`).
    */
   public get worstCaseDetectionTime(): Duration {
+    // Lambda targets without a health check are not checked: Lambda itself replaces failed environments.
     const seconds = Array.from(this.optionsByName.values())
-      .map((o) => targetGroupHealthCheck(o, this.loadBalancerType).detectionTime.toSeconds({ integral: false }));
+      .map((o) => targetGroupHealthCheck(o, this.loadBalancerType, 'none')?.detectionTime.toSeconds({ integral: false }) ?? 0);
     return Duration.seconds(Math.max(...seconds));
   }
 
@@ -501,6 +509,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     const ports = new Map<number, number>();
     props.targetGroups.forEach((g, i) => {
       const port = g.listenerPort ?? g.port;
+      if (port === undefined) return;
       const earlier = ports.get(port);
       if (earlier !== undefined && !Token.isUnresolved(port)) {
         v.add(`targetGroups[${i}].listenerPort`, String(port), `a listener port not used by targetGroups[${earlier}]`);
@@ -559,7 +568,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     return props.targetGroups.map((options) => {
       const groupProtocol = targetGroupProtocol(options, LoadBalancerType.NETWORK);
       const terminatesTls = hasCerts && (groupProtocol === elbv2.Protocol.TCP || groupProtocol === elbv2.Protocol.TLS);
-      const port = options.listenerPort ?? options.port;
+      const port = options.listenerPort ?? options.port!;
       const listener = nlb.addListener(`${options.name}Listener`, {
         port,
         protocol: terminatesTls ? elbv2.Protocol.TLS : groupProtocol,
@@ -582,6 +591,8 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
   }
 
   private targetPorts(options: HaTargetGroupOptions): ec2.Port[] {
+    // The load balancer invokes Lambda targets through their API, not over the network.
+    if (options.port === undefined) return [];
     const protocol = targetGroupProtocol(options, this.loadBalancerType);
     const ports = portsFor(protocol, options.port);
     const checkPort = targetGroupHealthCheck(options, this.loadBalancerType).port;

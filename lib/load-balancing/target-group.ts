@@ -4,7 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { Validator } from '../core/validation';
 import { LoadBalancingAlgorithm, Stickiness, StickinessType } from './algorithms';
-import { HealthCheckProfile } from './health-check-profile';
+import { HealthCheckProfile, HealthCheckProtocol } from './health-check-profile';
 import { LoadBalancerType, describeType } from './load-balancer-type';
 
 /**
@@ -18,9 +18,10 @@ export interface HaTargetGroupOptions {
   readonly name: string;
 
   /**
-   * Port the targets receive traffic on. 1 to 65535.
+   * Port the targets receive traffic on. 1 to 65535. Lambda targets have none.
+   * @default - required, except for `TargetType.LAMBDA`
    */
-  readonly port: number;
+  readonly port?: number;
 
   /**
    * Protocol to the targets. HTTP or HTTPS on an Application Load Balancer; TCP, TLS, UDP or
@@ -110,8 +111,16 @@ export function targetGroupProtocol(options: HaTargetGroupOptions, type: LoadBal
   return options.protocol ?? (type === LoadBalancerType.APPLICATION ? elbv2.Protocol.HTTP : elbv2.Protocol.TCP);
 }
 
-/** The health check a group uses once defaults apply. */
-export function targetGroupHealthCheck(options: HaTargetGroupOptions, type: LoadBalancerType): HealthCheckProfile {
+/** Whether the group's targets are Lambda functions (no port, no network path from the load balancer). */
+export function isLambdaGroup(options: HaTargetGroupOptions): boolean {
+  return options.targetType === elbv2.TargetType.LAMBDA;
+}
+
+/** The health check a group uses once defaults apply; undefined for a Lambda group without one (ELB's default). */
+export function targetGroupHealthCheck(options: HaTargetGroupOptions, type: LoadBalancerType): HealthCheckProfile;
+export function targetGroupHealthCheck(options: HaTargetGroupOptions, type: LoadBalancerType, lambdaDefault: 'none'): HealthCheckProfile | undefined;
+export function targetGroupHealthCheck(options: HaTargetGroupOptions, type: LoadBalancerType, lambdaDefault?: 'none'): HealthCheckProfile | undefined {
+  if (options.healthCheck === undefined && isLambdaGroup(options) && lambdaDefault === 'none') return undefined;
   return options.healthCheck ?? (type === LoadBalancerType.APPLICATION ? HealthCheckProfile.http() : HealthCheckProfile.tcp());
 }
 
@@ -125,6 +134,11 @@ export function validateTargetGroup(v: Validator, prop: string, options: HaTarge
   const protocol = targetGroupProtocol(options, type);
 
   v.matches(`${prop}.name`, options.name, NAME, 'a letter, then letters and digits, at most 32 characters');
+  if (isLambdaGroup(options)) {
+    validateLambdaGroup(v, prop, options, type);
+    return;
+  }
+  if (options.port === undefined) v.add(`${prop}.port`, 'none', 'the port the targets receive traffic on, 1 to 65535 (only Lambda targets have none)');
   v.integer(`${prop}.port`, options.port, 1, 65535);
   v.oneOf(`${prop}.protocol`, protocol, isAlb ? ALB_PROTOCOLS : NLB_PROTOCOLS);
   v.addAll(`${prop}.healthCheck`, targetGroupHealthCheck(options, type).validateFor(type));
@@ -157,6 +171,29 @@ export function validateTargetGroup(v: Validator, prop: string, options: HaTarge
   validateStickiness(v, `${prop}.stickiness`, options.stickiness, type, protocol);
 }
 
+/** A group of Lambda targets: an Application Load Balancer invokes the function; there is no port, protocol or draining. */
+function validateLambdaGroup(v: Validator, prop: string, options: HaTargetGroupOptions, type: LoadBalancerType): void {
+  if (type !== LoadBalancerType.APPLICATION) {
+    v.add(`${prop}.targetType`, 'lambda', `${describeType(LoadBalancerType.APPLICATION)}: ${describeType(type)} cannot invoke Lambda functions`);
+    return;
+  }
+  const unset = (name: string, value: unknown, why: string) => {
+    if (value !== undefined) v.add(`${prop}.${name}`, typeof value === 'object' ? 'set' : String(value), `unset for Lambda targets: ${why}`);
+  };
+  unset('port', options.port, 'the load balancer invokes the function, there is no port');
+  unset('protocol', options.protocol, 'the load balancer invokes the function');
+  unset('deregistrationDelay', options.deregistrationDelay?.toSeconds({ integral: false }), 'a function has no connections to drain');
+  unset('slowStart', options.slowStart?.toSeconds({ integral: false }), 'slow start ramps up traffic to instances and IP targets');
+  unset('algorithm', options.algorithm, 'a group of Lambda targets has one function');
+  unset('stickiness', options.stickiness, 'a group of Lambda targets has one function');
+  if (options.healthCheck) {
+    v.addAll(`${prop}.healthCheck`, options.healthCheck.validateFor(type));
+    if (options.healthCheck.protocol === HealthCheckProtocol.TCP) {
+      v.add(`${prop}.healthCheck`, 'a TCP check', 'an HTTP(S) check: ELB invokes the function with the health-check request');
+    }
+  }
+}
+
 function validateStickiness(v: Validator, prop: string, stickiness: Stickiness | undefined, type: LoadBalancerType, protocol: elbv2.Protocol): void {
   if (stickiness === undefined) return;
   const isAlb = type === LoadBalancerType.APPLICATION;
@@ -183,6 +220,13 @@ function validateStickiness(v: Validator, prop: string, stickiness: Stickiness |
  */
 export function createTargetGroup(scope: Construct, vpc: ec2.IVpc, options: HaTargetGroupOptions, type: LoadBalancerType): elbv2.TargetGroupBase {
   const id = `${options.name}TargetGroup`;
+  if (isLambdaGroup(options)) {
+    // ELB does not health-check Lambda targets unless asked to.
+    return new elbv2.ApplicationTargetGroup(scope, id, {
+      targetType: elbv2.TargetType.LAMBDA,
+      healthCheck: options.healthCheck?.toElbHealthCheck() ?? { enabled: false },
+    });
+  }
   const common = {
     vpc,
     port: options.port,
@@ -204,7 +248,7 @@ export function createTargetGroup(scope: Construct, vpc: ec2.IVpc, options: HaTa
       stickinessCookieName: cookie?.cookieName,
     });
   }
-  const group = new elbv2.NetworkTargetGroup(scope, id, common);
+  const group = new elbv2.NetworkTargetGroup(scope, id, { ...common, port: options.port! });
   if (options.stickiness?.type === StickinessType.SOURCE_IP) {
     group.setAttribute('stickiness.enabled', 'true');
     group.setAttribute('stickiness.type', 'source_ip');

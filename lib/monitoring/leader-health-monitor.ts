@@ -133,21 +133,16 @@ export interface MonitorLeaseOptions {
 }
 
 /**
- * Props of a {@link LeaderHealthMonitor}.
+ * Settings of a {@link LeaderHealthMonitor} other than what it watches and where it runs: its
+ * timing, lease, actions and resources.
  */
-export interface LeaderHealthMonitorProps {
-  /** The VPC the contenders run in, to reach private targets. */
-  readonly vpc: ec2.IVpc;
-
+export interface LeaderHealthMonitorOptions {
   /**
    * Subnets of the contenders. They need a route to DynamoDB, Elastic Load Balancing, Route 53,
    * SNS and CloudWatch Logs: a NAT gateway or VPC endpoints.
    * @default - private subnets with egress
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /** Target groups whose targets are probed, and taken out while unhealthy. */
-  readonly targetGroups?: MonitoredTargetGroup[];
 
   /** Endpoints probed besides the target groups. */
   readonly endpoints?: MonitoredEndpoint[];
@@ -191,20 +186,6 @@ export interface LeaderHealthMonitorProps {
    * @default true
    */
   readonly deregisterUnhealthyTargets?: boolean;
-
-  /**
-   * A failover pair the monitor fails over at once when every target of `dnsFailoverTriggerGroups`
-   * is DOWN, and restores when one is UP. Route 53's own health checks stay as the safety net.
-   * @default - no DNS action
-   */
-  readonly dnsFailover?: DnsFailover;
-
-  /**
-   * Monitored target groups (by `targetGroupName`) or endpoint groups whose failure fails the
-   * name over.
-   * @default - the monitored target groups of the pair's primary load balancer
-   */
-  readonly dnsFailoverTriggerGroups?: string[];
 
   /**
    * Where alerts go: one per incident, one per recovery.
@@ -297,6 +278,31 @@ export interface LeaderHealthMonitorProps {
    * @default - a name unique in the app, derived from the construct path
    */
   readonly monitorId?: string;
+}
+
+/**
+ * Props of a {@link LeaderHealthMonitor}.
+ */
+export interface LeaderHealthMonitorProps extends LeaderHealthMonitorOptions {
+  /** The VPC the contenders run in, to reach private targets. */
+  readonly vpc: ec2.IVpc;
+
+  /** Target groups whose targets are probed, and taken out while unhealthy. */
+  readonly targetGroups?: MonitoredTargetGroup[];
+
+  /**
+   * A failover pair the monitor fails over at once when every target of `dnsFailoverTriggerGroups`
+   * is DOWN, and restores when one is UP. Route 53's own health checks stay as the safety net.
+   * @default - no DNS action
+   */
+  readonly dnsFailover?: DnsFailover;
+
+  /**
+   * Monitored target groups (by `targetGroupName`) or endpoint groups whose failure fails the
+   * name over.
+   * @default - the monitored target groups of the pair's primary load balancer
+   */
+  readonly dnsFailoverTriggerGroups?: string[];
 }
 
 const METRICS_NAMESPACE = 'CdkHaKit/HealthMonitor';
@@ -917,7 +923,8 @@ function resolveSettings(props: LeaderHealthMonitorProps, timing: HealthCheckPro
       name: g.targetGroupName,
       arn: g.loadBalancer.targetGroup(g.targetGroupName).targetGroupArn,
       request: probeRequest(check.protocol, check.path, check.successCodes, check.port, g.bodyContains, g.bodyMatches, maxBodyBytes),
-      port: check.port ?? options.port,
+      // Watched groups hold IP targets, which have a port.
+      port: check.port ?? options.port!,
     };
   });
   const endpoints = (props.endpoints ?? []).map((e) => ({

@@ -117,12 +117,10 @@ export interface ReplicatedCacheAlarmOptions extends AlarmOptions {
 }
 
 /**
- * Props of a {@link ReplicatedCache}.
+ * Settings of a {@link ReplicatedCache} other than its VPC, for constructs that create one in a VPC of their
+ * own choosing.
  */
-export interface ReplicatedCacheProps {
-  /** The VPC. */
-  readonly vpc: ec2.IVpc;
-
+export interface ReplicatedCacheOptions {
   /**
    * Subnets of the nodes, in at least two Availability Zones.
    * @default - the VPC's isolated subnets
@@ -262,6 +260,14 @@ export interface ReplicatedCacheProps {
    * @default - the construct path
    */
   readonly description?: string;
+}
+
+/**
+ * Props of a {@link ReplicatedCache}.
+ */
+export interface ReplicatedCacheProps extends ReplicatedCacheOptions {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
 }
 
 const DEFAULT_VERSIONS: Record<CacheEngine, string> = { [CacheEngine.VALKEY]: '8.1', [CacheEngine.REDIS]: '7.1' };

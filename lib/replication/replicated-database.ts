@@ -94,12 +94,10 @@ export interface ReplicatedDatabaseAlarmOptions extends AlarmOptions {
 }
 
 /**
- * Props of a {@link ReplicatedDatabase}.
+ * Settings of a {@link ReplicatedDatabase} other than its VPC, for constructs that create one in a VPC of their
+ * own choosing.
  */
-export interface ReplicatedDatabaseProps {
-  /** The VPC. */
-  readonly vpc: ec2.IVpc;
-
+export interface ReplicatedDatabaseOptions {
   /**
    * Subnets of the instances, in at least two Availability Zones.
    * @default - the VPC's isolated subnets
@@ -255,6 +253,14 @@ export interface ReplicatedDatabaseProps {
    * @default - none
    */
   readonly internalDns?: InternalDnsOptions;
+}
+
+/**
+ * Props of a {@link ReplicatedDatabase}.
+ */
+export interface ReplicatedDatabaseProps extends ReplicatedDatabaseOptions {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
 }
 
 /** RDS Multi-AZ failovers "are typically 60–120 seconds" (Amazon RDS User Guide, "Failing over a Multi-AZ DB instance"). */

@@ -347,6 +347,32 @@ describe('target group algorithms, stickiness and draining', () => {
   });
 });
 
+describe('Lambda targets', () => {
+  const withFunction = (healthCheck?: HealthCheckProfile) => build({
+    targetGroups: [{ name: 'App', port: 8080 }, { name: 'Fn', targetType: elbv2.TargetType.LAMBDA, healthCheck }],
+    routes: [{ priority: 10, pathPatterns: ['/fn/*'], targetGroup: 'Fn' }],
+  });
+
+  test('a group without port, protocol or draining, not health-checked unless asked, and no network path to it', () => {
+    const { template, lb } = withFunction();
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'lambda', HealthCheckEnabled: false, Port: Match.absent(), Protocol: Match.absent(), TargetGroupAttributes: Match.absent(),
+    });
+    const sg = Object.values(template.findResources('AWS::EC2::SecurityGroup'))[0];
+    expect(sg.Properties.SecurityGroupEgress.map((e: { Description: string }) => e.Description)).toEqual(['to App targets']);
+    // Only the App group's check counts: STANDARD, 10 s × 3 + 5 s.
+    expect(lb.worstCaseDetectionTime.toSeconds()).toBe(35);
+  });
+
+  test('an HTTP health check when given, which counts in the detection time', () => {
+    const { template, lb } = withFunction(HealthCheckProfile.http({ path: '/ping', interval: Duration.seconds(60), timeout: Duration.seconds(30) }));
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'lambda', HealthCheckEnabled: true, HealthCheckPath: '/ping', HealthCheckIntervalSeconds: 60,
+    });
+    expect(lb.worstCaseDetectionTime.toSeconds()).toBe(60 * 3 + 30);
+  });
+});
+
 describe('Network Load Balancer', () => {
   test('one TCP listener per group, a security group, cross-zone on, deletion-protected', () => {
     const { template, lb } = buildNlb({ targetGroups: [{ name: 'Tcp', port: 5432 }, { name: 'Dns', port: 53, protocol: elbv2.Protocol.UDP, listenerPort: 5353 }] });

@@ -33,6 +33,7 @@ const group = (options: object, extra: Partial<HaLoadBalancerProps> = {}): Parti
   targetGroups: [{ name: 'App', port: 8080, ...options }],
   ...extra,
 });
+const lambdaGroup = (options: object): Partial<HaLoadBalancerProps> => ({ targetGroups: [{ name: 'Fn', targetType: elbv2.TargetType.LAMBDA, ...options }], defaultTargetGroup: 'Fn' });
 const nlbGroup = (options: object, extra: Partial<HaLoadBalancerProps> = {}) => group(options, { loadBalancerType: NLB, ...extra });
 
 /** [what, props, the message line: prop, value and what is allowed] */
@@ -184,6 +185,19 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['0 evaluation periods', () => ({ alarms: { evaluationPeriods: 0 } }), /alarms\.evaluationPeriods: got 0; allowed: an integer from 1 to 1440/],
   ['more datapoints than periods', () => ({ alarms: { evaluationPeriods: 2, datapointsToAlarm: 3 } }),
     /alarms\.datapointsToAlarm: got 3; allowed: an integer from 1 to evaluationPeriods \(2\)/],
+  // Lambda targets
+  ['a target group without a port', () => ({ targetGroups: [{ name: 'App' }] }),
+    /targetGroups\[0\]\.port: got none; allowed: the port the targets receive traffic on, 1 to 65535 \(only Lambda targets have none\)/],
+  ['Lambda targets on a Network Load Balancer', () => ({ loadBalancerType: NLB, targetGroups: [{ name: 'Fn', targetType: elbv2.TargetType.LAMBDA }] }),
+    /targetGroups\[0\]\.targetType: got lambda; allowed: an Application Load Balancer: a Network Load Balancer cannot invoke Lambda functions/],
+  ['a port for Lambda targets', () => lambdaGroup({ port: 443 }), /targetGroups\[0\]\.port: got 443; allowed: unset for Lambda targets: the load balancer invokes the function, there is no port/],
+  ['a protocol for Lambda targets', () => lambdaGroup({ protocol: elbv2.Protocol.HTTPS }), /targetGroups\[0\]\.protocol: got HTTPS; allowed: unset for Lambda targets/],
+  ['draining Lambda targets', () => lambdaGroup({ deregistrationDelay: Duration.seconds(10) }), /targetGroups\[0\]\.deregistrationDelay: got 10; allowed: unset for Lambda targets: a function has no connections to drain/],
+  ['slow start for Lambda targets', () => lambdaGroup({ slowStart: Duration.seconds(60) }), /targetGroups\[0\]\.slowStart: got 60; allowed: unset for Lambda targets/],
+  ['an algorithm for Lambda targets', () => lambdaGroup({ algorithm: LoadBalancingAlgorithm.LEAST_OUTSTANDING_REQUESTS }), /targetGroups\[0\]\.algorithm: got least_outstanding_requests; allowed: unset for Lambda targets: a group of Lambda targets has one function/],
+  ['stickiness for Lambda targets', () => lambdaGroup({ stickiness: Stickiness.loadBalancerCookie(Duration.hours(1)) }), /targetGroups\[0\]\.stickiness: got set; allowed: unset for Lambda targets/],
+  ['a TCP check of Lambda targets', () => lambdaGroup({ healthCheck: HealthCheckProfile.tcp() }), /targetGroups\[0\]\.healthCheck: got a TCP check; allowed: an HTTP\(S\) check: ELB invokes the function with the health-check request/],
+
 ];
 
 describe('HaLoadBalancer rejects at synth', () => {

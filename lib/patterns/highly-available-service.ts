@@ -1,0 +1,212 @@
+import { Annotations, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { FailoverTimeBreakdown } from '../core/failover-time';
+import { Validator, formatSeconds } from '../core/validation';
+import { DnsFailover, DnsFailoverOptions } from '../dns/dns-failover';
+import { FailoverTarget } from '../dns/failover-target';
+import { HaLoadBalancer, HaLoadBalancerOptions } from '../load-balancing/ha-load-balancer';
+import { LeaderHealthMonitor, LeaderHealthMonitorOptions } from '../monitoring/leader-health-monitor';
+import { ReplicatedCache, ReplicatedCacheOptions } from '../replication/replicated-cache';
+import { ReplicatedDatabase, ReplicatedDatabaseOptions } from '../replication/replicated-database';
+import { cheapestServiceChange, serviceBreakdown } from './service-failover';
+
+/**
+ * Props of a {@link HighlyAvailableService}.
+ */
+export interface HighlyAvailableServiceProps {
+  /** The VPC of every tier. */
+  readonly vpc: ec2.IVpc;
+
+  /** The load balancer in front of the service: type, listener, target groups and routes. */
+  readonly loadBalancer: HaLoadBalancerOptions;
+
+  /**
+   * The security group of the service's tasks or instances: the load balancer and the monitor
+   * may reach it on its target ports, and it may reach the cache and the database.
+   * @default - a new security group with no outbound rules
+   */
+  readonly serviceSecurityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * A name that fails over from this service's load balancer to a standby.
+   * @default - no DNS failover
+   */
+  readonly dns?: DnsFailoverOptions;
+
+  /**
+   * A replicated cache for the service.
+   * @default - no cache
+   */
+  readonly cache?: ReplicatedCacheOptions;
+
+  /**
+   * A replicated database for the service.
+   * @default - no database
+   */
+  readonly database?: ReplicatedDatabaseOptions;
+
+  /**
+   * Create the leader-elected health monitor. It watches the target groups of IP targets and
+   * fails the DNS name over.
+   * @default true
+   */
+  readonly monitorEnabled?: boolean;
+
+  /**
+   * Settings of the monitor.
+   * @default - the LeaderHealthMonitor's defaults
+   */
+  readonly monitor?: LeaderHealthMonitorOptions;
+
+  /**
+   * Longest acceptable worst-case failover of the whole service (see `failoverTime`). Synth fails
+   * when the tiers cannot meet it, with the breakdown per tier and the cheapest change that would.
+   * @default - not checked
+   */
+  readonly failoverBudget?: Duration;
+}
+
+/**
+ * The high-availability playbook for one service: an HaLoadBalancer in front of it, optionally a
+ * DnsFailover name to a standby, a ReplicatedCache and a ReplicatedDatabase only the service
+ * reaches, and a LeaderHealthMonitor that watches the targets and fails the name over fast.
+ *
+ * The service itself is yours: add an ECS service, an Auto Scaling group, IP addresses or a
+ * Lambda function with `addTargets()`, and give it `serviceSecurityGroup`.
+ *
+ * Worst-case failover (`failoverTime`) is the sum of every tier's: load balancer detection, DNS
+ * detection + propagation + TTL, the slower data-tier failover, monitor detection + leader
+ * takeover. It bounds the time by which every tier has reacted to a failure, however their
+ * reactions overlap.
+ */
+export class HighlyAvailableService extends Construct implements ec2.IConnectable {
+  /** The load balancer. */
+  public readonly loadBalancer: HaLoadBalancer;
+
+  /** The service's security group. */
+  public readonly serviceSecurityGroup: ec2.ISecurityGroup;
+
+  /** The service's network access (its security group). */
+  public readonly connections: ec2.Connections;
+
+  /** The failover name, with `dns`. */
+  public readonly dns?: DnsFailover;
+
+  /** The cache, with `cache`. */
+  public readonly cache?: ReplicatedCache;
+
+  /** The database, with `database`. */
+  public readonly database?: ReplicatedDatabase;
+
+  /** The health monitor, unless disabled or no target group holds IP targets. */
+  public readonly monitor?: LeaderHealthMonitor;
+
+  /** Worst-case failover of the service, tier by tier. */
+  public readonly failoverTime: FailoverTimeBreakdown;
+
+  constructor(scope: Construct, id: string, props: HighlyAvailableServiceProps) {
+    super(scope, id);
+    const v = new Validator();
+    if (props.monitorEnabled === false && props.monitor !== undefined) {
+      v.add('monitor', 'settings for a monitor while monitorEnabled is false', 'monitor settings only with the monitor enabled');
+    }
+    if (props.failoverBudget && !props.failoverBudget.isUnresolved() && props.failoverBudget.toMilliseconds() <= 0) {
+      v.add('failoverBudget', formatSeconds(props.failoverBudget), 'a positive duration');
+    }
+    v.throwIfAny(this);
+
+    this.loadBalancer = new HaLoadBalancer(this, 'LoadBalancer', { ...props.loadBalancer, vpc: props.vpc });
+    this.serviceSecurityGroup = props.serviceSecurityGroup ?? new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc: props.vpc,
+      description: `${this.node.path} service tasks or instances`,
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [this.serviceSecurityGroup] });
+    const groupNames = this.loadBalancer.targetGroups.map((g) => g.node.id.replace(/TargetGroup$/, ''));
+    for (const name of groupNames) this.loadBalancer.allowTargetTraffic(name, this.serviceSecurityGroup);
+
+    if (props.cache) {
+      this.cache = new ReplicatedCache(this, 'Cache', { ...props.cache, vpc: props.vpc });
+      this.cache.connections.allowDefaultPortFrom(this.serviceSecurityGroup, `${this.node.path} service`);
+    }
+    if (props.database) {
+      this.database = new ReplicatedDatabase(this, 'Database', { ...props.database, vpc: props.vpc });
+      this.database.connections.allowDefaultPortFrom(this.serviceSecurityGroup, `${this.node.path} service`);
+    }
+    if (props.dns) {
+      this.dns = new DnsFailover(this, 'Dns', { ...props.dns, primary: FailoverTarget.loadBalancer(this.loadBalancer) });
+    }
+
+    const watched = groupNames.filter((name) => this.loadBalancer.targetGroupOptions(name).targetType === elbv2.TargetType.IP);
+    if (props.monitorEnabled !== false) {
+      if (watched.length === 0 && (props.monitor?.endpoints ?? []).length === 0) {
+        Annotations.of(this).addWarningV2('cdk-ha-kit:monitorWithoutTargets',
+          'No health monitor: no target group is declared with targetType IP and no endpoint is given, so there is nothing it could probe. Declare the IP target groups, or set monitorEnabled to false.');
+      } else {
+        this.monitor = new LeaderHealthMonitor(this, 'Monitor', {
+          ...props.monitor,
+          vpc: props.vpc,
+          targetGroups: watched.map((targetGroupName) => ({ loadBalancer: this.loadBalancer, targetGroupName })),
+          dnsFailover: watched.length > 0 ? this.dns : undefined,
+        });
+        for (const port of new Set(watched.map((name) => this.probePort(name)))) {
+          this.serviceSecurityGroup.connections.allowFrom(this.monitor, ec2.Port.tcp(port), `${this.monitor.node.path} health probes`);
+        }
+      }
+    }
+
+    this.failoverTime = serviceBreakdown(this);
+    if (props.failoverBudget) this.checkBudget(props.failoverBudget);
+  }
+
+  /** Worst case from a failure to every tier having reacted: the sum of `failoverTime`. */
+  public get worstCaseFailoverTime(): Duration {
+    return this.failoverTime.total;
+  }
+
+  /** Every alarm the tiers created. */
+  public get alarms(): cloudwatch.Alarm[] {
+    return [
+      ...this.loadBalancer.alarms,
+      ...(this.dns?.alarms ?? []),
+      ...(this.cache?.alarms ?? []),
+      ...(this.database?.alarms ?? []),
+      ...(this.monitor?.alarms ?? []),
+    ];
+  }
+
+  /**
+   * Registers targets in a target group of an Application Load Balancer: an ECS service
+   * (`service.loadBalancerTarget(...)`), an Auto Scaling group, `IpTarget`s or a `LambdaTarget`.
+   */
+  public addTargets(targetGroupName: string, targets: elbv2.IApplicationLoadBalancerTarget[]): void {
+    this.loadBalancer.applicationTargetGroup(targetGroupName).addTarget(...targets);
+  }
+
+  /** Registers targets in a target group of a Network Load Balancer. */
+  public addNetworkTargets(targetGroupName: string, targets: elbv2.INetworkLoadBalancerTarget[]): void {
+    this.loadBalancer.networkTargetGroup(targetGroupName).addTarget(...targets);
+  }
+
+  private probePort(groupName: string): number {
+    // Watched groups hold IP targets, which have a port.
+    return this.loadBalancer.healthCheck(groupName).port ?? this.loadBalancer.targetGroupOptions(groupName).port!;
+  }
+
+  private checkBudget(budget: Duration): void {
+    if (budget.isUnresolved()) return;
+    const budgetSeconds = budget.toSeconds({ integral: false });
+    const total = this.failoverTime.total.toSeconds({ integral: false });
+    if (total <= budgetSeconds) return;
+    const change = cheapestServiceChange(this, budgetSeconds);
+    const advice = change
+      ? `cheapest change that meets it: ${change.changes.join('; and ')}, for a total of ${change.totalSeconds} s`
+      : 'no change this library knows of meets it: split the budget per failure instead, or give a tier a faster setting of your own';
+    const v = new Validator();
+    v.add('failoverBudget', formatSeconds(budget), `at least ${total} s for these tiers:\n${this.failoverTime.render('    ')}\n    ${advice}`);
+    v.throwIfAny(this);
+  }
+}

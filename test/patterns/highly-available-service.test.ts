@@ -1,0 +1,212 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  DatabaseEngine, DnsHealthCheck, FailoverTarget, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService, HighlyAvailableServiceProps,
+} from '../../lib';
+import { HaValidationError } from '../../lib/core/errors';
+import { deployedConfig } from '../monitoring/monitor-stack';
+import { dataStack } from '../support/data-stack';
+import { checkTemplateAgainstSpec } from '../support/resource-spec';
+
+const STANDBY = FailoverTarget.remoteLoadBalancer('standby-123.eu-central-1.elb.amazonaws.com', 'Z215JYRZR1TBD5');
+const ipGroup = (name: string, port: number, preset = HealthCheckPreset.FAST) => ({
+  name, port, targetType: elbv2.TargetType.IP, healthCheck: HealthCheckProfile.http({ path: '/health', preset }),
+});
+
+type Overrides = (ctx: ReturnType<typeof dataStack> & { zone: route53.PublicHostedZone }) => Partial<HighlyAvailableServiceProps>;
+
+function build(overrides: Overrides = () => ({})) {
+  const ctx = dataStack();
+  const zone = new route53.PublicHostedZone(ctx.stack, 'Zone', { zoneName: 'example.com' });
+  const service = new HighlyAvailableService(ctx.stack, 'Shop', {
+    vpc: ctx.vpc,
+    loadBalancer: { internetFacing: true, targetGroups: [ipGroup('Api', 8080)], defaultTargetGroup: 'Api' },
+    ...overrides({ ...ctx, zone }),
+  });
+  return { ...ctx, zone, service, get template() { return Template.fromStack(ctx.stack); } };
+}
+
+const fullTiers: Overrides = ({ zone }) => ({
+  dns: { zone, recordName: 'shop', secondary: STANDBY, primaryHealthCheck: DnsHealthCheck.endpoint({ requestInterval: Duration.seconds(10), failureThreshold: 2 }) },
+  cache: { nodeType: 'cache.t4g.medium' },
+  database: {
+    engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 })),
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+  },
+});
+
+describe('composition', () => {
+  test('the load balancer reaches the service\'s security group on its target ports only', () => {
+    const { template, service } = build();
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'Data/Shop service tasks or instances', SecurityGroupEgress: Match.anyValue() });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ShopServiceSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ShopLoadBalancerSecurityGroup'), 'GroupId'] },
+    });
+    expect(service.cache).toBeUndefined();
+    expect(service.database).toBeUndefined();
+    expect(service.dns).toBeUndefined();
+  });
+
+  test('every tier: the data tier admits the service only, the name fails over from this load balancer, the monitor watches and probes', () => {
+    const { template, service } = build(fullTiers);
+    for (const [port, store] of [[6380, 'ShopCache'], [5433, 'ShopDatabase']] as const) {
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: port, ToPort: port,
+        GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp(store), 'GroupId'] },
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ShopServiceSecurityGroup'), 'GroupId'] },
+      });
+    }
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'shop.example.com.', Failover: 'PRIMARY',
+      AliasTarget: Match.objectLike({ DNSName: { 'Fn::Join': ['', ['dualstack.', { 'Fn::GetAtt': [Match.stringLikeRegexp('ShopLoadBalancer'), 'DNSName'] }]] } }),
+    });
+    const config = deployedConfig(template);
+    expect(config.targetGroups.map((g) => g.name)).toEqual(['Api']);
+    expect(config.dns?.triggerGroups).toEqual(['Api']);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 8080, ToPort: 8080,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ShopServiceSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ShopMonitorSecurityGroup'), 'GroupId'] },
+    });
+    expect(service.alarms.length).toBe(service.loadBalancer.alarms.length + service.dns!.alarms.length + service.cache!.alarms.length + service.database!.alarms.length + service.monitor!.alarms.length);
+  });
+
+  test('targets of any kind: IP addresses, a Lambda function', () => {
+    const { service, stack } = build(() => ({
+      loadBalancer: { targetGroups: [ipGroup('Api', 8080), { name: 'Fn', targetType: elbv2.TargetType.LAMBDA }], defaultTargetGroup: 'Api', routes: [{ priority: 1, pathPatterns: ['/fn'], targetGroup: 'Fn' }] },
+    }));
+    service.addTargets('Api', [new targets.IpTarget('10.0.1.10'), new targets.IpTarget('10.0.1.11')]);
+    const fn = new lambda.Function(stack, 'Handler', {
+      runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 })'),
+    });
+    service.addTargets('Fn', [new targets.LambdaTarget(fn)]);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip', Targets: [{ Id: '10.0.1.10' }, { Id: '10.0.1.11' }] });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'lambda', HealthCheckEnabled: false, Port: Match.absent(), Protocol: Match.absent(),
+      Targets: [{ Id: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Handler'), 'Arn'] } }],
+    });
+    // Only the IP group is probed.
+    expect(deployedConfig(template).targetGroups.map((g) => g.name)).toEqual(['Api']);
+  });
+
+  test('a service security group of one\'s own is used, and let in', () => {
+    const { template, service } = build(({ stack, vpc }) => ({ serviceSecurityGroup: new ec2.SecurityGroup(stack, 'Tasks', { vpc, allowAllOutbound: false }) }));
+    expect(service.serviceSecurityGroup.node.id).toBe('Tasks');
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Tasks'), 'GroupId'] }, FromPort: 8080 });
+  });
+
+  test('no monitor, with a warning, when no target group holds IP targets', () => {
+    const { service, stack } = build(() => ({ loadBalancer: { targetGroups: [{ name: 'Web', port: 80 }], defaultTargetGroup: 'Web' } }));
+    expect(service.monitor).toBeUndefined();
+    Annotations.fromStack(stack).hasWarning('/Data/Shop', Match.stringLikeRegexp('^No health monitor: no target group is declared with targetType IP'));
+  });
+
+  test('the monitor can be turned off', () => {
+    const { service, template } = build(() => ({ monitorEnabled: false }));
+    expect(service.monitor).toBeUndefined();
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+  });
+});
+
+describe('failover budget', () => {
+  test('the breakdown per tier, as data', () => {
+    const { service } = build(fullTiers);
+    expect(service.failoverTime.steps.map((s) => [s.name, s.duration.toSeconds({ integral: false })])).toEqual([
+      ['load balancer: detection', 12],
+      ['dns: detection', 26],
+      ['dns: propagation', 60],
+      ['dns: ttl', 60],
+      ['data tier: failover', 30],
+      ['monitor: detection', 12.5],
+      ['monitor: leader takeover', 20.4],
+    ]);
+    expect(service.worstCaseFailoverTime.toSeconds({ integral: false })).toBe(220.9);
+  });
+
+  test('a budget the tiers meet synthesizes', () => {
+    expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(221) }))).not.toThrow();
+  });
+
+  test('a budget the tiers miss fails with the breakdown and the cheapest change', () => {
+    const error = (() => {
+      try {
+        build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(210) }));
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(HaValidationError);
+    expect(error!.message).toBe([
+      'Invalid props for Data/Shop:',
+      '  failoverBudget: got 210 s; allowed: at least 220.9 s for these tiers:',
+      '    load balancer: detection: 12 s (the slowest target group\'s health check: interval × unhealthy threshold + timeout)',
+      '    dns: detection: 26 s (Route 53 HTTP health check: 10 s interval × 2 failures + 6 s checker timeout)',
+      '    dns: propagation: 60 s (Route 53 name servers answer with the secondary, documented as within 60 s)',
+      '    dns: ttl: 60 s (resolvers keep the cached primary answer: alias records carry the target\'s fixed 60 s TTL)',
+      '    data tier: failover: 30 s (the slower of the cache (30 s) and the database (30 s), which fail over side by side)',
+      '    monitor: detection: 12.5 s (5 s interval × 2 failures + 2 s timeout + jitter)',
+      '    monitor: leader takeover: 20.4 s (if the leader is lost at the same moment: the lease runs out, then a standby takes over within a retry period and one call)',
+      '    total: 220.9 s',
+      '    cheapest change that meets it: give the monitor a 10 s lease (renewDeadline 6 s, retryPeriod 1 s, callTimeout 2 s; free, more DynamoDB writes; takeover 20.4 s → 13.2 s); '
+        + 'and DNS: lower the Route 53 failure threshold from 2 to 1 (free; one failed probe weighs more), for a total of 203.7 s',
+    ].join('\n'));
+  });
+
+  test('slow tiers: free changes first, then DNS, then Aurora', () => {
+    const slow: Overrides = ({ zone }) => ({
+      loadBalancer: { internetFacing: true, targetGroups: [ipGroup('Api', 8080, HealthCheckPreset.CONSERVATIVE)], defaultTargetGroup: 'Api' },
+      dns: { zone, recordName: 'shop', secondary: STANDBY },
+      database: { engine: DatabaseEngine.rds(rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 })), instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM) },
+      monitor: { healthCheck: HealthCheckProfile.tcp({ preset: HealthCheckPreset.STANDARD }) },
+      failoverBudget: Duration.seconds(210),
+    });
+    expect(() => build(slow)).toThrow(/cheapest change that meets it: use HealthCheckPreset\.FAST on the load balancer's target groups \(free; detection 100 s → 12 s\); and use HealthCheckPreset\.FAST for the monitor \(free; detection 36 s → 12.5 s\); and give the monitor a 10 s lease .*; and DNS: use the fast 10 s Route 53 request interval \(\+\$1\.00\/month\).*; and use DatabaseEngine\.aurora\(\) \(writer failover 120 s → 30 s; Aurora instances cost more than RDS ones\), for a total of \d+(\.\d)? s$/);
+  });
+
+  test('a budget nothing can meet says so', () => {
+    expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(60) }))).toThrow(
+      /total: 220\.9 s\n    no change this library knows of meets it: split the budget per failure instead, or give a tier a faster setting of your own$/);
+  });
+});
+
+describe('validation', () => {
+  test.each<[string, Overrides, RegExp]>([
+    ['monitor settings with the monitor off', () => ({ monitorEnabled: false, monitor: { contenders: 3 } }),
+      /monitor: got settings for a monitor while monitorEnabled is false; allowed: monitor settings only with the monitor enabled/],
+    ['a budget of 0 s', () => ({ failoverBudget: Duration.seconds(0) }), /failoverBudget: got 0 s; allowed: a positive duration/],
+    ['a tier\'s own invalid setting, named by the tier\'s path', () => ({ cache: { replicasPerShard: 9 } }), /Invalid props for Data\/Shop\/Cache:\n  replicasPerShard: got 9/],
+  ])('%s', (_, overrides, message) => {
+    expect(() => build(overrides)).toThrow(message);
+  });
+});
+
+describe('checks', () => {
+  test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
+    const { app, vpc, service } = build(fullTiers);
+    vpc.addFlowLog('FlowLog');
+    Validations.of(service.loadBalancer.securityGroup).acknowledge({ id: 'AwsSolutions-EC23', reason: 'The test service is internet-facing.' });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('the template passes the CloudFormation resource specification', () => {
+    expect(checkTemplateAgainstSpec('service', build(fullTiers).template.toJSON())).toEqual([]);
+  });
+
+  test('snapshot', () => {
+    const json = JSON.stringify(build(fullTiers).template.toJSON()).replace(/[0-9a-f]{64}\.zip/g, '<bundle>.zip');
+    expect(JSON.parse(json)).toMatchSnapshot();
+  });
+});
