@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DnsStack } from './dns-stack';
-import { MonitorStack } from './monitor-stack';
 import { ReferenceStack } from './reference-stack';
+import { Route53AlarmsStack } from './route53-alarms-stack';
 
 /**
- * The reference app: the backend in a primary and a standby region, a global DNS name that
- * fails over between them, and a leader-elected health monitor next to the primary's targets. Context keys (all optional, with offline defaults):
+ * The reference app: the backend in a primary and a standby region, the external name failing
+ * over between them, and the alarm on that name's health check in us-east-1. Context keys (all
+ * optional, with offline defaults):
  * - `ha-kit:region` (default `eu-west-1`), `ha-kit:standbyRegion` (default `eu-central-1`)
  * - `ha-kit:account` (default: environment-agnostic account)
  * - `ha-kit:availabilityZones`, `ha-kit:standbyAvailabilityZones`: comma-separated (default:
@@ -21,35 +21,34 @@ export function buildApp(app: App = new App()): App {
   const ctx = (key: string): string | undefined => app.node.tryGetContext(`ha-kit:${key}`);
   const account = ctx('account');
   const zonesOf = (region: string, key: string) => (ctx(key) ?? ['a', 'b', 'c'].map((z) => region + z).join(',')).split(',');
+  const primaryRegion = ctx('region') ?? 'eu-west-1';
+  const standbyRegion = ctx('standbyRegion') ?? 'eu-central-1';
 
-  const backend = (id: string, region: string, zonesKey: string, certificateKey: string, dataTier: boolean) => new ReferenceStack(app, id, {
-    env: { region, account },
+  const standby = new ReferenceStack(app, 'HaKitStandby', {
+    env: { region: standbyRegion, account },
     crossRegionReferences: true,
-    availabilityZones: zonesOf(region, zonesKey),
-    certificateArn: ctx(certificateKey),
-    dataTier,
+    availabilityZones: zonesOf(standbyRegion, 'standbyAvailabilityZones'),
+    certificateArn: ctx('standbyCertificateArn'),
+    dataTier: false,
+    monitor: false,
   });
-  const primary = backend('HaKitReference', ctx('region') ?? 'eu-west-1', 'availabilityZones', 'certificateArn', true);
-  const standby = backend('HaKitStandby', ctx('standbyRegion') ?? 'eu-central-1', 'standbyAvailabilityZones', 'standbyCertificateArn', false);
-
-  const dns = new DnsStack(app, 'HaKitDns', {
+  const primary = new ReferenceStack(app, 'HaKitReference', {
+    env: { region: primaryRegion, account },
+    crossRegionReferences: true,
+    availabilityZones: zonesOf(primaryRegion, 'availabilityZones'),
+    certificateArn: ctx('certificateArn'),
+    dns: {
+      domainName: ctx('domainName') ?? 'example.com',
+      hostedZoneId: ctx('hostedZoneId'),
+      recordName: ctx('recordName') ?? 'api',
+      standby: standby.api,
+    },
+    failoverBudget: Duration.minutes(4),
+  });
+  new Route53AlarmsStack(app, 'HaKitRoute53Alarms', {
     env: { region: 'us-east-1', account },
     crossRegionReferences: true,
-    domainName: ctx('domainName') ?? 'example.com',
-    hostedZoneId: ctx('hostedZoneId'),
-    recordName: ctx('recordName') ?? 'api',
-    primary: primary.api,
-    standby: standby.api,
-    failoverBudget: Duration.minutes(3),
-  });
-
-  new MonitorStack(app, 'HaKitMonitor', {
-    env: { region: primary.region, account },
-    crossRegionReferences: true,
-    vpc: primary.vpc,
-    api: primary.api,
-    service: primary.service,
-    failover: dns.failover,
+    failover: primary.service.dns!,
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,25 +1,44 @@
 import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
 import {
-  DatabaseEngine, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, ReplicatedCache, ReplicatedDatabase,
+  DatabaseEngine, DnsHealthCheck, FailoverTarget, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService,
 } from '../lib';
 
+/** The public image the reference API runs: nginx, answering on port 80. */
+export const API_IMAGE = 'public.ecr.aws/nginx/nginx:stable-alpine';
+const CONTAINER_PORT = 80;
+
 /**
- * Props of the reference backend.
+ * The external name of the reference backend.
+ */
+export interface ReferenceDnsProps {
+  /** The domain, e.g. `example.com`. */
+  readonly domainName: string;
+
+  /** An existing public hosted zone of `domainName`; without it the stack creates one. */
+  readonly hostedZoneId?: string;
+
+  /** The name that fails over, relative to the domain. */
+  readonly recordName: string;
+
+  /** The standby region's load balancer, where the name fails over to. */
+  readonly standby: HaLoadBalancer;
+}
+
+/**
+ * Props of the reference backend in one region.
  */
 export interface ReferenceStackProps extends StackProps {
-  /**
-   * Availability Zones of the VPC.
-   */
+  /** Availability Zones of the VPC. */
   readonly availabilityZones: string[];
 
-  /**
-   * ACM certificate for the public listener; without it the API listens on HTTP only.
-   */
+  /** ACM certificate for the public listener; without it the API listens on HTTP only. */
   readonly certificateArn?: string;
 
   /**
@@ -28,20 +47,42 @@ export interface ReferenceStackProps extends StackProps {
    * @default true
    */
   readonly dataTier?: boolean;
+
+  /**
+   * The external name failing over from this region to the standby.
+   * @default - no name (the standby region)
+   */
+  readonly dns?: ReferenceDnsProps;
+
+  /**
+   * Run the leader-elected health monitor.
+   * @default true
+   */
+  readonly monitor?: boolean;
+
+  /**
+   * Longest acceptable failover of the whole service.
+   * @default - not checked
+   */
+  readonly failoverBudget?: Duration;
 }
 
 /**
- * The reference highly available backend: a VPC over several zones, an internet-facing
- * Application Load Balancer routing by path to two target groups, and a replicated cache and
- * database in isolated subnets that only the service reaches.
+ * The reference highly available backend in one region: a VPC over three zones, a small
+ * containerized API (three Fargate tasks, one per zone) behind an internet-facing ALB that routes
+ * `/api/*` and everything else to two target groups, a replicated cache and database that only
+ * the API reaches, the leader-elected health monitor, and the external name failing over to the
+ * standby region, all through one HighlyAvailableService.
  */
 export class ReferenceStack extends Stack {
   public readonly vpc: ec2.Vpc;
+  public readonly service: HighlyAvailableService;
+  /** The load balancer (the service's). */
   public readonly api: HaLoadBalancer;
-  /** The API service's security group: its tasks, the only clients of the data tier. */
-  public readonly service: ec2.SecurityGroup;
-  public readonly cache?: ReplicatedCache;
-  public readonly database?: ReplicatedDatabase;
+  /** The API's tasks. */
+  public readonly tasks: ecs.FargateService;
+  /** The hosted zone of the external name, in the region that has it. */
+  public readonly zone?: route53.IHostedZone;
 
   constructor(scope: Construct, id: string, props: ReferenceStackProps) {
     super(scope, id, props);
@@ -62,55 +103,84 @@ export class ReferenceStack extends Stack {
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
 
-    this.api = new HaLoadBalancer(this, 'Api', {
+    if (props.dns) {
+      this.zone = props.dns.hostedZoneId
+        ? route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.dns.hostedZoneId, zoneName: props.dns.domainName })
+        : new route53.PublicHostedZone(this, 'Zone', { zoneName: props.dns.domainName });
+    }
+
+    const dataTier = props.dataTier !== false;
+    const health = HealthCheckProfile.http({ path: '/', preset: HealthCheckPreset.FAST });
+    this.service = new HighlyAvailableService(this, 'Api', {
       vpc: this.vpc,
-      internetFacing: true,
-      certificates: props.certificateArn ? [elbv2.ListenerCertificate.fromArn(props.certificateArn)] : undefined,
-      targetGroups: [
-        {
-          name: 'Api',
-          port: 8080,
-          targetType: elbv2.TargetType.IP,
-          healthCheck: HealthCheckProfile.http({ path: '/api/health', preset: HealthCheckPreset.FAST }),
-        },
-        {
-          name: 'Web',
-          port: 8080,
-          targetType: elbv2.TargetType.IP,
-          healthCheck: HealthCheckProfile.http({ path: '/health', interval: Duration.seconds(10), timeout: Duration.seconds(4), healthyThreshold: 3, unhealthyThreshold: 2 }),
-        },
-      ],
-      routes: [{ priority: 10, pathPatterns: ['/api/*'], targetGroup: 'Api' }],
-      defaultTargetGroup: 'Web',
+      loadBalancer: {
+        internetFacing: true,
+        certificates: props.certificateArn ? [elbv2.ListenerCertificate.fromArn(props.certificateArn)] : undefined,
+        targetGroups: [
+          { name: 'Api', port: CONTAINER_PORT, targetType: elbv2.TargetType.IP, healthCheck: health },
+          { name: 'Web', port: CONTAINER_PORT, targetType: elbv2.TargetType.IP, healthCheck: health },
+        ],
+        routes: [{ priority: 10, pathPatterns: ['/api/*'], targetGroup: 'Api' }],
+        defaultTargetGroup: 'Web',
+      },
+      dns: props.dns && this.zone ? {
+        zone: this.zone,
+        recordName: props.dns.recordName,
+        secondary: FailoverTarget.loadBalancer(props.dns.standby),
+        primaryHealthCheck: DnsHealthCheck.endpoint({ requestInterval: Duration.seconds(10), failureThreshold: 2 }),
+      } : undefined,
+      cache: dataTier ? { nodeType: 'cache.t4g.medium', internalDns: { zoneName: 'cache.internal' } } : undefined,
+      database: dataTier ? {
+        engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 })),
+        instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+        databaseName: 'app',
+        internalDns: { zoneName: 'db.internal' },
+      } : undefined,
+      monitorEnabled: props.monitor !== false,
+      failoverBudget: props.failoverBudget,
     });
+    this.api = this.service.loadBalancer;
     Validations.of(this.api.securityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
       reason: 'The public API is internet-facing: its listeners accept clients from any IPv4 address. Only the listener ports are open.',
     });
 
-    this.service = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
-      vpc: this.vpc,
-      description: 'API service tasks',
-      allowAllOutbound: false,
-    });
-    this.api.allowTargetTraffic('Api', this.service);
-    this.api.allowTargetTraffic('Web', this.service);
-    if (props.dataTier === false) return;
-
-    this.cache = new ReplicatedCache(this, 'Cache', {
-      vpc: this.vpc,
-      nodeType: 'cache.t4g.medium',
-      internalDns: { zoneName: 'cache.internal' },
-    });
-    this.database = new ReplicatedDatabase(this, 'Database', {
-      vpc: this.vpc,
-      engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 })),
-      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
-      databaseName: 'app',
-      internalDns: { zoneName: 'db.internal' },
-    });
-    for (const store of [this.cache, this.database]) {
-      store.connections.allowDefaultPortFrom(this.service, 'API service');
+    // The tasks pull their image from ECR Public and send logs over HTTPS; the rest of their
+    // traffic is to the cache and the database, allowed by the service.
+    this.service.serviceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Image pulls and logs');
+    this.tasks = this.createTasks();
+    for (const group of ['Api', 'Web']) {
+      this.service.addTargets(group, [this.tasks.loadBalancerTarget({ containerName: 'api', containerPort: CONTAINER_PORT })]);
     }
+  }
+
+  /** Three tasks of the public image, one per zone, in the private subnets, replaced on a failed deployment. */
+  private createTasks(): ecs.FargateService {
+    const cluster = new ecs.Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ecs.ContainerInsights.ENHANCED });
+    const task = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: 256,
+      memoryLimitMiB: 512,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    task.addContainer('api', {
+      image: ecs.ContainerImage.fromRegistry(API_IMAGE),
+      portMappings: [{ containerPort: CONTAINER_PORT }],
+      logging: ecs.LogDrivers.awsLogs({
+        streamPrefix: 'api',
+        logGroup: new logs.LogGroup(this, 'ApiLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.RETAIN }),
+      }),
+      readonlyRootFilesystem: false,
+    });
+    return new ecs.FargateService(this, 'Tasks', {
+      cluster,
+      taskDefinition: task,
+      desiredCount: 3,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { rollback: true },
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [this.service.serviceSecurityGroup],
+      healthCheckGracePeriod: Duration.seconds(30),
+    });
   }
 }

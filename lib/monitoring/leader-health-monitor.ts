@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Aws, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -269,7 +270,10 @@ export interface LeaderHealthMonitorOptions {
    */
   readonly removalPolicy?: RemovalPolicy;
 
-  /** Alarms on the monitor itself. */
+  /**
+   * Alarms on the monitor itself.
+   * @default - the shared alarm settings, with the alert topic as the action on ALARM and OK
+   */
   readonly alarms?: AlarmOptions;
 
   /**
@@ -419,6 +423,17 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }));
       this.alertTopic = new sns.Topic(this, 'Alerts', { masterKey: this.alertTopicKey, enforceSSL: true });
+      // The TLS-only policy replaces the topic's default policy, which is what let alarms of this account publish.
+      this.alertTopic.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alertTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }));
     }
 
     this.deadLetterQueue = new sqs.Queue(this, 'FailedInvocations', {
@@ -529,7 +544,8 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     this.worstCaseTakeoverTime = Duration.millis(settings.lease.durationMs + Math.ceil(settings.lease.retryPeriodMs * 1.2) + settings.callTimeoutMs);
     this.clockSkewTolerance = Duration.millis(skewToleranceMs(this.config));
 
-    const alarmOptions = props.alarms ?? {};
+    // The monitor's own alarms go where its alerts go, unless told otherwise.
+    const alarmOptions = { ...props.alarms, actions: props.alarms?.actions ?? [new cwActions.SnsAction(this.alertTopic)] };
     const factory = new AlarmFactory(this, alarmOptions);
     this.createAlarms(factory);
     this.alarms = factory.alarms;

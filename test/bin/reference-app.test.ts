@@ -6,9 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildApp } from '../../bin/app';
-import { DnsStack } from '../../bin/dns-stack';
-import { MonitorStack } from '../../bin/monitor-stack';
-import { ReferenceStack } from '../../bin/reference-stack';
+import { API_IMAGE, ReferenceStack } from '../../bin/reference-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { TEST_CONTEXT } from '../support/stacks';
 import { deployedConfig } from '../monitoring/monitor-stack';
@@ -100,16 +98,16 @@ describe('reference app', () => {
   test('the only warnings are the plain-HTTP ones of the default, gone once certificates are given', () => {
     const plain = referenceApp();
     for (const id of ['HaKitReference', 'HaKitStandby']) {
-      Annotations.fromStack(plain.node.findChild(id) as Stack).hasWarning(`/${id}/Api`, Match.stringLikeRegexp('serves plain HTTP'));
+      Annotations.fromStack(plain.node.findChild(id) as Stack).hasWarning(`/${id}/Api/LoadBalancer`, Match.stringLikeRegexp('serves plain HTTP'));
     }
     const secure = referenceApp({
       'ha-kit:certificateArn': 'arn:aws:acm:eu-west-1:111111111111:certificate/ref',
       'ha-kit:standbyCertificateArn': 'arn:aws:acm:eu-central-1:111111111111:certificate/ref',
     });
-    for (const id of ['HaKitReference', 'HaKitStandby', 'HaKitDns']) {
+    for (const id of ['HaKitReference', 'HaKitStandby', 'HaKitRoute53Alarms']) {
       Annotations.fromStack(secure.node.findChild(id) as Stack).hasNoWarning('*', Match.anyValue());
     }
-    Template.fromStack(secure.node.findChild('HaKitDns') as Stack).hasResourceProperties('AWS::Route53::HealthCheck', {
+    Template.fromStack(referenceStack(secure)).hasResourceProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: Match.objectLike({ Type: 'HTTPS', Port: 443, EnableSNI: true }),
     });
   });
@@ -139,9 +137,9 @@ describe('reference app: data tier', () => {
   test('reachable only from the service\'s security group (and, for the database, its password-rotation function)', () => {
     const reference = stack();
     const template = Template.fromStack(reference);
-    const service = reference.resolve(reference.service.securityGroupId);
-    const rotation = reference.resolve((reference.database!.node.findChild('Resource').node.findChild('RotationSingleUser').node.findChild('SecurityGroup') as never as { securityGroupId: string }).securityGroupId);
-    for (const [store, description, others] of [[reference.cache!, 'HaKitReference/Cache: cache nodes', []], [reference.database!, 'HaKitReference/Database: database', [rotation]]] as const) {
+    const service = reference.resolve(reference.service.serviceSecurityGroup.securityGroupId);
+    const rotation = reference.resolve((reference.service.database!.node.findChild('Resource').node.findChild('RotationSingleUser').node.findChild('SecurityGroup') as never as { securityGroupId: string }).securityGroupId);
+    for (const [store, description, others] of [[reference.service.cache!, 'HaKitReference/Api/Cache: cache nodes', []], [reference.service.database!, 'HaKitReference/Api/Database: database', [rotation]]] as const) {
       template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: description, SecurityGroupIngress: Match.absent() });
       const group = JSON.stringify(reference.resolve(store.securityGroup.securityGroupId));
       const sources = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
@@ -151,7 +149,7 @@ describe('reference app: data tier', () => {
       expect(sources).toHaveLength(1 + others.length);
     }
     template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
-      GroupId: service, DestinationSecurityGroupId: reference.resolve(reference.database!.securityGroup.securityGroupId), FromPort: 5433,
+      GroupId: service, DestinationSecurityGroupId: reference.resolve(reference.service.database!.securityGroup.securityGroupId), FromPort: 5433,
     });
   });
 
@@ -170,87 +168,114 @@ describe('reference app: data tier', () => {
 
   test('the standby region runs without a data tier of its own', () => {
     const standby = referenceApp().node.findChild('HaKitStandby') as ReferenceStack;
-    expect([standby.cache, standby.database]).toEqual([undefined, undefined]);
+    expect([standby.service.cache, standby.service.database, standby.service.monitor]).toEqual([undefined, undefined, undefined]);
     Template.fromStack(standby).resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
   });
 });
 
 describe('reference app: DNS failover', () => {
-  const dnsTemplate = (app: App) => Template.fromStack(app.node.findChild('HaKitDns') as Stack);
-
   test('the external name fails over from the primary ALB (health-checked) to the standby region\'s ALB', () => {
     const app = referenceApp();
-    const template = dnsTemplate(app);
-    const primaryLb = (referenceStack(app) as ReferenceStack).api.loadBalancer;
+    const template = Template.fromStack(referenceStack(app));
     const standby = app.node.findChild('HaKitStandby') as ReferenceStack;
     expect(standby.region).toBe('eu-central-1');
     template.hasResourceProperties('AWS::Route53::RecordSet', {
       Name: 'api.example.com.', Failover: 'PRIMARY', HealthCheckId: { Ref: Match.stringLikeRegexp('PrimaryHealthCheck') },
-      AliasTarget: Match.objectLike({ EvaluateTargetHealth: true, DNSName: { 'Fn::Join': ['', ['dualstack.', { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'HaKitReference', Region: 'eu-west-1' }) }]] } }),
+      AliasTarget: Match.objectLike({ EvaluateTargetHealth: true, DNSName: { 'Fn::Join': ['', ['dualstack.', { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiLoadBalancer'), 'DNSName'] }]] } }),
     });
     template.hasResourceProperties('AWS::Route53::RecordSet', {
       Name: 'api.example.com.', Failover: 'SECONDARY',
       AliasTarget: Match.objectLike({ EvaluateTargetHealth: true, DNSName: { 'Fn::Join': ['', ['dualstack.', { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'HaKitStandby', Region: 'eu-central-1' }) }]] } }),
     });
     template.hasResourceProperties('AWS::Route53::HealthCheck', {
-      HealthCheckConfig: Match.objectLike({ Type: 'HTTP', ResourcePath: '/health', RequestInterval: 10, FailureThreshold: 2 }),
+      HealthCheckConfig: Match.objectLike({ Type: 'HTTP', ResourcePath: '/', RequestInterval: 10, FailureThreshold: 2 }),
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HealthCheckStatus', Namespace: 'AWS/Route53' });
-    expect(primaryLb).toBeDefined();
   });
 
-  test('has a failover budget of 3 minutes and meets it: 26 s detection + 60 s propagation + 60 s TTL', () => {
-    const dns = (referenceApp().node.findChild('HaKitDns') as DnsStack).failover;
-    expect(dns.failoverTime.steps.map((s) => [s.name, s.duration.toSeconds()])).toEqual([['detection', 26], ['propagation', 60], ['ttl', 60]]);
-    expect(dns.worstCaseFailoverTime.toSeconds()).toBe(146);
-    expect(dns.monthlyHealthCheckCost).toBe(1.5);
+  test('the alarm on the primary\'s health check is in us-east-1, where Route 53 publishes the metric', () => {
+    const alarms = referenceApp().node.findChild('HaKitRoute53Alarms') as Stack;
+    expect(alarms.region).toBe('us-east-1');
+    Template.fromStack(alarms).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'HealthCheckStatus', Namespace: 'AWS/Route53', ComparisonOperator: 'LessThanThreshold', Threshold: 1,
+      Dimensions: [{ Name: 'HealthCheckId', Value: { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'HaKitReference', Region: 'eu-west-1' }) } }],
+    });
   });
 
   test('an existing hosted zone and another name come from context', () => {
-    const template = dnsTemplate(referenceApp({ 'ha-kit:hostedZoneId': 'Z0123456789ABCDEFGHIJ', 'ha-kit:domainName': 'shop.example.org', 'ha-kit:recordName': 'www' }));
-    template.resourceCountIs('AWS::Route53::HostedZone', 0);
+    const template = Template.fromStack(referenceStack(referenceApp({ 'ha-kit:hostedZoneId': 'Z0123456789ABCDEFGHIJ', 'ha-kit:domainName': 'shop.example.org', 'ha-kit:recordName': 'www' })));
+    template.resourceCountIs('AWS::Route53::HostedZone', 2); // the cache's and the database's private zones
     template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'www.shop.example.org.', HostedZoneId: 'Z0123456789ABCDEFGHIJ' });
   });
 });
 
+describe('reference app: the service', () => {
+  test('three Fargate tasks of a public image, one per zone, in private subnets, registered in both target groups', () => {
+    const reference = referenceStack(referenceApp()) as ReferenceStack;
+    const template = Template.fromStack(reference);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      ContainerDefinitions: [Match.objectLike({ Image: API_IMAGE, PortMappings: [{ ContainerPort: 80, Protocol: 'tcp' }], LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }) })],
+    });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 3,
+      DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 100, DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED', SecurityGroups: [reference.resolve(reference.service.serviceSecurityGroup.securityGroupId)] }) },
+      LoadBalancers: [
+        { ContainerName: 'api', ContainerPort: 80, TargetGroupArn: { Ref: Match.stringLikeRegexp('ApiTargetGroup') } },
+        { ContainerName: 'api', ContainerPort: 80, TargetGroupArn: { Ref: Match.stringLikeRegexp('WebTargetGroup') } },
+      ],
+    });
+    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }] });
+  });
+
+  test('a failover budget of 4 minutes, met: 220.9 s from the load balancer to the monitor', () => {
+    const service = (referenceStack(referenceApp()) as ReferenceStack).service;
+    expect(service.failoverTime.steps.map((s) => [s.name, s.duration.toSeconds({ integral: false })])).toEqual([
+      ['load balancer: detection', 12], ['dns: detection', 26], ['dns: propagation', 60], ['dns: ttl', 60],
+      ['data tier: failover', 30], ['monitor: detection', 12.5], ['monitor: leader takeover', 20.4],
+    ]);
+    expect(service.worstCaseFailoverTime.toSeconds({ integral: false })).toBe(220.9);
+    expect(service.dns!.monthlyHealthCheckCost).toBe(1.5);
+  });
+});
+
 describe('reference app: health monitor', () => {
-  const monitorStack = (app: App) => app.node.findChild('HaKitMonitor') as MonitorStack;
+  const primary = () => referenceStack(referenceApp()) as ReferenceStack;
 
   test('in the primary region, watching both target groups of the ALB and failing the external name over', () => {
-    const app = referenceApp();
-    const stack = monitorStack(app);
-    expect(stack.region).toBe('eu-west-1');
-    const config = deployedConfig(Template.fromStack(stack));
+    const reference = primary();
+    const config = deployedConfig(Template.fromStack(reference));
     expect(config.targetGroups.map((g) => [g.name, g.probe])).toEqual([
-      ['Api', { protocol: 'HTTP', path: '/api/health', successCodes: '200' }],
-      ['Web', { protocol: 'HTTP', path: '/health', successCodes: '200' }],
+      ['Api', { protocol: 'HTTP', path: '/', successCodes: '200' }],
+      ['Web', { protocol: 'HTTP', path: '/', successCodes: '200' }],
     ]);
     expect(config.dns).toMatchObject({
       triggerGroups: ['Api', 'Web'],
       primaryRecord: { Name: 'api.example.com.', SetIdentifier: 'primary', Failover: 'PRIMARY' },
       failoverRecord: { Name: 'api.example.com.', SetIdentifier: 'primary', Failover: 'PRIMARY' },
     });
-    expect(stack.monitor.worstCaseDetectionTime.toMilliseconds()).toBe(12_500);
+    expect(reference.service.monitor!.worstCaseDetectionTime.toMilliseconds()).toBe(12_500);
   });
 
-  test('the service lets the probes in, from the monitor\'s security group only, once per port', () => {
-    const template = Template.fromStack(monitorStack(referenceApp()));
-    const rules = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'));
+  test('the tasks let the probes in, from the monitor\'s security group only, once for their port', () => {
+    const reference = primary();
+    const template = Template.fromStack(reference);
+    const rules = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+      .filter((r) => JSON.stringify(r.Properties.SourceSecurityGroupId).includes('ApiMonitorSecurityGroup'));
     expect(rules.map((r) => r.Properties)).toEqual([{
-      GroupId: { 'Fn::GetStackOutput': expect.objectContaining({ StackName: 'HaKitReference' }) },
-      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^HealthMonitorSecurityGroup/), 'GroupId'] },
-      IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
-      Description: 'Health probes from HaKitMonitor/HealthMonitor',
+      GroupId: reference.resolve(reference.service.serviceSecurityGroup.securityGroupId),
+      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ApiMonitorSecurityGroup/), 'GroupId'] },
+      IpProtocol: 'tcp', FromPort: 80, ToPort: 80,
+      Description: 'HaKitReference/Api/Monitor health probes',
     }]);
   });
 
   test('its alarms notify its alert topic', () => {
-    const template = Template.fromStack(monitorStack(referenceApp()));
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const template = Template.fromStack(primary());
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('ApiMonitor'));
     expect(alarms).toHaveLength(4);
-    for (const alarm of alarms) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^HealthMonitorAlerts/) }]);
-      expect(alarm.Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^HealthMonitorAlerts/) }]);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ApiMonitorAlerts/) }]);
     }
   });
 
@@ -268,8 +293,8 @@ describe('reference app: health monitor', () => {
       }
     }
     expect(wildcard.map((w) => w.replace(/[0-9A-F]{8}\//, '/'))).toEqual([
-      'HaKitMonitor/HealthMonitorRoleDefaultPolicy/VpcNetworkInterfaces',
-      'HaKitMonitor/HealthMonitorRoleDefaultPolicy/ListTargets',
+      'HaKitReference/ApiMonitorRoleDefaultPolicy/VpcNetworkInterfaces',
+      'HaKitReference/ApiMonitorRoleDefaultPolicy/ListTargets',
     ]);
   });
 });
@@ -287,8 +312,9 @@ describe('cdk.json', () => {
     const template = JSON.parse(fs.readFileSync(path.join(out, 'HaKitReference.template.json'), 'utf8'));
     expect(Object.values(template.Resources).map((r) => (r as { Type: string }).Type)).toContain('AWS::ElasticLoadBalancingV2::LoadBalancer');
     // The monitor's function is bundled by the local esbuild, with its dependencies.
-    const monitor = JSON.parse(fs.readFileSync(path.join(out, 'HaKitMonitor.template.json'), 'utf8'));
-    const fn = Object.values(monitor.Resources as Record<string, { Type: string; Metadata: Record<string, string> }>).find((r) => r.Type === 'AWS::Lambda::Function')!;
+    const monitor = JSON.parse(fs.readFileSync(path.join(out, 'HaKitReference.template.json'), 'utf8'));
+    const fn = Object.values(monitor.Resources as Record<string, { Type: string; Metadata: Record<string, string>; Properties: { Handler?: string } }>)
+      .find((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata['aws:cdk:path'].includes('/Monitor/'))!;
     const bundle = fs.readFileSync(path.join(out, fn.Metadata['aws:asset:path'], 'index.js'), 'utf8');
     expect(bundle).toContain('attribute_not_exists(pk) OR leaseExpiresAt < :now');
     expect(bundle).toContain('"LeaseHeldError"'); // class names kept, for the logs

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -239,7 +240,20 @@ describe('alerts', () => {
     });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('MonitorAlertsKey'), 'Arn'] } });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+      PolicyDocument: { Statement: [
+        Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        // The TLS-only policy replaces the default one, so alarms of this account need their own allowance.
+        Match.objectLike({
+          Sid: 'AllowAlarmsOfThisAccount',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+          },
+        }),
+      ] },
     });
     expect(monitor.alertTopicKey).toBeDefined();
   });
@@ -255,7 +269,7 @@ describe('alerts', () => {
 
 describe('alarms and dashboard', () => {
   test('no leader, errors, refused actions and action failures', () => {
-    const { template, monitor } = buildMonitor(() => ({ alarms: { namePrefix: 'mon' } }));
+    const { template, monitor, stack } = buildMonitor(() => ({ alarms: { namePrefix: 'mon' } }));
     expect(monitor.alarms.map((a) => a.node.id)).toEqual(['NoLeaderAlarm', 'ErrorsAlarm', 'RefusedActionsAlarm', 'ActionFailuresAlarm']);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'mon-no-leader',
@@ -273,6 +287,12 @@ describe('alarms and dashboard', () => {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(invocationErrors, 0) + FILL(cycleErrors, 0)' })]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'mon-refused-actions', MetricName: 'RefusedStaleActions', Threshold: 1 });
+    // By default each alarm notifies the alert topic, on ALARM and on OK.
+    const topic = { Ref: expect.stringMatching(/^MonitorAlerts/) };
+    for (const alarm of monitor.alarms) {
+      const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+      expect([stack.resolve(cfn.alarmActions), stack.resolve(cfn.okActions)]).toEqual([[topic], [topic]]);
+    }
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'mon-action-failures', MetricName: 'ActionFailures', Threshold: 1 });
   });
 
