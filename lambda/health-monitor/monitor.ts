@@ -71,6 +71,8 @@ export class HealthMonitor {
   private monitored: MonitoredTarget[] = [];
   private lastDiscoveryAt = 0;
   private lastDetail = new Map<string, string>();
+  /** DOWN transitions already logged as failing open. */
+  private readonly failOpenLogged = new Set<string>();
   private stopped = false;
 
   constructor(private readonly deps: MonitorDeps) {}
@@ -265,8 +267,13 @@ export class HealthMonitor {
         if (!target.targetGroupArn || this.storedOf(target).deregistered) continue;
         const otherHealthy = up.filter((t) => t.id !== target.id && !this.storedOf(t).deregistered);
         if (otherHealthy.length === 0) {
-          // Fail open, as ELB does: never take out the last healthy target of a group.
-          this.deps.telemetry.warn('not deregistering the last healthy target', { target: target.id });
+          // Fail open, as ELB does: never take out the last healthy target of a group. Said
+          // once per DOWN transition; the metric counts every cycle it holds.
+          const failure = `${target.id}@${this.stateOf(target).lastChangeAt}`;
+          if (!this.failOpenLogged.has(failure)) {
+            this.failOpenLogged.add(failure);
+            this.deps.telemetry.warn('not deregistering: no other healthy target in its group (failing open)', { target: target.id });
+          }
           this.deps.telemetry.metric('SkippedFailOpen', 1);
           continue;
         }
@@ -361,8 +368,11 @@ export class HealthMonitor {
       if (outcome === 'refused') return false;
       if (!this.settled(key)) return true;
     }
-    const closed = await this.fenced(() => leases.closeIncident(this.lease!, clock.now(), group, incident.id, keys()));
-    if (closed === undefined) return false;
+    const closed = await this.fenced(async () => {
+      await leases.closeIncident(this.lease!, clock.now(), group, incident.id, keys());
+      return true;
+    });
+    if (!closed) return false;
     if (this.lease) {
       const { [group]: _, ...incidents } = this.lease.incidents;
       const actions = Object.fromEntries(Object.entries(this.lease.actions).filter(([k]) => !k.endsWith(`#${incident.id}`)));

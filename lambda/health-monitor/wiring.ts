@@ -11,7 +11,7 @@ import { Clock } from './clock';
 import { MonitorConfig } from './config';
 import { LeaseStore } from './lease';
 import { ActionLedger } from './ledger';
-import { HealthMonitor } from './monitor';
+import { HealthMonitor, MonitorDeps } from './monitor';
 import { TableSwitches, TargetStateStore } from './state-store';
 import { ElbDiscovery } from './targets';
 import { MetricName, Telemetry } from './telemetry';
@@ -70,8 +70,11 @@ export function createBreakers(config: Pick<MonitorConfig, 'breaker'>, clock: Cl
   };
 }
 
-/** One contender, named `me`, wired to AWS. */
-export function createMonitor(config: MonitorConfig, me: string, clients: MonitorClients, breakers: Breakers, telemetry: Telemetry, clock: Clock): HealthMonitor {
+/** One contender, named `me`, wired to AWS; `probe` replaces the real probes (the drill watches them). */
+export function createMonitor(
+  config: MonitorConfig, me: string, clients: MonitorClients, breakers: Breakers, telemetry: Telemetry, clock: Clock,
+  probe?: MonitorDeps['probe'],
+): HealthMonitor {
   return new HealthMonitor({
     config,
     me,
@@ -84,5 +87,6 @@ export function createMonitor(config: MonitorConfig, me: string, clients: Monito
     switches: new TableSwitches(clients.db, config.tableName, config.monitorId, config.actions.dryRun),
     ledger: new ActionLedger(clients.db, config.tableName, config.monitorId, config.ledgerRetentionMs),
     telemetry,
+    probe,
   });
 }

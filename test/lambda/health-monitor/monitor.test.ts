@@ -99,7 +99,10 @@ describe('one leader acting on one group', () => {
     await waitFor('both down', () => last(c.telemetry, 'TargetsDown') === 2);
     await waitFor('the fail-open decision', () => c.telemetry.sum('SkippedFailOpen') >= 3);
     expect(world.log).toEqual(['alert [test-monitor] api: 1 of 2 targets down', 'deregister 10.0.10.1:8080']);
-    expect(c.telemetry.logs).toContainEqual({ level: 'WARN', message: 'not deregistering the last healthy target', data: { target: 'api/10.0.10.2:8080' } });
+    // Said once for the failure, however many cycles it lasts.
+    expect(c.telemetry.logs.filter((l) => l.message.startsWith('not deregistering'))).toEqual([
+      { level: 'WARN', message: 'not deregistering: no other healthy target in its group (failing open)', data: { target: 'api/10.0.10.2:8080' } },
+    ]);
   });
 
   test('a failed action is recorded, and taken again on a later cycle', async () => {
@@ -230,6 +233,26 @@ describe('DNS failover', () => {
     await waitFor('restore', () => world.of('upsert').length === 2);
     await waitFor('incidents closed', async () => Object.keys((await leases(config).read())!.incidents).length === 0);
     expect(world.of('upsert').map((a) => a.what)).toEqual(['standby.eu-central-1.elb.amazonaws.com.', 'primary.eu-west-1.elb.amazonaws.com.']);
+  });
+
+  test('closing an incident does not hold back the rest of the cycle: the name is restored in the cycle of the recovery alert', async () => {
+    const interval = 400;
+    const config = await configFor({
+      probe: { intervalMs: interval, downIntervalMs: interval, healthyThreshold: 1 },
+      dns: { hostedZoneId: 'Z0123456789', triggerGroups: ['api'], primaryRecord: primary, failoverRecord: failover },
+    });
+    const world = new World();
+    const targets = ipTargets('api', 2);
+    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    start(c);
+    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 2, 5000);
+    targets.forEach((t) => world.setHealthy(t, false));
+    await waitFor('failover', () => world.of('upsert').length === 1, 5000);
+    targets.forEach((t) => world.setHealthy(t, true));
+    await waitFor('restore', () => world.of('upsert').length === 2, 5000);
+    const recovery = world.of('alert').find((a) => a.what.endsWith(': recovered'))!;
+    // The group's incident closes first, the name's next; one cycle does both.
+    expect(world.of('upsert')[1].at - recovery.at).toBeLessThan(interval / 2);
   });
 });
 

@@ -1,0 +1,76 @@
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import { DrillResult, judge } from './drill';
+
+const run = promisify(execFile);
+const TSX = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+const DRILL = path.join(__dirname, 'drill.ts');
+
+describe('npm run drill', () => {
+  test('--json: failover, leader takeover and recovery within the monitor\'s worst cases, one alert per incident', async () => {
+    const svg = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'drill-')), 'timeline.svg');
+    const { stdout } = await run(TSX, [DRILL, '--json', '--svg', svg], { timeout: 90_000 });
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const result = JSON.parse(lines[0]) as DrillResult;
+    expect(result.problems).toEqual([]);
+    for (const key of ['detected_ms', 'first_action_ms', 'leader_takeover_ms', 'recovered_ms'] as const) {
+      expect(result[key]).toBeGreaterThan(0);
+    }
+    expect(result.detected_ms).toBeLessThanOrEqual(result.budget_ms.detection);
+    expect(result.leader_takeover_ms).toBeLessThanOrEqual(result.budget_ms.takeover);
+    expect(result.recovered_ms).toBeLessThanOrEqual(result.budget_ms.recovery);
+    expect(Object.values(result.alerts_per_incident)).toEqual([1]);
+    expect(result.alerts_sent).toBe(2);
+    expect(result.stale_actions_refused).toBe(0);
+    // Epoch 1, then another contender with epoch 2.
+    expect(result.leaders).toHaveLength(2);
+    expect(new Set(result.leaders.map((l) => l.split(' ')[0])).size).toBe(2);
+    expect(result.duration_ms).toBeLessThan(60_000);
+
+    const picture = fs.readFileSync(svg, 'utf8');
+    expect(picture).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    for (const label of ['kill the primary', 'kill the leader', 'bring the primary back', 'alert (', 'recovered (', '✕ killed', 'PASS']) {
+      expect(picture).toContain(label);
+    }
+  }, 120_000);
+
+  test('an unknown argument is refused with a non-zero exit', async () => {
+    await expect(run(TSX, [DRILL, '--jsn'], { timeout: 30_000 })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("drill failed: Unknown option '--jsn'"),
+    });
+  }, 60_000);
+});
+
+describe('the verdict', () => {
+  const passing: Omit<DrillResult, 'problems'> = {
+    detected_ms: 1400, first_action_ms: 1450, failover_ms: 1500, leader_takeover_ms: 3000, recovered_ms: 1700,
+    alerts_sent: 2, alerts_per_incident: { 'Api@t/e1': 1 }, stale_actions_refused: 0, leaders: ['c1 epoch 1', 'c2 epoch 2'],
+    budget_ms: { detection: 2600, takeover: 4100, recovery: 2600 }, duration_ms: 13_000,
+  };
+
+  test('a drill that did everything in time passes', () => {
+    expect(judge(passing)).toEqual([]);
+  });
+
+  test.each([
+    ['no failover', { failover_ms: undefined }, 'the name was not failed over to the standby'],
+    ['a late failover', { failover_ms: 2700 }, 'the DNS failover took 2700 ms, over the budget of 2600 ms'],
+    ['no detection', { detected_ms: undefined }, 'the primary\'s backends were never all marked DOWN'],
+    ['no action', { first_action_ms: undefined }, 'no action was taken after the primary failed'],
+    ['no takeover', { leader_takeover_ms: undefined }, 'no contender took over from the killed leader'],
+    ['a slow takeover', { leader_takeover_ms: 4101 }, 'the leader takeover took 4101 ms, over the budget of 4100 ms'],
+    ['no recovery', { recovered_ms: undefined }, 'the name was not restored with a recovery alert after the primary came back'],
+    ['two alerts for one incident', { alerts_sent: 3, alerts_per_incident: { 'Api@t/e1': 2 } }, 'incident Api@t/e1 sent 2 alerts, not one',
+      '3 messages for 1 incident(s): one alert and one recovery each expected'],
+    ['no alert', { alerts_sent: 0, alerts_per_incident: {} }, 'no alert was sent'],
+    ['no recovery alert', { alerts_sent: 1 }, '1 messages for 1 incident(s): one alert and one recovery each expected'],
+    ['over a minute', { duration_ms: 60_001 }, 'the drill took 60001 ms, over a minute'],
+  ])('%s fails it', (_, change, ...problems) => {
+    expect(judge({ ...passing, ...change })).toEqual(problems);
+  });
+});

@@ -1,0 +1,346 @@
+/**
+ * The failover drill: the health monitor's own modules, wired as its Lambda function wires them
+ * and configured as HighlyAvailableService deploys them, run on this machine. DynamoDB is a local
+ * dynalite server, the service is three HTTP servers on loopback, and Elastic Load Balancing,
+ * Route 53 and SNS are in-process recorders that print what would be sent.
+ *
+ * It kills the primary's backends, then the leading contender, then brings the backends back,
+ * and checks that the name failed over, another contender took over, the name was restored, and
+ * each incident sent one alert, each within the monitor's worst case.
+ *
+ *   npm run drill                     the timeline, as it happens, and the verdict
+ *   npm run drill -- --json           one JSON line of measurements instead
+ *   npm run drill -- --svg FILE       also draws the timeline in FILE
+ *
+ * Exits 1 when a check fails.
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { parseArgs } from 'util';
+import { systemClock } from '../../lambda/health-monitor/clock';
+import { probe as realProbe, ProbeSpec } from '../../lambda/health-monitor/probes';
+import { MetricName, Telemetry } from '../../lambda/health-monitor/telemetry';
+import { createBreakers, createClients, createMonitor } from '../../lambda/health-monitor/wiring';
+import { waitFor } from '../lambda/health-monitor/harness';
+import { startDynalite } from '../support/dynalite';
+import { AwsRecorder, RecordedCall, describeCall } from './recorders';
+import { DRILL_NAMES, DrillService, drillService } from './service';
+import { CallTag, DrillEvent, Timeline, renderSvg } from './timeline';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+// Every call goes to loopback or to a recorder: no credentials of the user's are read or sent.
+process.env.AWS_ACCESS_KEY_ID = 'drill';
+process.env.AWS_SECRET_ACCESS_KEY = 'drill';
+delete process.env.AWS_SESSION_TOKEN;
+delete process.env.AWS_PROFILE;
+
+/** What the drill measured, in milliseconds from the step that caused it. */
+export interface DrillResult {
+  /** From killing the primary's backends to the leader marking every one DOWN. */
+  readonly detected_ms?: number;
+  /** From killing the backends to the first action (alert or DNS change). */
+  readonly first_action_ms?: number;
+  /** From killing the backends to the UPSERT pointing the name at the standby. */
+  readonly failover_ms?: number;
+  /** From killing the leader to another contender leading. */
+  readonly leader_takeover_ms?: number;
+  /** From the backends answering again to the name restored and the recovery alert sent. */
+  readonly recovered_ms?: number;
+  /** SNS messages sent: one alert and one recovery per incident. */
+  readonly alerts_sent: number;
+  /** Down alerts of each incident. */
+  readonly alerts_per_incident: Record<string, number>;
+  /** Actions DynamoDB refused because their contender no longer led. */
+  readonly stale_actions_refused: number;
+  /** Leaders, in order. */
+  readonly leaders: string[];
+  /** The budget each time was checked against. */
+  readonly budget_ms: { readonly detection: number; readonly takeover: number; readonly recovery: number };
+  readonly duration_ms: number;
+  /** Failed checks; empty when the drill passed. */
+  readonly problems: string[];
+}
+
+const CONTENDERS = ['c1', 'c2', 'c3'];
+const BACKENDS = 3;
+
+/** Three contenders, named as the schedule names them, each with its own clients, as separate functions would have. */
+export async function runDrill(options: { readonly print?: (line: string) => void } = {}): Promise<{ result: DrillResult; events: DrillEvent[] }> {
+  const service = drillService();
+  const { config } = service;
+  const dynamo = await startDynalite();
+  await dynamo.createTable(config.tableName);
+  const backends = await Backends.start(BACKENDS);
+  const started = Date.now();
+  const timeline = new Timeline(started, options.print);
+  const recorder = new AwsRecorder(started, (call) => {
+    if (call.operation !== 'DescribeTargetHealth') timeline.add(call.by, 'call', describeCall(call), tagOf(call));
+  });
+  recorder.register(DRILL_NAMES.targetGroupArn, backends.ports.map((port) => ({ Id: '127.0.0.1', Port: port })));
+  timeline.add('drill', 'note', `${service.recordName} → ${DRILL_NAMES.primaryDnsName} (PRIMARY), ${DRILL_NAMES.standbyDnsName} (SECONDARY); `
+    + `target group Api: ${backends.ports.map((p) => `127.0.0.1:${p}`).join(', ')}`);
+  timeline.add('drill', 'note', `probes every ${config.probe.intervalMs / 1000} s, DOWN after ${config.probe.unhealthyThreshold} failures, `
+    + `UP after ${config.probe.healthyThreshold} successes; lease ${config.lease.durationMs / 1000} s; ${CONTENDERS.length} contenders`);
+
+  const contenders = CONTENDERS.map((name) => startContender(name, service, dynamo.endpoint, recorder, timeline));
+  try {
+    const leader = () => contenders.find((c) => c.alive && c.leads());
+    await waitFor('a leader that sees every target UP', () => timeline.count('state', 'UP') >= BACKENDS, 15_000);
+    await delay(1500);
+
+    const killedPrimary = timeline.phase('kill the primary: every backend of target group Api stops');
+    await backends.stopAll();
+    await waitFor('the name failed over and the alert sent', () => actionAfter(recorder, killedPrimary, 'ChangeResourceRecordSets') !== undefined
+      && actionAfter(recorder, killedPrimary, 'Publish') !== undefined, 15_000);
+    await delay(1500);
+
+    const victim = leader();
+    if (!victim) throw new Error('no contender leads');
+    const killedLeader = timeline.phase(`kill the leader: ${victim.name} stops without releasing its lease`);
+    victim.kill();
+    timeline.add(victim.name, 'kill', 'killed: its calls fail from now on, and its lease is not released');
+    await waitFor('another contender leading', () => timeline.firstAfter(killedLeader, (e) => e.kind === 'lead' && e.who !== victim.name) !== undefined, 15_000);
+    await delay(2500);
+
+    const restored = timeline.phase('bring the primary back: every backend answers again');
+    await backends.startAll();
+    await waitFor('the name restored and the recovery alert sent', () => actionAfter(recorder, restored, 'ChangeResourceRecordSets') !== undefined
+      && recorder.actions.some((c) => c.at >= restored && tagOf(c) === 'recovery'), 15_000);
+    await delay(1000);
+
+    const result = measure(service, timeline, recorder, contenders, { killedPrimary, killedLeader, restored }, Date.now() - started);
+    return { result, events: timeline.events };
+  } finally {
+    contenders.forEach((c) => c.stop());
+    await Promise.all(contenders.map((c) => c.done));
+    await backends.stopAll();
+    await dynamo.close();
+  }
+}
+
+interface RunningContender {
+  readonly name: string;
+  readonly alive: boolean;
+  leads(): boolean;
+  kill(): void;
+  stop(): void;
+  readonly done: Promise<void>;
+  metric(name: MetricName): number;
+}
+
+function startContender(name: string, service: DrillService, endpoint: string, recorder: AwsRecorder, timeline: Timeline): RunningContender {
+  const { config } = service;
+  let alive = true;
+  const clients = createClients(config, { region: DRILL_NAMES.region, endpoint });
+  // A process that is gone sends nothing: every DynamoDB call fails from the moment it is killed.
+  clients.db.middlewareStack.add((next) => async (args) => {
+    if (!alive) throw new Error(`${name} is gone`);
+    return next(args);
+  }, { step: 'initialize', name: 'drillKillSwitch' });
+  recorder.attach(name, clients, () => alive);
+  const telemetry = new TimelineTelemetry(name, timeline, () => alive);
+  const lastProbe = new Map<string, boolean>();
+  const probe = async (spec: ProbeSpec) => {
+    const result = await realProbe(spec);
+    // Each change of what a target answers is worth a line; the same answer again is not.
+    const key = `${spec.host}:${spec.port}`;
+    if (alive && lastProbe.get(key) !== result.ok) timeline.add(name, 'probe', `probe ${key}: ${result.ok ? 'ok' : 'failed'} (${result.detail})`);
+    lastProbe.set(key, result.ok);
+    return result;
+  };
+  const monitor = createMonitor(config, name, clients, createBreakers(config, systemClock), telemetry, systemClock, probe);
+  timeline.add(name, 'note', 'contends for the lease');
+  // Contenders stay for the whole drill; the schedule would start a new invocation every minute.
+  const done = monitor.runInvocation(Date.now() + 55_000);
+  return {
+    name,
+    get alive() { return alive; },
+    leads: () => monitor.epoch !== undefined,
+    kill: () => {
+      alive = false;
+      monitor.stop();
+    },
+    stop: () => monitor.stop(),
+    done,
+    metric: (metric) => telemetry.sum(metric),
+  };
+}
+
+/** The monitor's logs as timeline events: who leads, state changes, actions, refusals. */
+class TimelineTelemetry implements Telemetry {
+  private readonly sums = new Map<MetricName, number>();
+
+  constructor(private readonly name: string, private readonly timeline: Timeline, private readonly alive: () => boolean) {}
+
+  public info(message: string, data: Record<string, unknown> = {}): void {
+    if (!this.alive()) return;
+    if (message === 'became leader') this.timeline.add(this.name, 'lead', `leads, epoch ${data.epoch}`);
+    else if (message.startsWith('target ')) this.timeline.add(this.name, 'state', `${data.target} ${message.slice('target '.length)}`);
+    else if (message === 'action taken') this.timeline.add(this.name, 'action', `took ${data.key} (epoch ${data.epoch})`);
+    else if (message === 'released the lease') this.timeline.add(this.name, 'note', `released the lease, epoch ${data.epoch}`);
+  }
+
+  public warn(message: string, data: Record<string, unknown> = {}): void {
+    if (!this.alive()) return;
+    const refused = message.startsWith('refused');
+    const about = [data.key, data.target, data.error].filter((d) => d !== undefined).join(', ');
+    this.timeline.add(this.name, refused ? 'refused' : 'warn', about ? `${message}: ${about}` : message);
+  }
+
+  public error(message: string, data: Record<string, unknown> = {}): void {
+    if (this.alive()) this.timeline.add(this.name, 'warn', `${message}: ${data.error ?? data.key ?? ''}`);
+  }
+
+  public metric(name: MetricName, value: number): void {
+    this.sums.set(name, (this.sums.get(name) ?? 0) + value);
+  }
+
+  public flush(): void {}
+
+  public sum(name: MetricName): number {
+    return this.sums.get(name) ?? 0;
+  }
+}
+
+/** Loopback HTTP servers answering `/health`, stopped and started again on the same ports. */
+class Backends {
+  public static async start(count: number): Promise<Backends> {
+    const backends = new Backends();
+    for (let i = 0; i < count; i++) backends.ports.push(await backends.listen(0));
+    return backends;
+  }
+
+  public readonly ports: number[] = [];
+  private servers: http.Server[] = [];
+
+  public async stopAll(): Promise<void> {
+    const servers = this.servers;
+    this.servers = [];
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+      s.closeAllConnections();
+      s.close(() => resolve());
+    })));
+  }
+
+  public async startAll(): Promise<void> {
+    for (const port of this.ports) await this.listen(port);
+  }
+
+  private async listen(port: number): Promise<number> {
+    const server = http.createServer((req, res) => {
+      res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'text/plain' });
+      res.end('ok');
+    });
+    server.keepAliveTimeout = 1;
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    this.servers.push(server);
+    return (server.address() as AddressInfo).port;
+  }
+}
+
+/** What a recorded call did. */
+function tagOf(call: RecordedCall): CallTag | undefined {
+  if (call.operation === 'Publish') return String(call.input.Subject).endsWith(': recovered') ? 'recovery' : 'alert';
+  if (call.operation === 'ChangeResourceRecordSets') return JSON.stringify(call.input).includes(DRILL_NAMES.standbyDnsName) ? 'failover' : 'restore';
+  if (call.operation === 'DeregisterTargets') return 'deregister';
+  if (call.operation === 'RegisterTargets') return 'register';
+  return undefined;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function actionAfter(recorder: AwsRecorder, at: number, operation: string) {
+  return recorder.actions.find((c) => c.at >= at && c.operation === operation);
+}
+
+function measure(
+  service: DrillService, timeline: Timeline, recorder: AwsRecorder, contenders: RunningContender[],
+  steps: { killedPrimary: number; killedLeader: number; restored: number }, durationMs: number,
+): DrillResult {
+  const { killedPrimary, killedLeader, restored } = steps;
+  const since = (from: number, at: number | undefined) => (at === undefined ? undefined : at - from);
+  const downs = timeline.events.filter((e) => e.kind === 'state' && e.text.endsWith(' DOWN') && e.at >= killedPrimary && e.at < killedLeader);
+  const actions = recorder.actions;
+  const upserts = actions.filter((c) => c.operation === 'ChangeResourceRecordSets');
+  const failover = upserts.find((c) => c.at >= killedPrimary && tagOf(c) === 'failover');
+  const restore = upserts.find((c) => c.at >= restored && tagOf(c) === 'restore');
+  const alerts = actions.filter((c) => c.operation === 'Publish');
+  const recovery = alerts.find((c) => c.at >= restored && tagOf(c) === 'recovery');
+  const perIncident: Record<string, number> = {};
+  for (const alert of alerts.filter((a) => tagOf(a) === 'alert')) {
+    const incident = /^Incident (\S+)/.exec(String(alert.input.Message))?.[1] ?? 'unknown';
+    perIncident[incident] = (perIncident[incident] ?? 0) + 1;
+  }
+  const recoveredAt = restore && recovery ? Math.max(restore.at, recovery.at) : undefined;
+  const result = {
+    detected_ms: downs.length >= BACKENDS ? downs[BACKENDS - 1].at - killedPrimary : undefined,
+    first_action_ms: since(killedPrimary, actions.find((c) => c.at >= killedPrimary)?.at),
+    failover_ms: since(killedPrimary, failover?.at),
+    leader_takeover_ms: since(killedLeader, timeline.firstAfter(killedLeader, (e) => e.kind === 'lead')?.at),
+    recovered_ms: since(restored, recoveredAt),
+    alerts_sent: alerts.length,
+    alerts_per_incident: perIncident,
+    stale_actions_refused: contenders.reduce((sum, c) => sum + c.metric('RefusedStaleActions'), 0),
+    leaders: timeline.events.filter((e) => e.kind === 'lead').map((e) => `${e.who} ${e.text.replace('leads, ', '')}`),
+    budget_ms: { detection: service.worstCaseDetectionMs, takeover: service.worstCaseTakeoverMs, recovery: service.worstCaseRecoveryMs },
+    duration_ms: durationMs,
+  };
+  return { ...result, problems: judge(result) };
+}
+
+/** The checks of a drill; each failed one is a sentence saying what went wrong. */
+export function judge(r: Omit<DrillResult, 'problems'>): string[] {
+  const problems: string[] = [];
+  const within = (what: string, value: number | undefined, budget: number, missing: string) => {
+    if (value === undefined) problems.push(missing);
+    else if (value > budget) problems.push(`${what} took ${value} ms, over the budget of ${budget} ms`);
+  };
+  within('detection', r.detected_ms, r.budget_ms.detection, 'the primary\'s backends were never all marked DOWN');
+  within('the first action', r.first_action_ms, r.budget_ms.detection, 'no action was taken after the primary failed');
+  within('the DNS failover', r.failover_ms, r.budget_ms.detection, 'the name was not failed over to the standby');
+  within('the leader takeover', r.leader_takeover_ms, r.budget_ms.takeover, 'no contender took over from the killed leader');
+  within('the recovery', r.recovered_ms, r.budget_ms.recovery, 'the name was not restored with a recovery alert after the primary came back');
+  const incidents = Object.entries(r.alerts_per_incident);
+  if (incidents.length === 0) problems.push('no alert was sent');
+  for (const [incident, alerts] of incidents) if (alerts !== 1) problems.push(`incident ${incident} sent ${alerts} alerts, not one`);
+  if (r.alerts_sent !== 2 * incidents.length) problems.push(`${r.alerts_sent} messages for ${incidents.length} incident(s): one alert and one recovery each expected`);
+  if (r.duration_ms > 60_000) problems.push(`the drill took ${r.duration_ms} ms, over a minute`);
+  return problems;
+}
+
+function verdict(r: DrillResult): string[] {
+  const row = (what: string, value: number | undefined, budget: number) =>
+    `  ${what.padEnd(34)} ${value === undefined ? '     —' : `${(value / 1000).toFixed(2).padStart(6)} s`}   budget ${(budget / 1000).toFixed(2)} s`;
+  return [
+    '',
+    row('detected (every backend DOWN)', r.detected_ms, r.budget_ms.detection),
+    row('first action', r.first_action_ms, r.budget_ms.detection),
+    row('name failed over to the standby', r.failover_ms, r.budget_ms.detection),
+    row('leader takeover', r.leader_takeover_ms, r.budget_ms.takeover),
+    row('recovered (name restored, alerted)', r.recovered_ms, r.budget_ms.recovery),
+    `  alerts: ${r.alerts_sent} sent, ${Object.entries(r.alerts_per_incident).map(([i, n]) => `${n} for incident ${i}`).join(', ')}, plus its recovery`,
+    `  leaders: ${r.leaders.join(' → ')}; stale actions refused: ${r.stale_actions_refused}`,
+    '',
+    r.problems.length === 0 ? `PASS in ${(r.duration_ms / 1000).toFixed(1)} s` : `FAIL:\n${r.problems.map((p) => `  - ${p}`).join('\n')}`,
+  ];
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, svg: { type: 'string' } } });
+  const json = values.json === true;
+  const svgFile = values.svg;
+  const print = json ? undefined : (line: string) => console.log(line);
+  const { result, events } = await runDrill({ print });
+  if (svgFile) fs.writeFileSync(svgFile, renderSvg(events, result));
+  if (json) console.log(JSON.stringify(result));
+  else verdict(result).forEach((line) => console.log(line));
+  return result.problems.length === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+    console.error(`drill failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,88 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { FailoverTarget, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService } from '../../lib';
+import type { MonitorConfig } from '../../lambda/health-monitor/config';
+import { deployedConfig } from '../monitoring/monitor-stack';
+
+/** The names a deployment would resolve, given local values for the drill. */
+export const DRILL_NAMES = {
+  account: '111111111111',
+  region: 'eu-west-1',
+  targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/shop-api/0123456789abcdef',
+  hostedZoneId: 'Z0DRILLEXAMPLE',
+  primaryHealthCheckId: '0f1e2d3c-drill-primary',
+  primaryDnsName: 'shop-primary-1234.eu-west-1.elb.amazonaws.com',
+  primaryAliasZoneId: 'Z32O12XQLNTSW2',
+  standbyDnsName: 'shop-standby-5678.eu-central-1.elb.amazonaws.com',
+  standbyAliasZoneId: 'Z215JYRZR1TBD5',
+  alertTopicArn: 'arn:aws:sns:eu-west-1:111111111111:shop-alerts',
+} as const;
+
+export interface DrillService {
+  /** The monitor's configuration, as the construct deploys it, with local names. */
+  readonly config: MonitorConfig;
+  /** The external name that fails over. */
+  readonly recordName: string;
+  /** The monitor's worst cases, as the construct computes them. */
+  readonly worstCaseDetectionMs: number;
+  readonly worstCaseTakeoverMs: number;
+  /** Worst case from a DOWN target answering again to UP: dead interval × healthy threshold + timeout + jitter. */
+  readonly worstCaseRecoveryMs: number;
+}
+
+/**
+ * A HighlyAvailableService as a user would declare it, with the monitor's timing shortened so
+ * that the drill fits in a minute: probes every second, a 3-second lease, three contenders. The
+ * drill runs the monitor with the configuration this synthesizes, not with one of its own.
+ */
+export function drillService(): DrillService {
+  // Bundling is skipped: the drill runs the function's modules directly.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Drill', { env: { account: DRILL_NAMES.account, region: DRILL_NAMES.region } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
+  const service = new HighlyAvailableService(stack, 'Shop', {
+    vpc,
+    loadBalancer: {
+      internetFacing: false,
+      targetGroups: [{ name: 'Api', port: 8080, targetType: elbv2.TargetType.IP, healthCheck: HealthCheckProfile.http({ path: '/health', preset: HealthCheckPreset.FAST }) }],
+      defaultTargetGroup: 'Api',
+    },
+    dns: { zone, recordName: 'api', secondary: FailoverTarget.remoteLoadBalancer(DRILL_NAMES.standbyDnsName, DRILL_NAMES.standbyAliasZoneId) },
+    monitor: {
+      healthCheck: HealthCheckProfile.http({ interval: Duration.seconds(1), timeout: Duration.millis(500), healthyThreshold: 2, unhealthyThreshold: 2 }),
+      lease: { duration: Duration.seconds(3), renewDeadline: Duration.seconds(2), retryPeriod: Duration.millis(500) },
+      callTimeout: Duration.millis(500),
+      contenders: 3,
+    },
+  });
+  const monitor = service.monitor!;
+  const config = withLocalNames(deployedConfig(Template.fromStack(stack)));
+  return {
+    config,
+    recordName: 'api.example.com',
+    worstCaseDetectionMs: monitor.worstCaseDetectionTime.toMilliseconds(),
+    worstCaseTakeoverMs: monitor.worstCaseTakeoverTime.toMilliseconds(),
+    worstCaseRecoveryMs: config.probe.downIntervalMs * config.probe.healthyThreshold + config.probe.timeoutMs + config.probe.jitterMs,
+  };
+}
+
+/** Replaces each reference a deployment would resolve (rendered `<Ref X>`, `<X.Attr>`) with a local name. */
+function withLocalNames(config: MonitorConfig): MonitorConfig {
+  const names: Array<[RegExp, string]> = [
+    [/<Ref \w*Table\w*>/g, 'drill-monitor'],
+    [/<Ref \w*TargetGroup\w*>/g, DRILL_NAMES.targetGroupArn],
+    [/<Ref Zone\w*>/g, DRILL_NAMES.hostedZoneId],
+    [/<Ref \w*HealthCheck\w*>/g, DRILL_NAMES.primaryHealthCheckId],
+    [/<\w*LoadBalancer\w*\.CanonicalHostedZoneID>/g, DRILL_NAMES.primaryAliasZoneId],
+    [/<\w*LoadBalancer\w*\.DNSName>/g, DRILL_NAMES.primaryDnsName],
+    [/<Ref \w*Alerts\w*>/g, DRILL_NAMES.alertTopicArn],
+  ];
+  const json = names.reduce((text, [pattern, name]) => text.replace(pattern, name), JSON.stringify(config));
+  const left = json.match(/<[^>]+>/);
+  if (left) throw new Error(`the drill has no local name for ${left[0]}`);
+  return JSON.parse(json) as MonitorConfig;
+}
