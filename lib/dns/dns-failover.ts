@@ -366,9 +366,9 @@ export class DnsFailover extends Construct {
     this.validatePlan(v, 'primaryHealthCheck', primaryPlan, props.primary);
     this.validatePlan(v, 'secondaryHealthCheck', secondaryPlan, props.secondary);
 
-    this.ttlPolicy.validateSelf(v, 'ttlPolicy');
+    this.ttlPolicy._validateSelf(v, 'ttlPolicy');
     const anyPlainRecord = !props.primary.isAlias || !props.secondary.isAlias;
-    if (anyPlainRecord) this.ttlPolicy.validateTtl(v, 'ttl', this.ttl);
+    if (anyPlainRecord) this.ttlPolicy._validateTtl(v, 'ttl', this.ttl);
     if (props.alarmNamePrefix !== undefined && !Token.isUnresolved(props.alarmNamePrefix) && (props.alarmNamePrefix.length < 1 || props.alarmNamePrefix.length > 200)) {
       v.add('alarmNamePrefix', JSON.stringify(props.alarmNamePrefix), '1 to 200 characters');
     }

@@ -139,6 +139,7 @@ export class DnsHealthCheck {
     return new DnsHealthCheck(DnsHealthCheckType.TARGET_HEALTH_ONLY, {});
   }
 
+  /** What Route 53 checks. */
   public readonly type: DnsHealthCheckType;
   /** Settings, for `ENDPOINT`. */
   public readonly endpointOptions?: EndpointHealthCheckOptions;

@@ -48,8 +48,11 @@ export class TtlPolicy {
     this.maxTtl = maxTtl;
   }
 
-  /** Checks the policy itself (a custom one can be inconsistent). */
-  public validateSelf(v: Validator, prop: string): void {
+  /**
+   * Checks the policy itself (a custom one can be inconsistent).
+   * @internal
+   */
+  public _validateSelf(v: Validator, prop: string): void {
     v.seconds(`${prop}.minTtl`, this.minTtl, 0, ROUTE53_MAX_TTL);
     v.seconds(`${prop}.maxTtl`, this.maxTtl, 0, ROUTE53_MAX_TTL);
     const [min, def, max] = [this.minTtl, this.defaultTtl, this.maxTtl].map((d) => d.toSeconds({ integral: false }));
@@ -58,8 +61,11 @@ export class TtlPolicy {
     }
   }
 
-  /** Checks a record's TTL against the policy's bounds. */
-  public validateTtl(v: Validator, prop: string, ttl: Duration): void {
+  /**
+   * Checks a record's TTL against the policy's bounds.
+   * @internal
+   */
+  public _validateTtl(v: Validator, prop: string, ttl: Duration): void {
     if (ttl.isUnresolved()) return;
     v.seconds(prop, ttl, this.minTtl.toSeconds({ integral: false }), this.maxTtl.toSeconds({ integral: false }),
       `whole seconds from ${formatSeconds(this.minTtl)} to ${formatSeconds(this.maxTtl)} (the ${this.name} TTL policy)`);

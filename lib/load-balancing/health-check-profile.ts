@@ -153,11 +153,17 @@ export class HealthCheckProfile {
     return new HealthCheckProfile(props);
   }
 
+  /** What a check asks of a target. */
   public readonly protocol: HealthCheckProtocol;
+  /** The preset the timing started from. */
   public readonly preset: HealthCheckPreset;
+  /** Time between two checks of one target. */
   public readonly interval: Duration;
+  /** Time without an answer after which one check fails. */
   public readonly timeout: Duration;
+  /** Consecutive successes before an unhealthy target is healthy again. */
   public readonly healthyThreshold: number;
+  /** Consecutive failures before a healthy target is taken out. */
   public readonly unhealthyThreshold: number;
 
   /** Requested path; undefined for TCP checks. */

@@ -46,7 +46,7 @@ export function validateInternalDns(v: Validator, options: InternalDnsOptions | 
     v.add('internalDns.zoneName', JSON.stringify(options.zoneName), 'unset when `zone` is given');
   }
   v.matches('internalDns.label', options.label, /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, 'a DNS label: letters, digits and inner hyphens, at most 63 characters');
-  TtlPolicy.INTERNAL.validateTtl(v, 'internalDns.ttl', options.ttl ?? TtlPolicy.INTERNAL.defaultTtl);
+  TtlPolicy.INTERNAL._validateTtl(v, 'internalDns.ttl', options.ttl ?? TtlPolicy.INTERNAL.defaultTtl);
 }
 
 /**

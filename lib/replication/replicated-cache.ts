@@ -55,6 +55,7 @@ export class CacheAuthentication {
     return new CacheAuthentication(CacheAuthenticationType.USER_GROUP, undefined, userGroupId, userIds);
   }
 
+  /** How clients authenticate. */
   public readonly type: CacheAuthenticationType;
   /** The token's secret, for an AUTH token given as an existing secret. */
   public readonly secret?: secretsmanager.ISecret;
@@ -323,14 +324,18 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
   /** Stable private names, when `internalDns` is set. */
   public readonly internalDns?: InternalDnsNames;
 
-  /** Engine, version and node type used. */
+  /** The engine used. */
   public readonly engine: CacheEngine;
+  /** The engine version used. */
   public readonly engineVersion: string;
+  /** The node type of every node. */
   public readonly nodeType: string;
 
-  /** Nodes per shard and shards. */
+  /** Replicas of each shard's primary. */
   public readonly replicasPerShard: number;
+  /** Shards (node groups): 1 unless cluster mode is on. */
   public readonly shards: number;
+  /** Whether cluster mode (sharding) is on. */
   public readonly clusterMode: boolean;
 
   /**

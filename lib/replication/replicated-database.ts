@@ -37,8 +37,11 @@ export class DatabaseEngine {
     return new DatabaseEngine(DatabaseKind.AURORA_CLUSTER, undefined, engine);
   }
 
+  /** RDS instances or an Aurora cluster. */
   public readonly kind: DatabaseKind;
+  /** The engine of an RDS instance and its replicas. */
   public readonly instanceEngine?: rds.IInstanceEngine;
+  /** The engine of an Aurora cluster. */
   public readonly clusterEngine?: rds.IClusterEngine;
 
   private constructor(kind: DatabaseKind, instanceEngine?: rds.IInstanceEngine, clusterEngine?: rds.IClusterEngine) {
