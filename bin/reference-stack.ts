@@ -145,9 +145,6 @@ export class ReferenceStack extends Stack {
       reason: 'The public API is internet-facing: its listeners accept clients from any IPv4 address. Only the listener ports are open.',
     });
 
-    // The tasks pull their image from ECR Public and send logs over HTTPS; the rest of their
-    // traffic is to the cache and the database, allowed by the service.
-    this.service.serviceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Image pulls and logs');
     this.tasks = this.createTasks();
     for (const group of ['Api', 'Web']) {
       this.service.addTargets(group, [this.tasks.loadBalancerTarget({ containerName: 'api', containerPort: CONTAINER_PORT })]);

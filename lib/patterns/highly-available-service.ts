@@ -26,7 +26,8 @@ export interface HighlyAvailableServiceProps {
   /**
    * The security group of the service's tasks or instances: the load balancer and the monitor
    * may reach it on its target ports, and it may reach the cache and the database.
-   * @default - a new security group with no outbound rules
+   * @default - a new security group whose only outbound rule is HTTPS (image pulls, logs, AWS
+   * APIs), besides what the tiers allow
    */
   readonly serviceSecurityGroup?: ec2.ISecurityGroup;
 
@@ -119,11 +120,18 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
     v.throwIfAny(this);
 
     this.loadBalancer = new HaLoadBalancer(this, 'LoadBalancer', { ...props.loadBalancer, vpc: props.vpc });
-    this.serviceSecurityGroup = props.serviceSecurityGroup ?? new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
-      vpc: props.vpc,
-      description: `${this.node.path} service tasks or instances`,
-      allowAllOutbound: false,
-    });
+    if (props.serviceSecurityGroup) {
+      this.serviceSecurityGroup = props.serviceSecurityGroup;
+    } else {
+      this.serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
+        vpc: props.vpc,
+        description: `${this.node.path} service tasks or instances`,
+        allowAllOutbound: false,
+      });
+      // Without it, tasks could not pull their image or send their logs; the cache and database
+      // ports are added below, and nothing else.
+      this.serviceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: image pulls, logs and AWS APIs');
+    }
     this.connections = new ec2.Connections({ securityGroups: [this.serviceSecurityGroup] });
     const groupNames = this.loadBalancer.targetGroups.map((g) => g.node.id.replace(/TargetGroup$/, ''));
     for (const name of groupNames) this.loadBalancer.allowTargetTraffic(name, this.serviceSecurityGroup);

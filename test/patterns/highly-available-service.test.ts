@@ -45,7 +45,11 @@ const fullTiers: Overrides = ({ zone }) => ({
 describe('composition', () => {
   test('the load balancer reaches the service\'s security group on its target ports only', () => {
     const { template, service } = build();
-    template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'Data/Shop service tasks or instances', SecurityGroupEgress: Match.anyValue() });
+    // Outbound: HTTPS only (image pulls, logs, AWS APIs); the data tiers add their own ports.
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Data/Shop service tasks or instances',
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS: image pulls, logs and AWS APIs' }],
+    });
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
       GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ShopServiceSecurityGroup'), 'GroupId'] },
