@@ -19,6 +19,13 @@ function referenceApp(context: Record<string, string> = {}): App {
   return buildApp(new App({ context: { ...cdkJson.context, ...TEST_CONTEXT, ...context } }));
 }
 
+let shared: App | undefined;
+/** The default reference app, built once for the tests that only read it. */
+function sharedApp(): App {
+  shared ??= referenceApp();
+  return shared;
+}
+
 function referenceStack(app: App): Stack {
   return app.node.findChild('HaKitReference') as Stack;
 }
@@ -27,11 +34,11 @@ const attribute = (Key: string, Value: string) => Match.objectLike({ Key, Value 
 
 describe('reference app', () => {
   test('synthesizes with cdk-nag AwsSolutions and no unacknowledged finding', () => {
-    expect(() => referenceApp().synth()).not.toThrow();
+    expect(() => sharedApp().synth()).not.toThrow();
   });
 
   test('every template passes the CloudFormation resource-specification check', () => {
-    const assembly = referenceApp().synth();
+    const assembly = sharedApp().synth();
     expect(assembly.stacks.length).toBeGreaterThan(0);
     for (const stack of assembly.stacks) {
       expect(checkTemplateAgainstSpec(stack.stackName, stack.template)).toEqual([]);
@@ -39,7 +46,7 @@ describe('reference app', () => {
   });
 
   test('has an internet-facing ALB with access logs, invalid headers dropped and deletion protection', () => {
-    const template = Template.fromStack(referenceStack(referenceApp()));
+    const template = Template.fromStack(referenceStack(sharedApp()));
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Type: 'application',
@@ -53,7 +60,7 @@ describe('reference app', () => {
   });
 
   test('routes by path to two target groups, each with explicit health-check settings', () => {
-    const template = Template.fromStack(referenceStack(referenceApp()));
+    const template = Template.fromStack(referenceStack(sharedApp()));
     const groups = template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup');
     expect(Object.keys(groups)).toHaveLength(2);
     for (const group of Object.values(groups)) {
@@ -96,7 +103,7 @@ describe('reference app', () => {
   });
 
   test('the only warnings are the plain-HTTP ones of the default, gone once certificates are given', () => {
-    const plain = referenceApp();
+    const plain = sharedApp();
     for (const id of ['HaKitReference', 'HaKitStandby']) {
       Annotations.fromStack(plain.node.findChild(id) as Stack).hasWarning(`/${id}/Api/LoadBalancer`, Match.stringLikeRegexp('serves plain HTTP'));
     }
@@ -120,7 +127,7 @@ describe('reference app', () => {
 });
 
 describe('reference app: data tier', () => {
-  const stack = () => referenceStack(referenceApp()) as ReferenceStack;
+  const stack = () => referenceStack(sharedApp()) as ReferenceStack;
 
   test('a replicated cache and an Aurora database in the isolated subnets', () => {
     const reference = stack();
@@ -167,7 +174,7 @@ describe('reference app: data tier', () => {
   });
 
   test('the standby region runs without a data tier of its own', () => {
-    const standby = referenceApp().node.findChild('HaKitStandby') as ReferenceStack;
+    const standby = sharedApp().node.findChild('HaKitStandby') as ReferenceStack;
     expect([standby.service.cache, standby.service.database, standby.service.monitor]).toEqual([undefined, undefined, undefined]);
     Template.fromStack(standby).resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
   });
@@ -175,7 +182,7 @@ describe('reference app: data tier', () => {
 
 describe('reference app: DNS failover', () => {
   test('the external name fails over from the primary ALB (health-checked) to the standby region\'s ALB', () => {
-    const app = referenceApp();
+    const app = sharedApp();
     const template = Template.fromStack(referenceStack(app));
     const standby = app.node.findChild('HaKitStandby') as ReferenceStack;
     expect(standby.region).toBe('eu-central-1');
@@ -193,7 +200,7 @@ describe('reference app: DNS failover', () => {
   });
 
   test('the alarm on the primary\'s health check is in us-east-1, where Route 53 publishes the metric', () => {
-    const alarms = referenceApp().node.findChild('HaKitRoute53Alarms') as Stack;
+    const alarms = sharedApp().node.findChild('HaKitRoute53Alarms') as Stack;
     expect(alarms.region).toBe('us-east-1');
     Template.fromStack(alarms).hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'HealthCheckStatus', Namespace: 'AWS/Route53', ComparisonOperator: 'LessThanThreshold', Threshold: 1,
@@ -210,7 +217,7 @@ describe('reference app: DNS failover', () => {
 
 describe('reference app: the service', () => {
   test('three Fargate tasks of a public image, one per zone, in private subnets, registered in both target groups', () => {
-    const reference = referenceStack(referenceApp()) as ReferenceStack;
+    const reference = referenceStack(sharedApp()) as ReferenceStack;
     const template = Template.fromStack(reference);
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
@@ -229,7 +236,7 @@ describe('reference app: the service', () => {
   });
 
   test('a failover budget of 4 minutes, met: 220.9 s from the load balancer to the monitor', () => {
-    const service = (referenceStack(referenceApp()) as ReferenceStack).service;
+    const service = (referenceStack(sharedApp()) as ReferenceStack).service;
     expect(service.failoverTime.steps.map((s) => [s.name, s.duration.toSeconds({ integral: false })])).toEqual([
       ['load balancer: detection', 12], ['dns: detection', 26], ['dns: propagation', 60], ['dns: ttl', 60],
       ['data tier: failover', 30], ['monitor: detection', 12.5], ['monitor: leader takeover', 20.4],
@@ -240,7 +247,7 @@ describe('reference app: the service', () => {
 });
 
 describe('reference app: health monitor', () => {
-  const primary = () => referenceStack(referenceApp()) as ReferenceStack;
+  const primary = () => referenceStack(sharedApp()) as ReferenceStack;
 
   test('in the primary region, watching both target groups of the ALB and failing the external name over', () => {
     const reference = primary();
@@ -281,7 +288,7 @@ describe('reference app: health monitor', () => {
 
   test('across the app, IAM allows Resource "*" only in the two statements named for it', () => {
     const wildcard: string[] = [];
-    for (const stack of referenceApp().synth().stacks) {
+    for (const stack of sharedApp().synth().stacks) {
       for (const [id, resource] of Object.entries(stack.template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>)) {
         const documents = resource.Type === 'AWS::IAM::Policy' ? [resource.Properties.PolicyDocument]
           : resource.Type === 'AWS::IAM::Role' ? ((resource.Properties.Policies ?? []) as Array<{ PolicyDocument: unknown }>).map((p) => p.PolicyDocument) : [];
