@@ -14,8 +14,6 @@
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -26,10 +24,10 @@ import { HaLoadBalancer, LeaderHealthMonitor } from '../../lib';
 import { MonitorConfig } from '../../lambda/health-monitor/config';
 import { probe as realProbe } from '../../lambda/health-monitor/probes';
 import { MonitoredTarget } from '../../lambda/health-monitor/targets';
-import { testConfig } from '../lambda/health-monitor/fixtures';
 import { Contender, World, contender, delay, ipTargets, waitFor } from '../lambda/health-monitor/harness';
-import { LeaseObserver, audit, runChaos } from '../lambda/health-monitor/scenario';
+import { LeaseObserver, audit, chaosConfig, runChaos } from '../lambda/health-monitor/scenario';
 import { deployedConfig } from '../monitoring/monitor-stack';
+import { LoopbackBackends } from '../support/backends';
 import { LocalDynamo, startDynalite } from '../support/dynalite';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -50,32 +48,6 @@ function synthesizeDefaults(): { config: MonitorConfig; bundle: string } {
   const template = Template.fromStack(stack);
   const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.MONITOR_CONFIG)!;
   return { config: deployedConfig(template), bundle: path.join(outdir, fn.Metadata['aws:asset:path'], 'index.js') };
-}
-
-async function servers(count: number): Promise<{ ports: number[]; kill: (i: number) => void; close: () => Promise<void> }> {
-  const list: http.Server[] = [];
-  for (let i = 0; i < count; i++) {
-    const server = http.createServer((req, res) => {
-      res.writeHead(req.url === '/health' ? 200 : 404);
-      res.end('ok');
-    });
-    server.keepAliveTimeout = 1;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    list.push(server);
-  }
-  return {
-    ports: list.map((s) => (s.address() as AddressInfo).port),
-    kill: (i) => {
-      list[i].closeAllConnections();
-      list[i].close();
-    },
-    close: async () => {
-      await Promise.all(list.filter((s) => s.listening).map((s) => new Promise((resolve) => {
-        s.closeAllConnections();
-        s.close(resolve);
-      })));
-    },
-  };
 }
 
 const loopback = (group: string, port: number): MonitoredTarget => ({
@@ -103,7 +75,7 @@ async function detection(dynamo: LocalDynamo, base: MonitorConfig) {
   const observer = new LeaseObserver();
   const world = new World();
   const groups = Array.from({ length: 20 }, (_, i) => `g${i}`);
-  const backends = await servers(groups.length * 3);
+  const backends = await LoopbackBackends.start(groups.length * 3);
   const targets = groups.flatMap((g, i) => [0, 1, 2].map((k) => loopback(g, backends.ports[i * 3 + k])));
   const config = await runConfig(dynamo, base, 'bench-detect', 'bench-detect', groups);
   const contenders = ['c1', 'c2'].map((name) => contender({ name, config, db: dynamo.db, world, targets, probe: realProbe, observe: observer.observe }));
@@ -114,20 +86,20 @@ async function detection(dynamo: LocalDynamo, base: MonitorConfig) {
   for (const [i, group] of groups.entries()) {
     // Kills spread over two intervals, so that they fall at every point of the probe cycle.
     await delay((2 * interval) / groups.length);
-    backends.kill(i * 3);
+    void backends.stop(i * 3);
     killedAt.set(group, Date.now());
   }
   const firstAction = (group: string) => world.actions.find((a) => a.kind === 'alert' && a.what.includes(`] ${group}: `))?.at;
   await waitFor('every kill acted on', () => groups.every((g) => firstAction(g) !== undefined), 60_000);
   contenders.forEach((c) => c.monitor.stop());
   await Promise.all(runs);
-  await backends.close();
+  await backends.stopAll();
   return { times: groups.map((g) => firstAction(g)! - killedAt.get(g)!), audit: audit(world, observer, false) };
 }
 
 async function takeover(dynamo: LocalDynamo, base: MonitorConfig) {
   const trials = 5;
-  const backends = await servers(3);
+  const backends = await LoopbackBackends.start(3);
   const results = await Promise.all(Array.from({ length: trials }, async (_, t) => {
     // Each trial is a monitor of its own, with its own lease and epochs.
     const observer = new LeaseObserver();
@@ -160,13 +132,13 @@ async function takeover(dynamo: LocalDynamo, base: MonitorConfig) {
     await Promise.all(runs);
     return { time: firstProbeAfter - killedAt, audit: audit(world, observer, false) };
   }));
-  await backends.close();
+  await backends.stopAll();
   return results;
 }
 
 async function cycle(dynamo: LocalDynamo, base: MonitorConfig, world: World) {
   const count = 500;
-  const backends = await servers(count);
+  const backends = await LoopbackBackends.start(count);
   const groups = Array.from({ length: 5 }, (_, i) => `p${i}`);
   const targets = backends.ports.map((port, i) => loopback(groups[i % groups.length], port));
   const config = await runConfig(dynamo, base, 'bench-cycle', 'bench-cycle', groups);
@@ -176,7 +148,7 @@ async function cycle(dynamo: LocalDynamo, base: MonitorConfig, world: World) {
   await waitFor('five cycles', () => cycles().length >= 5, 60_000);
   c.monitor.stop();
   await run;
-  await backends.close();
+  await backends.stopAll();
   const up = [...c.telemetry.metrics].reverse().find((m) => m.name === 'TargetsUp')?.value;
   if (up !== count) throw new Error(`only ${up} of ${count} targets up`);
   // The first cycle also writes every target's first state; the steady ones write nothing.
@@ -197,14 +169,7 @@ function initTime(bundle: string, config: MonitorConfig): number {
 }
 
 async function chaos(dynamo: LocalDynamo) {
-  const config = testConfig({
-    tableName: 'bench-chaos',
-    probe: { intervalMs: 40, timeoutMs: 20, jitterMs: 5, healthyThreshold: 2, unhealthyThreshold: 2, downIntervalMs: 40 },
-    lease: { durationMs: 600, renewDeadlineMs: 400, retryPeriodMs: 100 },
-    callTimeoutMs: 80,
-    functionTimeoutMs: 10_000,
-    actions: { maxActions: 1000 },
-  });
+  const config = chaosConfig('bench-chaos');
   await dynamo.createTable(config.tableName);
   return runChaos({
     dynamo, config, targets: [...ipTargets('api', 3), ...ipTargets('web', 3, 20)],

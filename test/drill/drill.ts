@@ -15,14 +15,13 @@
  * Exits 1 when a check fails.
  */
 import * as fs from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import { parseArgs } from 'util';
 import { systemClock } from '../../lambda/health-monitor/clock';
 import { probe as realProbe, ProbeSpec } from '../../lambda/health-monitor/probes';
 import { MetricName, Telemetry } from '../../lambda/health-monitor/telemetry';
 import { createBreakers, createClients, createMonitor } from '../../lambda/health-monitor/wiring';
 import { waitFor } from '../lambda/health-monitor/harness';
+import { LoopbackBackends } from '../support/backends';
 import { startDynalite } from '../support/dynalite';
 import { AwsRecorder, RecordedCall, describeCall } from './recorders';
 import { DRILL_NAMES, DrillService, drillService } from './service';
@@ -71,7 +70,7 @@ export async function runDrill(options: { readonly print?: (line: string) => voi
   const { config } = service;
   const dynamo = await startDynalite();
   await dynamo.createTable(config.tableName);
-  const backends = await Backends.start(BACKENDS);
+  const backends = await LoopbackBackends.start(BACKENDS);
   const started = Date.now();
   const timeline = new Timeline(started, options.print);
   const recorder = new AwsRecorder(started, (call) => {
@@ -200,42 +199,6 @@ class TimelineTelemetry implements Telemetry {
 
   public sum(name: MetricName): number {
     return this.sums.get(name) ?? 0;
-  }
-}
-
-/** Loopback HTTP servers answering `/health`, stopped and started again on the same ports. */
-class Backends {
-  public static async start(count: number): Promise<Backends> {
-    const backends = new Backends();
-    for (let i = 0; i < count; i++) backends.ports.push(await backends.listen(0));
-    return backends;
-  }
-
-  public readonly ports: number[] = [];
-  private servers: http.Server[] = [];
-
-  public async stopAll(): Promise<void> {
-    const servers = this.servers;
-    this.servers = [];
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
-      s.closeAllConnections();
-      s.close(() => resolve());
-    })));
-  }
-
-  public async startAll(): Promise<void> {
-    for (const port of this.ports) await this.listen(port);
-  }
-
-  private async listen(port: number): Promise<number> {
-    const server = http.createServer((req, res) => {
-      res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'text/plain' });
-      res.end('ok');
-    });
-    server.keepAliveTimeout = 1;
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    this.servers.push(server);
-    return (server.address() as AddressInfo).port;
   }
 }
 

@@ -137,7 +137,7 @@ describe('validation against ELB limits', () => {
     expect(issues.map((i) => i.prop)).toEqual(['interval', 'timeout', 'healthyThreshold', 'successCodes']);
   });
 
-  test('skips unresolved tokens', () => {
+  test('leaves unresolved tokens to deploy time', () => {
     const profile = HealthCheckProfile.http({
       interval: Duration.seconds(Token.asNumber({ Ref: 'Interval' })),
       healthyThreshold: Token.asNumber({ Ref: 'Rise' }),

@@ -1,8 +1,8 @@
-import { MonitorConfig, skewToleranceMs } from '../../../lambda/health-monitor/config';
+import { skewToleranceMs } from '../../../lambda/health-monitor/config';
 import { LocalDynamo, startDynalite } from '../../support/dynalite';
-import { tableName, testConfig } from './fixtures';
+import { tableName } from './fixtures';
 import { ipTargets } from './harness';
-import { runChaos } from './scenario';
+import { chaosConfig, runChaos } from './scenario';
 
 /**
  * The safety test: many contenders with overlapping invocations, random pauses long enough for a
@@ -24,14 +24,7 @@ beforeAll(async () => {
 afterAll(() => dynamo.close());
 
 test(`safety: ${CONTENDERS} contenders, pauses past the lease, clock skew within tolerance (seed ${SEED})`, async () => {
-  const config: MonitorConfig = testConfig({
-    tableName: tableName('safety'),
-    probe: { intervalMs: 40, timeoutMs: 20, jitterMs: 5, healthyThreshold: 2, unhealthyThreshold: 2, downIntervalMs: 40 },
-    lease: { durationMs: 600, renewDeadlineMs: 400, retryPeriodMs: 100 },
-    callTimeoutMs: 80,
-    functionTimeoutMs: 10_000,
-    actions: { maxActions: 1000 },
-  });
+  const config = chaosConfig(tableName('safety'));
   await dynamo.createTable(config.tableName);
   expect(skewToleranceMs(config)).toBe(120);
 

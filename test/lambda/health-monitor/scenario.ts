@@ -3,6 +3,7 @@ import { MonitorConfig, skewToleranceMs } from '../../../lambda/health-monitor/c
 import { LeaseStore } from '../../../lambda/health-monitor/lease';
 import { MonitoredTarget } from '../../../lambda/health-monitor/targets';
 import { LocalDynamo } from '../../support/dynalite';
+import { testConfig } from './fixtures';
 import { Contender, World, contender, delay, seeded, waitFor } from './harness';
 
 /**
@@ -59,6 +60,18 @@ export function audit(world: World, observer: LeaseObserver, requireRecovery = t
     wrongAlerts: counts.filter((c) => c.alerts !== 1 || (requireRecovery && c.recoveries !== 1)),
     alertsPerIncident: counts.map((c) => c.alerts),
   };
+}
+
+/** The chaos runs' timing: fast enough for many changes of leader, with a 120 ms skew tolerance. */
+export function chaosConfig(tableName: string): MonitorConfig {
+  return testConfig({
+    tableName,
+    probe: { intervalMs: 40, timeoutMs: 20, jitterMs: 5, healthyThreshold: 2, unhealthyThreshold: 2, downIntervalMs: 40 },
+    lease: { durationMs: 600, renewDeadlineMs: 400, retryPeriodMs: 100 },
+    callTimeoutMs: 80,
+    functionTimeoutMs: 10_000,
+    actions: { maxActions: 1000 },
+  });
 }
 
 export interface ChaosOptions {
