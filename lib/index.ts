@@ -27,6 +27,12 @@ export type { ConnectionEndpoint, ReplicatedCacheAlarmOptions, ReplicatedCacheOp
 export { DatabaseAvailability, DatabaseEngine, DatabaseKind, ReplicatedDatabase } from './replication/replicated-database';
 export type { ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseOptions, ReplicatedDatabaseProps } from './replication/replicated-database';
 export { LeaderHealthMonitor } from './monitoring/leader-health-monitor';
-export type { LeaderHealthMonitorOptions, LeaderHealthMonitorProps, MonitorLeaseOptions, MonitoredEndpoint, MonitoredTargetGroup } from './monitoring/leader-health-monitor';
+export type {
+  CircuitBreakerOptions, LeaderHealthMonitorOptions, LeaderHealthMonitorProps, MonitorLeaseOptions, MonitoredEndpoint, MonitoredTargetGroup, RegistryMembership,
+} from './monitoring/leader-health-monitor';
+export { NamespaceKind, RegistryHealthCheck, RegistryHealthCheckType, ServiceRegistry } from './discovery/service-registry';
+export type { RegistryServiceOptions, Route53RegistryHealthCheckOptions, ServiceRegistryProps } from './discovery/service-registry';
+export { FeatureFlags, FlagRollout } from './flags/feature-flags';
+export type { FeatureFlag, FeatureFlagsProps, GradualRolloutOptions } from './flags/feature-flags';
 export { HighlyAvailableService } from './patterns/highly-available-service';
 export type { HighlyAvailableServiceProps } from './patterns/highly-available-service';

@@ -1,4 +1,5 @@
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import type { BreakerOptions } from './breaker';
 
 /**
  * Everything the monitor needs, serialized by the LeaderHealthMonitor construct into the
@@ -67,7 +68,38 @@ export interface MonitorConfig {
     readonly windowMs: number;
     readonly dryRun: boolean;
   };
-  readonly breaker: { readonly failureThreshold: number; readonly openMs: number };
+  /** The circuit breaker around each AWS API. */
+  readonly breaker: BreakerOptions;
+  /** AppConfig feature flags the operator switches are read from, besides the table. */
+  readonly flags?: FlagSource;
+  /** Cloud Map services whose instances the monitor registers and keeps in step with its verdicts. */
+  readonly registry?: readonly RegistryService[];
+}
+
+/** An AppConfig feature-flags profile, deployed to an environment. */
+export interface FlagSource {
+  readonly applicationId: string;
+  readonly environmentId: string;
+  readonly profileId: string;
+  /** The session's minimum poll interval (AppConfig allows 15 s and more). */
+  readonly pollIntervalSeconds: number;
+  /** The flag that pauses the monitor, and the one that puts it in dry-run. */
+  readonly pausedFlag: string;
+  readonly dryRunFlag: string;
+}
+
+/** The instance attribute that marks the instances a monitor registered (it deregisters no others). */
+export const REGISTERED_BY = 'HA_KIT_REGISTERED_BY';
+
+/** A Cloud Map service with custom health checks, whose instances are targets of the monitor. */
+export interface RegistryService {
+  readonly serviceId: string;
+  /** `namespace/service`: the dimension of its metrics. */
+  readonly name: string;
+  /** The monitor's groups (target groups or endpoint groups) whose targets are its instances. */
+  readonly groups: readonly string[];
+  /** Attributes every instance is registered with, besides its address and port. */
+  readonly attributes: Readonly<Record<string, string>>;
 }
 
 /**

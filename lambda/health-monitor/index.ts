@@ -3,12 +3,13 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { systemClock } from './clock';
 import { invocationDeadline, parseConfig } from './config';
-import { PowertoolsTelemetry, createBreakers, createClients, createMonitor } from './wiring';
+import { PowertoolsTelemetry, createBreakers, createClients, createMonitor, createWatchers } from './wiring';
 
 /**
  * A contender. One invocation contends for the lease until its deadline, leads while it holds
  * the lease, and releases it before returning, so that an overlapping invocation takes over at
- * once. Clients and circuit breakers are built once per execution environment.
+ * once. Clients, circuit breakers and the feature-flag session are built once per execution
+ * environment.
  */
 
 const config = parseConfig(process.env.MONITOR_CONFIG);
@@ -16,7 +17,8 @@ const logger = new Logger();
 const metrics = new Metrics({ defaultDimensions: { Monitor: config.monitorId } });
 const telemetry = new PowertoolsTelemetry(logger, metrics);
 const clients = createClients(config);
-const breakers = createBreakers(config, systemClock);
+const breakers = createBreakers(config, systemClock, telemetry);
+const watchers = createWatchers(config, clients, breakers, telemetry, systemClock);
 
 /** The schedule passes `{ "contender": "<n>" }`. */
 export interface ContenderEvent {
@@ -28,7 +30,7 @@ export async function handler(event: ContenderEvent | undefined, context: Contex
   logger.appendKeys({ contender: me });
   const deadline = invocationDeadline(config, systemClock.now(), context.getRemainingTimeInMillis());
   try {
-    await createMonitor(config, me, clients, breakers, telemetry, systemClock).runInvocation(deadline);
+    await createMonitor(config, me, clients, breakers, watchers, telemetry, systemClock).runInvocation(deadline);
   } finally {
     telemetry.flush();
     logger.resetKeys();

@@ -1,4 +1,5 @@
 import { Actions } from './actions';
+import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';
 import { MonitorConfig, ProbeRequest, skewToleranceMs } from './config';
 import { ActionAlreadyClaimedError, ActionCapReachedError, LeaseHeldError, LeaseLostError, StaleLeaderError } from './errors';
@@ -8,7 +9,7 @@ import { ProbeResult, ProbeSpec, probe as realProbe, probeAll } from './probes';
 import { StoredTarget, TargetStateStore } from './state-store';
 import { MonitoredTarget, Discovery } from './targets';
 import { Telemetry } from './telemetry';
-import { INITIAL_STATE, isDue, observe } from './tracker';
+import { INITIAL_STATE, Status, isDue, observe } from './tracker';
 
 /** Operator switches, read every cycle. */
 export interface Switches {
@@ -20,6 +21,16 @@ export interface Switches {
 
 export interface SwitchSource {
   read(): Promise<Switches>;
+}
+
+/** Something that watches the world for the length of an invocation (the feature flags). */
+export interface Watcher {
+  watch(deadline: number, stopped: () => boolean): Promise<void>;
+}
+
+/** Cluster membership kept in step with the monitor's verdicts (Cloud Map). */
+export interface Membership {
+  sync(targets: readonly MonitoredTarget[], statusOf: (t: MonitoredTarget) => Status, context: { dryRun: boolean; mayAct: () => boolean }): Promise<void>;
 }
 
 /** Where the outcome of each action is kept. */
@@ -39,6 +50,10 @@ export interface MonitorDeps {
   readonly switches: SwitchSource;
   readonly ledger: LedgerSink;
   readonly telemetry: Telemetry;
+  readonly membership?: Membership;
+  readonly watchers?: readonly Watcher[];
+  /** The breakers of the AWS APIs, whose state goes into the metrics. */
+  readonly breakers?: readonly CircuitBreaker[];
   readonly probe?: (spec: ProbeSpec) => Promise<ProbeResult>;
   readonly random?: () => number;
 }
@@ -92,6 +107,7 @@ export class HealthMonitor {
     const { clock, config } = this.deps;
     this.stopped = false;
     const renewal = this.renewUntil(deadline);
+    const watching = (this.deps.watchers ?? []).map((w) => w.watch(deadline, () => this.stopped));
     let nextCycle = clock.now();
     while (clock.now() < deadline && !this.stopped) {
       if (!this.isActingLeader) {
@@ -114,7 +130,7 @@ export class HealthMonitor {
       await clock.sleep(Math.min(nextCycle, deadline) - clock.now());
     }
     this.stopped = true;
-    await renewal;
+    await Promise.all([renewal, ...watching]);
     const held = this.lease;
     this.lease = undefined;
     if (held) {
@@ -203,9 +219,13 @@ export class HealthMonitor {
     }
     await Promise.all(saves);
     telemetry.metric('ProbeCycleTime', clock.now() - started, 'Milliseconds');
-    if (switches.paused) telemetry.info('paused: probing only', { epoch: this.lease?.epoch });
-    else await this.evaluate(switches);
-    this.emitStateMetrics();
+    if (switches.paused) {
+      telemetry.info('paused: probing only', { epoch: this.lease?.epoch });
+    } else {
+      await this.evaluate(switches);
+      await this.syncMembership(switches);
+    }
+    this.emitStateMetrics(switches);
     telemetry.flush();
   }
 
@@ -230,6 +250,21 @@ export class HealthMonitor {
       this.lastDiscoveryAt = now;
     } catch (e) {
       this.deps.telemetry.warn('could not list targets; probing the last known ones', { error: String(e) });
+    }
+  }
+
+  /**
+   * Brings the registry in step with this cycle's verdicts. Not an action in the ledger: it sets
+   * state rather than changing it, and reconciles what an earlier or deposed leader left.
+   */
+  private async syncMembership(switches: Switches): Promise<void> {
+    const membership = this.deps.membership;
+    if (!membership || !this.isActingLeader) return;
+    try {
+      // Each call starts within the renew deadline, so it ends before the lease could pass on.
+      await membership.sync(this.monitored, (t) => this.stateOf(t).status, { dryRun: switches.dryRun, mayAct: () => this.isActingLeader });
+    } catch (e) {
+      this.deps.telemetry.warn('could not bring the registry in step', { error: String(e) });
     }
   }
 
@@ -494,8 +529,12 @@ export class HealthMonitor {
     return saved;
   }
 
-  private emitStateMetrics(): void {
-    const { telemetry } = this.deps;
+  private emitStateMetrics(switches: Switches): void {
+    const { telemetry, breakers = [] } = this.deps;
+    telemetry.metric('Paused', switches.paused ? 1 : 0, 'None');
+    telemetry.metric('DryRun', switches.dryRun ? 1 : 0, 'None');
+    telemetry.metric('CircuitsOpen', breakers.filter((b) => b.state !== 'CLOSED').length, 'None');
+    telemetry.metric('CallsRefused', breakers.reduce((n, b) => n + b.takeRefused(), 0));
     const statuses = this.monitored.map((t) => this.stateOf(t).status);
     telemetry.metric('LeaderHeartbeat', 1);
     telemetry.metric('LeaderEpoch', this.lease?.epoch ?? 0, 'None');

@@ -6,25 +6,32 @@ export interface Telemetry {
   info(message: string, data?: Record<string, unknown>): void;
   warn(message: string, data?: Record<string, unknown>): void;
   error(message: string, data?: Record<string, unknown>): void;
-  /** Adds to a metric of the current cycle. */
-  metric(name: MetricName, value: number, unit?: 'Count' | 'Milliseconds' | 'None'): void;
+  /**
+   * Adds to a metric of the current cycle. With `dimensions`, the metric is emitted at once with
+   * those dimensions only (not the monitor's), so that it can be found by them alone.
+   */
+  metric(name: MetricName, value: number, unit?: 'Count' | 'Milliseconds' | 'None', dimensions?: Record<string, string>): void;
   /** Emits the cycle's metrics. */
   flush(): void;
 }
 
 export type MetricName =
   | 'LeaderHeartbeat' | 'LeaderEpoch' | 'TargetsUp' | 'TargetsDown' | 'TargetsUnknown' | 'ProbeLatency' | 'ProbeCycleTime'
-  | 'Actions' | 'ActionFailures' | 'RefusedStaleActions' | 'CappedActions' | 'SkippedFailOpen' | 'Alerts' | 'CycleErrors';
+  | 'Actions' | 'ActionFailures' | 'RefusedStaleActions' | 'CappedActions' | 'SkippedFailOpen' | 'Alerts' | 'CycleErrors'
+  | 'CircuitsOpen' | 'CallsRefused' | 'Paused' | 'DryRun'
+  | 'RegistryHealthy' | 'RegistryUnhealthy' | 'RegistryChanges' | 'RegistryFailures';
 
 /** Telemetry that keeps everything, for tests and the drill. */
 export class RecordingTelemetry implements Telemetry {
   public readonly logs: Array<{ level: string; message: string; data?: Record<string, unknown> }> = [];
-  public readonly metrics: Array<{ name: MetricName; value: number }> = [];
+  public readonly metrics: Array<{ name: MetricName; value: number; dimensions?: Record<string, string> }> = [];
 
   public info(message: string, data?: Record<string, unknown>): void { this.logs.push({ level: 'INFO', message, data }); }
   public warn(message: string, data?: Record<string, unknown>): void { this.logs.push({ level: 'WARN', message, data }); }
   public error(message: string, data?: Record<string, unknown>): void { this.logs.push({ level: 'ERROR', message, data }); }
-  public metric(name: MetricName, value: number): void { this.metrics.push({ name, value }); }
+  public metric(name: MetricName, value: number, _unit?: string, dimensions?: Record<string, string>): void {
+    this.metrics.push(dimensions ? { name, value, dimensions } : { name, value });
+  }
   public flush(): void {}
 
   public sum(name: MetricName): number {

@@ -1,16 +1,20 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AwsActions, AwsClients } from './actions';
 import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';
 import { MonitorConfig } from './config';
+import { AnySwitches, FlagSwitches, FlagWatcher } from './flags';
 import { LeaseStore } from './lease';
 import { ActionLedger } from './ledger';
+import { CloudMapMembership } from './membership';
 import { HealthMonitor, MonitorDeps } from './monitor';
 import { TableSwitches, TargetStateStore } from './state-store';
 import { ElbDiscovery } from './targets';
@@ -28,8 +32,15 @@ export class PowertoolsTelemetry implements Telemetry {
   public warn(message: string, data?: Record<string, unknown>): void { this.logger.warn(message, data ?? {}); }
   public error(message: string, data?: Record<string, unknown>): void { this.logger.error(message, data ?? {}); }
 
-  public metric(name: MetricName, value: number, unit: keyof typeof UNITS = 'Count'): void {
-    this.metrics.addMetric(name, UNITS[unit], value);
+  public metric(name: MetricName, value: number, unit: keyof typeof UNITS = 'Count', dimensions?: Record<string, string>): void {
+    if (!dimensions) {
+      this.metrics.addMetric(name, UNITS[unit], value);
+      return;
+    }
+    const single = this.metrics.singleMetric();
+    single.clearDefaultDimensions();
+    single.addDimensions(dimensions);
+    single.addMetric(name, UNITS[unit], value);
   }
 
   public flush(): void {
@@ -39,6 +50,8 @@ export class PowertoolsTelemetry implements Telemetry {
 
 export interface MonitorClients extends AwsClients {
   readonly db: DynamoDBDocumentClient;
+  readonly serviceDiscovery: ServiceDiscoveryClient;
+  readonly appConfigData: AppConfigDataClient;
 }
 
 /**
@@ -57,24 +70,54 @@ export function createClients(config: Pick<MonitorConfig, 'callTimeoutMs'>, over
     elb: new ElasticLoadBalancingV2Client(common),
     route53: new Route53Client(common),
     sns: new SNSClient(common),
+    serviceDiscovery: new ServiceDiscoveryClient(common),
+    appConfigData: new AppConfigDataClient(common),
   };
 }
 
-export type Breakers = ConstructorParameters<typeof AwsActions>[1];
+/** One circuit breaker per AWS API the monitor calls (DynamoDB, its coordinator, is fenced instead). */
+export interface Breakers {
+  readonly elb: CircuitBreaker;
+  readonly route53: CircuitBreaker;
+  readonly sns: CircuitBreaker;
+  readonly serviceDiscovery: CircuitBreaker;
+  readonly appConfig: CircuitBreaker;
+}
 
-export function createBreakers(config: Pick<MonitorConfig, 'breaker'>, clock: Clock): Breakers {
+/** The breakers, which report every change of state in the logs. */
+export function createBreakers(config: Pick<MonitorConfig, 'breaker'>, clock: Clock, telemetry: Telemetry): Breakers {
+  const breaker = (api: string) => new CircuitBreaker(api, config.breaker, clock, (_api, from, to, reason) => {
+    const data = { api, from, to, reason };
+    if (to === 'OPEN') telemetry.warn('circuit opened', data);
+    else telemetry.info(to === 'CLOSED' ? 'circuit closed' : 'circuit half-open', data);
+  });
   return {
-    elb: new CircuitBreaker('elasticloadbalancing', config.breaker, clock),
-    route53: new CircuitBreaker('route53', config.breaker, clock),
-    sns: new CircuitBreaker('sns', config.breaker, clock),
+    elb: breaker('elasticloadbalancing'),
+    route53: breaker('route53'),
+    sns: breaker('sns'),
+    serviceDiscovery: breaker('servicediscovery'),
+    appConfig: breaker('appconfig'),
   };
+}
+
+/**
+ * What outlives an invocation in an execution environment besides clients and breakers: the
+ * feature-flag session, so that each invocation does not start (and pay for) a new one.
+ */
+export interface Watchers {
+  readonly flags?: FlagWatcher;
+}
+
+export function createWatchers(config: MonitorConfig, clients: MonitorClients, breakers: Breakers, telemetry: Telemetry, clock: Clock): Watchers {
+  return { flags: config.flags ? new FlagWatcher(clients.appConfigData, breakers.appConfig, config.flags, clock, telemetry) : undefined };
 }
 
 /** One contender, named `me`, wired to AWS; `probe` replaces the real probes (the drill watches them). */
 export function createMonitor(
-  config: MonitorConfig, me: string, clients: MonitorClients, breakers: Breakers, telemetry: Telemetry, clock: Clock,
+  config: MonitorConfig, me: string, clients: MonitorClients, breakers: Breakers, watchers: Watchers, telemetry: Telemetry, clock: Clock,
   probe?: MonitorDeps['probe'],
 ): HealthMonitor {
+  const tableSwitches = new TableSwitches(clients.db, config.tableName, config.monitorId, config.actions.dryRun);
   return new HealthMonitor({
     config,
     me,
@@ -84,7 +127,12 @@ export function createMonitor(
     states: new TargetStateStore(clients.db, config.tableName, config.monitorId),
     discovery: new ElbDiscovery(clients.elb, breakers.elb, config),
     actions: new AwsActions(clients, breakers, telemetry),
-    switches: new TableSwitches(clients.db, config.tableName, config.monitorId, config.actions.dryRun),
+    switches: watchers.flags && config.flags ? new AnySwitches([tableSwitches, new FlagSwitches(watchers.flags, config.flags)]) : tableSwitches,
+    watchers: watchers.flags ? [watchers.flags] : [],
+    membership: config.registry && config.registry.length > 0
+      ? new CloudMapMembership(clients.serviceDiscovery, breakers.serviceDiscovery, config.registry, config.monitorId, config.discoveryIntervalMs, clock, telemetry)
+      : undefined,
+    breakers: Object.values(breakers),
     ledger: new ActionLedger(clients.db, config.tableName, config.monitorId, config.ledgerRetentionMs),
     telemetry,
     probe,

@@ -60,5 +60,13 @@ export function createMonitorDashboard(monitor: LeaderHealthMonitor, fn: lambda.
       width,
     }),
   );
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: 'Circuit breakers and switches',
+      left: [monitor.metricCircuitsOpen({ label: 'Circuits not closed' }), monitor.metricCallsRefused({ label: 'Calls refused' })],
+      right: [monitor.metricPaused({ label: 'Paused' }), monitor.metric('DryRun', 'Maximum', { label: 'Dry run' })],
+      width,
+    }),
+  );
   return dashboard;
 }

@@ -1,3 +1,4 @@
+import { isIPv4 as isIpv4 } from 'net';
 import * as path from 'path';
 import { Aws, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -17,12 +18,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { MonitorConfig, ProbeRequest } from '../../lambda/health-monitor/config';
-import { endReserveMs, skewToleranceMs } from '../../lambda/health-monitor/config';
+import { REGISTERED_BY, endReserveMs, skewToleranceMs } from '../../lambda/health-monitor/config';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
 import { Validator, formatSeconds } from '../core/validation';
+import { NamespaceKind, RegistryHealthCheckType, ServiceRegistry } from '../discovery/service-registry';
 import { DnsFailover } from '../dns/dns-failover';
 import { FailoverTargetKind } from '../dns/failover-target';
 import { failoverRecordSets } from '../dns/record-sets';
+import { FeatureFlags } from '../flags/feature-flags';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { HealthCheckPreset, HealthCheckProfile, HealthCheckProtocol } from '../load-balancing/health-check-profile';
 import { createMonitorDashboard } from './dashboard';
@@ -131,6 +135,68 @@ export interface MonitorLeaseOptions {
    * @default Duration.seconds(2)
    */
   readonly retryPeriod?: Duration;
+}
+
+/**
+ * The circuit breaker the monitor puts around each AWS API it calls: it opens on consecutive
+ * failures or on a failure rate, refuses calls while open, then lets trial calls through.
+ */
+export interface CircuitBreakerOptions {
+  /**
+   * Consecutive failed calls to one API that open its circuit. 1 to 100.
+   * @default 3
+   */
+  readonly consecutiveFailures?: number;
+
+  /**
+   * Share of failed calls among the last `window`, in percent, that opens the circuit. 1 to 100.
+   * @default 50
+   */
+  readonly failureRatePercent?: number;
+
+  /**
+   * Calls the failure rate is taken over; it is judged once this many were made. 2 to 1000.
+   * @default 10
+   */
+  readonly window?: number;
+
+  /**
+   * How long an open circuit refuses calls before letting trial calls through. 1 s to 10 minutes,
+   * and at least the call timeout.
+   * @default Duration.seconds(30)
+   */
+  readonly openTimeout?: Duration;
+
+  /**
+   * Trial calls let through while half-open; all must succeed to close the circuit. 1 to 10.
+   * @default 1
+   */
+  readonly halfOpenTrials?: number;
+}
+
+/**
+ * A service of a {@link ServiceRegistry} whose instances the monitor registers and keeps in step.
+ */
+export interface RegistryMembership {
+  /** The registry. */
+  readonly registry: ServiceRegistry;
+
+  /** The service: one with custom health checks. */
+  readonly serviceName: string;
+
+  /**
+   * The monitor's groups whose targets are the service's instances: names of watched target
+   * groups (IP targets: for A or SRV records), or `group`s of endpoints (DNS names: for CNAME
+   * records; IP addresses: for A or SRV records).
+   */
+  readonly groups: string[];
+
+  /**
+   * Attributes every instance is registered with, besides its address and port (at most 25,
+   * keys not starting with `AWS_`).
+   * @default - none
+   */
+  readonly attributes?: { [key: string]: string };
 }
 
 /**
@@ -282,6 +348,35 @@ export interface LeaderHealthMonitorOptions {
    * @default - a name unique in the app, derived from the construct path
    */
   readonly monitorId?: string;
+
+  /**
+   * The circuit breaker around each AWS API the monitor calls (ELB, Route 53, SNS, Cloud Map,
+   * AppConfig).
+   * @default - 3 consecutive failures or 50 % of the last 10 calls open it for 30 s; one trial call
+   */
+  readonly circuitBreaker?: CircuitBreakerOptions;
+
+  /**
+   * Feature flags the pause and dry-run switches are read from, besides the monitor's table: a
+   * FeatureFlags with `monitorSwitches`. Either source can pause or put the monitor in dry-run.
+   * @default - the table only
+   */
+  readonly switches?: FeatureFlags;
+
+  /**
+   * How often the flags are polled. At least 15 s (AppConfig's minimum), in whole seconds. A
+   * change is seen within one poll interval, and acted on at the next probe cycle.
+   * @default - the probe interval, or 15 s if that is shorter
+   */
+  readonly switchPollInterval?: Duration;
+
+  /**
+   * Cloud Map services the monitor keeps in step with its verdicts: it registers the targets of
+   * the groups as instances once UP, reports them HEALTHY or UNHEALTHY, and deregisters those it
+   * registered once their target is gone.
+   * @default - none
+   */
+  readonly membership?: RegistryMembership[];
 }
 
 /**
@@ -492,7 +587,27 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
         windowMs: (props.actionWindow ?? Duration.minutes(10)).toMilliseconds(),
         dryRun: props.dryRun ?? false,
       },
-      breaker: { failureThreshold: 3, openMs: 30_000 },
+      breaker: {
+        failureThreshold: props.circuitBreaker?.consecutiveFailures ?? 3,
+        failureRatePercent: props.circuitBreaker?.failureRatePercent ?? 50,
+        windowSize: props.circuitBreaker?.window ?? 10,
+        openMs: (props.circuitBreaker?.openTimeout ?? Duration.seconds(30)).toMilliseconds(),
+        halfOpenTrials: props.circuitBreaker?.halfOpenTrials ?? 1,
+      },
+      flags: props.switches ? {
+        applicationId: props.switches.application.applicationId,
+        environmentId: props.switches.environment.environmentId,
+        profileId: props.switches.configuration.configurationProfileId,
+        pollIntervalSeconds: (props.switchPollInterval ?? Duration.seconds(Math.max(15, Math.ceil(settings.timing.intervalMs / 1000)))).toSeconds(),
+        pausedFlag: FeatureFlags.MONITOR_PAUSED,
+        dryRunFlag: FeatureFlags.MONITOR_DRY_RUN,
+      } : undefined,
+      registry: props.membership?.map((m) => ({
+        serviceId: m.registry.service(m.serviceName).serviceId,
+        name: m.registry.metricDimension(m.serviceName),
+        groups: m.groups,
+        attributes: m.attributes ?? {},
+      })),
     };
     this.validateEnvironmentSize();
 
@@ -607,6 +722,21 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     return this.metric('ProbeCycleTime', 'Maximum', props);
   }
 
+  /** Circuits not closed (open or half-open) at the end of a leader cycle. Default: maximum over 1 minute. */
+  public metricCircuitsOpen(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('CircuitsOpen', 'Maximum', props);
+  }
+
+  /** Calls refused by open circuits. Default: sum over 1 minute. */
+  public metricCallsRefused(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('CallsRefused', 'Sum', props);
+  }
+
+  /** 1 while the monitor is paused (by its table or its feature flags), else 0. Default: maximum over 1 minute. */
+  public metricPaused(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Paused', 'Maximum', props);
+  }
+
   /** A metric the monitor emits, by name. */
   public metric(metricName: string, statistic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
@@ -658,7 +788,76 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     this.validateLease(v, props, s);
     this.validateTargets(v, props);
     this.validateDns(v, props);
+    this.validateBreaker(v, props, s);
+    this.validateSwitches(v, props);
+    (props.membership ?? []).forEach((m, i) => this.validateMembership(v, `membership[${i}]`, m, props));
     v.throwIfAny(this);
+  }
+
+  private validateBreaker(v: Validator, props: LeaderHealthMonitorProps, s: LeaseSettings): void {
+    const b = props.circuitBreaker;
+    if (!b) return;
+    v.integer('circuitBreaker.consecutiveFailures', b.consecutiveFailures, 1, 100);
+    v.integer('circuitBreaker.failureRatePercent', b.failureRatePercent, 1, 100);
+    v.integer('circuitBreaker.window', b.window, 2, 1000);
+    v.integer('circuitBreaker.halfOpenTrials', b.halfOpenTrials, 1, 10);
+    if (b.openTimeout && !b.openTimeout.isUnresolved()) {
+      const ms = b.openTimeout.toMilliseconds();
+      const min = Math.max(1000, s.callTimeoutMs);
+      if (ms < min || ms > 600_000) v.add('circuitBreaker.openTimeout', formatSeconds(b.openTimeout), `${min / 1000} s (at least the call timeout) to 600 s`);
+    }
+  }
+
+  private validateSwitches(v: Validator, props: LeaderHealthMonitorProps): void {
+    const flags = props.switches;
+    if (flags) {
+      const missing = [FeatureFlags.MONITOR_PAUSED, FeatureFlags.MONITOR_DRY_RUN].filter((f) => !flags.hasFlag(f));
+      if (missing.length > 0) v.add('switches', `${flags.node.path} without ${missing.join(' and ')}`, 'FeatureFlags with monitorSwitches: true');
+    }
+    const poll = props.switchPollInterval;
+    if (poll && !flags) v.add('switchPollInterval', formatSeconds(poll), 'only with switches');
+    if (poll && flags) v.seconds('switchPollInterval', poll, 15, 3600, 'whole seconds from 15 (AppConfig\'s minimum poll interval) to 3600');
+  }
+
+  private validateMembership(v: Validator, prop: string, m: RegistryMembership, props: LeaderHealthMonitorProps): void {
+    if (!m.registry.services.some((svc) => svc.node.id === `Service-${m.serviceName}`)) {
+      v.add(`${prop}.serviceName`, JSON.stringify(m.serviceName), `a service of ${m.registry.node.path}: ${m.registry.services.map((svc) => svc.serviceName).join(', ')}`);
+      return;
+    }
+    if (m.registry.healthCheckType(m.serviceName) !== RegistryHealthCheckType.CUSTOM) {
+      v.add(`${prop}.serviceName`, `${JSON.stringify(m.serviceName)} with ${m.registry.healthCheckType(m.serviceName)} health checks`,
+        'a service with custom health checks: the monitor reports health only to those');
+    }
+    const recordType = m.registry.dnsRecordType(m.serviceName);
+    const targetGroups = new Set((props.targetGroups ?? []).map((g) => g.targetGroupName));
+    const endpoints = props.endpoints ?? [];
+    if (m.groups.length === 0) v.add(`${prop}.groups`, '[]', 'at least one group');
+    for (const group of m.groups) {
+      const members = endpoints.filter((e) => (e.group ?? DEFAULT_ENDPOINT_GROUP) === group);
+      if (!targetGroups.has(group) && members.length === 0) {
+        v.add(`${prop}.groups`, JSON.stringify(group), `a watched target group or endpoint group: ${[...targetGroups, ...new Set(endpoints.map((e) => e.group ?? DEFAULT_ENDPOINT_GROUP))].join(', ') || 'none'}`);
+        continue;
+      }
+      const byName = members.filter((e) => Token.isUnresolved(e.host) || !isIpv4(e.host));
+      if (recordType === servicediscovery.DnsRecordType.CNAME && targetGroups.has(group)) {
+        v.add(`${prop}.groups`, JSON.stringify(group), `endpoint groups known by DNS name: ${m.serviceName} has CNAME records, and targets of a target group are IP addresses`);
+      } else if (recordType !== undefined && recordType !== servicediscovery.DnsRecordType.CNAME && byName.length > 0) {
+        v.add(`${prop}.groups`, `${JSON.stringify(group)} with ${byName.length} endpoint(s) known by DNS name`,
+          `IP addresses only: ${m.serviceName} has ${recordType} records; give the service CNAME records for DNS names`);
+      }
+      for (const e of members) {
+        const id = `${group}/${e.name}`;
+        if (id.length > 64 || !/^[0-9a-zA-Z_/:.@-]+$/.test(id)) v.add(`${prop}.groups`, `endpoint ${JSON.stringify(id)}`, 'an instance ID (group/name) of at most 64 letters, digits and _/:.@-');
+      }
+    }
+    const attributes = Object.entries(m.attributes ?? {});
+    if (attributes.length > 25) v.add(`${prop}.attributes`, `${attributes.length} attributes`, 'at most 25');
+    for (const [key, value] of attributes) {
+      if (key.startsWith('AWS_') || key === REGISTERED_BY || !/^[!-~]{1,255}$/.test(key)) {
+        v.add(`${prop}.attributes`, JSON.stringify(key), `a key of 1 to 255 printable characters, not starting with AWS_ and not ${REGISTERED_BY}`);
+      }
+      if (!Token.isUnresolved(value) && value.length > 1024) v.add(`${prop}.attributes.${key}`, `${value.length} characters`, 'at most 1024 characters');
+    }
   }
 
   private validateLease(v: Validator, props: LeaderHealthMonitorProps, s: LeaseSettings): void {
@@ -839,6 +1038,8 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
         },
       }));
     }
+    this.grantMembership(props.membership ?? []);
+    props.switches?.grantRead(role);
     role.addToPolicy(new iam.PolicyStatement({
       sid: 'Alert',
       actions: ['sns:Publish'],
@@ -847,8 +1048,38 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     this.alertTopic.masterKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Only the actions that have no resource-level permissions are allowed on "*": the EC2 network-interface actions Lambda needs in a VPC and elasticloadbalancing:DescribeTargetHealth. Every other statement names the table, log group, target groups, hosted zone and topic passed in.',
+      reason: 'Only the actions that have no resource-level permissions are allowed on "*": the EC2 network-interface actions Lambda needs in a VPC, elasticloadbalancing:DescribeTargetHealth and, with a DNS registry, route53:ListHostedZonesByName. Every other statement names the table, log group, target groups, hosted zones, registry services, feature flags and topic passed in.',
     });
+  }
+
+  /**
+   * Cloud Map calls on the services kept in step, and for DNS namespaces the Route 53 changes
+   * Cloud Map makes in the namespace's hosted zone on the caller's behalf.
+   */
+  private grantMembership(membership: RegistryMembership[]): void {
+    if (membership.length === 0) return;
+    this.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'KeepRegistryInStep',
+      actions: ['servicediscovery:ListInstances', 'servicediscovery:GetInstancesHealthStatus', 'servicediscovery:RegisterInstance',
+        'servicediscovery:DeregisterInstance', 'servicediscovery:UpdateInstanceCustomHealthStatus'],
+      resources: [...new Set(membership.map((m) => m.registry.service(m.serviceName).serviceArn))],
+    }));
+    const zones = [...new Set(membership.flatMap((m) => {
+      const namespace = m.registry.namespace;
+      if (m.registry.kind === NamespaceKind.HTTP) return [];
+      return [(namespace as servicediscovery.PrivateDnsNamespace | servicediscovery.PublicDnsNamespace).namespaceHostedZoneId];
+    }))];
+    if (zones.length === 0) return;
+    this.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'RegistryRecords',
+      actions: ['route53:GetHostedZone', 'route53:ChangeResourceRecordSets'],
+      resources: zones.map((zone) => Stack.of(this).formatArn({ service: 'route53', region: '', account: '', resource: 'hostedzone', resourceName: zone })),
+    }));
+    this.role.addToPolicy(new iam.PolicyStatement({
+      sid: 'RegistryZoneLookup',
+      actions: ['route53:ListHostedZonesByName'],
+      resources: ['*'],
+    }));
   }
 
   private createAlarms(factory: AlarmFactory): void {

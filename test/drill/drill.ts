@@ -19,7 +19,7 @@ import { parseArgs } from 'util';
 import { systemClock } from '../../lambda/health-monitor/clock';
 import { probe as realProbe, ProbeSpec } from '../../lambda/health-monitor/probes';
 import { MetricName, Telemetry } from '../../lambda/health-monitor/telemetry';
-import { createBreakers, createClients, createMonitor } from '../../lambda/health-monitor/wiring';
+import { createBreakers, createClients, createMonitor, createWatchers } from '../../lambda/health-monitor/wiring';
 import { waitFor } from '../lambda/health-monitor/harness';
 import { LoopbackBackends } from '../support/backends';
 import { startDynalite } from '../support/dynalite';
@@ -148,7 +148,8 @@ function startContender(name: string, service: DrillService, endpoint: string, r
     lastProbe.set(key, result.ok);
     return result;
   };
-  const monitor = createMonitor(config, name, clients, createBreakers(config, systemClock), telemetry, systemClock, probe);
+  const breakers = createBreakers(config, systemClock, telemetry);
+  const monitor = createMonitor(config, name, clients, breakers, createWatchers(config, clients, breakers, telemetry, systemClock), telemetry, systemClock, probe);
   timeline.add(name, 'note', 'contends for the lease');
   // Contenders stay for the whole drill; the schedule would start a new invocation every minute.
   const done = monitor.runInvocation(Date.now() + 55_000);

@@ -20,14 +20,16 @@ const RECORD = {
   AliasTarget: { DNSName: 'standby-123.eu-central-1.elb.amazonaws.com.', HostedZoneId: 'Z215JYRZR1TBD5', EvaluateTargetHealth: true },
 };
 
+const BREAKER = { failureThreshold: 2, failureRatePercent: 100, windowSize: 10, openMs: 60_000, halfOpenTrials: 1 };
+
 function setup() {
   const elb = mockClient(ElasticLoadBalancingV2Client);
   const route53 = mockClient(Route53Client);
   const sns = mockClient(SNSClient);
   const breakers = {
-    elb: new CircuitBreaker('elasticloadbalancing', { failureThreshold: 2, openMs: 60_000 }, systemClock),
-    route53: new CircuitBreaker('route53', { failureThreshold: 2, openMs: 60_000 }, systemClock),
-    sns: new CircuitBreaker('sns', { failureThreshold: 2, openMs: 60_000 }, systemClock),
+    elb: new CircuitBreaker('elasticloadbalancing', BREAKER, systemClock),
+    route53: new CircuitBreaker('route53', BREAKER, systemClock),
+    sns: new CircuitBreaker('sns', BREAKER, systemClock),
   };
   const telemetry = new RecordingTelemetry();
   const clients = { elb: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }), route53: new Route53Client({ region: 'us-east-1' }), sns: new SNSClient({ region: 'eu-west-1' }) };

@@ -20,7 +20,7 @@ export function testConfig(overrides: {
     targetGroups: [],
     endpoints: [],
     actions: { deregister: true, dnsFailover: true, alertTopicArn: 'arn:aws:sns:eu-west-1:111111111111:alerts', maxActions: 10, windowMs: 60000, dryRun: false },
-    breaker: { failureThreshold: 3, openMs: 1000 },
+    breaker: { failureThreshold: 3, failureRatePercent: 50, windowSize: 10, openMs: 1000, halfOpenTrials: 1 },
   };
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {

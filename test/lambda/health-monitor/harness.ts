@@ -5,7 +5,7 @@ import { Clock, systemClock } from '../../../lambda/health-monitor/clock';
 import { MonitorConfig } from '../../../lambda/health-monitor/config';
 import { LeaseStore } from '../../../lambda/health-monitor/lease';
 import { ActionLedger } from '../../../lambda/health-monitor/ledger';
-import { HealthMonitor } from '../../../lambda/health-monitor/monitor';
+import { HealthMonitor, Membership, SwitchSource, Watcher } from '../../../lambda/health-monitor/monitor';
 import { ProbeResult, ProbeSpec } from '../../../lambda/health-monitor/probes';
 import { TableSwitches, TargetStateStore } from '../../../lambda/health-monitor/state-store';
 import { Discovery, MonitoredTarget } from '../../../lambda/health-monitor/targets';
@@ -121,6 +121,11 @@ export interface ContenderOptions {
   readonly random?: () => number;
   /** Probes with this instead of the world's health (e.g. real probes of loopback servers). */
   readonly probe?: (spec: ProbeSpec) => Promise<ProbeResult>;
+  /** Cluster membership to keep in step. */
+  readonly membership?: Membership;
+  /** Switches besides the table's (feature flags), and what watches them. */
+  readonly switches?: SwitchSource;
+  readonly watchers?: Watcher[];
   /** Sees every DynamoDB request that succeeded, with the real time it was sent. */
   readonly observe?: (input: Record<string, unknown>, output: Record<string, unknown>, sentAt: number) => void;
 }
@@ -152,7 +157,9 @@ export function contender(options: ContenderOptions): Contender {
     states: new TargetStateStore(db, config.tableName, config.monitorId),
     discovery: new StaticDiscovery(options.targets),
     actions: world.actionsFor(name, alive, () => monitor?.epoch),
-    switches: new TableSwitches(db, config.tableName, config.monitorId, config.actions.dryRun),
+    switches: options.switches ?? new TableSwitches(db, config.tableName, config.monitorId, config.actions.dryRun),
+    watchers: options.watchers,
+    membership: options.membership,
     ledger: new ActionLedger(db, config.tableName, config.monitorId, config.ledgerRetentionMs),
     telemetry,
     probe: async (spec) => {

@@ -1,0 +1,297 @@
+import { Aws, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import * as appconfig from 'aws-cdk-lib/aws-appconfig';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { Validator, formatSeconds } from '../core/validation';
+
+/** A flag's key, as AppConfig allows it. */
+const FLAG_KEY = /^[a-z][a-zA-Z\d_-]{0,63}$/;
+
+/** Alarms one rollback alarm may combine: its rule stays well within CloudWatch's 10240 characters. */
+const MAX_ROLLBACK_ALARMS = 100;
+
+/**
+ * One feature flag.
+ */
+export interface FeatureFlag {
+  /** The flag's key: a lowercase letter, then letters, digits, `_` or `-`; at most 64 characters. */
+  readonly name: string;
+
+  /**
+   * Whether the flag is on as deployed.
+   * @default false
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * What the flag does, shown in the AppConfig console.
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/**
+ * How a change of flags rolls out to the environment's readers.
+ */
+export class FlagRollout {
+  /**
+   * Gradually: `growthFactor` percent more readers every step over `duration`, then `bakeTime`
+   * watching the rollback alarm before the deployment completes. AppConfig rolls back by itself
+   * when the alarm goes off during either.
+   */
+  public static gradual(options: GradualRolloutOptions = {}): FlagRollout {
+    return new FlagRollout('gradual', options.duration ?? Duration.minutes(10), options.growthFactor ?? 20, options.bakeTime ?? Duration.minutes(10));
+  }
+
+  /**
+   * To every reader at once, then `bakeTime` watching the rollback alarm: for switches that must
+   * act now, such as an operator's pause.
+   */
+  public static allAtOnce(bakeTime: Duration = Duration.minutes(0)): FlagRollout {
+    return new FlagRollout('all at once', Duration.minutes(0), 100, bakeTime);
+  }
+
+  private constructor(
+    /** How it rolls out, for messages. */
+    public readonly kind: string,
+    /** Time over which the change reaches every reader. */
+    public readonly duration: Duration,
+    /** Percent of readers added at each step. */
+    public readonly growthFactor: number,
+    /** Time the alarm is watched after the change reached every reader. */
+    public readonly bakeTime: Duration,
+  ) {}
+
+  /** The worst case from a deployment's start to its end. */
+  public get totalTime(): Duration {
+    return Duration.seconds(this.duration.toSeconds() + this.bakeTime.toSeconds());
+  }
+}
+
+/**
+ * Options of a gradual rollout.
+ */
+export interface GradualRolloutOptions {
+  /**
+   * Time over which a change reaches every reader. 0 to 24 hours, in whole minutes.
+   * @default Duration.minutes(10)
+   */
+  readonly duration?: Duration;
+
+  /**
+   * Percent of readers added at each step. 1 to 100.
+   * @default 20
+   */
+  readonly growthFactor?: number;
+
+  /**
+   * Time the rollback alarm is watched once every reader has the change. 0 to 24 hours, in whole
+   * minutes.
+   * @default Duration.minutes(10)
+   */
+  readonly bakeTime?: Duration;
+}
+
+/**
+ * Props of {@link FeatureFlags}.
+ */
+export interface FeatureFlagsProps {
+  /**
+   * The flags, as deployed. Later changes are made in AppConfig (a new version, deployed with the
+   * same strategy), not by a redeploy.
+   * @default - none besides the monitor's switches, with `monitorSwitches`
+   */
+  readonly flags?: FeatureFlag[];
+
+  /**
+   * Add the health monitor's two switches, `monitorPaused` and `monitorDryRun`, both off.
+   * @default false
+   */
+  readonly monitorSwitches?: boolean;
+
+  /**
+   * How a change rolls out.
+   * @default FlagRollout.gradual(): 20 % more readers every step over 10 minutes, then 10 minutes of bake time
+   */
+  readonly rollout?: FlagRollout;
+
+  /**
+   * Alarms that roll a deployment back. They are combined into one composite alarm (ALARM when
+   * any of them is), which AppConfig watches during every deployment and its bake time. At most
+   * 100.
+   * @default - no rollback alarm
+   */
+  readonly rollbackAlarms?: cloudwatch.IAlarm[];
+
+  /**
+   * Name of the AppConfig application.
+   * @default - a name unique in the account, derived from the construct path
+   */
+  readonly applicationName?: string;
+
+  /**
+   * Name of the environment the flags are deployed to.
+   * @default 'live'
+   */
+  readonly environmentName?: string;
+}
+
+/**
+ * Feature flags in AWS AppConfig: an application, an environment, an `AWS.AppConfig.FeatureFlags`
+ * configuration profile holding the flags, a deployment strategy (gradual with bake time by
+ * default) and, with `rollbackAlarms`, one composite alarm that AppConfig watches to roll a bad
+ * change back by itself.
+ *
+ * Readers get the flags from the AppConfig data plane (`grantRead`); the LeaderHealthMonitor reads
+ * its pause and dry-run switches from here (`monitorSwitches`), without a redeploy.
+ *
+ * Put an operator's switches and the service's flags in separate FeatureFlags: a pause is what
+ * one deploys during an incident, when the service's alarms are firing and would roll it back.
+ */
+export class FeatureFlags extends Construct {
+  /** The flag that pauses the health monitor: it probes and tracks, but takes no action. */
+  public static readonly MONITOR_PAUSED = 'monitorPaused';
+
+  /** The flag that puts the health monitor in dry-run: it logs the calls it would make. */
+  public static readonly MONITOR_DRY_RUN = 'monitorDryRun';
+
+  /** The AppConfig application. */
+  public readonly application: appconfig.Application;
+
+  /** The environment the flags are deployed to. */
+  public readonly environment: appconfig.Environment;
+
+  /** The feature-flags configuration profile and its first version. */
+  public readonly configuration: appconfig.HostedConfiguration;
+
+  /** The deployment strategy. */
+  public readonly deploymentStrategy: appconfig.DeploymentStrategy;
+
+  /** The alarm that rolls deployments back, with `rollbackAlarms`. */
+  public readonly rollbackAlarm?: cloudwatch.CompositeAlarm;
+
+  /** The role AppConfig reads the rollback alarm with, with `rollbackAlarms`. */
+  public readonly rollbackRole?: iam.Role;
+
+  /** The rollout of every deployment. */
+  public readonly rollout: FlagRollout;
+
+  /** The flags as deployed. */
+  public readonly flags: FeatureFlag[];
+
+  constructor(scope: Construct, id: string, props: FeatureFlagsProps = {}) {
+    super(scope, id);
+    this.rollout = props.rollout ?? FlagRollout.gradual();
+    this.flags = [
+      ...(props.flags ?? []),
+      ...(props.monitorSwitches ? [
+        { name: FeatureFlags.MONITOR_PAUSED, enabled: false, description: 'Pauses the health monitor: it probes and tracks, but takes no action.' },
+        { name: FeatureFlags.MONITOR_DRY_RUN, enabled: false, description: 'Puts the health monitor in dry-run: it logs the AWS calls it would make.' },
+      ] : []),
+    ];
+    this.validate(props);
+
+    this.application = new appconfig.Application(this, 'Application', {
+      applicationName: props.applicationName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
+      description: `Feature flags of ${this.node.path}`,
+    });
+    const alarms = props.rollbackAlarms ?? [];
+    if (alarms.length > 0) {
+      this.rollbackAlarm = new cloudwatch.CompositeAlarm(this, 'RollbackAlarm', {
+        alarmRule: cloudwatch.AlarmRule.anyOf(...alarms),
+        alarmDescription: `Rolls back deployments of the feature flags of ${this.node.path}: in ALARM when any of ${alarms.length} alarms is.`,
+        actionsEnabled: false,
+      });
+      this.rollbackRole = new iam.Role(this, 'RollbackRole', {
+        assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+        description: `AppConfig reads the rollback alarm of ${this.node.path}`,
+      });
+      this.rollbackRole.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [this.rollbackAlarm.alarmArn] }));
+    }
+    this.environment = new appconfig.Environment(this, 'Environment', {
+      application: this.application,
+      environmentName: props.environmentName ?? 'live',
+      description: `Where the feature flags of ${this.node.path} are deployed`,
+      monitors: this.rollbackAlarm ? [appconfig.Monitor.fromCloudWatchAlarm(this.rollbackAlarm, this.rollbackRole)] : undefined,
+    });
+    this.deploymentStrategy = new appconfig.DeploymentStrategy(this, 'DeploymentStrategy', {
+      description: `${this.rollout.kind} rollout of the feature flags of ${this.node.path}`,
+      rolloutStrategy: appconfig.RolloutStrategy.linear({
+        growthFactor: this.rollout.growthFactor,
+        deploymentDuration: this.rollout.duration,
+        finalBakeTime: this.rollout.bakeTime,
+      }),
+    });
+    this.configuration = new appconfig.HostedConfiguration(this, 'Flags', {
+      application: this.application,
+      name: 'flags',
+      description: `Feature flags of ${this.node.path}`,
+      type: appconfig.ConfigurationType.FEATURE_FLAGS,
+      content: appconfig.ConfigurationContent.fromInlineJson(Lazy.string({ produce: () => JSON.stringify(this.document()) })),
+      deploymentStrategy: this.deploymentStrategy,
+      deployTo: [this.environment],
+    });
+  }
+
+  /** Whether a flag of that name is deployed. */
+  public hasFlag(name: string): boolean {
+    return this.flags.some((f) => f.name === name);
+  }
+
+  /**
+   * The ARN readers ask the data plane for: the profile in the environment.
+   */
+  public get configurationArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'appconfig',
+      resource: 'application',
+      resourceName: `${this.application.applicationId}/environment/${this.environment.environmentId}/configuration/${this.configuration.configurationProfileId}`,
+    });
+  }
+
+  /**
+   * Lets `grantee` read the flags from the AppConfig data plane (StartConfigurationSession and
+   * GetLatestConfiguration) in this environment only.
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
+      resourceArns: [this.configurationArn],
+    });
+  }
+
+  /** The profile in the `AWS.AppConfig.FeatureFlags` format. */
+  private document(): Record<string, unknown> {
+    return {
+      version: '1',
+      flags: Object.fromEntries(this.flags.map((f) => [f.name, { name: f.name, ...(f.description ? { description: f.description } : {}) }])),
+      values: Object.fromEntries(this.flags.map((f) => [f.name, { enabled: f.enabled ?? false }])),
+    };
+  }
+
+  private validate(props: FeatureFlagsProps): void {
+    const v = new Validator();
+    const seen = new Set<string>();
+    this.flags.forEach((flag, i) => {
+      const prop = i < (props.flags ?? []).length ? `flags[${i}].name` : 'monitorSwitches';
+      v.matches(prop, flag.name, FLAG_KEY, 'a lowercase letter, then letters, digits, "_" or "-"; at most 64 characters');
+      if (seen.has(flag.name)) v.add(prop, JSON.stringify(flag.name), 'a name no other flag has');
+      seen.add(flag.name);
+    });
+    const r = this.rollout;
+    v.integer('rollout.growthFactor', r.growthFactor, 1, 100);
+    for (const [name, d] of [['rollout.duration', r.duration], ['rollout.bakeTime', r.bakeTime]] as const) {
+      if (d.isUnresolved()) continue;
+      const minutes = d.toSeconds({ integral: false }) / 60;
+      if (!Number.isInteger(minutes) || minutes < 0 || minutes > 1440) v.add(name, formatSeconds(d), 'whole minutes from 0 to 24 hours');
+    }
+    const alarms = props.rollbackAlarms ?? [];
+    if (alarms.length > MAX_ROLLBACK_ALARMS) v.add('rollbackAlarms', `${alarms.length} alarms`, `at most ${MAX_ROLLBACK_ALARMS}`);
+    if (props.environmentName !== undefined && !Token.isUnresolved(props.environmentName)) {
+      v.matches('environmentName', props.environmentName, /^.{1,64}$/s, '1 to 64 characters');
+    }
+    v.throwIfAny(this);
+  }
+}
