@@ -7,7 +7,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
-  DatabaseEngine, DnsHealthCheck, FailoverTarget, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService,
+  DatabaseEngine, DnsHealthCheck, FailoverTarget, FeatureFlags, FlagRollout, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService,
+  ServiceRegistry,
 } from '../lib';
 
 /** The public image the reference API runs: nginx, answering on port 80. */
@@ -83,6 +84,12 @@ export class ReferenceStack extends Stack {
   public readonly tasks: ecs.FargateService;
   /** The hosted zone of the external name, in the region that has it. */
   public readonly zone?: route53.IHostedZone;
+  /** Cloud Map: `api.service.internal` resolves to the API tasks the monitor sees healthy (with the monitor). */
+  public readonly registry?: ServiceRegistry;
+  /** The monitor's pause and dry-run switches (with the monitor). */
+  public readonly monitorSwitches?: FeatureFlags;
+  /** The API's own feature flags, rolled back by the service's alarms. */
+  public readonly flags: FeatureFlags;
 
   constructor(scope: Construct, id: string, props: ReferenceStackProps) {
     super(scope, id, props);
@@ -110,6 +117,16 @@ export class ReferenceStack extends Stack {
     }
 
     const dataTier = props.dataTier !== false;
+    const monitored = props.monitor !== false;
+    if (monitored) {
+      this.registry = new ServiceRegistry(this, 'Registry', {
+        vpc: this.vpc,
+        namespaceName: 'service.internal',
+        services: [{ name: 'api', description: 'The API tasks, for callers inside the VPC that balance on their own' }],
+      });
+      // A pause is deployed during an incident, when the service's alarms fire: no rollback alarm here.
+      this.monitorSwitches = new FeatureFlags(this, 'MonitorSwitches', { monitorSwitches: true, rollout: FlagRollout.allAtOnce() });
+    }
     const health = HealthCheckProfile.http({ path: '/', preset: HealthCheckPreset.FAST });
     this.service = new HighlyAvailableService(this, 'Api', {
       vpc: this.vpc,
@@ -136,8 +153,16 @@ export class ReferenceStack extends Stack {
         databaseName: 'app',
         internalDns: { zoneName: 'db.internal' },
       } : undefined,
-      monitorEnabled: props.monitor !== false,
+      monitorEnabled: monitored,
+      monitor: monitored ? {
+        switches: this.monitorSwitches,
+        membership: [{ registry: this.registry!, serviceName: 'api', groups: ['Api'], attributes: { tier: 'api' } }],
+      } : undefined,
       failoverBudget: props.failoverBudget,
+    });
+    this.flags = new FeatureFlags(this, 'ApiFlags', {
+      flags: [{ name: 'newCheckout', description: 'The new checkout flow' }],
+      rollbackAlarms: this.service.alarms,
     });
     this.api = this.service.loadBalancer;
     Validations.of(this.api.securityGroup).acknowledge({

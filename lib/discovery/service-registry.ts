@@ -184,6 +184,9 @@ export class ServiceRegistry extends Construct {
   /** The services, in the order given. */
   public readonly services: servicediscovery.Service[];
 
+  /** The services' names, in the same order. */
+  public readonly serviceNames: string[];
+
   private readonly options = new Map<string, RegistryServiceOptions>();
 
   constructor(scope: Construct, id: string, props: ServiceRegistryProps) {
@@ -202,6 +205,7 @@ export class ServiceRegistry extends Construct {
       this.namespace = new servicediscovery.HttpNamespace(this, 'Namespace', { name: props.namespaceName, description });
     }
 
+    this.serviceNames = props.services.map((o) => o.name);
     this.services = props.services.map((options) => {
       this.options.set(options.name, options);
       return new servicediscovery.Service(this, `Service-${options.name}`, {
@@ -221,7 +225,7 @@ export class ServiceRegistry extends Construct {
   /** The service of that name; throws when there is none. */
   public service(name: string): servicediscovery.Service {
     const found = this.services.find((s) => s.node.id === `Service-${name}`);
-    if (!found) throw new Error(`${this.node.path} has no service named ${JSON.stringify(name)}; it has ${[...this.options.keys()].join(', ')}`);
+    if (!found) throw new Error(`${this.node.path} has no service named ${JSON.stringify(name)}; it has ${this.serviceNames.join(', ')}`);
     return found;
   }
 

@@ -820,8 +820,8 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
   }
 
   private validateMembership(v: Validator, prop: string, m: RegistryMembership, props: LeaderHealthMonitorProps): void {
-    if (!m.registry.services.some((svc) => svc.node.id === `Service-${m.serviceName}`)) {
-      v.add(`${prop}.serviceName`, JSON.stringify(m.serviceName), `a service of ${m.registry.node.path}: ${m.registry.services.map((svc) => svc.serviceName).join(', ')}`);
+    if (!m.registry.serviceNames.includes(m.serviceName)) {
+      v.add(`${prop}.serviceName`, JSON.stringify(m.serviceName), `a service of ${m.registry.node.path}: ${m.registry.serviceNames.join(', ')}`);
       return;
     }
     if (m.registry.healthCheckType(m.serviceName) !== RegistryHealthCheckType.CUSTOM) {
@@ -1048,7 +1048,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     this.alertTopic.masterKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Only the actions that have no resource-level permissions are allowed on "*": the EC2 network-interface actions Lambda needs in a VPC, elasticloadbalancing:DescribeTargetHealth and, with a DNS registry, route53:ListHostedZonesByName. Every other statement names the table, log group, target groups, hosted zones, registry services, feature flags and topic passed in.',
+      reason: 'Only the actions that have no resource-level permissions are allowed on "*": the EC2 network-interface actions Lambda needs in a VPC, and elasticloadbalancing:DescribeTargetHealth. Every other statement names the table, log group, target groups, hosted zones, registry services, feature flags and topic passed in.',
     });
   }
 
@@ -1074,11 +1074,6 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
       sid: 'RegistryRecords',
       actions: ['route53:GetHostedZone', 'route53:ChangeResourceRecordSets'],
       resources: zones.map((zone) => Stack.of(this).formatArn({ service: 'route53', region: '', account: '', resource: 'hostedzone', resourceName: zone })),
-    }));
-    this.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'RegistryZoneLookup',
-      actions: ['route53:ListHostedZonesByName'],
-      resources: ['*'],
     }));
   }
 

@@ -1,8 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import {
-  DnsFailover, DnsHealthCheck, FailoverTarget, HaLoadBalancer, HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor, LeaderHealthMonitorProps, LoadBalancerType,
+  DnsFailover, DnsHealthCheck, FailoverTarget, FeatureFlags, HaLoadBalancer, HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor, LeaderHealthMonitorProps,
+  LoadBalancerType, NamespaceKind, RegistryHealthCheck, ServiceRegistry,
 } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
 import { MonitorFixture, monitorFixture } from './monitor-stack';
@@ -97,7 +99,49 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['no trigger groups', (f) => ({ dnsFailover: f.dns, dnsFailoverTriggerGroups: [] }), /dnsFailoverTriggerGroups: got \[\]; allowed: at least one monitored group/],
   ['a failover pair in front of something unwatched', (f) => ({ dnsFailover: ipPair(f) }),
     /dnsFailoverTriggerGroups: got none, and the pair's primary is not an HaLoadBalancer watched by this monitor; allowed: the monitored groups whose failure fails the name over/],
+  // Circuit breaker
+  ['a breaker that never trips on consecutive failures', () => ({ circuitBreaker: { consecutiveFailures: 0 } }), /circuitBreaker\.consecutiveFailures: got 0; allowed: an integer from 1 to 100/],
+  ['a failure rate over 100 %', () => ({ circuitBreaker: { failureRatePercent: 101 } }), /circuitBreaker\.failureRatePercent: got 101; allowed: an integer from 1 to 100/],
+  ['a window of one call', () => ({ circuitBreaker: { window: 1 } }), /circuitBreaker\.window: got 1; allowed: an integer from 2 to 1000/],
+  ['no half-open trials', () => ({ circuitBreaker: { halfOpenTrials: 0 } }), /circuitBreaker\.halfOpenTrials: got 0; allowed: an integer from 1 to 10/],
+  ['an open timeout shorter than a call', () => ({ circuitBreaker: { openTimeout: Duration.seconds(2) } }), /circuitBreaker\.openTimeout: got 2 s; allowed: 3 s \(at least the call timeout\) to 600 s/],
+  ['an open timeout of an hour', () => ({ circuitBreaker: { openTimeout: Duration.hours(1) } }), /circuitBreaker\.openTimeout: got 3600 s; allowed: 3 s \(at least the call timeout\) to 600 s/],
+  // Switches
+  ['flags without the monitor\'s switches', (f) => ({ switches: new FeatureFlags(f.stack, 'Flags', { flags: [{ name: 'newCheckout' }] }) }),
+    /switches: got Mon\/Flags without monitorPaused and monitorDryRun; allowed: FeatureFlags with monitorSwitches: true/],
+  ['a poll interval under AppConfig\'s minimum', (f) => ({ switches: new FeatureFlags(f.stack, 'Flags', { monitorSwitches: true }), switchPollInterval: Duration.seconds(5) }),
+    /switchPollInterval: got 5 s; allowed: whole seconds from 15 \(AppConfig's minimum poll interval\) to 3600/],
+  ['a poll interval without switches', () => ({ switchPollInterval: Duration.seconds(30) }), /switchPollInterval: got 30 s; allowed: only with switches/],
+  // Membership
+  ['a service the registry does not have', (f) => membership(f, { serviceName: 'web' }), /membership\[0\]\.serviceName: got "web"; allowed: a service of Mon\/Registry: api, cache, public/],
+  ['a service with Route 53 health checks', (f) => membership(f, { serviceName: 'public' }, NamespaceKind.HTTP),
+    /membership\[0\]\.serviceName: got "public" with ROUTE53 health checks; allowed: a service with custom health checks: the monitor reports health only to those/],
+  ['a group the monitor does not watch', (f) => membership(f, { groups: ['Admin'] }), /membership\[0\]\.groups: got "Admin"; allowed: a watched target group or endpoint group: Api, endpoints/],
+  ['no groups', (f) => membership(f, { groups: [] }), /membership\[0\]\.groups: got \[\]; allowed: at least one group/],
+  ['a target group in a CNAME service', (f) => membership(f, { serviceName: 'cache', groups: ['Api'] }),
+    /membership\[0\]\.groups: got "Api"; allowed: endpoint groups known by DNS name: cache has CNAME records, and targets of a target group are IP addresses/],
+  ['endpoints by DNS name in an A service', (f) => ({ ...membership(f, { groups: ['endpoints'] }), endpoints: [{ name: 'primary', host: 'cache.example.com', port: 6379 }] }),
+    /membership\[0\]\.groups: got "endpoints" with 1 endpoint\(s\) known by DNS name; allowed: IP addresses only: api has A records; give the service CNAME records for DNS names/],
+  ['an attribute Cloud Map reserves', (f) => membership(f, { attributes: { AWS_INSTANCE_IPV4: '10.0.0.1' } }),
+    /membership\[0\]\.attributes: got "AWS_INSTANCE_IPV4"; allowed: a key of 1 to 255 printable characters, not starting with AWS_ and not HA_KIT_REGISTERED_BY/],
+  ['26 attributes', (f) => membership(f, { attributes: Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`k${i}`, 'v'])) }),
+    /membership\[0\]\.attributes: got 26 attributes; allowed: at most 25/],
 ];
+
+function membership(f: MonitorFixture, overrides: object, kind = NamespaceKind.PRIVATE_DNS): Partial<LeaderHealthMonitorProps> {
+  const registry = new ServiceRegistry(f.stack, 'Registry', {
+    kind,
+    vpc: kind === NamespaceKind.PRIVATE_DNS ? f.vpc : undefined,
+    namespaceName: 'service.internal',
+    services: kind === NamespaceKind.HTTP
+      ? [{ name: 'api' }, { name: 'public', healthCheck: RegistryHealthCheck.route53() }]
+      : [{ name: 'api' }, { name: 'cache', dnsRecordType: servicediscovery.DnsRecordType.CNAME }, { name: 'public', healthCheck: RegistryHealthCheck.none() }],
+  });
+  return {
+    endpoints: [{ name: 'db', host: '10.0.5.5', port: 5432 }],
+    membership: [{ registry, serviceName: 'api', groups: ['Api'], ...overrides }],
+  };
+}
 
 function remoteLb(f: MonitorFixture): HaLoadBalancer {
   const stack = new Stack(f.app, 'Far', { env: { region: 'eu-central-1', account: '111111111111' }, crossRegionReferences: true });

@@ -1,5 +1,5 @@
 import {
-  CustomHealthNotFound, DeregisterInstanceCommand, GetInstancesHealthStatusCommand, InstanceNotFound, ListInstancesCommand, RegisterInstanceCommand,
+  CustomHealthNotFound, HealthStatus, DeregisterInstanceCommand, GetInstancesHealthStatusCommand, InstanceNotFound, ListInstancesCommand, RegisterInstanceCommand,
   ServiceDiscoveryClient, UpdateInstanceCustomHealthStatusCommand,
 } from '@aws-sdk/client-servicediscovery';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -37,8 +37,9 @@ function setup(services: RegistryService[] = [SERVICE]) {
 
 /** What Cloud Map holds: instances with the monitor that registered them, and their health. */
 function holds(cloudMap: ReturnType<typeof setup>['cloudMap'], instances: Array<{ id: string; by?: string; health: string }>) {
-  cloudMap.on(ListInstancesCommand).resolves({ Instances: instances.map((i) => ({ Id: i.id, Attributes: i.by ? { [REGISTERED_BY]: i.by } : {} })) });
-  cloudMap.on(GetInstancesHealthStatusCommand).resolves({ Status: Object.fromEntries(instances.map((i) => [i.id, i.health])) });
+  const attributes = (by?: string): Record<string, string> => (by ? { [REGISTERED_BY]: by } : {});
+  cloudMap.on(ListInstancesCommand).resolves({ Instances: instances.map((i) => ({ Id: i.id, Attributes: attributes(i.by) })) });
+  cloudMap.on(GetInstancesHealthStatusCommand).resolves({ Status: Object.fromEntries(instances.map((i) => [i.id, i.health as HealthStatus])) });
 }
 
 const statuses = (map: Record<string, Status>) => (t: MonitoredTarget) => map[t.id] ?? 'UNKNOWN';

@@ -1,0 +1,115 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { FeatureFlags, FeatureFlagsProps, FlagRollout } from '../../lib';
+import { HaValidationError } from '../../lib/core/errors';
+import { TEST_CONTEXT } from '../support/stacks';
+
+function build(props: (stack: Stack) => FeatureFlagsProps = () => ({ flags: [{ name: 'newCheckout' }] })) {
+  const app = new App({ context: TEST_CONTEXT });
+  const stack = new Stack(app, 'Fl', { env: { region: 'eu-west-1', account: '111111111111' } });
+  const flags = new FeatureFlags(stack, 'Flags', props(stack));
+  return { stack, flags, template: () => Template.fromStack(stack) };
+}
+
+const alarm = (stack: Stack, id: string) => new cloudwatch.Alarm(stack, id, {
+  metric: new cloudwatch.Metric({ namespace: 'Shop', metricName: id }), threshold: 1, evaluationPeriods: 1,
+});
+
+describe('FeatureFlags', () => {
+  test('an application, an environment and a feature-flags profile deployed with a gradual strategy and bake time', () => {
+    const { template } = build();
+    template().hasResourceProperties('AWS::AppConfig::Environment', { Name: 'live', Monitors: Match.absent() });
+    template().hasResourceProperties('AWS::AppConfig::ConfigurationProfile', { Type: 'AWS.AppConfig.FeatureFlags', LocationUri: 'hosted' });
+    template().hasResourceProperties('AWS::AppConfig::DeploymentStrategy', { GrowthType: 'LINEAR', GrowthFactor: 20, DeploymentDurationInMinutes: 10, FinalBakeTimeInMinutes: 10 });
+    template().hasResourceProperties('AWS::AppConfig::Deployment', {
+      ConfigurationVersion: { Ref: Match.stringLikeRegexp('^Flags') },
+      DeploymentStrategyId: { Ref: Match.stringLikeRegexp('^FlagsDeploymentStrategy') },
+    });
+    expect(template().toJSON()).toMatchSnapshot();
+  });
+
+  test('the profile holds every flag in the AWS.AppConfig.FeatureFlags format, the monitor\'s switches off', () => {
+    const { template } = build(() => ({ flags: [{ name: 'newCheckout', enabled: true, description: 'The new checkout' }], monitorSwitches: true }));
+    const version = Object.values(template().findResources('AWS::AppConfig::HostedConfigurationVersion'))[0] as { Properties: { Content: string }; DeletionPolicy: string };
+    expect(JSON.parse(version.Properties.Content)).toEqual({
+      version: '1',
+      flags: {
+        newCheckout: { name: 'newCheckout', description: 'The new checkout' },
+        monitorPaused: { name: 'monitorPaused', description: 'Pauses the health monitor: it probes and tracks, but takes no action.' },
+        monitorDryRun: { name: 'monitorDryRun', description: 'Puts the health monitor in dry-run: it logs the AWS calls it would make.' },
+      },
+      values: { newCheckout: { enabled: true }, monitorPaused: { enabled: false }, monitorDryRun: { enabled: false } },
+    });
+    expect(version.DeletionPolicy).toBe('Retain');
+  });
+
+  test('rollback alarms become one composite alarm that AppConfig reads with a role scoped to it', () => {
+    const { template } = build((stack) => ({ flags: [{ name: 'newCheckout' }], rollbackAlarms: [alarm(stack, 'Errors'), alarm(stack, 'Latency')] }));
+    template().hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
+      ActionsEnabled: false,
+      AlarmRule: { 'Fn::Join': ['', ['(ALARM("', { 'Fn::GetAtt': [Match.stringLikeRegexp('^Errors'), 'Arn'] }, '") OR ALARM("', { 'Fn::GetAtt': [Match.stringLikeRegexp('^Latency'), 'Arn'] }, '"))']] },
+    });
+    template().hasResourceProperties('AWS::AppConfig::Environment', {
+      Monitors: [{ AlarmArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FlagsRollbackAlarm'), 'Arn'] }, AlarmRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FlagsRollbackRole'), 'Arn'] } }],
+    });
+    template().hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'cloudwatch:DescribeAlarms', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FlagsRollbackAlarm'), 'Arn'] } }] },
+    });
+    template().hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'appconfig.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }] },
+    });
+  });
+
+  test('all at once, for switches that must act now', () => {
+    const { template, flags } = build(() => ({ monitorSwitches: true, rollout: FlagRollout.allAtOnce() }));
+    template().hasResourceProperties('AWS::AppConfig::DeploymentStrategy', { GrowthFactor: 100, DeploymentDurationInMinutes: 0, FinalBakeTimeInMinutes: 0 });
+    expect(flags.rollout.totalTime.toSeconds()).toBe(0);
+    expect(FlagRollout.gradual({ duration: Duration.minutes(20), bakeTime: Duration.minutes(5) }).totalTime.toMinutes()).toBe(25);
+  });
+
+  test('grantRead allows the data plane on this environment\'s profile only', () => {
+    const { stack, flags, template } = build();
+    flags.grantRead(new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+    template().hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Action: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
+          Resource: {
+            'Fn::Join': ['', [
+              'arn:', { Ref: 'AWS::Partition' }, ':appconfig:eu-west-1:111111111111:application/', { Ref: Match.stringLikeRegexp('^FlagsApplication') },
+              '/environment/', { Ref: Match.stringLikeRegexp('^FlagsEnvironment') }, '/configuration/', { Ref: Match.stringLikeRegexp('^FlagsConfigurationProfile') },
+            ]],
+          },
+        }],
+      },
+    });
+  });
+});
+
+const rejected: Array<[string, (stack: Stack) => FeatureFlagsProps, RegExp]> = [
+  ['a flag key with a capital first letter', () => ({ flags: [{ name: 'NewCheckout' }] }), /flags\[0\]\.name: got "NewCheckout"; allowed: a lowercase letter, then letters, digits, "_" or "-"; at most 64 characters/],
+  ['a flag key of 65 characters', () => ({ flags: [{ name: `a${'b'.repeat(64)}` }] }), /flags\[0\]\.name: got "ab+"; allowed: a lowercase letter/],
+  ['two flags of one key', () => ({ flags: [{ name: 'x' }, { name: 'x' }] }), /flags\[1\]\.name: got "x"; allowed: a name no other flag has/],
+  ['a flag that clashes with the monitor\'s switches', () => ({ flags: [{ name: 'monitorPaused' }], monitorSwitches: true }), /monitorSwitches: got "monitorPaused"; allowed: a name no other flag has/],
+  ['a growth factor of 0', () => ({ rollout: FlagRollout.gradual({ growthFactor: 0 }) }), /rollout\.growthFactor: got 0; allowed: an integer from 1 to 100/],
+  ['a rollout over 30 s', () => ({ rollout: FlagRollout.gradual({ duration: Duration.seconds(30) }) }), /rollout\.duration: got 30 s; allowed: whole minutes from 0 to 24 hours/],
+  ['a bake time of two days', () => ({ rollout: FlagRollout.gradual({ bakeTime: Duration.days(2) }) }), /rollout\.bakeTime: got 172800 s; allowed: whole minutes from 0 to 24 hours/],
+  ['101 rollback alarms', (stack) => ({ rollbackAlarms: Array.from({ length: 101 }, (_, i) => alarm(stack, `A${i}`)) }), /rollbackAlarms: got 101 alarms; allowed: at most 100/],
+  ['an empty environment name', () => ({ environmentName: '' }), /environmentName: got ""; allowed: 1 to 64 characters/],
+];
+
+describe('FeatureFlags rejects at synth', () => {
+  test.each(rejected)('%s', (_name, props, message) => {
+    let error: unknown;
+    try {
+      build(props);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HaValidationError);
+    expect((error as Error).message).toMatch(/^Invalid props for Fl\/Flags:\n/);
+    expect((error as Error).message).toMatch(message);
+  });
+});
