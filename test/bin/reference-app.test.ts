@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -284,6 +285,55 @@ describe('reference app: health monitor', () => {
     for (const [, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ApiMonitorAlerts/) }]);
     }
+  });
+
+  test('registers the API tasks in a Cloud Map namespace and keeps their health in step', () => {
+    const reference = primary();
+    const template = Template.fromStack(reference);
+    template.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', { Name: 'service.internal', Vpc: { Ref: Match.stringLikeRegexp('^Vpc') } });
+    template.hasResourceProperties('AWS::ServiceDiscovery::Service', {
+      Name: 'api', HealthCheckCustomConfig: { FailureThreshold: 1 }, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }], RoutingPolicy: 'MULTIVALUE' },
+    });
+    const api = reference.resolve(reference.registry!.service('api').serviceId)['Fn::GetAtt'].join('.');
+    expect(deployedConfig(template).registry).toEqual([{ serviceId: `<${api}>`, name: 'service.internal/api', groups: ['Api'], attributes: { tier: 'api' } }]);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'KeepRegistryInStep',
+          Action: ['servicediscovery:DeregisterInstance', 'servicediscovery:GetInstancesHealthStatus', 'servicediscovery:ListInstances',
+            'servicediscovery:RegisterInstance', 'servicediscovery:UpdateInstanceCustomHealthStatus'],
+          Resource: reference.resolve(reference.registry!.service('api').serviceArn),
+        }), Match.objectLike({
+          // Cloud Map writes the instances' A records in the namespace's zone on the monitor's behalf.
+          Sid: 'RegistryRecords',
+          Action: ['route53:ChangeResourceRecordSets', 'route53:GetHostedZone'],
+          Resource: { 'Fn::Join': ['', ['arn:aws:route53:::hostedzone/', { 'Fn::GetAtt': [Match.stringLikeRegexp('^RegistryNamespace'), 'HostedZoneId'] }]] },
+        })]),
+      },
+    });
+  });
+
+  test('reads its pause and dry-run switches from AppConfig, deployed all at once and never rolled back by the service\'s alarms', () => {
+    const reference = primary();
+    const template = Template.fromStack(reference);
+    const switches = reference.monitorSwitches!;
+    const ref = (token: string) => `<Ref ${reference.resolve(token).Ref}>`;
+    expect(deployedConfig(template).flags).toEqual({
+      applicationId: ref(switches.application.applicationId),
+      environmentId: ref(switches.environment.environmentId),
+      profileId: ref(switches.configuration.configurationProfileId),
+      pollIntervalSeconds: 15,
+      pausedFlag: 'monitorPaused',
+      dryRunFlag: 'monitorDryRun',
+    });
+    expect(switches.rollbackAlarm).toBeUndefined();
+    expect(switches.rollout.totalTime.toSeconds()).toBe(0);
+    // The API's own flags roll back on any of the service's alarms.
+    const rollback = Object.entries(template.findResources('AWS::CloudWatch::CompositeAlarm'));
+    expect(rollback.map(([id]) => id)).toEqual([expect.stringMatching(/^ApiFlagsRollbackAlarm/)]);
+    const rule = JSON.stringify(rollback[0][1].Properties.AlarmRule);
+    for (const alarm of reference.service.alarms) expect(rule).toContain(reference.getLogicalId(alarm.node.defaultChild as cdk.CfnElement));
+    template.hasResourceProperties('AWS::AppConfig::Environment', { Monitors: [Match.objectLike({ AlarmArn: { 'Fn::GetAtt': [rollback[0][0], 'Arn'] } })] });
   });
 
   test('across the app, IAM allows Resource "*" only in the two statements named for it', () => {
