@@ -1,6 +1,13 @@
+import {
+  GetInstancesHealthStatusCommand, ListInstancesCommand, RegisterInstanceCommand, ServiceDiscoveryClient, UpdateInstanceCustomHealthStatusCommand,
+} from '@aws-sdk/client-servicediscovery';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CircuitBreaker } from '../../../lambda/health-monitor/breaker';
+import { systemClock } from '../../../lambda/health-monitor/clock';
 import { MonitorConfig } from '../../../lambda/health-monitor/config';
 import { LeaseStore } from '../../../lambda/health-monitor/lease';
+import { CloudMapMembership } from '../../../lambda/health-monitor/membership';
 import { ActionLedger } from '../../../lambda/health-monitor/ledger';
 import { MetricName, RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
 import { LocalDynamo, startDynalite } from '../../support/dynalite';
@@ -320,5 +327,33 @@ describe('leadership', () => {
     await waitFor('b deregistered', () => world.of('deregister').length === 1);
     expect(world.actions.every((x) => x.by === 'b')).toBe(true);
     expect(a.telemetry.logs.find((l) => l.message === 'refused: no longer the leader')?.data).toMatchObject({ epoch: 1 });
+  });
+});
+
+describe('the leader keeps Cloud Map in step', () => {
+  test('registers its UP targets, reports one unhealthy when it goes DOWN and healthy when it is back', async () => {
+    const cloudMap = mockClient(ServiceDiscoveryClient);
+    cloudMap.on(ListInstancesCommand).resolves({ Instances: [] });
+    cloudMap.on(GetInstancesHealthStatusCommand).resolves({ Status: {} });
+    cloudMap.on(RegisterInstanceCommand).resolves({ OperationId: 'op' });
+    cloudMap.on(UpdateInstanceCustomHealthStatusCommand).resolves({});
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 2);
+    const breaker = new CircuitBreaker('servicediscovery', config.breaker, systemClock);
+    const membership = new CloudMapMembership(new ServiceDiscoveryClient({ region: 'eu-west-1' }), breaker,
+      [{ serviceId: 'srv-api', name: 'service.internal/api', groups: ['api'], attributes: {} }], config.monitorId, 60_000, systemClock, new RecordingTelemetry());
+    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets, membership });
+    start(c);
+    const reports = () => cloudMap.commandCalls(UpdateInstanceCustomHealthStatusCommand).map((call) => `${call.args[0].input.InstanceId} ${call.args[0].input.Status}`);
+
+    await waitFor('both registered and reported healthy', () => reports().length === 2);
+    world.setHealthy(targets[0], false);
+    await waitFor('the unhealthy report', () => reports().length === 3);
+    world.setHealthy(targets[0], true);
+    await waitFor('the healthy report', () => reports().length === 4);
+
+    expect(cloudMap.commandCalls(RegisterInstanceCommand).map((call) => call.args[0].input.InstanceId)).toEqual(['10.0.10.1:8080', '10.0.10.2:8080']);
+    expect(reports()).toEqual(['10.0.10.1:8080 HEALTHY', '10.0.10.2:8080 HEALTHY', '10.0.10.1:8080 UNHEALTHY', '10.0.10.1:8080 HEALTHY']);
   });
 });
