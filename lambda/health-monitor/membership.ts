@@ -127,17 +127,17 @@ export class CloudMapMembership {
       InstanceId: id,
       Attributes: { ...service.attributes, [address]: target.host, AWS_INSTANCE_PORT: String(target.port), [REGISTERED_BY]: this.monitorId },
     });
-    return this.send(service, 'RegisterInstance', command, dryRun, () => known.set(id, { registeredBy: this.monitorId }));
+    return this.send(service, 'RegisterInstance', command.input, dryRun, () => this.client.send(command), () => known.set(id, { registeredBy: this.monitorId }));
   }
 
   private report(service: RegistryService, id: string, health: Exclude<Health, 'UNKNOWN'>, instance: KnownInstance, dryRun: boolean): Promise<boolean | undefined> {
     const command = new UpdateInstanceCustomHealthStatusCommand({ ServiceId: service.serviceId, InstanceId: id, Status: health });
-    return this.send(service, 'UpdateInstanceCustomHealthStatus', command, dryRun, () => { instance.health = health; });
+    return this.send(service, 'UpdateInstanceCustomHealthStatus', command.input, dryRun, () => this.client.send(command), () => { instance.health = health; });
   }
 
   private deregister(service: RegistryService, id: string, known: Map<string, KnownInstance>, dryRun: boolean): Promise<boolean | undefined> {
     const command = new DeregisterInstanceCommand({ ServiceId: service.serviceId, InstanceId: id });
-    return this.send(service, 'DeregisterInstance', command, dryRun, () => known.delete(id));
+    return this.send(service, 'DeregisterInstance', command.input, dryRun, () => this.client.send(command), () => known.delete(id));
   }
 
   /**
@@ -147,18 +147,17 @@ export class CloudMapMembership {
    * @returns whether the change was made; undefined when Cloud Map does not have the instance yet
    */
   private async send(
-    service: RegistryService, operation: string, command: RegisterInstanceCommand | UpdateInstanceCustomHealthStatusCommand | DeregisterInstanceCommand,
-    dryRun: boolean, done: () => void,
+    service: RegistryService, operation: string, input: object, dryRun: boolean, call: () => Promise<unknown>, done: () => void,
   ): Promise<boolean | undefined> {
     if (dryRun) {
-      this.telemetry.info('dry run: would call', { operation, input: command.input });
+      this.telemetry.info('dry run: would call', { operation, input });
       done();
       return true;
     }
     try {
       const answered = await this.breaker.call(async () => {
         try {
-          await this.client.send(command as RegisterInstanceCommand);
+          await call();
           return true;
         } catch (e) {
           if (e instanceof InstanceNotFound || e instanceof CustomHealthNotFound) return false;
@@ -167,13 +166,13 @@ export class CloudMapMembership {
       });
       if (answered) {
         done();
-        this.telemetry.info('called', { operation, input: command.input });
+        this.telemetry.info('called', { operation, input });
       } else {
-        this.telemetry.info('instance not in Cloud Map yet; the next refresh tells', { operation, registry: service.name, input: command.input });
+        this.telemetry.info('instance not in Cloud Map yet; the next refresh tells', { operation, registry: service.name, input });
       }
       return answered ? true : undefined;
     } catch (e) {
-      this.telemetry.warn('registry change failed', { operation, registry: service.name, input: command.input, error: String(e) });
+      this.telemetry.warn('registry change failed', { operation, registry: service.name, input, error: String(e) });
       return false;
     }
   }

@@ -7,9 +7,7 @@ import { Construct } from 'constructs';
 import { Validator, formatSeconds } from '../core/validation';
 import { TtlPolicy } from '../dns/ttl-policy';
 import { HealthCheckProtocol } from '../load-balancing/health-check-profile';
-
-/** CloudWatch namespace of the metrics the health monitor emits, registry metrics included. */
-const METRICS_NAMESPACE = 'CdkHaKit/HealthMonitor';
+import { METRICS_NAMESPACE } from '../monitoring/metrics';
 
 /** A Cloud Map service name: DNS labels. */
 const SERVICE_NAME = /^[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?$/;
@@ -187,7 +185,7 @@ export class ServiceRegistry extends Construct {
   /** The services' names, in the same order. */
   public readonly serviceNames: string[];
 
-  private readonly options = new Map<string, RegistryServiceOptions>();
+  private readonly byName = new Map<string, { readonly service: servicediscovery.Service; readonly options: RegistryServiceOptions }>();
 
   constructor(scope: Construct, id: string, props: ServiceRegistryProps) {
     super(scope, id);
@@ -207,8 +205,7 @@ export class ServiceRegistry extends Construct {
 
     this.serviceNames = props.services.map((o) => o.name);
     this.services = props.services.map((options) => {
-      this.options.set(options.name, options);
-      return new servicediscovery.Service(this, `Service-${options.name}`, {
+      const service = new servicediscovery.Service(this, `Service-${options.name}`, {
         namespace: this.namespace,
         name: options.name,
         description: options.description,
@@ -219,27 +216,26 @@ export class ServiceRegistry extends Construct {
           routingPolicy: options.dnsRecordType === servicediscovery.DnsRecordType.CNAME ? servicediscovery.RoutingPolicy.WEIGHTED : servicediscovery.RoutingPolicy.MULTIVALUE,
         }),
       });
+      this.byName.set(options.name, { service, options });
+      return service;
     });
   }
 
   /** The service of that name; throws when there is none. */
   public service(name: string): servicediscovery.Service {
-    const found = this.services.find((s) => s.node.id === `Service-${name}`);
-    if (!found) throw new Error(`${this.node.path} has no service named ${JSON.stringify(name)}; it has ${this.serviceNames.join(', ')}`);
-    return found;
+    return this.entry(name).service;
   }
 
   /** Who checks the health of the service's instances. */
   public healthCheckType(name: string): RegistryHealthCheckType {
-    this.service(name);
-    return (this.options.get(name)!.healthCheck ?? RegistryHealthCheck.custom()).type;
+    return (this.entry(name).options.healthCheck ?? RegistryHealthCheck.custom()).type;
   }
 
   /** The DNS record type of the service's instances; undefined in an HTTP namespace. */
   public dnsRecordType(name: string): servicediscovery.DnsRecordType | undefined {
-    this.service(name);
+    const { options } = this.entry(name);
     if (this.kind === NamespaceKind.HTTP) return undefined;
-    return this.options.get(name)!.dnsRecordType ?? servicediscovery.DnsRecordType.A;
+    return options.dnsRecordType ?? servicediscovery.DnsRecordType.A;
   }
 
   /**
@@ -278,8 +274,14 @@ export class ServiceRegistry extends Construct {
 
   /** The name the monitor's metrics give the service: `<namespace>/<service>`. */
   public metricDimension(serviceName: string): string {
-    this.service(serviceName);
+    this.entry(serviceName);
     return `${this.namespaceName}/${serviceName}`;
+  }
+
+  private entry(name: string): { readonly service: servicediscovery.Service; readonly options: RegistryServiceOptions } {
+    const found = this.byName.get(name);
+    if (!found) throw new Error(`${this.node.path} has no service named ${JSON.stringify(name)}; it has ${this.serviceNames.join(', ')}`);
+    return found;
   }
 
   private metric(serviceName: string, metricName: string, statistic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {

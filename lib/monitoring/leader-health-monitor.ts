@@ -30,6 +30,7 @@ import { FeatureFlags } from '../flags/feature-flags';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { HealthCheckPreset, HealthCheckProfile, HealthCheckProtocol } from '../load-balancing/health-check-profile';
 import { createMonitorDashboard } from './dashboard';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './metrics';
 
 /**
  * A target group of an HaLoadBalancer whose targets the monitor probes, as its load balancer
@@ -404,9 +405,6 @@ export interface LeaderHealthMonitorProps extends LeaderHealthMonitorOptions {
   readonly dnsFailoverTriggerGroups?: string[];
 }
 
-const METRICS_NAMESPACE = 'CdkHaKit/HealthMonitor';
-/** Powertools adds the service as a dimension of every metric. */
-const SERVICE_NAME = 'cdk-ha-kit-health-monitor';
 const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 const DEFAULT_ENDPOINT_GROUP = 'endpoints';
 /** Lambda's limit on a function's environment. */
@@ -1028,7 +1026,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
       role.addToPolicy(new iam.PolicyStatement({
         sid: 'FailOverOneRecord',
         actions: ['route53:ChangeResourceRecordSets'],
-        resources: [Stack.of(this).formatArn({ service: 'route53', region: '', account: '', resource: 'hostedzone', resourceName: pair.zone.hostedZoneId })],
+        resources: [this.hostedZoneArn(pair.zone.hostedZoneId)],
         conditions: {
           'ForAllValues:StringEquals': {
             'route53:ChangeResourceRecordSetsNormalizedRecordNames': [Token.isUnresolved(pair.recordName) ? pair.recordName : pair.recordName.toLowerCase()],
@@ -1073,8 +1071,12 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     this.role.addToPolicy(new iam.PolicyStatement({
       sid: 'RegistryRecords',
       actions: ['route53:GetHostedZone', 'route53:ChangeResourceRecordSets'],
-      resources: zones.map((zone) => Stack.of(this).formatArn({ service: 'route53', region: '', account: '', resource: 'hostedzone', resourceName: zone })),
+      resources: zones.map((zone) => this.hostedZoneArn(zone)),
     }));
+  }
+
+  private hostedZoneArn(hostedZoneId: string): string {
+    return Stack.of(this).formatArn({ service: 'route53', region: '', account: '', resource: 'hostedzone', resourceName: hostedZoneId });
   }
 
   private createAlarms(factory: AlarmFactory): void {

@@ -4,8 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { HealthCheckProtocol, NamespaceKind, RegistryHealthCheck, ServiceRegistry, ServiceRegistryProps, TtlPolicy } from '../../lib';
-import { HaValidationError } from '../../lib/core/errors';
 import { TEST_CONTEXT } from '../support/stacks';
+import { expectRejected } from '../support/rejected';
 
 function build(props: (vpc: ec2.Vpc) => Partial<ServiceRegistryProps> = () => ({})) {
   const app = new App({ context: TEST_CONTEXT });
@@ -113,14 +113,6 @@ const rejected: Array<[string, (vpc: ec2.Vpc) => Partial<ServiceRegistryProps>, 
 
 describe('ServiceRegistry rejects at synth', () => {
   test.each(rejected)('%s', (_name, props, message) => {
-    let error: unknown;
-    try {
-      build(props);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(HaValidationError);
-    expect((error as Error).message).toMatch(/^Invalid props for Disc\/Registry:\n/);
-    expect((error as Error).message).toMatch(message);
+    expectRejected(() => build(props), 'Disc/Registry', message);
   });
 });

@@ -39,7 +39,7 @@ export interface DrillService {
  * drill runs the monitor with the configuration this synthesizes, not with one of its own.
  */
 export function drillService(): DrillService {
-  // Bundling is skipped: the drill runs the function's modules directly.
+  // No bundling: the drill runs the function's modules directly.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Drill', { env: { account: DRILL_NAMES.account, region: DRILL_NAMES.region } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });

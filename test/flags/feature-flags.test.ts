@@ -3,8 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FeatureFlags, FeatureFlagsProps, FlagRollout } from '../../lib';
-import { HaValidationError } from '../../lib/core/errors';
 import { TEST_CONTEXT } from '../support/stacks';
+import { expectRejected } from '../support/rejected';
 
 function build(props: (stack: Stack) => FeatureFlagsProps = () => ({ flags: [{ name: 'newCheckout' }] })) {
   const app = new App({ context: TEST_CONTEXT });
@@ -102,14 +102,6 @@ const rejected: Array<[string, (stack: Stack) => FeatureFlagsProps, RegExp]> = [
 
 describe('FeatureFlags rejects at synth', () => {
   test.each(rejected)('%s', (_name, props, message) => {
-    let error: unknown;
-    try {
-      build(props);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(HaValidationError);
-    expect((error as Error).message).toMatch(/^Invalid props for Fl\/Flags:\n/);
-    expect((error as Error).message).toMatch(message);
+    expectRejected(() => build(props), 'Fl/Flags', message);
   });
 });

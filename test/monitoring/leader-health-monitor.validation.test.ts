@@ -6,8 +6,8 @@ import {
   DnsFailover, DnsHealthCheck, FailoverTarget, FeatureFlags, HaLoadBalancer, HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor, LeaderHealthMonitorProps,
   LoadBalancerType, NamespaceKind, RegistryHealthCheck, ServiceRegistry,
 } from '../../lib';
-import { HaValidationError } from '../../lib/core/errors';
 import { MonitorFixture, monitorFixture } from './monitor-stack';
+import { expectRejected } from '../support/rejected';
 
 type Overrides = (f: MonitorFixture) => Partial<LeaderHealthMonitorProps>;
 
@@ -169,15 +169,7 @@ function ipPair(f: MonitorFixture): DnsFailover {
 
 describe('LeaderHealthMonitor rejects at synth', () => {
   test.each(rejected)('%s', (_, overrides, message) => {
-    let error: unknown;
-    try {
-      attempt(overrides);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(HaValidationError);
-    expect((error as Error).message).toMatch(/^Invalid props for Mon\/Monitor:\n/);
-    expect((error as Error).message).toMatch(message);
+    expectRejected(() => attempt(overrides), 'Mon/Monitor', message);
   });
 
   test('every problem at once', () => {

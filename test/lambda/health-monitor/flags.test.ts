@@ -72,7 +72,7 @@ describe('FlagWatcher against a stand-in for the AppConfig data plane', () => {
     expect(telemetry.logs.map((l) => l.message)).toContain('could not read the feature flags; keeping the last values');
 
     standIn = await AppConfigDataStandIn.start({ monitorPaused: false, monitorDryRun: false });
-    const fresh = new FlagWatcher(standIn.client(), new CircuitBreaker('appconfig', { failureThreshold: 3, failureRatePercent: 100, windowSize: 10, openMs: 5000, halfOpenTrials: 1 }, systemClock), SOURCE, systemClock, telemetry);
+    const fresh = watcher(telemetry);
     await fresh.poll();
     expect(standIn.requests.map((r) => r.op)).toEqual(['start', 'get']);
   });
