@@ -29,7 +29,7 @@ export type { ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseOptions, Replica
 export { LeaderHealthMonitor } from './monitoring/leader-health-monitor';
 export type {
   CircuitBreakerOptions, LeaderHealthMonitorOptions, LeaderHealthMonitorProps, MonitorLeaseOptions, MonitoredEndpoint, MonitoredTargetGroup, RegistryMembership,
-} from './monitoring/leader-health-monitor';
+} from './monitoring/props';
 export { NamespaceKind, RegistryHealthCheck, RegistryHealthCheckType, ServiceRegistry } from './discovery/service-registry';
 export type { RegistryServiceOptions, Route53RegistryHealthCheckOptions, ServiceRegistryProps } from './discovery/service-registry';
 export { FeatureFlags, FlagRollout } from './flags/feature-flags';

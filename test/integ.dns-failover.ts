@@ -4,8 +4,8 @@
  * synthesized snapshot (integ.dns-failover.ts.snapshot/) is compared in `npm test`;
  * `npm run integ:snapshot` rewrites it.
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';

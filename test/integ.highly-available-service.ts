@@ -5,8 +5,8 @@
  * zones. Its synthesized snapshot (integ.highly-available-service.ts.snapshot/) is compared in
  * `npm test`; `npm run integ:snapshot` rewrites it.
  */
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';

@@ -1,7 +1,8 @@
 import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ChangeResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CircuitBreaker } from './breaker';
+import { RecordSet } from './contract';
 import { Telemetry } from './telemetry';
 
 /** An ELB target. */
@@ -18,7 +19,7 @@ export interface Actions {
   deregister(targetGroupArn: string, target: ElbTarget, dryRun: boolean): Promise<void>;
   register(targetGroupArn: string, target: ElbTarget, dryRun: boolean): Promise<void>;
   /** UPSERTs one record set (a failover pair's PRIMARY record) in a hosted zone. */
-  upsertRecord(hostedZoneId: string, record: ResourceRecordSet, comment: string, dryRun: boolean): Promise<void>;
+  upsertRecord(hostedZoneId: string, record: RecordSet, comment: string, dryRun: boolean): Promise<void>;
   alert(topicArn: string, subject: string, message: string, dryRun: boolean): Promise<void>;
 }
 
@@ -45,7 +46,7 @@ export class AwsActions implements Actions {
     await this.send('elb', 'RegisterTargets', command.input, dryRun, () => this.clients.elb.send(command));
   }
 
-  public async upsertRecord(hostedZoneId: string, record: ResourceRecordSet, comment: string, dryRun: boolean): Promise<void> {
+  public async upsertRecord(hostedZoneId: string, record: RecordSet, comment: string, dryRun: boolean): Promise<void> {
     const command = new ChangeResourceRecordSetsCommand({
       HostedZoneId: hostedZoneId,
       ChangeBatch: { Comment: comment, Changes: [{ Action: 'UPSERT', ResourceRecordSet: record }] },

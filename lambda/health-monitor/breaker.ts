@@ -1,4 +1,5 @@
 import { Clock } from './clock';
+import type { BreakerOptions } from './contract';
 import { CircuitOpenError } from './errors';
 
 /**
@@ -18,19 +19,6 @@ import { CircuitOpenError } from './errors';
  */
 
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
-
-export interface BreakerOptions {
-  /** Consecutive failures that open the circuit. */
-  readonly failureThreshold: number;
-  /** Share of failed calls, in percent, among the last `windowSize`, that opens the circuit. */
-  readonly failureRatePercent: number;
-  /** How many of the latest calls the failure rate is taken over. */
-  readonly windowSize: number;
-  /** How long an open circuit refuses calls. */
-  readonly openMs: number;
-  /** Trial calls let through while half-open; all of them must succeed to close the circuit. */
-  readonly halfOpenTrials: number;
-}
 
 /** Called on every change of state, with the reason. */
 export type TransitionListener = (api: string, from: BreakerState, to: BreakerState, reason: string) => void;

@@ -1,134 +1,113 @@
-import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
-import type { BreakerOptions } from './breaker';
+import {
+  ActionSettings, BreakerOptions, CONFIG_ENV, DnsAction, FlagSource, LeaseTiming, MonitorConfig, MonitoredGroup, MonitoredHost, ProbeRequest,
+  ProbeTiming, RecordSet, RegistryService, RETRY_JITTER, leaseTimingHolds, skewToleranceMs,
+} from './contract';
+import { MonitorError } from './errors';
 
 /**
- * Everything the monitor needs, serialized by the LeaderHealthMonitor construct into the
- * function's `MONITOR_CONFIG` environment variable.
+ * Reading the configuration the construct wrote: its shape is checked against the contract,
+ * field by field, before its values are; a configuration from another version of the construct
+ * is refused with every problem named instead of failing somewhere in a cycle.
  */
-/** What a probe asks of a target. */
-export interface ProbeRequest {
-  readonly protocol: 'TCP' | 'HTTP' | 'HTTPS';
-  readonly path?: string;
-  readonly successCodes?: string;
-  readonly bodySubstring?: string;
-  readonly bodyRegex?: string;
-  readonly maxBodyBytes?: number;
-  /** Probe this port instead of the target's own. */
-  readonly port?: number;
+
+/** The configuration is missing, malformed or unusable. */
+export class ConfigError extends MonitorError {
+  public override readonly name = 'ConfigError';
 }
 
-export interface MonitorConfig {
-  readonly monitorId: string;
-  readonly tableName: string;
-  /** How every target is probed (a group's `probe` replaces the request, not the timing). */
-  readonly probe: ProbeRequest & {
-    readonly intervalMs: number;
-    readonly timeoutMs: number;
-    readonly healthyThreshold: number;
-    readonly unhealthyThreshold: number;
-    /** Probe period of a DOWN target (the dead interval). */
-    readonly downIntervalMs: number;
-    readonly concurrency: number;
-    readonly jitterMs: number;
+/** Adds what is wrong with `value` at `path` to `problems`. */
+type Check = (value: unknown, path: string, problems: string[]) => void;
+
+const notA = (what: string, value: unknown, path: string, problems: string[]): void => {
+  problems.push(`${path}: expected ${what}, got ${JSON.stringify(value) ?? 'nothing'}`);
+};
+
+const kind = (name: string, ok: (v: unknown) => boolean): Check => (value, path, problems) => {
+  if (!ok(value)) notA(name, value, path, problems);
+};
+const text = kind('a string', (v) => typeof v === 'string');
+const count = kind('a number', (v) => typeof v === 'number' && Number.isFinite(v));
+const flag = kind('a boolean', (v) => typeof v === 'boolean');
+const oneOf = (...values: string[]) => kind(values.join(' or '), (v) => values.includes(v as string));
+
+const optional = (check: Check): Check => (value, path, problems) => {
+  if (value !== undefined) check(value, path, problems);
+};
+
+const list = (check: Check): Check => (value, path, problems) => {
+  if (Array.isArray(value)) value.forEach((item, i) => check(item, `${path}[${i}]`, problems));
+  else notA('a list', value, path, problems);
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const textMap: Check = (value, path, problems) => {
+  if (!isObject(value)) return notA('an object', value, path, problems);
+  for (const [key, v] of Object.entries(value)) text(v, `${path}.${key}`, problems);
+};
+
+/** An object with exactly the fields of `T`: the mapped type makes the compiler demand a check for each. */
+function shape<T>(fields: { readonly [K in keyof T]-?: Check }): Check {
+  return (value, path, problems) => {
+    if (!isObject(value)) return notA('an object', value, path, problems);
+    for (const [key, check] of Object.entries<Check>(fields)) check(value[key], `${path}.${key}`, problems);
+    for (const key of Object.keys(value)) if (!(key in fields)) problems.push(`${path}.${key}: not a field of the configuration`);
   };
-  readonly lease: {
-    readonly durationMs: number;
-    /** A leader that has not renewed for this long stops acting. */
-    readonly renewDeadlineMs: number;
-    /** How often the leader renews and contenders try to acquire. */
-    readonly retryPeriodMs: number;
-  };
-  /** Timeout of every AWS call: below the lease's safety margin. */
-  readonly callTimeoutMs: number;
-  /** How long one invocation contends before releasing. */
-  readonly invocationMs: number;
-  /** The function's timeout: no contender lives longer, so no claim is acted on after it. */
-  readonly functionTimeoutMs: number;
-  /** How long the ledger keeps the outcome of each action. */
-  readonly ledgerRetentionMs: number;
-  /** How often target groups are listed again. */
-  readonly discoveryIntervalMs: number;
-  readonly targetGroups: ReadonlyArray<{ readonly name: string; readonly arn: string; readonly probe?: ProbeRequest }>;
-  readonly endpoints: ReadonlyArray<{ readonly name: string; readonly group: string; readonly host: string; readonly port: number; readonly probe?: ProbeRequest }>;
-  readonly dns?: {
-    readonly hostedZoneId: string;
-    /** The record is failed over when every target of these groups is DOWN. */
-    readonly triggerGroups: readonly string[];
-    /** The PRIMARY record as deployed. */
-    readonly primaryRecord: ResourceRecordSet;
-    /** The PRIMARY record pointing at the secondary's target. */
-    readonly failoverRecord: ResourceRecordSet;
-  };
-  readonly actions: {
-    readonly deregister: boolean;
-    readonly dnsFailover: boolean;
-    readonly alertTopicArn?: string;
-    /** Cap on ELB and DNS actions per window. */
-    readonly maxActions: number;
-    readonly windowMs: number;
-    readonly dryRun: boolean;
-  };
-  /** The circuit breaker around each AWS API. */
-  readonly breaker: BreakerOptions;
-  /** AppConfig feature flags the operator switches are read from, besides the table. */
-  readonly flags?: FlagSource;
-  /** Cloud Map services whose instances the monitor registers and keeps in step with its verdicts. */
-  readonly registry?: readonly RegistryService[];
 }
 
-/** An AppConfig feature-flags profile, deployed to an environment. */
-export interface FlagSource {
-  readonly applicationId: string;
-  readonly environmentId: string;
-  readonly profileId: string;
-  /** The session's minimum poll interval (AppConfig allows 15 s and more). */
-  readonly pollIntervalSeconds: number;
-  /** The flag that pauses the monitor, and the one that puts it in dry-run. */
-  readonly pausedFlag: string;
-  readonly dryRunFlag: string;
-}
+const PROBE_REQUEST = {
+  protocol: oneOf('TCP', 'HTTP', 'HTTPS'),
+  path: optional(text),
+  successCodes: optional(text),
+  bodySubstring: optional(text),
+  bodyRegex: optional(text),
+  maxBodyBytes: optional(count),
+  port: optional(count),
+} satisfies { readonly [K in keyof ProbeRequest]-?: Check };
 
-/** The instance attribute that marks the instances a monitor registered (it deregisters no others). */
-export const REGISTERED_BY = 'HA_KIT_REGISTERED_BY';
+const RECORD_SET = shape<RecordSet>({
+  Name: text,
+  Type: oneOf('A', 'AAAA', 'CNAME'),
+  SetIdentifier: optional(text),
+  Failover: optional(oneOf('PRIMARY', 'SECONDARY')),
+  HealthCheckId: optional(text),
+  AliasTarget: optional(shape<NonNullable<RecordSet['AliasTarget']>>({ HostedZoneId: text, DNSName: text, EvaluateTargetHealth: flag })),
+  TTL: optional(count),
+  ResourceRecords: optional(list(shape<{ Value: string }>({ Value: text }))),
+});
 
-/** A Cloud Map service with custom health checks, whose instances are targets of the monitor. */
-export interface RegistryService {
-  readonly serviceId: string;
-  /** `namespace/service`: the dimension of its metrics. */
-  readonly name: string;
-  /** The monitor's groups (target groups or endpoint groups) whose targets are its instances. */
-  readonly groups: readonly string[];
-  /** Attributes every instance is registered with, besides its address and port. */
-  readonly attributes: Readonly<Record<string, string>>;
-}
+const CONFIG = shape<MonitorConfig>({
+  monitorId: text,
+  tableName: text,
+  probe: shape<ProbeRequest & ProbeTiming>({
+    ...PROBE_REQUEST,
+    intervalMs: count, timeoutMs: count, healthyThreshold: count, unhealthyThreshold: count, downIntervalMs: count, concurrency: count, jitterMs: count,
+  }),
+  lease: shape<LeaseTiming>({ durationMs: count, renewDeadlineMs: count, retryPeriodMs: count }),
+  callTimeoutMs: count,
+  invocationMs: count,
+  functionTimeoutMs: count,
+  ledgerRetentionMs: count,
+  discoveryIntervalMs: count,
+  targetGroups: list(shape<MonitoredGroup>({ name: text, arn: text, probe: optional(shape<ProbeRequest>(PROBE_REQUEST)) })),
+  endpoints: list(shape<MonitoredHost>({ name: text, group: text, host: text, port: count, probe: optional(shape<ProbeRequest>(PROBE_REQUEST)) })),
+  dns: optional(shape<DnsAction>({ hostedZoneId: text, triggerGroups: list(text), primaryRecord: RECORD_SET, failoverRecord: RECORD_SET })),
+  actions: shape<ActionSettings>({
+    deregister: flag, dnsFailover: flag, alertTopicArn: optional(text), maxActions: count, windowMs: count, dryRun: flag,
+  }),
+  breaker: shape<BreakerOptions>({ failureThreshold: count, failureRatePercent: count, windowSize: count, openMs: count, halfOpenTrials: count }),
+  flags: optional(shape<FlagSource>({
+    applicationId: text, environmentId: text, profileId: text, pollIntervalSeconds: count, pausedFlag: text, dryRunFlag: text,
+  })),
+  registry: optional(list(shape<RegistryService>({ serviceId: text, name: text, groups: list(text), attributes: textMap }))),
+});
 
-/**
- * Clock skew between contenders that the lease tolerates: a leader acts only until
- * `renewDeadline` after its last renewal, and its calls end `callTimeout` later; the lease lasts
- * `duration`. A contender whose clock runs ahead by less than the rest takes over only after the
- * old leader's last call ended. Beyond it, actions are still fenced by the epoch in DynamoDB;
- * what skew could then cost is a late call of a leader that already lost the lease.
- */
-export function skewToleranceMs(config: Pick<MonitorConfig, 'lease' | 'callTimeoutMs'>): number {
-  return config.lease.durationMs - config.lease.renewDeadlineMs - config.callTimeoutMs;
-}
-
-/** Time kept at the end of an invocation to finish the current cycle and release the lease. */
-export function endReserveMs(config: Pick<MonitorConfig, 'probe' | 'callTimeoutMs'>): number {
-  return config.probe.timeoutMs + 3 * config.callTimeoutMs + 1000;
-}
-
-/** When an invocation that started at `now`, with `remainingMs` before its timeout, stops contending. */
-export function invocationDeadline(config: Pick<MonitorConfig, 'probe' | 'callTimeoutMs' | 'invocationMs'>, now: number, remainingMs: number): number {
-  return now + Math.max(0, Math.min(config.invocationMs, remainingMs - endReserveMs(config)));
-}
-
-/** Problems with a configuration; empty when it is usable. */
+/** Problems with a well-formed configuration's values; empty when it is usable. */
 export function configProblems(c: MonitorConfig): string[] {
   const problems: string[] = [];
   const { durationMs, renewDeadlineMs, retryPeriodMs } = c.lease;
-  if (!(durationMs > renewDeadlineMs && renewDeadlineMs > retryPeriodMs * 1.2)) {
-    problems.push(`lease: duration ${durationMs} > renewDeadline ${renewDeadlineMs} > retryPeriod ${retryPeriodMs} × 1.2 does not hold`);
+  if (!leaseTimingHolds(c.lease)) {
+    problems.push(`lease: duration ${durationMs} > renewDeadline ${renewDeadlineMs} > retryPeriod ${retryPeriodMs} × ${1 + RETRY_JITTER} does not hold`);
   }
   if (skewToleranceMs(c) <= 0) problems.push(`callTimeout ${c.callTimeoutMs} ms leaves no clock-skew tolerance (duration − renewDeadline − callTimeout ≤ 0)`);
   if (c.probe.timeoutMs >= c.probe.intervalMs) problems.push(`probe timeout ${c.probe.timeoutMs} ms is not below the interval ${c.probe.intervalMs} ms`);
@@ -136,10 +115,18 @@ export function configProblems(c: MonitorConfig): string[] {
   return problems;
 }
 
+/** The configuration in `json` (the value of {@link CONFIG_ENV}), checked in shape and in values. */
 export function parseConfig(json: string | undefined): MonitorConfig {
-  if (!json) throw new Error('MONITOR_CONFIG is not set');
-  const config = JSON.parse(json) as MonitorConfig;
-  const problems = configProblems(config);
-  if (problems.length > 0) throw new Error(`invalid MONITOR_CONFIG: ${problems.join('; ')}`);
-  return config;
+  if (!json) throw new ConfigError(`${CONFIG_ENV} is not set`);
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (e) {
+    throw new ConfigError(`${CONFIG_ENV} is not JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const problems: string[] = [];
+  CONFIG(value, 'config', problems);
+  if (problems.length === 0) problems.push(...configProblems(value as MonitorConfig));
+  if (problems.length > 0) throw new ConfigError(`invalid ${CONFIG_ENV}: ${problems.join('; ')}`);
+  return value as MonitorConfig;
 }

@@ -7,16 +7,18 @@ export interface LeaseRecord {
   readonly leaseExpiresAt: number;
 }
 
-/** Base of the monitor's own errors. */
+/**
+ * Base of the monitor's own errors. Each names itself in a literal: the bundle is minified, and a
+ * class's own name would not survive it.
+ */
 export class MonitorError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  public override readonly name: string = 'MonitorError';
 }
 
 /** Another contender holds an unexpired lease. */
 export class LeaseHeldError extends MonitorError {
+  public override readonly name = 'LeaseHeldError';
+
   constructor(public readonly current: LeaseRecord) {
     super(`lease held by ${current.holder} (epoch ${current.epoch}) until ${new Date(current.leaseExpiresAt).toISOString()}`);
   }
@@ -24,6 +26,8 @@ export class LeaseHeldError extends MonitorError {
 
 /** This contender's lease is gone: expired and taken, or released. */
 export class LeaseLostError extends MonitorError {
+  public override readonly name = 'LeaseLostError';
+
   constructor(public readonly current: LeaseRecord | undefined, public readonly myEpoch: number) {
     super(`lease of epoch ${myEpoch} lost; now ${current ? `${current.holder} at epoch ${current.epoch}` : 'no lease'}`);
   }
@@ -31,6 +35,8 @@ export class LeaseLostError extends MonitorError {
 
 /** A write a deposed leader tried; DynamoDB refused it on the epoch. */
 export class StaleLeaderError extends MonitorError {
+  public override readonly name = 'StaleLeaderError';
+
   constructor(public readonly what: string, public readonly myEpoch: number, public readonly current: LeaseRecord | undefined) {
     super(`refused ${what}: epoch ${myEpoch} is no longer the leader (now ${current?.holder ?? 'none'} at epoch ${current?.epoch ?? 0})`);
   }
@@ -38,6 +44,8 @@ export class StaleLeaderError extends MonitorError {
 
 /** The action was claimed already (by this or an earlier leader). */
 export class ActionAlreadyClaimedError extends MonitorError {
+  public override readonly name = 'ActionAlreadyClaimedError';
+
   /** @param current the claim as it is now, when known */
   constructor(public readonly key: string, public readonly current?: ActionClaim) {
     super(`action ${key} already claimed${current ? ` by epoch ${current.epoch} (${current.status})` : ''}`);
@@ -46,6 +54,8 @@ export class ActionAlreadyClaimedError extends MonitorError {
 
 /** The cap on actions per window is reached. */
 export class ActionCapReachedError extends MonitorError {
+  public override readonly name = 'ActionCapReachedError';
+
   constructor(public readonly key: string, public readonly cap: number) {
     super(`action ${key} not taken: ${cap} actions in this window already`);
   }
@@ -53,6 +63,8 @@ export class ActionCapReachedError extends MonitorError {
 
 /** A circuit breaker refused the call. */
 export class CircuitOpenError extends MonitorError {
+  public override readonly name = 'CircuitOpenError';
+
   constructor(public readonly api: string, public readonly retryAt: number) {
     super(`circuit for ${api} open until ${new Date(retryAt).toISOString()}`);
   }

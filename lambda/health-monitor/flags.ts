@@ -1,7 +1,7 @@
 import { AppConfigDataClient, GetLatestConfigurationCommand, StartConfigurationSessionCommand } from '@aws-sdk/client-appconfigdata';
 import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';
-import { FlagSource } from './config';
+import { FlagSource } from './contract';
 import type { SwitchSource, Switches } from './monitor';
 import { Telemetry } from './telemetry';
 

@@ -2,7 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { systemClock } from './clock';
-import { invocationDeadline, parseConfig } from './config';
+import { parseConfig } from './config';
+import { CONFIG_ENV, invocationDeadline } from './contract';
 import { PowertoolsTelemetry, createBreakers, createClients, createMonitor, createWatchers } from './wiring';
 
 /**
@@ -12,7 +13,7 @@ import { PowertoolsTelemetry, createBreakers, createClients, createMonitor, crea
  * environment.
  */
 
-const config = parseConfig(process.env.MONITOR_CONFIG);
+const config = parseConfig(process.env[CONFIG_ENV]);
 const logger = new Logger();
 const metrics = new Metrics({ defaultDimensions: { Monitor: config.monitorId } });
 const telemetry = new PowertoolsTelemetry(logger, metrics);

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-servicediscovery';
 import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';
-import { REGISTERED_BY, RegistryService } from './config';
+import { REGISTERED_BY, REGISTRY_DIMENSION, RegistryService } from './contract';
 import { MonitoredTarget } from './targets';
 import { Telemetry } from './telemetry';
 import { Status } from './tracker';
@@ -91,7 +91,7 @@ export class CloudMapMembership {
       }
 
       const healths = [...known.values()].map((i) => i.health);
-      const dimensions = { Registry: service.name };
+      const dimensions = { [REGISTRY_DIMENSION]: service.name };
       this.telemetry.metric('RegistryHealthy', healths.filter((h) => h === 'HEALTHY').length, 'Count', dimensions);
       this.telemetry.metric('RegistryUnhealthy', healths.filter((h) => h === 'UNHEALTHY').length, 'Count', dimensions);
       this.telemetry.metric('RegistryChanges', changes, 'Count', dimensions);

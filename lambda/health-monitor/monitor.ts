@@ -1,7 +1,7 @@
 import { Actions } from './actions';
 import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';
-import { MonitorConfig, ProbeRequest, skewToleranceMs } from './config';
+import { MonitorConfig, ProbeRequest, retryDelayMs, skewToleranceMs } from './contract';
 import { ActionAlreadyClaimedError, ActionCapReachedError, LeaseHeldError, LeaseLostError, StaleLeaderError } from './errors';
 import { ActionClaim, Incident, Lease, LeaseStore } from './lease';
 import { LedgerEntry } from './ledger';
@@ -113,7 +113,7 @@ export class HealthMonitor {
       if (!this.isActingLeader) {
         this.lease = undefined;
         if (!(await this.tryAcquire())) {
-          await clock.sleep(Math.min(config.lease.retryPeriodMs * (0.8 + 0.4 * this.random()), deadline - clock.now()));
+          await clock.sleep(Math.min(retryDelayMs(config.lease, this.random()), deadline - clock.now()));
           continue;
         }
         nextCycle = clock.now();

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { queryPrefix } from './query';
 import type { SwitchSource, Switches } from './monitor';
+import { queryPrefix } from './query';
 import { TargetState } from './tracker';
 
 /** A target as the monitor remembers it, across leaders. */

@@ -1,7 +1,7 @@
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ElbTarget } from './actions';
 import { CircuitBreaker } from './breaker';
-import { MonitorConfig } from './config';
+import { MonitorConfig } from './contract';
 import { StoredTarget } from './state-store';
 
 /** One endpoint the monitor probes. */

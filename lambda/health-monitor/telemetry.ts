@@ -1,3 +1,5 @@
+import type { MetricName } from './contract';
+
 /**
  * Structured logs and metrics, behind a small interface so that the monitor's logic does not
  * depend on how they are emitted (Powertools in Lambda, a recorder in tests and the drill).
@@ -14,12 +16,6 @@ export interface Telemetry {
   /** Emits the cycle's metrics. */
   flush(): void;
 }
-
-export type MetricName =
-  | 'LeaderHeartbeat' | 'LeaderEpoch' | 'TargetsUp' | 'TargetsDown' | 'TargetsUnknown' | 'ProbeLatency' | 'ProbeCycleTime'
-  | 'Actions' | 'ActionFailures' | 'RefusedStaleActions' | 'CappedActions' | 'SkippedFailOpen' | 'Alerts' | 'CycleErrors'
-  | 'CircuitsOpen' | 'CallsRefused' | 'Paused' | 'DryRun'
-  | 'RegistryHealthy' | 'RegistryUnhealthy' | 'RegistryChanges' | 'RegistryFailures';
 
 /** Telemetry that keeps everything, for tests and the drill. */
 export class RecordingTelemetry implements Telemetry {

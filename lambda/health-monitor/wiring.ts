@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AwsActions, AwsClients } from './actions';
 import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';
-import { MonitorConfig } from './config';
+import { MetricName, MonitorConfig } from './contract';
 import { AnySwitches, FlagSwitches, FlagWatcher } from './flags';
 import { LeaseStore } from './lease';
 import { ActionLedger } from './ledger';
@@ -18,7 +18,7 @@ import { CloudMapMembership } from './membership';
 import { HealthMonitor, MonitorDeps } from './monitor';
 import { TableSwitches, TargetStateStore } from './state-store';
 import { ElbDiscovery } from './targets';
-import { MetricName, Telemetry } from './telemetry';
+import { Telemetry } from './telemetry';
 
 /** How the handler puts the monitor together from its configuration. */
 

@@ -19,8 +19,9 @@ export interface ValidationIssue {
 }
 
 /**
- * Thrown at synth when props cannot deploy. The message names the construct path and, for every
- * rejected value, the prop, the value and what is allowed, one per line.
+ * Thrown at synth when props cannot deploy, or when a method is called with arguments the
+ * construct cannot honour. The message names the construct path and, for every rejected value,
+ * the prop (or argument), the value and what is allowed, one per line.
  */
 export class HaValidationError extends Error {
   /**
@@ -33,15 +34,16 @@ export class HaValidationError extends Error {
    */
   public readonly issues: ValidationIssue[];
 
-  constructor(constructPath: string, issues: ValidationIssue[]) {
-    super(HaValidationError.render(constructPath, issues));
+  /** @param what what was rejected: the construct's `props`, a method's `arguments`, its `setup` */
+  constructor(constructPath: string, issues: ValidationIssue[], what = 'props') {
+    super(HaValidationError.render(constructPath, issues, what));
     this.name = 'HaValidationError';
     this.constructPath = constructPath;
     this.issues = issues;
   }
 
-  private static render(constructPath: string, issues: ValidationIssue[]): string {
+  private static render(constructPath: string, issues: ValidationIssue[], what: string): string {
     const lines = issues.map((i) => `  ${i.prop}: got ${i.value}; allowed: ${i.allowed}`);
-    return [`Invalid props for ${constructPath}:`, ...lines].join('\n');
+    return [`Invalid ${what} for ${constructPath}:`, ...lines].join('\n');
   }
 }

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import { HaValidationError } from '../core/errors';
 import { Validator, formatSeconds } from '../core/validation';
 import { TtlPolicy } from '../dns/ttl-policy';
 import { HealthCheckProtocol } from '../load-balancing/health-check-profile';
@@ -280,7 +281,9 @@ export class ServiceRegistry extends Construct {
 
   private entry(name: string): { readonly service: servicediscovery.Service; readonly options: RegistryServiceOptions } {
     const found = this.byName.get(name);
-    if (!found) throw new Error(`${this.node.path} has no service named ${JSON.stringify(name)}; it has ${this.serviceNames.join(', ')}`);
+    if (!found) {
+      throw new HaValidationError(this.node.path, [{ prop: 'serviceName', value: JSON.stringify(name), allowed: `a service of this registry: ${this.serviceNames.join(', ')}` }], 'arguments');
+    }
     return found;
   }
 

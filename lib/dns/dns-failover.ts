@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
@@ -245,7 +246,10 @@ export class DnsFailover extends Construct {
 
   private healthCheckStatus(side: Side, check: route53.IHealthCheck | undefined, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     if (check === undefined) {
-      throw new Error(`${this.node.path}: the ${side} record has no Route 53 health check, so there is no health-check status to measure`);
+      throw new HaValidationError(this.node.path, [{
+        prop: `metric${side === 'primary' ? 'Primary' : 'Secondary'}HealthCheckStatus()`, value: `a ${side} record without a Route 53 health check`,
+        allowed: 'a record with a health check: without one there is no health-check status to measure',
+      }], 'arguments');
     }
     return new cloudwatch.Metric({
       namespace: 'AWS/Route53',
@@ -288,11 +292,11 @@ export class DnsFailover extends Construct {
     const common = { options, profile, port: profile.port ?? defaultPort };
     switch (target.kind) {
       case FailoverTargetKind.HA_LOAD_BALANCER: return { ...common, fqdn: lb!.loadBalancer.loadBalancerDnsName, endpointKind: EndpointKind.AWS };
-      case FailoverTargetKind.ELB: return { ...common, fqdn: target.elb!.loadBalancerDnsName, endpointKind: EndpointKind.AWS };
+      case FailoverTargetKind.ELB: return { ...common, fqdn: target.elbLoadBalancer!.loadBalancerDnsName, endpointKind: EndpointKind.AWS };
       case FailoverTargetKind.REMOTE_LOAD_BALANCER: return { ...common, fqdn: target.dnsName, endpointKind: EndpointKind.AWS };
       case FailoverTargetKind.S3_WEBSITE: return { ...common, fqdn: target.bucket!.bucketWebsiteDomainName, endpointKind: EndpointKind.AWS };
-      case FailoverTargetKind.IP_ADDRESS: return { ...common, ipAddress: target.ipAddress, endpointKind: EndpointKind.NON_AWS };
-      case FailoverTargetKind.HOSTNAME: return { ...common, fqdn: target.hostname, endpointKind: EndpointKind.NON_AWS };
+      case FailoverTargetKind.IP_ADDRESS: return { ...common, ipAddress: target.address, endpointKind: EndpointKind.NON_AWS };
+      case FailoverTargetKind.HOSTNAME: return { ...common, fqdn: target.host, endpointKind: EndpointKind.NON_AWS };
     }
   }
 
@@ -377,8 +381,8 @@ export class DnsFailover extends Construct {
   }
 
   private validateTarget(v: Validator, side: Side, target: FailoverTarget): void {
-    if (target.kind === FailoverTargetKind.IP_ADDRESS && !Token.isUnresolved(target.ipAddress!) && isIP(target.ipAddress!) === 0) {
-      v.add(side, JSON.stringify(target.ipAddress), 'an IPv4 or IPv6 address');
+    if (target.kind === FailoverTargetKind.IP_ADDRESS && !Token.isUnresolved(target.address!) && isIP(target.address!) === 0) {
+      v.add(side, JSON.stringify(target.address), 'an IPv4 or IPv6 address');
     }
     if (target.kind === FailoverTargetKind.S3_WEBSITE) {
       const name = literalBucketName(target.bucket!);
@@ -594,7 +598,7 @@ function qualify(recordName: string, zoneName: string): string {
 
 function recordTypeOf(target: FailoverTarget): route53.RecordType {
   if (target.kind === FailoverTargetKind.HOSTNAME) return route53.RecordType.CNAME;
-  if (target.kind === FailoverTargetKind.IP_ADDRESS && !Token.isUnresolved(target.ipAddress!) && isIP(target.ipAddress!) === 6) return route53.RecordType.AAAA;
+  if (target.kind === FailoverTargetKind.IP_ADDRESS && !Token.isUnresolved(target.address!) && isIP(target.address!) === 6) return route53.RecordType.AAAA;
   return route53.RecordType.A;
 }
 
@@ -603,7 +607,7 @@ function recordTarget(target: FailoverTarget): route53.RecordTarget {
     case FailoverTargetKind.HA_LOAD_BALANCER:
       return route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(target.haLoadBalancer!.loadBalancer, { evaluateTargetHealth: true }));
     case FailoverTargetKind.ELB:
-      return route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(target.elb!, { evaluateTargetHealth: true }));
+      return route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(target.elbLoadBalancer!, { evaluateTargetHealth: true }));
     case FailoverTargetKind.REMOTE_LOAD_BALANCER:
       return route53.RecordTarget.fromAlias({ bind: () => ({ dnsName: target.dnsName!, hostedZoneId: target.hostedZoneId!, evaluateTargetHealth: true }) });
     case FailoverTargetKind.S3_WEBSITE: {
@@ -611,9 +615,9 @@ function recordTarget(target: FailoverTarget): route53.RecordTarget {
       return route53.RecordTarget.fromAlias({ bind: (record, zone) => ({ ...website.bind(record, zone), evaluateTargetHealth: true }) });
     }
     case FailoverTargetKind.IP_ADDRESS:
-      return route53.RecordTarget.fromValues(target.ipAddress!);
+      return route53.RecordTarget.fromValues(target.address!);
     case FailoverTargetKind.HOSTNAME:
-      return route53.RecordTarget.fromValues(target.hostname!);
+      return route53.RecordTarget.fromValues(target.host!);
   }
 }
 

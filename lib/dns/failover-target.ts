@@ -50,7 +50,7 @@ export class FailoverTarget {
 
   /** Any Application or Network Load Balancer. */
   public static elb(loadBalancer: elbv2.ILoadBalancerV2, options: LoadBalancerTargetOptions = {}): FailoverTarget {
-    return new FailoverTarget(FailoverTargetKind.ELB, { elb: loadBalancer, detectionTime: options.detectionTime ?? ELB_DEFAULT_DETECTION_TIME });
+    return new FailoverTarget(FailoverTargetKind.ELB, { elbLoadBalancer: loadBalancer, detectionTime: options.detectionTime ?? ELB_DEFAULT_DETECTION_TIME });
   }
 
   /**
@@ -65,12 +65,12 @@ export class FailoverTarget {
 
   /** An IPv4 or IPv6 address. */
   public static ipAddress(address: string): FailoverTarget {
-    return new FailoverTarget(FailoverTargetKind.IP_ADDRESS, { ipAddress: address });
+    return new FailoverTarget(FailoverTargetKind.IP_ADDRESS, { address });
   }
 
   /** A host name; the record is a CNAME and so cannot be the zone apex. */
   public static hostname(hostname: string): FailoverTarget {
-    return new FailoverTarget(FailoverTargetKind.HOSTNAME, { hostname });
+    return new FailoverTarget(FailoverTargetKind.HOSTNAME, { host: hostname });
   }
 
   /**
@@ -86,15 +86,15 @@ export class FailoverTarget {
   /** The HaLoadBalancer, for `HA_LOAD_BALANCER`. */
   public readonly haLoadBalancer?: HaLoadBalancer;
   /** The load balancer, for `ELB`. */
-  public readonly elb?: elbv2.ILoadBalancerV2;
+  public readonly elbLoadBalancer?: elbv2.ILoadBalancerV2;
   /** DNS name, for `REMOTE_LOAD_BALANCER`. */
   public readonly dnsName?: string;
   /** Canonical hosted zone id, for `REMOTE_LOAD_BALANCER`. */
   public readonly hostedZoneId?: string;
   /** The address, for `IP_ADDRESS`. */
-  public readonly ipAddress?: string;
+  public readonly address?: string;
   /** The host name, for `HOSTNAME`. */
-  public readonly hostname?: string;
+  public readonly host?: string;
   /** The bucket, for `S3_WEBSITE`. */
   public readonly bucket?: s3.IBucket;
   /** Time for the target itself to see its backends fail, for load balancer targets. */
@@ -103,11 +103,11 @@ export class FailoverTarget {
   private constructor(kind: FailoverTargetKind, fields: Omit<Partial<FailoverTarget>, 'kind'>) {
     this.kind = kind;
     this.haLoadBalancer = fields.haLoadBalancer;
-    this.elb = fields.elb;
+    this.elbLoadBalancer = fields.elbLoadBalancer;
     this.dnsName = fields.dnsName;
     this.hostedZoneId = fields.hostedZoneId;
-    this.ipAddress = fields.ipAddress;
-    this.hostname = fields.hostname;
+    this.address = fields.address;
+    this.host = fields.host;
     this.bucket = fields.bucket;
     this.detectionTime = fields.detectionTime;
   }

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import type { RecordSet } from '../../lambda/health-monitor/contract';
 import { DnsFailover } from './dns-failover';
 
 /**
@@ -10,9 +10,9 @@ import { DnsFailover } from './dns-failover';
 export interface FailoverRecordSets {
   readonly hostedZoneId: string;
   /** The PRIMARY record as deployed. */
-  readonly primary: ResourceRecordSet;
+  readonly primary: RecordSet;
   /** The PRIMARY record answering with the secondary's target: the same name, type, set and health check. */
-  readonly failover: ResourceRecordSet;
+  readonly failover: RecordSet;
 }
 
 export function failoverRecordSets(pair: DnsFailover): FailoverRecordSets {
@@ -27,14 +27,14 @@ export function failoverRecordSets(pair: DnsFailover): FailoverRecordSets {
   };
 }
 
-function apiRecordSet(record: route53.RecordSet): ResourceRecordSet {
+function apiRecordSet(record: route53.RecordSet): RecordSet {
   const cfn = record.node.defaultChild as route53.CfnRecordSet;
   const alias = cfn.aliasTarget as route53.CfnRecordSet.AliasTargetProperty | undefined;
   return withoutUndefined({
     Name: cfn.name,
-    Type: cfn.type as ResourceRecordSet['Type'],
+    Type: cfn.type as RecordSet['Type'],
     SetIdentifier: cfn.setIdentifier,
-    Failover: cfn.failover as ResourceRecordSet['Failover'],
+    Failover: cfn.failover as RecordSet['Failover'],
     HealthCheckId: cfn.healthCheckId,
     AliasTarget: alias && {
       HostedZoneId: alias.hostedZoneId,

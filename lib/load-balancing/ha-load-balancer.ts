@@ -5,6 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { HaValidationError } from '../core/errors';
 import { Validator } from '../core/validation';
 import { AccessLogSettings, createAccessLogBucket, validateAccessLogs } from './access-logs';
 import { HealthCheckProfile } from './health-check-profile';
@@ -341,7 +342,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
   public targetGroup(name: string): elbv2.TargetGroupBase {
     const group = this.groupsByName.get(name);
     if (group === undefined) {
-      throw new Error(`${this.node.path}: no target group named ${JSON.stringify(name)}; target groups: ${Array.from(this.groupsByName.keys()).join(', ')}`);
+      throw new HaValidationError(this.node.path, [{ prop: 'name', value: JSON.stringify(name), allowed: `a target group of this load balancer: ${Array.from(this.groupsByName.keys()).join(', ')}` }], 'arguments');
     }
     return group;
   }
@@ -625,7 +626,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
 
   private requireType(type: LoadBalancerType, what: string): void {
     if (this.loadBalancerType !== type) {
-      throw new Error(`${this.node.path}: ${what} needs ${describeType(type)}; this one is ${describeType(this.loadBalancerType)}`);
+      throw new HaValidationError(this.node.path, [{ prop: what, value: `called on ${describeType(this.loadBalancerType)}`, allowed: `only on ${describeType(type)}` }], 'arguments');
     }
   }
 

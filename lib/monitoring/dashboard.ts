@@ -26,7 +26,7 @@ export function createMonitorDashboard(monitor: LeaderHealthMonitor, fn: lambda.
     }),
     new cloudwatch.GraphWidget({
       title: 'Targets',
-      left: [monitor.metricTargetsUp({ label: 'UP' }), monitor.metricTargetsDown({ label: 'DOWN' }), monitor.metric('TargetsUnknown', 'Maximum', { label: 'UNKNOWN' })],
+      left: [monitor.metricTargetsUp({ label: 'UP' }), monitor.metricTargetsDown({ label: 'DOWN' }), monitor.metric('TargetsUnknown', { label: 'UNKNOWN' })],
       width,
     }),
     new cloudwatch.GraphWidget({
@@ -36,8 +36,8 @@ export function createMonitorDashboard(monitor: LeaderHealthMonitor, fn: lambda.
         monitor.metricAlerts({ label: 'Alerts' }),
         monitor.metricActionFailures({ label: 'Failed' }),
         monitor.metricRefusedStaleActions({ label: 'Refused (deposed leader)' }),
-        monitor.metric('CappedActions', 'Sum', { label: 'Held back by the cap' }),
-        monitor.metric('SkippedFailOpen', 'Sum', { label: 'Kept in (last healthy)' }),
+        monitor.metric('CappedActions', { label: 'Held back by the cap' }),
+        monitor.metric('SkippedFailOpen', { label: 'Kept in (last healthy)' }),
       ],
       width,
     }),
@@ -64,7 +64,7 @@ export function createMonitorDashboard(monitor: LeaderHealthMonitor, fn: lambda.
     new cloudwatch.GraphWidget({
       title: 'Circuit breakers and switches',
       left: [monitor.metricCircuitsOpen({ label: 'Circuits not closed' }), monitor.metricCallsRefused({ label: 'Calls refused' })],
-      right: [monitor.metricPaused({ label: 'Paused' }), monitor.metric('DryRun', 'Maximum', { label: 'Dry run' })],
+      right: [monitor.metricPaused({ label: 'Paused' }), monitor.metric('DryRun', { label: 'Dry run' })],
       width,
     }),
   );

@@ -5,8 +5,8 @@ import { cheapestChange, fastestPossible } from '../dns/failover-budget';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { HealthCheckPreset, HealthCheckProfile } from '../load-balancing/health-check-profile';
 import { LeaderHealthMonitor } from '../monitoring/leader-health-monitor';
-import { DatabaseKind, ReplicatedDatabase } from '../replication/replicated-database';
 import { ReplicatedCache } from '../replication/replicated-cache';
+import { DatabaseKind, ReplicatedDatabase } from '../replication/replicated-database';
 
 /** The tiers of a service, as far as its failover time goes. */
 export interface ServiceTiers {

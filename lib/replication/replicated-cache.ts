@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator } from '../core/validation';
 import { InternalDnsNames, InternalDnsOptions, validateInternalDns } from './internal-dns';
@@ -464,7 +465,10 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     if (this.authTokenSecret) return this.authTokenSecret.grantRead(grantee);
     const userIds = this.authentication.userIds;
     if (userIds.length === 0) {
-      throw new Error(`${this.node.path}: grantConnect() needs the IAM users of the user group: CacheAuthentication.userGroup(groupId, [userIds])`);
+      throw new HaValidationError(this.node.path, [{
+        prop: 'grantConnect()', value: 'a cache whose user group names no IAM users',
+        allowed: 'a cache authenticated with CacheAuthentication.userGroup(groupId, [userIds]), whose users are granted',
+      }], 'arguments');
     }
     const stack = Stack.of(this);
     const arn = (resource: string, name: string) => stack.formatArn({ service: 'elasticache', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });

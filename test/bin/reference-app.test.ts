@@ -8,9 +8,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildApp } from '../../bin/app';
 import { API_IMAGE, ReferenceStack } from '../../bin/reference-stack';
+import { deployedConfig } from '../monitoring/monitor-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { TEST_CONTEXT } from '../support/stacks';
-import { deployedConfig } from '../monitoring/monitor-stack';
 
 const ROOT = path.join(__dirname, '..', '..');
 const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));

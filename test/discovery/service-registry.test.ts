@@ -4,8 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { HealthCheckProtocol, NamespaceKind, RegistryHealthCheck, ServiceRegistry, ServiceRegistryProps, TtlPolicy } from '../../lib';
-import { TEST_CONTEXT } from '../support/stacks';
 import { expectRejected } from '../support/rejected';
+import { TEST_CONTEXT } from '../support/stacks';
 
 function build(props: (vpc: ec2.Vpc) => Partial<ServiceRegistryProps> = () => ({})) {
   const app = new App({ context: TEST_CONTEXT });
@@ -76,7 +76,7 @@ describe('ServiceRegistry', () => {
     expect(registry.metricUnhealthyInstances('api').statistic).toBe('Maximum');
     expect(registry.metricMembershipChanges('api', { period: Duration.minutes(5) }).period.toMinutes()).toBe(5);
     expect(registry.metricMembershipFailures('api').metricName).toBe('RegistryFailures');
-    expect(() => registry.metricHealthyInstances('web')).toThrow('Disc/Registry has no service named "web"; it has api');
+    expect(() => registry.metricHealthyInstances('web')).toThrow('Invalid arguments for Disc/Registry:\n  serviceName: got "web"; allowed: a service of this registry: api');
   });
 
   test('the namespace and services keep their logical ids', () => {

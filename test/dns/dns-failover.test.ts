@@ -157,7 +157,7 @@ describe('a public name failing over from an HaLoadBalancer', () => {
     const metric = dns.metricPrimaryHealthCheckStatus();
     expect(metric).toMatchObject({ namespace: 'AWS/Route53', metricName: 'HealthCheckStatus', statistic: 'Minimum', region: 'us-east-1' });
     expect(stack.resolve(metric.dimensions)).toEqual({ HealthCheckId: { Ref: expect.stringMatching(/ApiPrimaryHealthCheck/) } });
-    expect(() => dns.metricSecondaryHealthCheckStatus()).toThrow(/Dns\/Api: the secondary record has no Route 53 health check/);
+    expect(() => dns.metricSecondaryHealthCheckStatus()).toThrow('Invalid arguments for Dns/Api:\n  metricSecondaryHealthCheckStatus(): got a secondary record without a Route 53 health check; allowed: a record with a health check: without one there is no health-check status to measure');
   });
 });
 

@@ -4,8 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DnsFailover, DnsFailoverProps, DnsHealthCheck, FailoverTarget, HaLoadBalancer, HealthCheckProfile, TtlPolicy } from '../../lib';
-import { TEST_CONTEXT } from '../support/stacks';
 import { HaValidationError } from '../../lib/core/errors';
+import { TEST_CONTEXT } from '../support/stacks';
 
 const IP = FailoverTarget.ipAddress('192.0.2.10');
 const IP2 = FailoverTarget.ipAddress('192.0.2.20');
@@ -138,7 +138,7 @@ describe('DnsFailover rejects at synth', () => {
     const ctx = context();
     attempt(() => ({}), ctx);
     const again = () => new DnsFailover(ctx.stack, 'Again', { zone: ctx.zone, recordName: 'api.example.com', primary: IP, secondary: IP2, primaryHealthCheck: endpoint(http30()) });
-    expect(again).toThrow(/Invalid props for Dns\/Again:\n  recordName: got api.example.com \(A\), already a failover pair at Dns\/Api; allowed: one failover pair per name and record type in a zone/);
+    expect(again).toThrow(/Invalid props for Dns\/Again:\n {2}recordName: got api.example.com \(A\), already a failover pair at Dns\/Api; allowed: one failover pair per name and record type in a zone/);
     expect(() => new DnsFailover(ctx.stack, 'Other', { zone: ctx.zone, recordName: 'www', primary: IP, secondary: IP2, primaryHealthCheck: endpoint(http30()) })).not.toThrow();
   });
 

@@ -17,8 +17,9 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { systemClock } from '../../lambda/health-monitor/clock';
+import { MetricName } from '../../lambda/health-monitor/contract';
 import { probe as realProbe, ProbeSpec } from '../../lambda/health-monitor/probes';
-import { MetricName, Telemetry } from '../../lambda/health-monitor/telemetry';
+import { Telemetry } from '../../lambda/health-monitor/telemetry';
 import { createBreakers, createClients, createMonitor, createWatchers } from '../../lambda/health-monitor/wiring';
 import { waitFor } from '../lambda/health-monitor/harness';
 import { LoopbackBackends } from '../support/backends';

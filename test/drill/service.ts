@@ -3,8 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import type { MonitorConfig } from '../../lambda/health-monitor/contract';
 import { FailoverTarget, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService } from '../../lib';
-import type { MonitorConfig } from '../../lambda/health-monitor/config';
 import { deployedConfig } from '../monitoring/monitor-stack';
 
 /** The names a deployment would resolve, given local values for the drill. */

@@ -3,8 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FeatureFlags, FeatureFlagsProps, FlagRollout } from '../../lib';
-import { TEST_CONTEXT } from '../support/stacks';
 import { expectRejected } from '../support/rejected';
+import { TEST_CONTEXT } from '../support/stacks';
 
 function build(props: (stack: Stack) => FeatureFlagsProps = () => ({ flags: [{ name: 'newCheckout' }] })) {
   const app = new App({ context: TEST_CONTEXT });

@@ -434,10 +434,10 @@ describe('Network Load Balancer', () => {
 
   test('refuses ALB-only accessors and metrics with a clear message', () => {
     const { lb } = buildNlb();
-    expect(() => lb.applicationTargetGroup('Tcp')).toThrow(/Test\/Lb: applicationTargetGroup\(\) needs an Application Load Balancer; this one is a Network Load Balancer/);
-    expect(() => lb.metricTarget5xxCount()).toThrow(/metricTarget5xxCount\(\) needs an Application Load Balancer/);
-    expect(() => lb.metricTargetResponseTime()).toThrow(/metricTargetResponseTime\(\) needs an Application Load Balancer/);
-    expect(() => lb.metricRequestCount()).toThrow(/metricRequestCount\(\) needs an Application Load Balancer/);
+    expect(() => lb.applicationTargetGroup('Tcp')).toThrow('Invalid arguments for Test/Lb:\n  applicationTargetGroup(): got called on a Network Load Balancer; allowed: only on an Application Load Balancer');
+    expect(() => lb.metricTarget5xxCount()).toThrow('metricTarget5xxCount(): got called on a Network Load Balancer; allowed: only on an Application Load Balancer');
+    expect(() => lb.metricTargetResponseTime()).toThrow('metricTargetResponseTime(): got called on a Network Load Balancer; allowed: only on an Application Load Balancer');
+    expect(() => lb.metricRequestCount()).toThrow('metricRequestCount(): got called on a Network Load Balancer; allowed: only on an Application Load Balancer');
     expect(lb.networkTargetGroup('Tcp')).toBe(lb.targetGroups[0]);
   });
 });
@@ -461,8 +461,8 @@ describe('exposed resources', () => {
     expect(lb.applicationTargetGroup('B')).toBeInstanceOf(elbv2.ApplicationTargetGroup);
     expect(lb.healthCheck('A')).toBe(profile);
     expect(lb.healthCheck('B').preset).toBe(HealthCheckPreset.STANDARD);
-    expect(() => lb.targetGroup('C')).toThrow(/Test\/Lb: no target group named "C"; target groups: A, B/);
-    expect(() => networkOnly(lb)).toThrow(/networkTargetGroup\(\) needs a Network Load Balancer/);
+    expect(() => lb.targetGroup('C')).toThrow('Invalid arguments for Test/Lb:\n  name: got "C"; allowed: a target group of this load balancer: A, B');
+    expect(() => networkOnly(lb)).toThrow('networkTargetGroup(): got called on an Application Load Balancer; allowed: only on a Network Load Balancer');
   });
 
   test('worst-case detection and failover time is the slowest group\'s health check', () => {

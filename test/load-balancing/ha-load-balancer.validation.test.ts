@@ -222,7 +222,7 @@ describe('HaLoadBalancer rejects at synth', () => {
     const stack = new Stack(new App({ context: TEST_CONTEXT }), 'Agnostic');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     const create = () => new HaLoadBalancer(stack, 'Lb', { vpc, targetGroups: [{ name: 'App', port: 80 }], defaultTargetGroup: 'App' });
-    expect(create).toThrow(/Invalid props for Agnostic\/Lb:\n  accessLogs: got enabled in a stack without a region; allowed: a stack with env.region set .*, or accessLogs: \{ enabled: false \}/);
+    expect(create).toThrow(/Invalid props for Agnostic\/Lb:\n {2}accessLogs: got enabled in a stack without a region; allowed: a stack with env.region set .*, or accessLogs: \{ enabled: false \}/);
   });
 
   test('an ALB without access logs needs no region', () => {

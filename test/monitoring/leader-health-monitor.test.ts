@@ -1,11 +1,14 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseConfig } from '../../lambda/health-monitor/config';
+import { METRIC_NAMES, skewToleranceMs } from '../../lambda/health-monitor/contract';
 import { HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor } from '../../lib';
-import { configProblems, skewToleranceMs } from '../../lambda/health-monitor/config';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { buildMonitor, deployedConfig } from './monitor-stack';
 
@@ -35,7 +38,7 @@ describe('the table', () => {
 });
 
 describe('the contenders', () => {
-  test('a Node.js 24 function on arm64, bundled locally, in private subnets, bounded to two invocations per contender', () => {
+  test('a Node.js 24 function on arm64, running the pre-built handler, in private subnets, bounded to two invocations per contender', () => {
     const { template, monitor } = buildMonitor();
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
@@ -84,7 +87,8 @@ describe('the contenders', () => {
   test('the function runs with the configuration the runtime accepts', () => {
     const { template, monitor } = buildMonitor((f) => ({ dnsFailover: f.dns }));
     const config = deployedConfig(template);
-    expect(configProblems(config)).toEqual([]);
+    // The runtime checks it against the contract, in shape and in values.
+    expect(parseConfig(JSON.stringify(config))).toEqual(config);
     expect(config).toMatchObject({
       monitorId: monitor.monitorId,
       tableName: '<Ref MonitorTable589C0E27>',
@@ -145,7 +149,8 @@ describe('the contenders', () => {
       ],
     }));
     const config = deployedConfig(template);
-    expect(configProblems(config)).toEqual([]);
+    // The runtime checks it against the contract, in shape and in values.
+    expect(parseConfig(JSON.stringify(config))).toEqual(config);
     expect(config).toMatchObject({
       probe: { intervalMs: 2000, timeoutMs: 500, healthyThreshold: 3, unhealthyThreshold: 2, downIntervalMs: 10000, concurrency: 100, jitterMs: 200 },
       lease: { durationMs: 20000, renewDeadlineMs: 12000, retryPeriodMs: 3000 },
@@ -316,6 +321,26 @@ describe('alarms and dashboard', () => {
       namespace: LeaderHealthMonitor.METRICS_NAMESPACE, metricName: 'TargetsDown', statistic: 'Maximum',
       dimensions: [{ name: 'Monitor', value: monitor.monitorId }, { name: 'service', value: 'cdk-ha-kit-health-monitor' }],
     });
+  });
+
+  test('every metric the handler emits is readable by name, with its own statistic; a name it does not emit is refused', () => {
+    const { monitor } = buildMonitor();
+    expect(LeaderHealthMonitor.METRIC_NAMES).toEqual([...METRIC_NAMES]);
+    const statistics = Object.fromEntries(LeaderHealthMonitor.METRIC_NAMES.map((name) => [name, monitor.metric(name).statistic]));
+    expect(statistics).toMatchObject({ TargetsUnknown: 'Maximum', CappedActions: 'Sum', ProbeLatency: 'p99', TargetsUp: 'Minimum', DryRun: 'Maximum' });
+    expect(monitor.metric('TargetsDown', { statistic: 'Average' }).statistic).toBe('Average');
+    expect(() => monitor.metric('TargetsHealthy')).toThrow(
+      `Invalid arguments for Mon/Monitor:\n  metricName: got "TargetsHealthy"; allowed: a metric the monitor emits: ${METRIC_NAMES.join(', ')}`);
+  });
+
+  test('the code deployed is the handler bundled with the library, staged as it was built', () => {
+    const { app, stack } = buildMonitor();
+    const assembly = app.synth();
+    const fn = Object.values(assembly.getStackByName(stack.stackName).template.Resources as Record<string, { Type: string; Properties: { Code: { S3Key?: string } } }>)
+      .find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Code.S3Key !== undefined)!;
+    const staged = path.join(assembly.directory, `asset.${fn.Properties.Code.S3Key!.replace(/\.zip$/, '')}`);
+    expect(fs.readdirSync(staged)).toEqual(['index.js']);
+    expect(fs.readFileSync(path.join(staged, 'index.js'))).toEqual(fs.readFileSync(path.join(__dirname, '..', '..', 'dist', 'assets', 'health-monitor', 'index.js')));
   });
 });
 

@@ -6,8 +6,8 @@ import {
   DnsFailover, DnsHealthCheck, FailoverTarget, FeatureFlags, HaLoadBalancer, HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor, LeaderHealthMonitorProps,
   LoadBalancerType, NamespaceKind, RegistryHealthCheck, ServiceRegistry,
 } from '../../lib';
-import { MonitorFixture, monitorFixture } from './monitor-stack';
 import { expectRejected } from '../support/rejected';
+import { MonitorFixture, monitorFixture } from './monitor-stack';
 
 type Overrides = (f: MonitorFixture) => Partial<LeaderHealthMonitorProps>;
 

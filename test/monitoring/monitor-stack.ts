@@ -3,8 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import type { MonitorConfig } from '../../lambda/health-monitor/contract';
 import { DnsFailover, FailoverTarget, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, LeaderHealthMonitor, LeaderHealthMonitorProps } from '../../lib';
-import type { MonitorConfig } from '../../lambda/health-monitor/config';
 import { TEST_CONTEXT } from '../support/stacks';
 
 export interface MonitorFixture {

@@ -181,7 +181,7 @@ describe('failover budget', () => {
 
   test('a budget nothing can meet says so', () => {
     expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(60) }))).toThrow(
-      /total: 220\.9 s\n    no change this library knows of meets it: split the budget per failure instead, or give a tier a faster setting of your own$/);
+      /total: 220\.9 s\n {4}no change this library knows of meets it: split the budget per failure instead, or give a tier a faster setting of your own$/);
   });
 });
 
@@ -190,7 +190,7 @@ describe('validation', () => {
     ['monitor settings with the monitor off', () => ({ monitorEnabled: false, monitor: { contenders: 3 } }),
       /monitor: got settings for a monitor while monitorEnabled is false; allowed: monitor settings only with the monitor enabled/],
     ['a budget of 0 s', () => ({ failoverBudget: Duration.seconds(0) }), /failoverBudget: got 0 s; allowed: a positive duration/],
-    ['a tier\'s own invalid setting, named by the tier\'s path', () => ({ cache: { replicasPerShard: 9 } }), /Invalid props for Data\/Shop\/Cache:\n  replicasPerShard: got 9/],
+    ['a tier\'s own invalid setting, named by the tier\'s path', () => ({ cache: { replicasPerShard: 9 } }), /Invalid props for Data\/Shop\/Cache:\n {2}replicasPerShard: got 9/],
   ])('%s', (_, overrides, message) => {
     expect(() => build(overrides)).toThrow(message);
   });

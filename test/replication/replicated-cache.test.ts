@@ -9,8 +9,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CacheAuthentication, CacheEngine, ReplicatedCache, ReplicatedCacheProps } from '../../lib';
-import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { dataStack } from '../support/data-stack';
+import { checkTemplateAgainstSpec } from '../support/resource-spec';
 
 function build(props: Partial<ReplicatedCacheProps> = {}) {
   const { app, stack, vpc } = dataStack();
@@ -200,7 +200,7 @@ describe('access', () => {
   test('grantConnect with RBAC and no IAM users says what is missing', () => {
     const { stack, cache } = build({ authentication: CacheAuthentication.userGroup('app-users') });
     const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
-    expect(() => cache.grantConnect(role)).toThrow(/Data\/Cache: grantConnect\(\) needs the IAM users of the user group/);
+    expect(() => cache.grantConnect(role)).toThrow('Invalid arguments for Data/Cache:\n  grantConnect(): got a cache whose user group names no IAM users; allowed: a cache authenticated with CacheAuthentication.userGroup(groupId, [userIds]), whose users are granted');
   });
 });
 

@@ -58,6 +58,6 @@ describe('ReplicatedCache rejects at synth', () => {
   });
 
   test('the error starts with the construct path', () => {
-    expect(() => attempt(() => ({ replicasPerShard: 9, port: -1 }))).toThrow(/^Invalid props for Data\/Cache:\n  replicasPerShard: got 9;.*\n  port: got -1;/);
+    expect(() => attempt(() => ({ replicasPerShard: 9, port: -1 }))).toThrow(/^Invalid props for Data\/Cache:\n {2}replicasPerShard: got 9;.*\n {2}port: got -1;/);
   });
 });

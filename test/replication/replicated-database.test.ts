@@ -5,8 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DatabaseAvailability, DatabaseEngine, DatabaseKind, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
-import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { dataStack } from '../support/data-stack';
+import { checkTemplateAgainstSpec } from '../support/resource-spec';
 
 const POSTGRES = DatabaseEngine.rds(rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }));
 const MYSQL = DatabaseEngine.rds(rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_39 }));

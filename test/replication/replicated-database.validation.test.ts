@@ -2,9 +2,9 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { DatabaseAvailability, DatabaseEngine, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
-import { TEST_CONTEXT } from '../support/stacks';
 import { HaValidationError } from '../../lib/core/errors';
 import { dataStack } from '../support/data-stack';
+import { TEST_CONTEXT } from '../support/stacks';
 
 const POSTGRES = DatabaseEngine.rds(rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }));
 const ORACLE_EE = DatabaseEngine.rds(rds.DatabaseInstanceEngine.oracleEe({ version: rds.OracleEngineVersion.VER_19_0_0_0_2025_07_R1 }));

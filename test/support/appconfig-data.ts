@@ -1,5 +1,5 @@
-import { AddressInfo } from 'net';
 import * as http from 'http';
+import { AddressInfo } from 'net';
 import { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
 
 /**

@@ -30,7 +30,7 @@ function outsideSpec(type: string): boolean {
   return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' || type.startsWith('AWS::Serverless::') || NON_SPEC_TYPES.has(type);
 }
 
-type Json = any;
+type Json = unknown;
 
 interface Template {
   readonly Resources?: Record<string, { Type: string; Properties?: Record<string, Json> }>;
@@ -158,8 +158,9 @@ class TemplateChecker {
       node.forEach((n) => this.checkReferences(where, n));
       return;
     }
-    if (typeof node.Ref === 'string') this.checkRef(where, node.Ref);
-    const getAtt = node['Fn::GetAtt'];
+    const fields = node as Record<string, unknown>;
+    if (typeof fields.Ref === 'string') this.checkRef(where, fields.Ref);
+    const getAtt = fields['Fn::GetAtt'];
     if (Array.isArray(getAtt) && typeof getAtt[0] === 'string' && typeof getAtt[1] === 'string') this.checkGetAtt(where, getAtt[0], getAtt[1]);
     for (const value of Object.values(node)) this.checkReferences(where, value);
   }

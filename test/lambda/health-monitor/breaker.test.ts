@@ -1,5 +1,6 @@
-import { BreakerOptions, BreakerState, CircuitBreaker } from '../../../lambda/health-monitor/breaker';
+import { BreakerState, CircuitBreaker } from '../../../lambda/health-monitor/breaker';
 import { Clock } from '../../../lambda/health-monitor/clock';
+import { BreakerOptions } from '../../../lambda/health-monitor/contract';
 import { CircuitOpenError } from '../../../lambda/health-monitor/errors';
 
 class ManualClock implements Clock {

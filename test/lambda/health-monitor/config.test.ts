@@ -1,4 +1,5 @@
-import { configProblems, parseConfig, skewToleranceMs } from '../../../lambda/health-monitor/config';
+import { configProblems, parseConfig } from '../../../lambda/health-monitor/config';
+import { skewToleranceMs } from '../../../lambda/health-monitor/contract';
 import { testConfig } from './fixtures';
 
 describe('monitor configuration', () => {
@@ -30,5 +31,36 @@ describe('monitor configuration', () => {
 
   test('a missing configuration is an error', () => {
     expect(() => parseConfig(undefined)).toThrow('MONITOR_CONFIG is not set');
+  });
+
+  test('a configuration that is not JSON is an error', () => {
+    expect(() => parseConfig('{"monitorId":')).toThrow(/^MONITOR_CONFIG is not JSON: /);
+  });
+
+  // A configuration written by another version of the construct: its shape is checked against
+  // the contract before any value is used.
+  test.each<[string, (c: Record<string, unknown>) => void, string]>([
+    ['a field of the wrong type', (c) => { c.callTimeoutMs = '3000'; }, 'config.callTimeoutMs: expected a number, got "3000"'],
+    ['a missing field', (c) => { delete c.tableName; }, 'config.tableName: expected a string, got nothing'],
+    ['a field the contract does not have', (c) => { c.probeEveryMs = 5000; }, 'config.probeEveryMs: not a field of the configuration'],
+    ['a nested field of the wrong type', (c) => { (c.lease as Record<string, unknown>).durationMs = null; }, 'config.lease.durationMs: expected a number, got null'],
+    ['a protocol the probes do not speak', (c) => { (c.endpoints as Array<Record<string, unknown>>)[0].probe = { protocol: 'UDP' }; },
+      'config.endpoints[0].probe.protocol: expected TCP or HTTP or HTTPS, got "UDP"'],
+    ['a list that is not one', (c) => { c.targetGroups = {}; }, 'config.targetGroups: expected a list, got {}'],
+    ['a record type the failover does not change', (c) => {
+      c.dns = { hostedZoneId: 'Z1', triggerGroups: ['g'], primaryRecord: { Name: 'api', Type: 'MX' }, failoverRecord: { Name: 'api', Type: 'A' } };
+    }, 'config.dns.primaryRecord.Type: expected A or AAAA or CNAME, got "MX"'],
+  ])('%s is refused, naming where', (_, change, problem) => {
+    const config = JSON.parse(JSON.stringify(testConfig({ endpoints: [{ name: 'a', group: 'g', host: '127.0.0.1', port: 80 }] }))) as Record<string, unknown>;
+    change(config);
+    expect(() => parseConfig(JSON.stringify(config))).toThrow(`invalid MONITOR_CONFIG: ${problem}`);
+  });
+
+  test('every problem is named at once', () => {
+    const config = JSON.parse(JSON.stringify(testConfig({ endpoints: [] }))) as Record<string, unknown>;
+    config.monitorId = 7;
+    config.actions = { ...(config.actions as object), dryRun: 'no' };
+    expect(() => parseConfig(JSON.stringify(config))).toThrow(
+      'invalid MONITOR_CONFIG: config.monitorId: expected a string, got 7; config.actions.dryRun: expected a boolean, got "no"');
   });
 });

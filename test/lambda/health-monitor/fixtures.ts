@@ -1,4 +1,4 @@
-import { MonitorConfig } from '../../../lambda/health-monitor/config';
+import { MonitorConfig } from '../../../lambda/health-monitor/contract';
 
 /** A monitor configuration for tests: fast, small numbers, overridable per part. */
 export function testConfig(overrides: {

@@ -1,6 +1,6 @@
 import { CircuitBreaker } from '../../../lambda/health-monitor/breaker';
 import { systemClock } from '../../../lambda/health-monitor/clock';
-import { FlagSource } from '../../../lambda/health-monitor/config';
+import { FlagSource } from '../../../lambda/health-monitor/contract';
 import { AnySwitches, FlagSwitches, FlagWatcher } from '../../../lambda/health-monitor/flags';
 import { Switches } from '../../../lambda/health-monitor/monitor';
 import { TableSwitches } from '../../../lambda/health-monitor/state-store';

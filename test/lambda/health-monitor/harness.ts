@@ -1,8 +1,7 @@
-import { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Actions, ElbTarget } from '../../../lambda/health-monitor/actions';
 import { Clock, systemClock } from '../../../lambda/health-monitor/clock';
-import { MonitorConfig } from '../../../lambda/health-monitor/config';
+import { MonitorConfig, RecordSet } from '../../../lambda/health-monitor/contract';
 import { LeaseStore } from '../../../lambda/health-monitor/lease';
 import { ActionLedger } from '../../../lambda/health-monitor/ledger';
 import { HealthMonitor, Membership, SwitchSource, Watcher } from '../../../lambda/health-monitor/monitor';
@@ -88,7 +87,7 @@ export class World {
     return {
       deregister: (_arn, t, dryRun) => record('deregister', target(t), dryRun),
       register: (_arn, t, dryRun) => record('register', target(t), dryRun),
-      upsertRecord: (_zone, r: ResourceRecordSet, _comment, dryRun) => record('upsert', r.AliasTarget?.DNSName ?? r.ResourceRecords?.[0]?.Value ?? '', dryRun),
+      upsertRecord: (_zone, r: RecordSet, _comment, dryRun) => record('upsert', r.AliasTarget?.DNSName ?? r.ResourceRecords?.[0]?.Value ?? '', dryRun),
       alert: (_topic, subject, message, dryRun) => record('alert', subject, dryRun, message),
     };
   }
@@ -147,8 +146,7 @@ export function contender(options: ContenderOptions): Contender {
     }, command.input),
   } as unknown as DynamoDBDocumentClient;
   const telemetry = new RecordingTelemetry();
-  let monitor: HealthMonitor | undefined;
-  monitor = new HealthMonitor({
+  const monitor: HealthMonitor = new HealthMonitor({
     config,
     me: name,
     clock: options.clock ?? systemClock,
@@ -156,7 +154,7 @@ export function contender(options: ContenderOptions): Contender {
       { maxActions: config.actions.maxActions, windowMs: config.actions.windowMs }),
     states: new TargetStateStore(db, config.tableName, config.monitorId),
     discovery: new StaticDiscovery(options.targets),
-    actions: world.actionsFor(name, alive, () => monitor?.epoch),
+    actions: world.actionsFor(name, alive, () => monitor.epoch),
     switches: options.switches ?? new TableSwitches(db, config.tableName, config.monitorId, config.actions.dryRun),
     watchers: options.watchers,
     membership: options.membership,

@@ -5,7 +5,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { CircuitBreaker } from '../../../lambda/health-monitor/breaker';
 import { Clock } from '../../../lambda/health-monitor/clock';
-import { REGISTERED_BY, RegistryService } from '../../../lambda/health-monitor/config';
+import { REGISTERED_BY, RegistryService } from '../../../lambda/health-monitor/contract';
 import { CloudMapMembership } from '../../../lambda/health-monitor/membership';
 import { MonitoredTarget } from '../../../lambda/health-monitor/targets';
 import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';

@@ -1,4 +1,4 @@
-import { skewToleranceMs } from '../../../lambda/health-monitor/config';
+import { skewToleranceMs } from '../../../lambda/health-monitor/contract';
 import { LocalDynamo, startDynalite } from '../../support/dynalite';
 import { tableName } from './fixtures';
 import { ipTargets } from './harness';

@@ -1,5 +1,5 @@
 import { Clock } from '../../../lambda/health-monitor/clock';
-import { MonitorConfig, skewToleranceMs } from '../../../lambda/health-monitor/config';
+import { MonitorConfig, skewToleranceMs } from '../../../lambda/health-monitor/contract';
 import { LeaseStore } from '../../../lambda/health-monitor/lease';
 import { MonitoredTarget } from '../../../lambda/health-monitor/targets';
 import { LocalDynamo } from '../../support/dynalite';

@@ -2,8 +2,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PowertoolsTelemetry } from '../../../lambda/health-monitor/wiring';
 
+/** An embedded-metric-format line: the metadata, and each dimension and metric by name. */
+interface EmfLine {
+  readonly _aws: { readonly CloudWatchMetrics: Array<{ readonly Dimensions: string[][]; readonly Metrics: Array<{ readonly Name: string }> }> };
+  readonly [field: string]: unknown;
+}
+
 /** The embedded-metric-format lines the telemetry writes, parsed. */
-function emitted(run: (t: PowertoolsTelemetry) => void): Array<Record<string, any>> {
+function emitted(run: (t: PowertoolsTelemetry) => void): EmfLine[] {
   const lines: string[] = [];
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     lines.push(...String(chunk).split('\n').filter(Boolean));
@@ -14,7 +20,7 @@ function emitted(run: (t: PowertoolsTelemetry) => void): Array<Record<string, an
   } finally {
     write.mockRestore();
   }
-  return lines.map((l) => JSON.parse(l)).filter((l) => l._aws);
+  return lines.map((l) => JSON.parse(l) as EmfLine).filter((l) => l._aws);
 }
 
 describe('PowertoolsTelemetry', () => {
@@ -24,7 +30,7 @@ describe('PowertoolsTelemetry', () => {
       t.metric('TargetsUp', 2);
       t.flush();
     });
-    expect(lines.map((l) => [l._aws.CloudWatchMetrics[0].Dimensions, l._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name)])).toEqual([
+    expect(lines.map((l) => [l._aws.CloudWatchMetrics[0].Dimensions, l._aws.CloudWatchMetrics[0].Metrics.map((m) => m.Name)])).toEqual([
       [[['Registry']], ['RegistryHealthy']],
       [[['service', 'Monitor']], ['TargetsUp']],
     ]);

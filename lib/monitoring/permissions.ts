@@ -1,0 +1,115 @@
+/**
+ * The IAM permissions of a LeaderHealthMonitor's contenders.
+ */
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { NamespaceKind } from '../discovery/service-registry';
+import type { LeaderHealthMonitorProps, RegistryMembership } from './props';
+import type { Settings } from './settings';
+
+/** The monitor's resources the role is granted on. */
+export interface MonitorResources {
+  readonly role: iam.Role;
+  readonly logGroup: logs.ILogGroup;
+  readonly table: dynamodb.ITable;
+  readonly alertTopic: sns.ITopic;
+}
+
+/**
+ * Least privilege for the contenders' role: each statement names the resources passed in, and
+ * `*` only where the action has no resource-level permissions.
+ */
+export function grantMonitorPermissions(on: MonitorResources, props: LeaderHealthMonitorProps, s: Settings): void {
+  const role = on.role;
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'Logs',
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: [on.logGroup.logGroupArn],
+  }));
+  // Lambda attaches the function to the VPC through network interfaces; these EC2 actions have
+  // no resource-level permissions (Describe*) or are used by Lambda on interfaces it names at
+  // run time: AWS documents them on "*" (AWSLambdaVPCAccessExecutionRole).
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'VpcNetworkInterfaces',
+    actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+    resources: ['*'],
+  }));
+  on.table.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
+  props.tableEncryptionKey?.grant(role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+  if (s.groups.length > 0) {
+    // DescribeTargetHealth has no resource-level permissions: it is allowed on "*" only.
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ListTargets',
+      actions: ['elasticloadbalancing:DescribeTargetHealth'],
+      resources: ['*'],
+    }));
+    if (props.deregisterUnhealthyTargets ?? true) {
+      role.addToPolicy(new iam.PolicyStatement({
+        sid: 'TakeTargetsOutAndBack',
+        actions: ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'],
+        resources: s.groups.map((g) => g.arn),
+      }));
+    }
+  }
+  if (props.dnsFailover && s.dns) {
+    const pair = props.dnsFailover;
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'FailOverOneRecord',
+      actions: ['route53:ChangeResourceRecordSets'],
+      resources: [hostedZoneArn(role, pair.zone.hostedZoneId)],
+      conditions: {
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [Token.isUnresolved(pair.recordName) ? pair.recordName : pair.recordName.toLowerCase()],
+          'route53:ChangeResourceRecordSetsRecordTypes': [pair.recordType],
+          'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+        },
+      },
+    }));
+  }
+  grantMembership(role, props.membership ?? []);
+  props.switches?.grantRead(role);
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'Alert',
+    actions: ['sns:Publish'],
+    resources: [on.alertTopic.topicArn],
+  }));
+  on.alertTopic.masterKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'Only the actions that have no resource-level permissions are allowed on "*": the EC2 network-interface actions Lambda needs in a VPC, and elasticloadbalancing:DescribeTargetHealth. Every other statement names the table, log group, target groups, hosted zones, registry services, feature flags and topic passed in.',
+  });
+}
+
+/**
+ * Cloud Map calls on the services kept in step, and for DNS namespaces the Route 53 changes
+ * Cloud Map makes in the namespace's hosted zone on the caller's behalf.
+ */
+function grantMembership(role: iam.Role, membership: RegistryMembership[]): void {
+  if (membership.length === 0) return;
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'KeepRegistryInStep',
+    actions: ['servicediscovery:ListInstances', 'servicediscovery:GetInstancesHealthStatus', 'servicediscovery:RegisterInstance',
+      'servicediscovery:DeregisterInstance', 'servicediscovery:UpdateInstanceCustomHealthStatus'],
+    resources: [...new Set(membership.map((m) => m.registry.service(m.serviceName).serviceArn))],
+  }));
+  const zones = [...new Set(membership.flatMap((m) => {
+    const namespace = m.registry.namespace;
+    if (m.registry.kind === NamespaceKind.HTTP) return [];
+    return [(namespace as servicediscovery.PrivateDnsNamespace | servicediscovery.PublicDnsNamespace).namespaceHostedZoneId];
+  }))];
+  if (zones.length === 0) return;
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'RegistryRecords',
+    actions: ['route53:GetHostedZone', 'route53:ChangeResourceRecordSets'],
+    resources: zones.map((zone) => hostedZoneArn(role, zone)),
+  }));
+}
+
+function hostedZoneArn(scope: Construct, hostedZoneId: string): string {
+  return Stack.of(scope).formatArn({ service: 'route53', region: '', account: '', resource: 'hostedzone', resourceName: hostedZoneId });
+}
