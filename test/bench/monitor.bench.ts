@@ -1,21 +1,17 @@
 /**
  * Benchmark of the leader-elected health monitor with the LeaderHealthMonitor construct's default
  * settings, on this machine: real probes of HTTP servers on loopback, the lease in a local
- * DynamoDB-compatible server, the function bundled as `cdk synth` bundles it. Prints one JSON line.
+ * DynamoDB-compatible server, the configuration the construct writes. Prints one JSON line. The
+ * handler's size and load time are `npm run bench:package`'s.
  *
  *   detect     20 target groups of 3; one target of each is killed at a spread of moments; the
  *              time from the kill to the monitor's first action for that group (its alert).
  *   takeover   5 monitors of 3 contenders; each leader is killed (no release); the time until
  *              another contender of the same monitor probes.
  *   cycle      one leader probing 500 loopback targets: the time of one cycle (probe, track, act).
- *   size/init  the bundled handler: its bytes, and loading it in a fresh node process.
  *   safety     the safety test's chaos (20 contenders, pauses past the lease, clock skew within
  *              the tolerance): actions by deposed leaders, and alerts per incident, over all runs.
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -37,17 +33,14 @@ const percentile = (values: number[], p: number) => {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
 };
 
-/** The construct with its defaults, synthesized: its configuration and its bundle. */
-function synthesizeDefaults(): { config: MonitorConfig; bundle: string } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-kit-bench-'));
-  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
+/** The construct with its defaults, synthesized: the configuration its function runs with. */
+function synthesizeDefaults(): MonitorConfig {
+  const app = new App();
   const stack = new Stack(app, 'Bench', { env: { region: 'eu-west-1', account: '111111111111' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const lb = new HaLoadBalancer(stack, 'Lb', { vpc, targetGroups: [{ name: 'Api', port: 8080, targetType: elbv2.TargetType.IP }], defaultTargetGroup: 'Api' });
   new LeaderHealthMonitor(stack, 'Monitor', { vpc, targetGroups: [{ loadBalancer: lb, targetGroupName: 'Api' }] });
-  const template = Template.fromStack(stack);
-  const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.MONITOR_CONFIG)!;
-  return { config: deployedConfig(template), bundle: path.join(outdir, fn.Metadata['aws:asset:path'], 'index.js') };
+  return deployedConfig(Template.fromStack(stack));
 }
 
 const loopback = (group: string, port: number): MonitoredTarget => ({
@@ -155,19 +148,6 @@ async function cycle(dynamo: LocalDynamo, base: MonitorConfig, world: World) {
   return { targets: count, first: Math.round(cycles()[0]), steady: percentile(cycles().slice(1), 50) };
 }
 
-function initTime(bundle: string, config: MonitorConfig): number {
-  const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(bundle)}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
-  const env = {
-    ...process.env,
-    MONITOR_CONFIG: JSON.stringify({ ...config, tableName: 'bench', actions: { ...config.actions, alertTopicArn: 'arn:aws:sns:eu-west-1:111111111111:alerts' } }),
-    AWS_REGION: 'eu-west-1',
-    NODE_OPTIONS: '--enable-source-maps',
-    POWERTOOLS_SERVICE_NAME: 'cdk-ha-kit-health-monitor',
-  };
-  const times = Array.from({ length: 10 }, () => Number(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' })));
-  return percentile(times, 50);
-}
-
 async function chaos(dynamo: LocalDynamo) {
   const config = chaosConfig('bench-chaos');
   await dynamo.createTable(config.tableName);
@@ -178,7 +158,7 @@ async function chaos(dynamo: LocalDynamo) {
 }
 
 async function main(): Promise<void> {
-  const { config: base, bundle } = synthesizeDefaults();
+  const base = synthesizeDefaults();
   const dynamo = await startDynalite();
   try {
     const detected = await detection(dynamo, base);
@@ -212,8 +192,6 @@ async function main(): Promise<void> {
       probe_concurrency: p.concurrency,
       probe_cycle_ms: probeCycle.steady,
       probe_first_cycle_ms: probeCycle.first,
-      bundle_bytes: fs.statSync(bundle).size,
-      init_ms: initTime(bundle, base),
       split_brain_actions: split,
       // 1 when every incident had exactly one alert; -1 otherwise (see the min and max).
       alerts_per_incident: Math.min(...alerts) === Math.max(...alerts) ? alerts[0] : -1,

@@ -1,0 +1,239 @@
+/**
+ * The library as its users get it. jsii-pacmak packs the npm tarball and writes the Python, Java,
+ * .NET and Go sources from the assembly; the tarball is then installed into a new CDK app set up
+ * the `cdk init app --language typescript` way (ts-node; jest with ts-jest), where no esbuild can
+ * be resolved and `docker` fails, so nothing can be bundled at synth. The app's stack and its test
+ * are the README's.
+ *
+ * Run after `npm run build` (as `npm test` does): the tarball is packed from `dist/` and `.jsii`.
+ */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import { exportedNames } from '../support/exports';
+import { readmeBlock } from '../support/readme';
+
+const exec = promisify(execFile);
+const ROOT = path.join(__dirname, '..', '..');
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-kit-package-'));
+const OUT = path.join(WORK, 'packages');
+const APP = path.join(WORK, 'shop');
+
+interface Assembly {
+  readonly types: Record<string, { readonly kind: 'class' | 'enum' | 'interface'; readonly name: string }>;
+  readonly targets: Record<string, Record<string, unknown>>;
+}
+
+/** What a command printed; a failure carries both streams in its message. */
+async function sh(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number }): Promise<{ stdout: string; stderr: string }> {
+  try {
+    return await exec(command, args, { maxBuffer: 64 * 1024 * 1024, timeout: 240_000, ...options });
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${options.cwd}:\n${String(e)}\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: e });
+  }
+}
+
+/**
+ * The app's environment: its own node_modules only. No NODE_PATH, none of this repository's
+ * tools on the PATH (esbuild among them), and a `docker` that fails like a machine without an
+ * engine.
+ */
+function appEnv(): NodeJS.ProcessEnv {
+  const bin = path.join(WORK, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(path.join(bin, 'docker'), '#!/bin/sh\necho "docker: no engine on this machine" >&2\nexit 1\n', { mode: 0o755 });
+  return {
+    PATH: [bin, path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter),
+    HOME: os.homedir(),
+    TMPDIR: os.tmpdir(),
+  };
+}
+
+/** A TypeScript error, as tsc prints it: `file(line,col): error TSn: message`. */
+interface Diagnostic { readonly file: string; readonly code: string; readonly message: string }
+
+function diagnostics(output: string): Diagnostic[] {
+  return [...output.matchAll(/^(\S+)\(\d+,\d+\): error (TS\d+): (.*)$/gm)].map(([, file, code, message]) => ({ file, code, message }));
+}
+
+async function tsc(project: string): Promise<Diagnostic[]> {
+  try {
+    await exec(path.join(APP, 'node_modules', '.bin', 'tsc'), ['-p', project, '--noEmit'], { cwd: APP, env: appEnv(), maxBuffer: 64 * 1024 * 1024 });
+    return [];
+  } catch (e) {
+    return diagnostics((e as { stdout: string }).stdout);
+  }
+}
+
+let assembly: Assembly;
+let tarball: string;
+
+beforeAll(async () => {
+  // The build already ran: the pack inside jsii-pacmak must not run it again.
+  await sh(path.join(ROOT, 'node_modules', '.bin', 'jsii-pacmak'), ['--code-only', '--outdir', OUT], {
+    cwd: ROOT, env: { ...process.env, npm_config_ignore_scripts: 'true' },
+  });
+  tarball = path.join(OUT, 'js', fs.readdirSync(path.join(OUT, 'js')).find((f) => f.endsWith('.tgz'))!);
+  assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8'));
+}, 180_000);
+
+afterAll(() => fs.rmSync(WORK, { recursive: true, force: true }));
+
+describe('the npm tarball', () => {
+  let files: string[];
+  let manifest: Record<string, unknown>;
+
+  beforeAll(async () => {
+    files = (await sh('tar', ['-tzf', tarball], { cwd: WORK })).stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
+    manifest = JSON.parse((await sh('tar', ['-xzOf', tarball, 'package/package.json'], { cwd: WORK })).stdout);
+  });
+
+  test('holds the compiled library, its assembly, the pre-built handler outside the library, and the docs', () => {
+    for (const file of ['.jsii', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/assets/health-monitor/index.js', 'README.md', 'LICENSE', 'API.md']) {
+      expect(files).toContain(file);
+    }
+    // Of the runtime, the library holds the contract only; the handler is the bundle.
+    expect(files.filter((f) => f.startsWith('dist/lambda/')).sort()).toEqual(['dist/lambda/health-monitor/contract.d.ts', 'dist/lambda/health-monitor/contract.js']);
+    expect(files.filter((f) => f.startsWith('dist/assets/'))).toEqual(['dist/assets/health-monitor/index.js']);
+  });
+
+  test('holds no tests, no reference app, no TypeScript sources and no build configuration', () => {
+    expect(files.filter((f) => /^(test|bin|lambda|lib|\.ci)\//.test(f))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((f) => /(^|\/)(tsconfig.*\.json|cdk\.json|eslint\.config\.mjs|package-lock\.json)$/.test(f))).toEqual([]);
+  });
+
+  test('points at compiled JavaScript, and depends at run time on aws-cdk-lib and constructs only', () => {
+    expect(manifest).toMatchObject({ main: 'dist/lib/index.js', types: 'dist/lib/index.d.ts' });
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(Object.keys(manifest.peerDependencies as object).sort()).toEqual(['aws-cdk-lib', 'constructs']);
+  });
+
+  test('its assembly lists every export of lib/index.ts', () => {
+    expect(Object.values(assembly.types).map((t) => t.name).sort()).toEqual(exportedNames(path.join(ROOT, 'lib', 'index.ts')).sort());
+  });
+});
+
+describe('the other languages', () => {
+  test('Python: a package named as configured, whose module compiles', async () => {
+    const module = path.join(OUT, 'python', 'src', 'cdk_ha_kit', '__init__.py');
+    expect(fs.readFileSync(path.join(OUT, 'python', 'setup.py'), 'utf8')).toContain('"name": "cdk-ha-kit"');
+    expect(fs.readFileSync(module, 'utf8')).toMatch(/^class HighlyAvailableService\(/m);
+    await sh('python3', ['-m', 'py_compile', module], { cwd: WORK });
+  });
+
+  test('Java: a Maven project with a class per construct in the configured package', () => {
+    expect(fs.readFileSync(path.join(OUT, 'java', 'pom.xml'), 'utf8')).toContain('<artifactId>cdk-ha-kit</artifactId>');
+    const source = fs.readFileSync(path.join(OUT, 'java', 'src', 'main', 'java', 'io', 'github', 'cdkhakit', 'HighlyAvailableService.java'), 'utf8');
+    expect(source).toMatch(/^package io\.github\.cdkhakit;$/m);
+  });
+
+  test('.NET: a project under the configured namespace', () => {
+    const project = path.join(OUT, 'dotnet', 'CdkHaKit');
+    expect(fs.readdirSync(project)).toContain('CdkHaKit.csproj');
+    expect(fs.readFileSync(path.join(project, 'CdkHaKit', 'HighlyAvailableService.cs'), 'utf8')).toMatch(/^namespace CdkHaKit$/m);
+  });
+
+  test('Go: a module under the configured path', () => {
+    const module = path.join(OUT, 'go', 'cdkhakit');
+    expect(fs.readFileSync(path.join(module, 'go.mod'), 'utf8')).toMatch(/^module github\.com\/cdk-ha-kit\/cdk-ha-kit-go\/cdkhakit$/m);
+    expect(fs.readFileSync(path.join(module, 'HighlyAvailableService.go'), 'utf8')).toMatch(/^type HighlyAvailableService interface \{$/m);
+  });
+});
+
+describe('a new CDK app that installs the tarball', () => {
+  beforeAll(async () => {
+    const ours = PACKAGE.devDependencies as Record<string, string>;
+    const pin = (...names: string[]) => Object.fromEntries(names.map((n) => [n, ours[n]]));
+    fs.mkdirSync(path.join(APP, 'bin'), { recursive: true });
+    fs.mkdirSync(path.join(APP, 'lib'));
+    fs.mkdirSync(path.join(APP, 'test'));
+    const write = (file: string, content: string) => fs.writeFileSync(path.join(APP, file), content);
+    write('package.json', JSON.stringify({
+      name: 'shop',
+      version: '0.1.0',
+      scripts: { build: 'tsc', test: 'jest', cdk: 'cdk' },
+      devDependencies: pin('@types/jest', '@types/node', 'aws-cdk', 'jest', 'ts-jest', 'ts-node', 'typescript'),
+      dependencies: { ...pin('aws-cdk-lib', 'constructs'), 'cdk-ha-kit': `file:${tarball}` },
+    }, null, 2));
+    // The classic `cdk init app --language typescript` configuration, made stricter.
+    write('tsconfig.json', JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022', module: 'commonjs', lib: ['es2022'], declaration: true, strict: true, noImplicitAny: true, strictNullChecks: true,
+        noImplicitThis: true, alwaysStrict: true, noUnusedLocals: false, noUnusedParameters: false, noImplicitReturns: true,
+        noFallthroughCasesInSwitch: false, noUncheckedIndexedAccess: true, inlineSourceMap: true, inlineSources: true,
+        experimentalDecorators: true, strictPropertyInitialization: false, skipLibCheck: true, typeRoots: ['./node_modules/@types'],
+      },
+      exclude: ['node_modules', 'cdk.out'],
+    }, null, 2));
+    write('tsconfig.exact.json', JSON.stringify({ extends: './tsconfig.json', compilerOptions: { exactOptionalPropertyTypes: true, skipLibCheck: false } }));
+    write('jest.config.js', "module.exports = {\n  testEnvironment: 'node',\n  roots: ['<rootDir>/test'],\n  testMatch: ['**/*.test.ts'],\n  transform: { '^.+\\\\.tsx?$': 'ts-jest' },\n};\n");
+    write('bin/shop.ts', "#!/usr/bin/env node\nimport * as cdk from 'aws-cdk-lib';\nimport { ShopStack } from '../lib/shop-stack';\n\n"
+      + "const app = new cdk.App();\nnew ShopStack(app, 'Shop', { env: { region: 'eu-west-1' } });\n");
+    write('lib/shop-stack.ts', readmeBlock('## Example'));
+    write('test/shop.test.ts', "import { App } from 'aws-cdk-lib';\nimport { Match, Template } from 'aws-cdk-lib/assertions';\nimport { ShopStack } from '../lib/shop-stack';\n\n"
+      + `test('the shop stack', () => {\n${readmeBlock('## Testing your own stacks').replace(/^/gm, '  ')}});\n`);
+    await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: APP, env: appEnv() });
+    // The CLI's own template for cdk.json (its feature flags), with the classic ts-node app.
+    const template = JSON.parse(fs.readFileSync(path.join(APP, 'node_modules', 'aws-cdk', 'lib', 'init-templates', 'app', 'typescript', 'cdk.template.json'), 'utf8'));
+    write('cdk.json', JSON.stringify({ ...template, app: 'npx ts-node --prefer-ts-exts bin/shop.ts' }, null, 2));
+  }, 240_000);
+
+  test('has no esbuild to resolve, and no docker that works', async () => {
+    await expect(sh('node', ['-e', "require.resolve('esbuild')"], { cwd: APP, env: appEnv() })).rejects.toThrow(/Cannot find module 'esbuild'/);
+    await expect(sh('sh', ['-c', 'command -v esbuild'], { cwd: APP, env: appEnv() })).rejects.toThrow();
+    await expect(sh('docker', ['version'], { cwd: APP, env: appEnv() })).rejects.toThrow(/no engine/);
+  });
+
+  test('require() from plain Node.js lists every class and enum of the library', async () => {
+    const { stdout } = await sh('node', ['-e', "console.log(JSON.stringify(Object.keys(require('cdk-ha-kit'))))"], { cwd: APP, env: appEnv() });
+    const values = Object.values(assembly.types).filter((t) => t.kind !== 'interface').map((t) => t.name);
+    expect((JSON.parse(stdout) as string[]).sort()).toEqual(values.sort());
+  }, 30_000);
+
+  test('type-checks with strict and noUncheckedIndexedAccess', async () => {
+    expect(await tsc('tsconfig.json')).toEqual([]);
+  }, 120_000);
+
+  // aws-cdk-lib's own classes are not assignable to their interfaces under this flag (a `Vpc` is
+  // not an `IVpc`: aws/aws-cdk#37995), so no app that passes a Vpc type-checks with it. What this
+  // library can answer for: nothing in its declarations, and nothing of its types in the app.
+  test('with exactOptionalPropertyTypes, no error comes from this library', async () => {
+    const found = await tsc('tsconfig.exact.json');
+    expect(found.filter((d) => d.file.includes('node_modules/cdk-ha-kit/'))).toEqual([]);
+    const inApp = found.filter((d) => !d.file.startsWith('node_modules/'));
+    expect(inApp.filter((d) => !/^Type '(\w+)' is not assignable to type 'I\1' with 'exactOptionalPropertyTypes: true'/.test(d.message))).toEqual([]);
+  }, 180_000);
+
+  test('`cdk synth` builds every tier with no warning, from the pre-built handler', async () => {
+    const { stderr } = await sh('npx', ['cdk', 'synth', '--quiet'], { cwd: APP, env: appEnv() });
+    expect(stderr).not.toMatch(/\[Warning|WARNING|warning/);
+    const template = JSON.parse(fs.readFileSync(path.join(APP, 'cdk.out', 'Shop.template.json'), 'utf8'));
+    const types = new Set(Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type));
+    for (const type of ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::Route53::RecordSet', 'AWS::ElastiCache::ReplicationGroup', 'AWS::RDS::DBCluster',
+      'AWS::DynamoDB::Table', 'AWS::Lambda::Function', 'AWS::ECS::Service']) {
+      expect(types).toContain(type);
+    }
+    const loadBalancers = Object.values(template.Resources as Record<string, { Type: string; Properties: { Type?: string } }>)
+      .filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer').map((r) => r.Properties.Type);
+    expect(loadBalancers.sort()).toEqual(['application', 'network']);
+  }, 180_000);
+
+  test('the failover time the README quotes is what the stack computes', async () => {
+    const script = "const { App } = require('aws-cdk-lib'); const { ShopStack } = require('./lib/shop-stack');"
+      + " const stack = new ShopStack(new App(), 'Shop', { env: { region: 'eu-west-1' } });"
+      + " console.log(stack.node.findChild('Shop').worstCaseFailoverTime.toSeconds({ integral: false }));";
+    const { stdout } = await sh('npx', ['ts-node', '--transpile-only', '-e', script], { cwd: APP, env: appEnv() });
+    expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(`(\`shop.failoverTime\` says ${stdout.trim()} s)`);
+  }, 120_000);
+
+  test('the README\'s snapshot test passes, and passes again against its snapshot', async () => {
+    await sh('npx', ['jest'], { cwd: APP, env: appEnv() });
+    expect(fs.readdirSync(path.join(APP, 'test', '__snapshots__'))).toEqual(['shop.test.ts.snap']);
+    await sh('npx', ['jest', '--ci'], { cwd: APP, env: appEnv() });
+  }, 180_000);
+});
