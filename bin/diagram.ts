@@ -26,7 +26,7 @@ export const DIAGRAM_FILE = path.join(__dirname, 'architecture.svg');
 /** The app's stacks, as `cdk synth` would produce them with cdk.json's context and no other. */
 export function appFacts(): StackFacts[] {
   const { context } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  const app = buildApp(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true } }));
+  const app = buildApp(new App({ context: { ...context, 'aws:cdk:enable-path-metadata': true } }));
   return app.synth().stacks.map((s) => ({
     name: s.stackName,
     region: s.environment.region,

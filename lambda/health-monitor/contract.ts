@@ -14,6 +14,9 @@ export const CONFIG_ENV = 'MONITOR_CONFIG';
 /** The instance attribute that marks the instances a monitor registered (it deregisters no others). */
 export const REGISTERED_BY = 'HA_KIT_REGISTERED_BY';
 
+/** The dimension of the monitor's own metrics: its monitor id. */
+export const MONITOR_DIMENSION = 'Monitor';
+
 /** The dimension of the registry metrics: `<namespace>/<service>`. */
 export const REGISTRY_DIMENSION = 'Registry';
 

@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { systemClock } from './clock';
 import { parseConfig } from './config';
-import { CONFIG_ENV, invocationDeadline } from './contract';
+import { CONFIG_ENV, MONITOR_DIMENSION, invocationDeadline } from './contract';
 import { PowertoolsTelemetry, createBreakers, createClients, createMonitor, createWatchers } from './wiring';
 
 /**
@@ -15,7 +15,7 @@ import { PowertoolsTelemetry, createBreakers, createClients, createMonitor, crea
 
 const config = parseConfig(process.env[CONFIG_ENV]);
 const logger = new Logger();
-const metrics = new Metrics({ defaultDimensions: { Monitor: config.monitorId } });
+const metrics = new Metrics({ defaultDimensions: { [MONITOR_DIMENSION]: config.monitorId } });
 const telemetry = new PowertoolsTelemetry(logger, metrics);
 const clients = createClients(config);
 const breakers = createBreakers(config, systemClock, telemetry);

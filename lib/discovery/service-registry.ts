@@ -4,6 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import type { MetricName } from '../../lambda/health-monitor/contract';
+import { REGISTRY_DIMENSION } from '../../lambda/health-monitor/contract';
 import { HaValidationError } from '../core/errors';
 import { Validator, formatSeconds } from '../core/validation';
 import { TtlPolicy } from '../dns/ttl-policy';
@@ -287,11 +289,12 @@ export class ServiceRegistry extends Construct {
     return found;
   }
 
-  private metric(serviceName: string, metricName: string, statistic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  /** A metric the monitor emits for the service, under the dimension the monitor gives it. */
+  private metric(serviceName: string, metricName: MetricName, statistic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: METRICS_NAMESPACE,
       metricName,
-      dimensionsMap: { Registry: this.metricDimension(serviceName) },
+      dimensionsMap: { [REGISTRY_DIMENSION]: this.metricDimension(serviceName) },
       statistic,
       period: Duration.minutes(1),
       ...props,

@@ -19,7 +19,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { MetricName, MonitorConfig } from '../../lambda/health-monitor/contract';
-import { CONFIG_ENV, METRIC_NAMES, detectionBoundMs, skewToleranceMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
+import { CONFIG_ENV, METRIC_NAMES, MONITOR_DIMENSION, detectionBoundMs, skewToleranceMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { AlarmFactory } from '../core/alarms';
 import { HaValidationError } from '../core/errors';
 import { HealthCheckPreset, HealthCheckProfile } from '../load-balancing/health-check-profile';
@@ -335,7 +335,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     return new cloudwatch.Metric({
       namespace: METRICS_NAMESPACE,
       metricName,
-      dimensionsMap: { Monitor: this.monitorId, service: SERVICE_NAME },
+      dimensionsMap: { [MONITOR_DIMENSION]: this.monitorId, service: SERVICE_NAME },
       statistic: DEFAULT_STATISTIC[metricName],
       period: Duration.minutes(1),
       ...props,

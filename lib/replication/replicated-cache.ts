@@ -130,6 +130,7 @@ export interface ReplicatedCacheOptions {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
+   * The engine: Valkey or Redis OSS.
    * @default CacheEngine.VALKEY
    */
   readonly engine?: CacheEngine;

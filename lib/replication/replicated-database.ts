@@ -111,6 +111,7 @@ export interface ReplicatedDatabaseOptions {
   readonly engine: DatabaseEngine;
 
   /**
+   * A standby to fail over to (RDS Multi-AZ, Aurora readers), or one zone for development.
    * @default DatabaseAvailability.HIGHLY_AVAILABLE
    */
   readonly availability?: DatabaseAvailability;

@@ -24,6 +24,18 @@ test('API.md is what jsii-docgen writes from the assembly (regenerate with `npm 
   }
 }, 60_000);
 
+test('every exported type, property, method and enum member says what it is', () => {
+  const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8')) as {
+    types: Record<string, { docs?: { summary?: string }; properties?: Member[]; methods?: Member[]; members?: Member[] }>;
+  };
+  type Member = { name: string; docs?: { summary?: string } };
+  const undocumented = Object.entries(assembly.types).flatMap(([fqn, type]) => [
+    ...(type.docs?.summary ? [] : [fqn]),
+    ...[...type.properties ?? [], ...type.methods ?? [], ...type.members ?? []].filter((m) => !m.docs?.summary).map((m) => `${fqn}.${m.name}`),
+  ]);
+  expect(undocumented).toEqual([]);
+});
+
 test('every TypeScript example of the README compiled and is translated into Python, Java, C# and Go', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/^```(ts|typescript)\b.*\n([\s\S]*?)^```/gm)].map((m) => m[2]);

