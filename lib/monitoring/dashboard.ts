@@ -1,17 +1,30 @@
+/**
+ * The dashboard of a LeaderHealthMonitor, drawn from its metrics and its function's.
+ */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { LeaderHealthMonitor } from './leader-health-monitor';
+import { Construct } from 'constructs';
+import { MonitorMetrics } from './metrics';
+
+/** What the dashboard shows: the monitor's metrics, its function's, and the groups it watches. */
+export interface MonitorDashboardSource {
+  readonly monitorId: string;
+  readonly metrics: MonitorMetrics;
+  readonly fn: lambda.IFunction;
+  readonly groups: string[];
+}
 
 /** The monitor's dashboard: who leads, what it sees, what it does, how fast it probes. */
-export function createMonitorDashboard(monitor: LeaderHealthMonitor, fn: lambda.IFunction, groups: string[]): cloudwatch.Dashboard {
-  const dashboard = new cloudwatch.Dashboard(monitor, 'Dashboard', {
+export function createMonitorDashboard(scope: Construct, source: MonitorDashboardSource): cloudwatch.Dashboard {
+  const { monitorId, metrics, fn, groups } = source;
+  const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
     defaultInterval: Duration.hours(3),
   });
   const width = 8;
   dashboard.addWidgets(
     new cloudwatch.TextWidget({
-      markdown: `## Health monitor \`${monitor.monitorId}\`\nWatching ${groups.length > 0 ? groups.map((g) => `\`${g}\``).join(', ') : 'endpoints'}. `
+      markdown: `## Health monitor \`${monitorId}\`\nWatching ${groups.length > 0 ? groups.map((g) => `\`${g}\``).join(', ') : 'endpoints'}. `
         + 'A step in the epoch is a change of leader; heartbeats stop when no contender leads.',
       width: 24,
       height: 2,
@@ -20,24 +33,24 @@ export function createMonitorDashboard(monitor: LeaderHealthMonitor, fn: lambda.
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({
       title: 'Leader and epoch',
-      left: [monitor.metricLeaderHeartbeat({ label: 'Leader cycles' })],
-      right: [monitor.metricLeaderEpoch({ label: 'Epoch' })],
+      left: [metrics.of('LeaderHeartbeat', { label: 'Leader cycles' })],
+      right: [metrics.of('LeaderEpoch', { label: 'Epoch' })],
       width,
     }),
     new cloudwatch.GraphWidget({
       title: 'Targets',
-      left: [monitor.metricTargetsUp({ label: 'UP' }), monitor.metricTargetsDown({ label: 'DOWN' }), monitor.metric('TargetsUnknown', { label: 'UNKNOWN' })],
+      left: [metrics.of('TargetsUp', { label: 'UP' }), metrics.of('TargetsDown', { label: 'DOWN' }), metrics.of('TargetsUnknown', { label: 'UNKNOWN' })],
       width,
     }),
     new cloudwatch.GraphWidget({
       title: 'Actions',
       left: [
-        monitor.metricActions({ label: 'Target-group and DNS changes' }),
-        monitor.metricAlerts({ label: 'Alerts' }),
-        monitor.metricActionFailures({ label: 'Failed' }),
-        monitor.metricRefusedStaleActions({ label: 'Refused (deposed leader)' }),
-        monitor.metric('CappedActions', { label: 'Held back by the cap' }),
-        monitor.metric('SkippedFailOpen', { label: 'Kept in (last healthy)' }),
+        metrics.of('Actions', { label: 'Target-group and DNS changes' }),
+        metrics.of('Alerts', { label: 'Alerts' }),
+        metrics.of('ActionFailures', { label: 'Failed' }),
+        metrics.of('RefusedStaleActions', { label: 'Refused (deposed leader)' }),
+        metrics.of('CappedActions', { label: 'Held back by the cap' }),
+        metrics.of('SkippedFailOpen', { label: 'Kept in (last healthy)' }),
       ],
       width,
     }),
@@ -45,13 +58,13 @@ export function createMonitorDashboard(monitor: LeaderHealthMonitor, fn: lambda.
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({
       title: 'Probe latency',
-      left: [monitor.metricProbeLatency({ statistic: 'p50', label: 'p50' }), monitor.metricProbeLatency({ label: 'p99' })],
-      right: [monitor.metricProbeCycleTime({ label: 'Cycle time (max)' })],
+      left: [metrics.of('ProbeLatency', { statistic: 'p50', label: 'p50' }), metrics.of('ProbeLatency', { label: 'p99' })],
+      right: [metrics.of('ProbeCycleTime', { label: 'Cycle time (max)' })],
       width,
     }),
     new cloudwatch.GraphWidget({
       title: 'Invocations',
-      left: [fn.metricInvocations({ label: 'Invocations' }), fn.metricErrors({ label: 'Errors' }), fn.metricThrottles({ label: 'Throttles' }), monitor.metricCycleErrors({ label: 'Failed cycles' })],
+      left: [fn.metricInvocations({ label: 'Invocations' }), fn.metricErrors({ label: 'Errors' }), fn.metricThrottles({ label: 'Throttles' }), metrics.of('CycleErrors', { label: 'Failed cycles' })],
       width,
     }),
     new cloudwatch.GraphWidget({
@@ -63,8 +76,8 @@ export function createMonitorDashboard(monitor: LeaderHealthMonitor, fn: lambda.
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({
       title: 'Circuit breakers and switches',
-      left: [monitor.metricCircuitsOpen({ label: 'Circuits not closed' }), monitor.metricCallsRefused({ label: 'Calls refused' })],
-      right: [monitor.metricPaused({ label: 'Paused' }), monitor.metric('DryRun', { label: 'Dry run' })],
+      left: [metrics.of('CircuitsOpen', { label: 'Circuits not closed' }), metrics.of('CallsRefused', { label: 'Calls refused' })],
+      right: [metrics.of('Paused', { label: 'Paused' }), metrics.of('DryRun', { label: 'Dry run' })],
       width,
     }),
   );

@@ -19,25 +19,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { MetricName, MonitorConfig } from '../../lambda/health-monitor/contract';
-import { CONFIG_ENV, METRIC_NAMES, MONITOR_DIMENSION, detectionBoundMs, skewToleranceMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
+import { CONFIG_ENV, METRIC_NAMES, detectionBoundMs, skewToleranceMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { AlarmFactory } from '../core/alarms';
 import { HaValidationError } from '../core/errors';
 import { HealthCheckPreset, HealthCheckProfile } from '../load-balancing/health-check-profile';
 import { createMonitorDashboard } from './dashboard';
 import { handlerCode } from './handler-code';
-import { METRICS_NAMESPACE, SERVICE_NAME } from './metrics';
+import { METRICS_NAMESPACE, MonitorMetrics, SERVICE_NAME } from './metrics';
 import { grantMonitorPermissions } from './permissions';
 import type { LeaderHealthMonitorProps } from './props';
 import { leaseSettings, monitorConfig, resolveSettings } from './settings';
 import { validateEnvironmentSize, validateMonitorProps } from './validation';
-
-/** The statistic each metric is read with unless told otherwise: what its value means per minute. */
-const DEFAULT_STATISTIC: Record<MetricName, string> = {
-  LeaderHeartbeat: 'Sum', LeaderEpoch: 'Maximum', TargetsUp: 'Minimum', TargetsDown: 'Maximum', TargetsUnknown: 'Maximum',
-  ProbeLatency: 'p99', ProbeCycleTime: 'Maximum', Actions: 'Sum', ActionFailures: 'Sum', RefusedStaleActions: 'Sum', CappedActions: 'Sum',
-  SkippedFailOpen: 'Sum', Alerts: 'Sum', CycleErrors: 'Sum', CircuitsOpen: 'Maximum', CallsRefused: 'Sum', Paused: 'Maximum', DryRun: 'Maximum',
-  RegistryHealthy: 'Minimum', RegistryUnhealthy: 'Maximum', RegistryChanges: 'Sum', RegistryFailures: 'Sum',
-};
 
 /**
  * A health monitor with one leader: contenders start every minute, elect a leader through a
@@ -110,10 +102,14 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
   /** The configuration the function runs with. */
   private readonly config: MonitorConfig;
 
+  /** The metrics its handler emits. */
+  private readonly metrics: MonitorMetrics;
+
   constructor(scope: Construct, id: string, props: LeaderHealthMonitorProps) {
     super(scope, id);
     this.monitorId = props.monitorId ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     this.healthCheck = props.healthCheck ?? HealthCheckProfile.tcp({ preset: HealthCheckPreset.FAST });
+    this.metrics = new MonitorMetrics(this.monitorId);
     validateMonitorProps(this, props, this.healthCheck, leaseSettings(props));
     const settings = resolveSettings(props, this.healthCheck);
 
@@ -247,77 +243,77 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     const factory = new AlarmFactory(this, alarmOptions);
     this.createAlarms(factory);
     this.alarms = factory.alarms;
-    this.dashboard = createMonitorDashboard(this, this.contenderFunction, settings.groups.map((g) => g.name));
+    this.dashboard = createMonitorDashboard(this, { monitorId: this.monitorId, metrics: this.metrics, fn: this.contenderFunction, groups: settings.groups.map((g) => g.name) });
   }
 
   /** Leader heartbeats: one per leader cycle. Default: sum over 1 minute. */
   public metricLeaderHeartbeat(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('LeaderHeartbeat', props);
+    return this.metrics.of('LeaderHeartbeat', props);
   }
 
   /** The leader's epoch (its fencing token): a step up is a change of leader. Default: maximum over 1 minute. */
   public metricLeaderEpoch(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('LeaderEpoch', props);
+    return this.metrics.of('LeaderEpoch', props);
   }
 
   /** Targets UP. Default: minimum over 1 minute. */
   public metricTargetsUp(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('TargetsUp', props);
+    return this.metrics.of('TargetsUp', props);
   }
 
   /** Targets DOWN. Default: maximum over 1 minute. */
   public metricTargetsDown(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('TargetsDown', props);
+    return this.metrics.of('TargetsDown', props);
   }
 
   /** Target-group and DNS changes taken. Default: sum over 1 minute. */
   public metricActions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('Actions', props);
+    return this.metrics.of('Actions', props);
   }
 
   /** Alerts sent. Default: sum over 1 minute. */
   public metricAlerts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('Alerts', props);
+    return this.metrics.of('Alerts', props);
   }
 
   /** Actions whose AWS call failed. Default: sum over 1 minute. */
   public metricActionFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('ActionFailures', props);
+    return this.metrics.of('ActionFailures', props);
   }
 
   /** Actions a deposed leader tried and DynamoDB refused. Default: sum over 1 minute. */
   public metricRefusedStaleActions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('RefusedStaleActions', props);
+    return this.metrics.of('RefusedStaleActions', props);
   }
 
   /** Leader cycles that failed. Default: sum over 1 minute. */
   public metricCycleErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('CycleErrors', props);
+    return this.metrics.of('CycleErrors', props);
   }
 
   /** Probe latency. Default: p99 over 1 minute. */
   public metricProbeLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('ProbeLatency', props);
+    return this.metrics.of('ProbeLatency', props);
   }
 
   /** Time of one leader cycle (probe, track, act). Default: maximum over 1 minute. */
   public metricProbeCycleTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('ProbeCycleTime', props);
+    return this.metrics.of('ProbeCycleTime', props);
   }
 
   /** Circuits not closed (open or half-open) at the end of a leader cycle. Default: maximum over 1 minute. */
   public metricCircuitsOpen(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('CircuitsOpen', props);
+    return this.metrics.of('CircuitsOpen', props);
   }
 
   /** Calls refused by open circuits. Default: sum over 1 minute. */
   public metricCallsRefused(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('CallsRefused', props);
+    return this.metrics.of('CallsRefused', props);
   }
 
   /** 1 while the monitor is paused (by its table or its feature flags), else 0. Default: maximum over 1 minute. */
   public metricPaused(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metricOf('Paused', props);
+    return this.metrics.of('Paused', props);
   }
 
   /**
@@ -328,18 +324,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     if (!(METRIC_NAMES as readonly string[]).includes(metricName)) {
       throw new HaValidationError(this.node.path, [{ prop: 'metricName', value: JSON.stringify(metricName), allowed: `a metric the monitor emits: ${METRIC_NAMES.join(', ')}` }], 'arguments');
     }
-    return this.metricOf(metricName as MetricName, props);
-  }
-
-  private metricOf(metricName: MetricName, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { [MONITOR_DIMENSION]: this.monitorId, service: SERVICE_NAME },
-      statistic: DEFAULT_STATISTIC[metricName],
-      period: Duration.minutes(1),
-      ...props,
-    });
+    return this.metrics.of(metricName as MetricName, props);
   }
 
   private createAlarms(factory: AlarmFactory): void {
