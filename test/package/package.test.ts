@@ -24,7 +24,6 @@ const APP = path.join(WORK, 'shop');
 
 interface Assembly {
   readonly types: Record<string, { readonly kind: 'class' | 'enum' | 'interface'; readonly name: string }>;
-  readonly targets: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -64,12 +63,15 @@ function diagnostics(output: string): Diagnostic[] {
   return [...output.matchAll(/^(\S+)\(\d+,\d+\): error (TS\d+): (.*)$/gm)].map(([, file, code, message]) => ({ file, code, message }));
 }
 
+/** The errors tsc reports for `project`; a failure that reports none (tsc missing, a crash) is thrown. */
 async function tsc(project: string): Promise<Diagnostic[]> {
   try {
     await exec('nice', ['-n', '15', path.join(APP, 'node_modules', '.bin', 'tsc'), '-p', project, '--noEmit'], { cwd: APP, env: appEnv(), maxBuffer: 64 * 1024 * 1024 });
     return [];
   } catch (e) {
-    return diagnostics((e as { stdout: string }).stdout);
+    const found = diagnostics((e as { stdout?: string }).stdout ?? '');
+    if (found.length === 0) throw e;
+    return found;
   }
 }
 
