@@ -2,8 +2,6 @@
  * Bundles each function of `lambda/` with its dependencies into `dist/assets/<function>/index.js`,
  * the folder the library ships and deploys with `lambda.Code.fromAsset`: a consumer's synth needs
  * neither esbuild nor Docker, and installs no AWS SDK.
- *
- * `--metafile <file>` also writes esbuild's account of what went into the bundle.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,10 +10,10 @@ import { build } from 'esbuild';
 const ROOT = path.join(__dirname, '..');
 const FUNCTIONS = ['health-monitor'];
 
-async function bundle(name: string, metafile?: string): Promise<number> {
+async function bundle(name: string): Promise<number> {
   const outdir = path.join(ROOT, 'dist', 'assets', name);
   fs.rmSync(outdir, { recursive: true, force: true });
-  const result = await build({
+  await build({
     entryPoints: [path.join(__dirname, name, 'index.ts')],
     outfile: path.join(outdir, 'index.js'),
     bundle: true,
@@ -36,18 +34,14 @@ async function bundle(name: string, metafile?: string): Promise<number> {
     // Names are not kept: the SDK's errors and the monitor's own name themselves in literals.
     minify: true,
     legalComments: 'eof',
-    metafile: metafile !== undefined,
     logLevel: 'warning',
   });
-  if (metafile && result.metafile) fs.writeFileSync(metafile, JSON.stringify(result.metafile));
   return fs.statSync(path.join(outdir, 'index.js')).size;
 }
 
 async function main(): Promise<void> {
-  const flag = process.argv.indexOf('--metafile');
-  const metafile = flag >= 0 ? process.argv[flag + 1] : undefined;
   for (const name of FUNCTIONS) {
-    const bytes = await bundle(name, metafile);
+    const bytes = await bundle(name);
     process.stderr.write(`lambda/${name}: ${bytes} bytes\n`);
   }
 }

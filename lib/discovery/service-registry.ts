@@ -10,7 +10,7 @@ import { HaValidationError } from '../core/errors';
 import { Validator, formatSeconds } from '../core/validation';
 import { TtlPolicy } from '../dns/ttl-policy';
 import { HealthCheckProtocol } from '../load-balancing/health-check-profile';
-import { METRICS_NAMESPACE } from '../monitoring/metrics';
+import { emittedMetric } from '../monitoring/metrics';
 
 /** A Cloud Map service name: DNS labels. */
 const SERVICE_NAME = /^[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?$/;
@@ -257,22 +257,22 @@ export class ServiceRegistry extends Construct {
 
   /** Instances of a service Cloud Map has as healthy, as the monitor keeping it saw last. Default: minimum over 1 minute. */
   public metricHealthyInstances(serviceName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(serviceName, 'RegistryHealthy', 'Minimum', props);
+    return this.metric(serviceName, 'RegistryHealthy', props);
   }
 
   /** Instances of a service Cloud Map has as unhealthy. Default: maximum over 1 minute. */
   public metricUnhealthyInstances(serviceName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(serviceName, 'RegistryUnhealthy', 'Maximum', props);
+    return this.metric(serviceName, 'RegistryUnhealthy', props);
   }
 
   /** Registrations, health reports and deregistrations the monitor made. Default: sum over 1 minute. */
   public metricMembershipChanges(serviceName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(serviceName, 'RegistryChanges', 'Sum', props);
+    return this.metric(serviceName, 'RegistryChanges', props);
   }
 
   /** Changes the monitor could not make (the API failed or its circuit was open). Default: sum over 1 minute. */
   public metricMembershipFailures(serviceName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(serviceName, 'RegistryFailures', 'Sum', props);
+    return this.metric(serviceName, 'RegistryFailures', props);
   }
 
   /** The name the monitor's metrics give the service: `<namespace>/<service>`. */
@@ -290,15 +290,8 @@ export class ServiceRegistry extends Construct {
   }
 
   /** A metric the monitor emits for the service, under the dimension the monitor gives it. */
-  private metric(serviceName: string, metricName: MetricName, statistic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { [REGISTRY_DIMENSION]: this.metricDimension(serviceName) },
-      statistic,
-      period: Duration.minutes(1),
-      ...props,
-    });
+  private metric(serviceName: string, metricName: MetricName, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return emittedMetric(metricName, { [REGISTRY_DIMENSION]: this.metricDimension(serviceName) }, props);
   }
 
   private healthSettings(check: RegistryHealthCheck): Pick<servicediscovery.DnsServiceProps, 'healthCheck' | 'customHealthCheck'> {

@@ -9,7 +9,6 @@ import { MonitorMetrics } from './metrics';
 
 /** What the dashboard shows: the monitor's metrics, its function's, and the groups it watches. */
 export interface MonitorDashboardSource {
-  readonly monitorId: string;
   readonly metrics: MonitorMetrics;
   readonly fn: lambda.IFunction;
   readonly groups: string[];
@@ -17,14 +16,14 @@ export interface MonitorDashboardSource {
 
 /** The monitor's dashboard: who leads, what it sees, what it does, how fast it probes. */
 export function createMonitorDashboard(scope: Construct, source: MonitorDashboardSource): cloudwatch.Dashboard {
-  const { monitorId, metrics, fn, groups } = source;
+  const { metrics, fn, groups } = source;
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
     defaultInterval: Duration.hours(3),
   });
   const width = 8;
   dashboard.addWidgets(
     new cloudwatch.TextWidget({
-      markdown: `## Health monitor \`${monitorId}\`\nWatching ${groups.length > 0 ? groups.map((g) => `\`${g}\``).join(', ') : 'endpoints'}. `
+      markdown: `## Health monitor \`${metrics.monitorId}\`\nWatching ${groups.length > 0 ? groups.map((g) => `\`${g}\``).join(', ') : 'endpoints'}. `
         + 'A step in the epoch is a change of leader; heartbeats stop when no contender leads.',
       width: 24,
       height: 2,

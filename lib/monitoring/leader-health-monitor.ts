@@ -110,8 +110,9 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     this.monitorId = props.monitorId ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     this.healthCheck = props.healthCheck ?? HealthCheckProfile.tcp({ preset: HealthCheckPreset.FAST });
     this.metrics = new MonitorMetrics(this.monitorId);
-    validateMonitorProps(this, props, this.healthCheck, leaseSettings(props));
-    const settings = resolveSettings(props, this.healthCheck);
+    const lease = leaseSettings(props);
+    validateMonitorProps(this, props, this.healthCheck, lease);
+    const settings = resolveSettings(props, this.healthCheck, lease);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.table = new dynamodb.Table(this, 'Table', {
@@ -243,7 +244,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     const factory = new AlarmFactory(this, alarmOptions);
     this.createAlarms(factory);
     this.alarms = factory.alarms;
-    this.dashboard = createMonitorDashboard(this, { monitorId: this.monitorId, metrics: this.metrics, fn: this.contenderFunction, groups: settings.groups.map((g) => g.name) });
+    this.dashboard = createMonitorDashboard(this, { metrics: this.metrics, fn: this.contenderFunction, groups: settings.groups.map((g) => g.name) });
   }
 
   /** Leader heartbeats: one per leader cycle. Default: sum over 1 minute. */

@@ -21,19 +21,27 @@ const DEFAULT_STATISTIC: Record<MetricName, string> = {
   RegistryHealthy: 'Minimum', RegistryUnhealthy: 'Maximum', RegistryChanges: 'Sum', RegistryFailures: 'Sum',
 };
 
+/**
+ * A metric the handler emits, under `dimensions`, over one minute, with its own statistic unless
+ * `props` says otherwise.
+ */
+export function emittedMetric(name: MetricName, dimensions: Record<string, string>, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: dimensions,
+    statistic: DEFAULT_STATISTIC[name],
+    period: Duration.minutes(1),
+    ...props,
+  });
+}
+
 /** The metrics of one monitor, under the dimensions its handler emits them with. */
 export class MonitorMetrics {
-  constructor(private readonly monitorId: string) {}
+  constructor(public readonly monitorId: string) {}
 
-  /** `name` over one minute, with its own statistic unless `props` says otherwise. */
+  /** `name`, as {@link emittedMetric} reads it, for this monitor. */
   public of(name: MetricName, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: name,
-      dimensionsMap: { [MONITOR_DIMENSION]: this.monitorId, service: SERVICE_NAME },
-      statistic: DEFAULT_STATISTIC[name],
-      period: Duration.minutes(1),
-      ...props,
-    });
+    return emittedMetric(name, { [MONITOR_DIMENSION]: this.monitorId, service: SERVICE_NAME }, props);
   }
 }

@@ -48,11 +48,11 @@ export interface Settings extends LeaseSettings {
   readonly endpointPorts: number[];
 }
 
-export function resolveSettings(props: LeaderHealthMonitorProps, timing: HealthCheckProfile): Settings {
+export function resolveSettings(props: LeaderHealthMonitorProps, timing: HealthCheckProfile, leaseTiming: LeaseSettings): Settings {
   const intervalMs = timing.interval.toMilliseconds();
   const timeoutMs = timing.timeout.toMilliseconds();
   const maxBodyBytes = props.maxBodyBytes ?? 5120;
-  const { lease, callTimeoutMs, invocationMs } = leaseSettings(props);
+  const { lease, callTimeoutMs, invocationMs } = leaseTiming;
   const reserve = endReserveMs({ probe: { timeoutMs }, callTimeoutMs });
   const groups = (props.targetGroups ?? []).map((g) => {
     const check = g.loadBalancer.healthCheck(g.targetGroupName);

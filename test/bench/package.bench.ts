@@ -14,8 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { buildSync } from 'esbuild';
-import { CONFIG_ENV } from '../../lambda/health-monitor/contract';
-import { testConfig } from '../lambda/health-monitor/fixtures';
+import { lambdaEnvironment, testConfig } from '../lambda/health-monitor/fixtures';
 
 const ROOT = path.join(__dirname, '..', '..');
 const HANDLER = path.join(ROOT, 'dist', 'assets', 'health-monitor', 'index.js');
@@ -26,16 +25,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 /** Milliseconds a fresh process takes to load `bundle` (its module scope: clients, configuration). */
 function coldLoadMs(bundle: string, nodeOptions = ''): number {
   const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(bundle)}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
-  const env = {
-    PATH: process.env.PATH,
-    [CONFIG_ENV]: JSON.stringify(testConfig({ endpoints: [{ name: 'a', group: 'g', host: '127.0.0.1', port: 80 }] })),
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_SERVICE_NAME: 'cdk-ha-kit-health-monitor',
-    NODE_OPTIONS: nodeOptions,
-  };
+  const config = testConfig({ endpoints: [{ name: 'a', group: 'g', host: '127.0.0.1', port: 80 }] });
+  const env = { PATH: process.env.PATH, ...lambdaEnvironment(config), NODE_OPTIONS: nodeOptions };
   return Math.round(median(Array.from({ length: RUNS }, () => Number(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' })))) * 10) / 10;
 }
 

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
+import { readmeBlocks } from '../support/readme';
 
 const exec = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -37,8 +38,7 @@ test('every exported type, property, method and enum member says what it is', ()
 });
 
 test('every TypeScript example of the README compiled and is translated into Python, Java, C# and Go', () => {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/^```(ts|typescript)\b.*\n([\s\S]*?)^```/gm)].map((m) => m[2]);
+  const blocks = readmeBlocks();
   const tablet = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii.tabl.json'), 'utf8')) as {
     snippets: Record<string, { didCompile: boolean; location: { api: { api: string } }; translations: Record<string, { source: string }> }>;
   };

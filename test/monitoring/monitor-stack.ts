@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import type { MonitorConfig } from '../../lambda/health-monitor/contract';
+import { CONFIG_ENV, MonitorConfig } from '../../lambda/health-monitor/contract';
 import { DnsFailover, FailoverTarget, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, LeaderHealthMonitor, LeaderHealthMonitorProps } from '../../lib';
 import { TEST_CONTEXT } from '../support/stacks';
 
@@ -72,6 +72,6 @@ export function renderValue(value: unknown): string {
 /** The configuration the monitor's function is deployed with, references rendered. */
 export function deployedConfig(template: Template): MonitorConfig {
   const functions = template.findResources('AWS::Lambda::Function');
-  const fn = Object.values(functions).find((f) => f.Properties?.Environment?.Variables?.MONITOR_CONFIG);
-  return JSON.parse(renderValue(fn!.Properties.Environment.Variables.MONITOR_CONFIG)) as MonitorConfig;
+  const fn = Object.values(functions).find((f) => f.Properties?.Environment?.Variables?.[CONFIG_ENV]);
+  return JSON.parse(renderValue(fn!.Properties.Environment.Variables[CONFIG_ENV])) as MonitorConfig;
 }

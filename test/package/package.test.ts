@@ -47,8 +47,10 @@ async function sh(command: string, args: string[], options: { cwd: string; env?:
  */
 function appEnv(): NodeJS.ProcessEnv {
   const bin = path.join(WORK, 'bin');
-  fs.mkdirSync(bin, { recursive: true });
-  fs.writeFileSync(path.join(bin, 'docker'), '#!/bin/sh\necho "docker: no engine on this machine" >&2\nexit 1\n', { mode: 0o755 });
+  if (!fs.existsSync(path.join(bin, 'docker'))) {
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, 'docker'), '#!/bin/sh\necho "docker: no engine on this machine" >&2\nexit 1\n', { mode: 0o755 });
+  }
   return {
     PATH: [bin, path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter),
     HOME: os.homedir(),

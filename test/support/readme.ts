@@ -3,11 +3,16 @@ import * as path from 'path';
 
 const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 
-/** The first TypeScript block after `heading` in the README, as written (its info string aside). */
+/** The README's TypeScript blocks (` ```ts ` or ` ```typescript `, any info after it), each as written. */
+export function readmeBlocks(from = README): string[] {
+  return [...from.matchAll(/^```(?:ts|typescript)\b[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1]);
+}
+
+/** The first TypeScript block after `heading` in the README. */
 export function readmeBlock(heading: string): string {
   const start = README.indexOf(`\n${heading}\n`);
   if (start < 0) throw new Error(`no heading ${heading} in README.md`);
-  const match = /```ts[^\n]*\n([\s\S]*?)```/.exec(README.slice(start));
-  if (!match) throw new Error(`no TypeScript block after ${heading}`);
-  return match[1];
+  const [block] = readmeBlocks(README.slice(start));
+  if (block === undefined) throw new Error(`no TypeScript block after ${heading}`);
+  return block;
 }

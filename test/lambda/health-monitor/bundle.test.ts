@@ -10,10 +10,9 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { CONFIG_ENV } from '../../../lambda/health-monitor/contract';
 import { LeaseStore } from '../../../lambda/health-monitor/lease';
 import { LocalDynamo, startDynalite } from '../../support/dynalite';
-import { testConfig } from './fixtures';
+import { HANDLER_TIMING, lambdaEnvironment, testConfig } from './fixtures';
 
 const exec = promisify(execFile);
 const BUNDLE = path.join(__dirname, '..', '..', '..', 'dist', 'assets', 'health-monitor', 'index.js');
@@ -37,9 +36,7 @@ test('the shipped bundle leads an invocation with credentials from the environme
   const config = testConfig({
     monitorId: 'bundle-test',
     tableName: 'bundle-table',
-    probe: { protocol: 'TCP', intervalMs: 100, timeoutMs: 50, jitterMs: 10 },
-    lease: { durationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 },
-    callTimeoutMs: 500,
+    ...HANDLER_TIMING,
     invocationMs: 1500,
     endpoints: [{ name: 'tcp', group: 'g', host: '127.0.0.1', port: (target.address() as AddressInfo).port }],
     actions: { alertTopicArn: undefined },
@@ -50,14 +47,7 @@ test('the shipped bundle leads an invocation with credentials from the environme
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-home-'));
   const { stdout } = await exec(process.execPath, ['-e', invoke], {
     cwd: home,
-    env: {
-      PATH: process.env.PATH, HOME: home,
-      [CONFIG_ENV]: JSON.stringify(config),
-      AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_SESSION_TOKEN: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_SERVICE_NAME: 'cdk-ha-kit-health-monitor', POWERTOOLS_METRICS_NAMESPACE: 'CdkHaKit/HealthMonitor',
-    },
+    env: { PATH: process.env.PATH, HOME: home, ...lambdaEnvironment(config, dynamo.endpoint) },
     timeout: 30_000,
   });
   fs.rmSync(home, { recursive: true, force: true });

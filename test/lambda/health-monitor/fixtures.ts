@@ -1,4 +1,5 @@
-import { MonitorConfig } from '../../../lambda/health-monitor/contract';
+import { CONFIG_ENV, MonitorConfig } from '../../../lambda/health-monitor/contract';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../lib/monitoring/metrics';
 
 /** A monitor configuration for tests: fast, small numbers, overridable per part. */
 export function testConfig(overrides: {
@@ -37,4 +38,30 @@ let tables = 0;
 export function tableName(prefix = 'monitor'): string {
   tables += 1;
   return `${prefix}-${tables}`;
+}
+
+/** Timing for a handler run end to end in a test: probes every 100 ms, a 3 s lease, half-second calls. */
+export const HANDLER_TIMING = {
+  probe: { protocol: 'TCP', intervalMs: 100, timeoutMs: 50, jitterMs: 10 },
+  lease: { durationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 },
+  callTimeoutMs: 500,
+} as const;
+
+/**
+ * The environment Lambda gives the contenders' function, as the construct configures it: the
+ * configuration, the region, the role's credentials, Powertools' names; DynamoDB at
+ * `dynamoEndpoint` when given (the SDK's service endpoint variable).
+ */
+export function lambdaEnvironment(config: MonitorConfig, dynamoEndpoint?: string): Record<string, string> {
+  return {
+    [CONFIG_ENV]: JSON.stringify(config),
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SESSION_TOKEN: 'local',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    ...(dynamoEndpoint ? { AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint } : {}),
+  };
 }

@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LeaseStore } from '../../../lambda/health-monitor/lease';
 import { LocalDynamo, startDynalite } from '../../support/dynalite';
-import { testConfig } from './fixtures';
+import { HANDLER_TIMING, lambdaEnvironment, testConfig } from './fixtures';
 import { waitFor } from './harness';
 
 /**
@@ -49,20 +49,12 @@ test('one invocation leads, takes out the target that stopped answering, alerts 
   const config = testConfig({
     monitorId: 'handler-test',
     tableName: 'handler-table',
-    probe: { protocol: 'TCP', intervalMs: 100, timeoutMs: 50, jitterMs: 10 },
-    lease: { durationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 },
-    callTimeoutMs: 500,
+    ...HANDLER_TIMING,
     invocationMs: 2500,
     targetGroups: [{ name: 'api', arn: TG, probe: { protocol: 'HTTP', path: '/health', successCodes: '200' } }],
     actions: { alertTopicArn: TOPIC },
   });
-  process.env.MONITOR_CONFIG = JSON.stringify(config);
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  process.env.AWS_REGION = 'eu-west-1';
-  process.env.AWS_ACCESS_KEY_ID = 'local';
-  process.env.AWS_SECRET_ACCESS_KEY = 'local';
-  process.env.POWERTOOLS_SERVICE_NAME = 'cdk-ha-kit-health-monitor';
-  process.env.POWERTOOLS_METRICS_NAMESPACE = 'CdkHaKit/HealthMonitor';
+  Object.assign(process.env, lambdaEnvironment(config, dynamo.endpoint));
 
   const elb = mockClient(ElasticLoadBalancingV2Client);
   elb.on(DescribeTargetHealthCommand).resolves({
