@@ -1,33 +1,28 @@
 import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { Change, ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CircuitBreaker } from './breaker';
 import { RecordSet } from './contract';
+import type { Actions, ElbTarget, NameState } from './ports';
 import { Telemetry } from './telemetry';
 
-/** An ELB target. */
-export interface ElbTarget {
-  readonly id: string;
-  readonly port: number;
-}
-
 /**
- * What the leader does to the world. Each call goes through the API's circuit breaker; in dry-run
- * the call is logged instead.
+ * The leader's calls to ELB, Route 53 and SNS, each through its API's circuit breaker; in dry run
+ * the changes are logged instead. Reads are made in dry run too: they change nothing.
  */
-export interface Actions {
-  deregister(targetGroupArn: string, target: ElbTarget, dryRun: boolean): Promise<void>;
-  register(targetGroupArn: string, target: ElbTarget, dryRun: boolean): Promise<void>;
-  /** UPSERTs one record set (a failover pair's PRIMARY record) in a hosted zone. */
-  upsertRecord(hostedZoneId: string, record: RecordSet, comment: string, dryRun: boolean): Promise<void>;
-  alert(topicArn: string, subject: string, message: string, dryRun: boolean): Promise<void>;
-}
 
 export interface AwsClients {
   readonly elb: ElasticLoadBalancingV2Client;
   readonly route53: Route53Client;
   readonly sns: SNSClient;
 }
+
+/** TXT values are quoted strings. https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#TXTFormat */
+const quoted = (value: string) => `"${value}"`;
+const unquoted = (value: string | undefined) => value?.replace(/^"|"$/g, '');
+
+/** Route 53 returns names fully qualified, with a trailing dot, and lower case. */
+const sameName = (a: string, b: string) => a.replace(/\.$/, '').toLowerCase() === b.replace(/\.$/, '').toLowerCase();
 
 export class AwsActions implements Actions {
   constructor(
@@ -46,16 +41,36 @@ export class AwsActions implements Actions {
     await this.send('elb', 'RegisterTargets', command.input, dryRun, () => this.clients.elb.send(command));
   }
 
-  public async upsertRecord(hostedZoneId: string, record: RecordSet, comment: string, dryRun: boolean): Promise<void> {
-    const command = new ChangeResourceRecordSetsCommand({
-      HostedZoneId: hostedZoneId,
-      ChangeBatch: { Comment: comment, Changes: [{ Action: 'UPSERT', ResourceRecordSet: record }] },
-    });
+  /**
+   * Lists from the record's name: the token (a TXT record of its own name) and the record (its
+   * name, type and set identifier). Two reads at most, each one page.
+   */
+  public async readName(hostedZoneId: string, record: RecordSet, tokenName: string): Promise<NameState> {
+    const list = (name: string, type: RecordSet['Type'] | 'TXT', setIdentifier?: string) => this.breakers.route53.call(() => this.clients.route53.send(new ListResourceRecordSetsCommand({
+      HostedZoneId: hostedZoneId, StartRecordName: name, StartRecordType: type, StartRecordIdentifier: setIdentifier, MaxItems: 10,
+    })));
+    const [tokens, records] = await Promise.all([list(tokenName, 'TXT'), list(record.Name, record.Type, record.SetIdentifier)]);
+    const token = tokens.ResourceRecordSets?.find((r) => r.Type === 'TXT' && sameName(r.Name ?? '', tokenName));
+    const found = records.ResourceRecordSets?.find((r) => r.Type === record.Type && sameName(r.Name ?? '', record.Name) && r.SetIdentifier === record.SetIdentifier);
+    return { token: unquoted(token?.ResourceRecords?.[0]?.Value), record: found as RecordSet | undefined };
+  }
+
+  public async changeName(hostedZoneId: string, tokenName: string, from: string | undefined, to: string, record: RecordSet | undefined, comment: string, dryRun: boolean): Promise<void> {
+    const token = (value: string) => ({ Name: tokenName, Type: 'TXT' as const, TTL: 60, ResourceRecords: [{ Value: quoted(value) }] });
+    const changes: Change[] = [
+      ...(from === undefined ? [] : [{ Action: 'DELETE' as const, ResourceRecordSet: token(from) }]),
+      { Action: 'CREATE', ResourceRecordSet: token(to) },
+      ...(record ? [{ Action: 'UPSERT' as const, ResourceRecordSet: record }] : []),
+    ];
+    const command = new ChangeResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, ChangeBatch: { Comment: comment, Changes: changes } });
     await this.send('route53', 'ChangeResourceRecordSets', command.input, dryRun, () => this.clients.route53.send(command));
   }
 
-  public async alert(topicArn: string, subject: string, message: string, dryRun: boolean): Promise<void> {
-    const command = new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: message });
+  public async alert(topicArn: string, subject: string, message: string, dedupId: string, dryRun: boolean): Promise<void> {
+    // FIFO topics deduplicate by id for five minutes, so a retried alert is delivered once.
+    // https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
+    const fifo = topicArn.endsWith('.fifo') ? { MessageGroupId: 'alerts', MessageDeduplicationId: dedupId.replace(/[^\w!-/:-@[-`{-~]/g, '_').slice(0, 128) } : {};
+    const command = new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: message, ...fifo });
     await this.send('sns', 'Publish', command.input, dryRun, () => this.clients.sns.send(command));
   }
 

@@ -1,6 +1,6 @@
 import {
   ActionSettings, BreakerOptions, CONFIG_ENV, DnsAction, FlagSource, LeaseTiming, MonitorConfig, MonitoredGroup, MonitoredHost, ProbeRequest,
-  ProbeTiming, RecordSet, RegistryService, RETRY_JITTER, leaseTimingHolds, skewToleranceMs,
+  ProbeTiming, RecordSet, RegistryService, RETRY_JITTER, leaseTimingHolds, landingMarginMs,
 } from './contract';
 import { MonitorError } from './errors';
 
@@ -93,7 +93,8 @@ const CONFIG = shape<MonitorConfig>({
   endpoints: list(shape<MonitoredHost>({ name: text, group: text, host: text, port: count, probe: optional(shape<ProbeRequest>(PROBE_REQUEST)) })),
   dns: optional(shape<DnsAction>({ hostedZoneId: text, triggerGroups: list(text), primaryRecord: RECORD_SET, failoverRecord: RECORD_SET })),
   actions: shape<ActionSettings>({
-    deregister: flag, dnsFailover: flag, alertTopicArn: optional(text), maxActions: count, windowMs: count, dryRun: flag,
+    deregister: flag, dnsFailover: flag, alertTopicArn: optional(text), maxActions: count, maxFailovers: count, windowMs: count,
+    maxEjectPercent: count, removedRetentionMs: count, dryRun: flag,
   }),
   breaker: shape<BreakerOptions>({ failureThreshold: count, failureRatePercent: count, windowSize: count, openMs: count, halfOpenTrials: count }),
   flags: optional(shape<FlagSource>({
@@ -109,7 +110,8 @@ export function configProblems(c: MonitorConfig): string[] {
   if (!leaseTimingHolds(c.lease)) {
     problems.push(`lease: duration ${durationMs} > renewDeadline ${renewDeadlineMs} > retryPeriod ${retryPeriodMs} × ${1 + RETRY_JITTER} does not hold`);
   }
-  if (skewToleranceMs(c) <= 0) problems.push(`callTimeout ${c.callTimeoutMs} ms leaves no clock-skew tolerance (duration − renewDeadline − callTimeout ≤ 0)`);
+  if (landingMarginMs(c) <= 0) problems.push(`callTimeout ${c.callTimeoutMs} ms does not end before the lease can pass on (duration − renewDeadline − callTimeout ≤ 0)`);
+  if (c.actions.maxEjectPercent > 100) problems.push(`maxEjectPercent ${c.actions.maxEjectPercent} is over 100`);
   if (c.probe.timeoutMs >= c.probe.intervalMs) problems.push(`probe timeout ${c.probe.timeoutMs} ms is not below the interval ${c.probe.intervalMs} ms`);
   if (c.targetGroups.length + c.endpoints.length === 0) problems.push('no targets: no target groups and no endpoints');
   return problems;

@@ -25,6 +25,7 @@ export const METRIC_NAMES = [
   'LeaderHeartbeat', 'LeaderEpoch', 'TargetsUp', 'TargetsDown', 'TargetsUnknown', 'ProbeLatency', 'ProbeCycleTime',
   'Actions', 'ActionFailures', 'RefusedStaleActions', 'CappedActions', 'SkippedFailOpen', 'Alerts', 'CycleErrors',
   'CircuitsOpen', 'CallsRefused', 'Paused', 'DryRun',
+  'HeldBack', 'UnknownOutcomes', 'DiscoveryErrors', 'Blind', 'SwitchReadErrors', 'ForgottenTargets',
   'RegistryHealthy', 'RegistryUnhealthy', 'RegistryChanges', 'RegistryFailures',
 ] as const;
 
@@ -124,9 +125,15 @@ export interface ActionSettings {
   readonly deregister: boolean;
   readonly dnsFailover: boolean;
   readonly alertTopicArn?: string;
-  /** Cap on ELB and DNS actions per window. */
+  /** Cap on successful deregistrations per window. */
   readonly maxActions: number;
+  /** Cap on successful failovers and restores of the name per window: a budget of their own. */
+  readonly maxFailovers: number;
   readonly windowMs: number;
+  /** Share of a group's targets, in percent, taken out on the monitor's verdict alone; beyond it ELB must agree. */
+  readonly maxEjectPercent: number;
+  /** A target taken out that has not come back for this long is forgotten (it was replaced). */
+  readonly removedRetentionMs: number;
   readonly dryRun: boolean;
 }
 
@@ -202,13 +209,13 @@ export function leaseTimingHolds(lease: LeaseTiming): boolean {
 }
 
 /**
- * Clock skew between contenders that the lease tolerates: a leader acts only until
- * `renewDeadline` after its last renewal, and its calls end `callTimeout` later; the lease lasts
- * `duration`. A contender whose clock runs ahead by less than the rest takes over only after the
- * old leader's last call ended. Beyond it, actions are still fenced by the epoch in DynamoDB;
- * what skew could then cost is a late call of a leader that already lost the lease.
+ * How late after its client-side timeout an unfenced call (ELB's) may still land and end before
+ * the next leader can start: a leader acts only until `renewDeadline` after it sent its last
+ * renewal, its calls time out `callTimeout` later, and no contender takes over before `duration`
+ * after that renewal (by the contender's own clock: skew does not enter). A call that lands later
+ * still is settled by reading it back (see the README's fault model).
  */
-export function skewToleranceMs(config: Pick<MonitorConfig, 'lease' | 'callTimeoutMs'>): number {
+export function landingMarginMs(config: Pick<MonitorConfig, 'lease' | 'callTimeoutMs'>): number {
   return config.lease.durationMs - config.lease.renewDeadlineMs - config.callTimeoutMs;
 }
 
@@ -231,9 +238,11 @@ export function detectionBoundMs(probe: Pick<ProbeTiming, 'intervalMs' | 'timeou
 }
 
 /**
- * Worst case from the leader dying to a standby leading: the lease runs out, a standby's next
- * try comes at most one jittered retry period later, and its acquiring call takes one call.
+ * Worst case from the leader dying to a standby leading: the standby's read that first returns
+ * the leader's last renewal starts at most one jittered retry period after it and takes at most
+ * a call; from that answer it waits a whole lease by its own clock; its next try starts at most
+ * one more jittered retry period later, and its read and acquire take a call each.
  */
 export function takeoverBoundMs(config: Pick<MonitorConfig, 'lease' | 'callTimeoutMs'>): number {
-  return config.lease.durationMs + Math.ceil(config.lease.retryPeriodMs * (1 + RETRY_JITTER)) + config.callTimeoutMs;
+  return config.lease.durationMs + 2 * Math.ceil(config.lease.retryPeriodMs * (1 + RETRY_JITTER)) + 3 * config.callTimeoutMs;
 }

@@ -1,9 +1,14 @@
 import type { ActionClaim } from './lease';
 
-/** The lease item as the monitor keeps it. */
+/** Who holds the lease, as the lease item says. */
 export interface LeaseRecord {
   readonly holder?: string;
   readonly epoch: number;
+  /** The record version: a new value at every acquire, renewal and release. */
+  readonly rvn: string;
+  /** The holder ended its lease: the next contender may take it at once. */
+  readonly released: boolean;
+  /** The holder's wall clock at its last renewal plus the lease: for people, never compared. */
   readonly leaseExpiresAt: number;
 }
 
@@ -15,12 +20,12 @@ export class MonitorError extends Error {
   public override readonly name: string = 'MonitorError';
 }
 
-/** Another contender holds an unexpired lease. */
+/** The lease changed since this contender observed it: someone renewed or took it. */
 export class LeaseHeldError extends MonitorError {
   public override readonly name = 'LeaseHeldError';
 
   constructor(public readonly current: LeaseRecord) {
-    super(`lease held by ${current.holder} (epoch ${current.epoch}) until ${new Date(current.leaseExpiresAt).toISOString()}`);
+    super(`lease held by ${current.holder} (epoch ${current.epoch}, version ${current.rvn})`);
   }
 }
 
@@ -52,12 +57,12 @@ export class ActionAlreadyClaimedError extends MonitorError {
   }
 }
 
-/** The cap on actions per window is reached. */
-export class ActionCapReachedError extends MonitorError {
-  public override readonly name = 'ActionCapReachedError';
+/** The claim's incident is no longer open: the claim would outlive it. */
+export class IncidentClosedError extends MonitorError {
+  public override readonly name = 'IncidentClosedError';
 
-  constructor(public readonly key: string, public readonly cap: number) {
-    super(`action ${key} not taken: ${cap} actions in this window already`);
+  constructor(public readonly key: string, public readonly incidentId: string) {
+    super(`action ${key} not claimed: incident ${incidentId} is closed`);
   }
 }
 

@@ -2,7 +2,8 @@ import { AppConfigDataClient, GetLatestConfigurationCommand, StartConfigurationS
 import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';
 import { FlagSource } from './contract';
-import type { SwitchSource, Switches } from './monitor';
+import { MonitorError } from './errors';
+import type { SwitchSource, Switches } from './ports';
 import { Telemetry } from './telemetry';
 
 /** Flag values as the AppConfig data plane serves a feature-flags profile. */
@@ -91,28 +92,19 @@ export class FlagWatcher {
   }
 }
 
-/** The pause and dry-run switches as the watched feature flags say. */
+/**
+ * The pause and dry-run switches as the watched feature flags say. Until a configuration was
+ * received (AppConfig unreachable at a cold start), a read fails, so that the caller counts it
+ * as unread rather than as "not paused".
+ */
 export class FlagSwitches implements SwitchSource {
   constructor(private readonly watcher: FlagWatcher, private readonly source: Pick<FlagSource, 'pausedFlag' | 'dryRunFlag'>) {}
 
   public async read(): Promise<Switches> {
     await this.watcher.ready();
-    return { paused: this.watcher.flag(this.source.pausedFlag) === true, dryRun: this.watcher.flag(this.source.dryRunFlag) === true };
-  }
-}
-
-/**
- * Switches from several sources: each can only make the monitor more careful, so a switch is on
- * when any source turns it on.
- */
-export class AnySwitches implements SwitchSource {
-  constructor(private readonly sources: readonly SwitchSource[]) {}
-
-  public async read(): Promise<Switches> {
-    // A source that cannot be read does not keep the others from counting.
-    const settled = await Promise.allSettled(this.sources.map((s) => s.read()));
-    const all = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    if (all.length === 0) throw (settled[0] as PromiseRejectedResult).reason;
-    return { paused: all.some((s) => s.paused), dryRun: all.some((s) => s.dryRun) };
+    const paused = this.watcher.flag(this.source.pausedFlag);
+    const dryRun = this.watcher.flag(this.source.dryRunFlag);
+    if (paused === undefined || dryRun === undefined) throw new MonitorError('the feature flags were not received yet');
+    return { paused, dryRun };
   }
 }

@@ -11,7 +11,7 @@ export interface LedgerEntry {
   readonly key: string;
   readonly epoch: number;
   readonly holder: string;
-  readonly outcome: 'done' | 'failed' | 'abandoned';
+  readonly outcome: 'done' | 'failed' | 'unknown' | 'abandoned';
   readonly at: number;
   readonly dryRun: boolean;
   readonly detail?: string;

@@ -6,7 +6,7 @@ import {
 import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';
 import { REGISTERED_BY, REGISTRY_DIMENSION, RegistryService } from './contract';
-import { MonitoredTarget } from './targets';
+import type { MonitoredTarget } from './ports';
 import { Telemetry } from './telemetry';
 import { Status } from './tracker';
 

@@ -146,3 +146,16 @@ export async function probeAll(specs: ReadonlyMap<string, ProbeSpec>, options: P
   await Promise.all(Array.from({ length: Math.min(options.concurrency, schedule.length) }, worker));
   return results;
 }
+
+/** Most probes in flight at once, whatever the sizing asks: Lambda allows 1,024 open files. */
+export const MAX_CONCURRENCY = 512;
+
+/**
+ * Probes in flight needed for `count` probes to end within the interval even if every one of
+ * them times out (a zone gone dark): after the jitter, the interval holds `waves` whole rounds of
+ * one timeout each, so `count / waves` at a time. Never below the configured concurrency.
+ */
+export function probeConcurrency(timing: { readonly concurrency: number; readonly intervalMs: number; readonly timeoutMs: number; readonly jitterMs: number }, count: number): number {
+  const waves = Math.max(1, Math.floor((timing.intervalMs - timing.jitterMs) / timing.timeoutMs));
+  return Math.max(1, Math.min(MAX_CONCURRENCY, Math.max(timing.concurrency, Math.ceil(count / waves))));
+}

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SwitchSource, Switches } from './monitor';
+import { DeleteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { queryPrefix } from './query';
 import { TargetState } from './tracker';
 
@@ -14,6 +13,8 @@ export interface StoredTarget extends TargetState {
   readonly deregistered: boolean;
   /** The incident it was deregistered in. */
   readonly deregisteredIn?: string;
+  /** When the monitor took it out (the writer's wall clock). */
+  readonly removedAt?: number;
 }
 
 const PREFIX = 'target#';
@@ -28,8 +29,8 @@ export class TargetStateStore {
   public async loadAll(): Promise<Map<string, StoredTarget>> {
     const targets = new Map<string, StoredTarget>();
     for (const item of await queryPrefix(this.db, this.tableName, this.monitorId, PREFIX, true)) {
-      const { pk: _pk, sk: _sk, writerEpoch: _epoch, deregisteredIn, ...rest } = item;
-      const t = { ...rest, deregistered: rest.deregistered === true, deregisteredIn: deregisteredIn ?? undefined } as unknown as StoredTarget;
+      const { pk: _pk, sk: _sk, writerEpoch: _epoch, deregisteredIn, removedAt, ...rest } = item;
+      const t = { ...rest, deregistered: rest.deregistered === true, deregisteredIn: deregisteredIn ?? undefined, removedAt: removedAt ?? undefined } as unknown as StoredTarget;
       targets.set(t.id, t);
     }
     return targets;
@@ -53,8 +54,28 @@ export class TargetStateStore {
    * monitored through a change of leader even though ELB no longer lists it.
    * @returns false when a later epoch wrote the item
    */
-  public saveRegistration(target: StoredTarget, epoch: number, incidentId: string | undefined): Promise<boolean> {
-    return this.update(target, epoch, { deregistered: incidentId !== undefined, deregisteredIn: incidentId ?? null });
+  public saveRegistration(target: StoredTarget, epoch: number, incidentId: string | undefined, now: number): Promise<boolean> {
+    return this.update(target, epoch, { deregistered: incidentId !== undefined, deregisteredIn: incidentId ?? null, removedAt: incidentId === undefined ? null : now });
+  }
+
+  /**
+   * Forgets a target the monitor took out and that never came back (replaced): it is no longer
+   * probed, holds no incident open, and is never put back.
+   * @returns false when a later epoch wrote the item
+   */
+  public async forget(target: StoredTarget, epoch: number): Promise<boolean> {
+    try {
+      await this.db.send(new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: this.monitorId, sk: `${PREFIX}${target.id}` },
+        ConditionExpression: 'attribute_not_exists(sk) OR writerEpoch <= :epoch',
+        ExpressionAttributeValues: { ':epoch': epoch },
+      }));
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
   }
 
   private async update(target: StoredTarget, epoch: number, fields: Record<string, unknown>): Promise<boolean> {
@@ -80,18 +101,5 @@ export class TargetStateStore {
       if (e instanceof ConditionalCheckFailedException) return false;
       throw e;
     }
-  }
-}
-
-/**
- * Operator switches in the table (item `sk = switches`): `paused` and `dryRun`. Absent means
- * neither; `dryRun` also defaults to the deployed configuration.
- */
-export class TableSwitches implements SwitchSource {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string, private readonly monitorId: string, private readonly dryRunDefault: boolean) {}
-
-  public async read(): Promise<Switches> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: this.monitorId, sk: 'switches' } }));
-    return { paused: out.Item?.paused === true, dryRun: out.Item?.dryRun === true || this.dryRunDefault };
   }
 }

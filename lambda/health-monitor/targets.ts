@@ -1,49 +1,47 @@
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ElbTarget } from './actions';
 import { CircuitBreaker } from './breaker';
 import { MonitorConfig } from './contract';
+import type { Discovered, Discovery, ElbView, MonitoredTarget } from './ports';
 import { StoredTarget } from './state-store';
 
-/** One endpoint the monitor probes. */
-export interface MonitoredTarget {
-  readonly id: string;
-  readonly group: string;
-  readonly host: string;
-  readonly port: number;
-  /** For targets of an ELB target group: the group and the target as ELB knows it. */
-  readonly targetGroupArn?: string;
-  readonly elbTarget?: ElbTarget;
-}
-
-export interface Discovery {
-  /** The targets to probe now; `stored` keeps targets the monitor deregistered (ELB no longer lists them). */
-  discover(stored: ReadonlyMap<string, StoredTarget>): Promise<MonitoredTarget[]>;
-}
-
 /**
- * Targets of ELB target groups (IP targets, listed with DescribeTargetHealth), the targets the
- * monitor itself deregistered (to see them recover), and explicit endpoints.
+ * Targets of ELB target groups (IP targets, listed with DescribeTargetHealth) with ELB's own view
+ * of their health, the targets the monitor itself took out (to see them recover), and explicit
+ * endpoints. A group whose listing fails keeps its last known targets: the caller passes them.
  */
 export class ElbDiscovery implements Discovery {
   constructor(private readonly elb: ElasticLoadBalancingV2Client, private readonly breaker: CircuitBreaker, private readonly config: MonitorConfig) {}
 
-  public async discover(stored: ReadonlyMap<string, StoredTarget>): Promise<MonitoredTarget[]> {
-    const found = new Map<string, MonitoredTarget>();
-    for (const group of this.config.targetGroups) {
-      const out = await this.breaker.call(() => this.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: group.arn })));
-      for (const description of out.TargetHealthDescriptions ?? []) {
-        const target = description.Target;
-        if (!target?.Id || target.Port === undefined || description.TargetHealth?.State === 'draining') continue;
-        const id = `${group.name}/${target.Id}:${target.Port}`;
-        found.set(id, { id, group: group.name, host: target.Id, port: target.Port, targetGroupArn: group.arn, elbTarget: { id: target.Id, port: target.Port } });
+  public async discover(stored: ReadonlyMap<string, StoredTarget>): Promise<Discovered> {
+    const elb = new Map<string, ElbView>();
+    const failed: string[] = [];
+    const perGroup = await Promise.all(this.config.targetGroups.map(async (group) => {
+      const found = new Map<string, MonitoredTarget>();
+      try {
+        const out = await this.breaker.call(() => this.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: group.arn })));
+        const view = new Map<string, string>();
+        for (const description of out.TargetHealthDescriptions ?? []) {
+          const target = description.Target;
+          if (!target?.Id || target.Port === undefined) continue;
+          const state = description.TargetHealth?.State ?? 'unavailable';
+          view.set(`${target.Id}:${target.Port}`, state);
+          if (state === 'draining') continue;
+          const id = `${group.name}/${target.Id}:${target.Port}`;
+          found.set(id, { id, group: group.name, host: target.Id, port: target.Port, targetGroupArn: group.arn, elbTarget: { id: target.Id, port: target.Port } });
+        }
+        elb.set(group.name, view);
+      } catch {
+        failed.push(group.name);
       }
       for (const s of stored.values()) {
-        if (s.group === group.name && s.deregistered && !found.has(s.id)) {
+        // The ones it took out, to see them recover; when the listing failed, every one known.
+        if (s.group === group.name && (s.deregistered || failed.includes(group.name)) && !found.has(s.id)) {
           found.set(s.id, { id: s.id, group: s.group, host: s.host, port: s.port, targetGroupArn: group.arn, elbTarget: { id: s.host, port: s.port } });
         }
       }
-    }
-    return [...found.values(), ...staticEndpoints(this.config)];
+      return [...found.values()];
+    }));
+    return { targets: [...perGroup.flat(), ...staticEndpoints(this.config)], elb, failed };
   }
 }
 

@@ -11,12 +11,14 @@ import { AwsActions, AwsClients } from './actions';
 import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';
 import { MetricName, MonitorConfig } from './contract';
-import { AnySwitches, FlagSwitches, FlagWatcher } from './flags';
+import { FlagSwitches, FlagWatcher } from './flags';
 import { LeaseStore } from './lease';
 import { ActionLedger } from './ledger';
 import { CloudMapMembership } from './membership';
 import { HealthMonitor, MonitorDeps } from './monitor';
-import { TableSwitches, TargetStateStore } from './state-store';
+import type { SwitchSource } from './ports';
+import { TargetStateStore } from './state-store';
+import { AnySwitches, TableSwitches } from './switches';
 import { ElbDiscovery } from './targets';
 import { Telemetry } from './telemetry';
 
@@ -77,7 +79,9 @@ export function createClients(config: Pick<MonitorConfig, 'callTimeoutMs'>, over
 
 /** One circuit breaker per AWS API the monitor calls (DynamoDB, its coordinator, is fenced instead). */
 export interface Breakers {
+  /** ELB's changes; its listings have a breaker of their own, so that one cannot starve the other. */
   readonly elb: CircuitBreaker;
+  readonly elbDiscovery: CircuitBreaker;
   readonly route53: CircuitBreaker;
   readonly sns: CircuitBreaker;
   readonly serviceDiscovery: CircuitBreaker;
@@ -93,6 +97,7 @@ export function createBreakers(config: Pick<MonitorConfig, 'breaker'>, clock: Cl
   });
   return {
     elb: breaker('elasticloadbalancing'),
+    elbDiscovery: breaker('elasticloadbalancing-describe'),
     route53: breaker('route53'),
     sns: breaker('sns'),
     serviceDiscovery: breaker('servicediscovery'),
@@ -102,14 +107,20 @@ export function createBreakers(config: Pick<MonitorConfig, 'breaker'>, clock: Cl
 
 /**
  * What outlives an invocation in an execution environment besides clients and breakers: the
- * feature-flag session, so that each invocation does not start (and pay for) a new one.
+ * feature-flag session, so that each invocation does not start (and pay for) a new one, and the
+ * switches with their last known values, which a failed read falls back on.
  */
 export interface Watchers {
   readonly flags?: FlagWatcher;
+  readonly switches: SwitchSource;
 }
 
 export function createWatchers(config: MonitorConfig, clients: MonitorClients, breakers: Breakers, telemetry: Telemetry, clock: Clock): Watchers {
-  return { flags: config.flags ? new FlagWatcher(clients.appConfigData, breakers.appConfig, config.flags, clock, telemetry) : undefined };
+  const flags = config.flags ? new FlagWatcher(clients.appConfigData, breakers.appConfig, config.flags, clock, telemetry) : undefined;
+  const table = new TableSwitches(clients.db, config.tableName, config.monitorId, config.actions.dryRun);
+  const sources: Array<readonly [string, SwitchSource]> = [['table', table]];
+  if (flags && config.flags) sources.push(['feature flags', new FlagSwitches(flags, config.flags)]);
+  return { flags, switches: new AnySwitches(sources, telemetry) };
 }
 
 /** One contender, named `me`, wired to AWS; `probe` replaces the real probes (the drill watches them). */
@@ -117,17 +128,15 @@ export function createMonitor(
   config: MonitorConfig, me: string, clients: MonitorClients, breakers: Breakers, watchers: Watchers, telemetry: Telemetry, clock: Clock,
   probe?: MonitorDeps['probe'],
 ): HealthMonitor {
-  const tableSwitches = new TableSwitches(clients.db, config.tableName, config.monitorId, config.actions.dryRun);
   return new HealthMonitor({
     config,
     me,
     clock,
-    leases: new LeaseStore(clients.db, { tableName: config.tableName, monitorId: config.monitorId, durationMs: config.lease.durationMs },
-      { maxActions: config.actions.maxActions, windowMs: config.actions.windowMs }),
+    leases: new LeaseStore(clients.db, { tableName: config.tableName, monitorId: config.monitorId, durationMs: config.lease.durationMs, windowMs: config.actions.windowMs }),
     states: new TargetStateStore(clients.db, config.tableName, config.monitorId),
-    discovery: new ElbDiscovery(clients.elb, breakers.elb, config),
+    discovery: new ElbDiscovery(clients.elb, breakers.elbDiscovery, config),
     actions: new AwsActions(clients, breakers, telemetry),
-    switches: watchers.flags && config.flags ? new AnySwitches([tableSwitches, new FlagSwitches(watchers.flags, config.flags)]) : tableSwitches,
+    switches: watchers.switches,
     watchers: watchers.flags ? [watchers.flags] : [],
     membership: config.registry && config.registry.length > 0
       ? new CloudMapMembership(clients.serviceDiscovery, breakers.serviceDiscovery, config.registry, config.monitorId, config.discoveryIntervalMs, clock, telemetry)

@@ -19,16 +19,16 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { MetricName, MonitorConfig } from '../../lambda/health-monitor/contract';
-import { CONFIG_ENV, METRIC_NAMES, detectionBoundMs, skewToleranceMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
+import { CONFIG_ENV, METRIC_NAMES, detectionBoundMs, landingMarginMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { AlarmFactory } from '../core/alarms';
 import { HaValidationError } from '../core/errors';
-import { HealthCheckPreset, HealthCheckProfile } from '../load-balancing/health-check-profile';
+import { HealthCheckProfile } from '../load-balancing/health-check-profile';
 import { createMonitorDashboard } from './dashboard';
 import { handlerCode } from './handler-code';
 import { METRICS_NAMESPACE, MonitorMetrics, SERVICE_NAME } from './metrics';
 import { grantMonitorPermissions } from './permissions';
 import type { LeaderHealthMonitorProps } from './props';
-import { leaseSettings, monitorConfig, resolveSettings } from './settings';
+import { DEFAULT_HEALTH_CHECK, leaseSettings, monitorConfig, nameFailoverBoundMs, resolveSettings } from './settings';
 import { validateEnvironmentSize, validateMonitorProps } from './validation';
 
 /**
@@ -93,11 +93,27 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
   /** Worst case from a target failing to the monitor acting: interval × unhealthyThreshold + timeout + jitter. */
   public readonly worstCaseDetectionTime: Duration;
 
-  /** Worst case from the leader dying to a standby leading: lease duration + one retry period (with its jitter) + one call. */
+  /**
+   * With `dnsFailover`: worst case from every trigger target failing to the name answering with
+   * the secondary (before DNS propagation and caches). The monitor fails a name over only once
+   * ELB's own health checks agree, so this is the later of the monitor's detection and ELB's
+   * (the target group's interval × unhealthy threshold + timeout, seen at the next listing), plus
+   * a read of the name and one change batch.
+   */
+  public readonly worstCaseNameFailoverTime?: Duration;
+
+  /**
+   * Worst case from the leader dying to a standby leading: lease duration + two retry periods
+   * (with their jitter) + three calls. The lease passes on by each standby's own clock, so clock
+   * skew does not enter.
+   */
   public readonly worstCaseTakeoverTime: Duration;
 
-  /** Clock skew between contenders the lease tolerates: duration − renewDeadline − callTimeout. */
-  public readonly clockSkewTolerance: Duration;
+  /**
+   * How late past its timeout an ELB call of a leader may land and still end before the next
+   * leader can start: duration − renewDeadline − callTimeout. Later ones are settled by reading ELB back.
+   */
+  public readonly landingMargin: Duration;
 
   /** The configuration the function runs with. */
   private readonly config: MonitorConfig;
@@ -108,7 +124,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: LeaderHealthMonitorProps) {
     super(scope, id);
     this.monitorId = props.monitorId ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
-    this.healthCheck = props.healthCheck ?? HealthCheckProfile.tcp({ preset: HealthCheckPreset.FAST });
+    this.healthCheck = props.healthCheck ?? DEFAULT_HEALTH_CHECK;
     this.metrics = new MonitorMetrics(this.monitorId);
     const lease = leaseSettings(props);
     validateMonitorProps(this, props, this.healthCheck, lease);
@@ -237,7 +253,9 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
 
     this.worstCaseDetectionTime = Duration.millis(detectionBoundMs(settings.timing));
     this.worstCaseTakeoverTime = Duration.millis(takeoverBoundMs(this.config));
-    this.clockSkewTolerance = Duration.millis(skewToleranceMs(this.config));
+    const nameFailover = nameFailoverBoundMs(settings, this.config);
+    this.worstCaseNameFailoverTime = nameFailover === undefined ? undefined : Duration.millis(nameFailover);
+    this.landingMargin = Duration.millis(landingMarginMs(this.config));
 
     // The monitor's own alarms go where its alerts go, unless told otherwise.
     const alarmOptions = { ...props.alarms, actions: props.alarms?.actions ?? [new cwActions.SnsAction(this.alertTopic)] };
@@ -355,8 +373,16 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     factory.create({
       id: 'RefusedActionsAlarm',
       nameSuffix: 'refused-actions',
-      description: `A deposed leader of the health monitor ${this.monitorId} tried to act and DynamoDB refused it: look for paused invocations or clock skew.`,
+      description: `A deposed leader of the health monitor ${this.monitorId} tried to act and DynamoDB refused it: look for paused invocations or calls that landed late.`,
       metric: this.metricRefusedStaleActions(),
+      threshold: 1,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    factory.create({
+      id: 'BlindAlarm',
+      nameSuffix: 'blind',
+      description: `The leader of the health monitor ${this.monitorId} could not list its target groups for several intervals: it probes only the targets it knew, and sees no new ones.`,
+      metric: this.metric('Blind'),
       threshold: 1,
       comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });

@@ -18,6 +18,7 @@ const DEFAULT_STATISTIC: Record<MetricName, string> = {
   LeaderHeartbeat: 'Sum', LeaderEpoch: 'Maximum', TargetsUp: 'Minimum', TargetsDown: 'Maximum', TargetsUnknown: 'Maximum',
   ProbeLatency: 'p99', ProbeCycleTime: 'Maximum', Actions: 'Sum', ActionFailures: 'Sum', RefusedStaleActions: 'Sum', CappedActions: 'Sum',
   SkippedFailOpen: 'Sum', Alerts: 'Sum', CycleErrors: 'Sum', CircuitsOpen: 'Maximum', CallsRefused: 'Sum', Paused: 'Maximum', DryRun: 'Maximum',
+  HeldBack: 'Sum', UnknownOutcomes: 'Sum', DiscoveryErrors: 'Sum', Blind: 'Maximum', SwitchReadErrors: 'Sum', ForgottenTargets: 'Sum',
   RegistryHealthy: 'Minimum', RegistryUnhealthy: 'Maximum', RegistryChanges: 'Sum', RegistryFailures: 'Sum',
 };
 

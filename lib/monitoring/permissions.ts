@@ -58,17 +58,29 @@ export function grantMonitorPermissions(on: MonitorResources, props: LeaderHealt
   }
   if (props.dnsFailover && s.dns) {
     const pair = props.dnsFailover;
+    const name = Token.isUnresolved(pair.recordName) ? pair.recordName : pair.recordName.toLowerCase().replace(/\.$/, '');
+    // Each change batch UPSERTs the record and replaces the fencing token beside it (a TXT record
+    // `_fence.<name>`, deleted and created). The conditions allow those names, types and actions
+    // and nothing else; IAM cannot tie an action to one of the names.
+    // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html
     role.addToPolicy(new iam.PolicyStatement({
       sid: 'FailOverOneRecord',
       actions: ['route53:ChangeResourceRecordSets'],
       resources: [hostedZoneArn(role, pair.zone.hostedZoneId)],
       conditions: {
         'ForAllValues:StringEquals': {
-          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [Token.isUnresolved(pair.recordName) ? pair.recordName : pair.recordName.toLowerCase()],
-          'route53:ChangeResourceRecordSetsRecordTypes': [pair.recordType],
-          'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [name, `_fence.${name}`],
+          'route53:ChangeResourceRecordSetsRecordTypes': [pair.recordType, 'TXT'],
+          'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'CREATE', 'DELETE'],
         },
       },
+    }));
+    // The name is read back to settle a change whose outcome is unknown. ListResourceRecordSets
+    // takes the hosted zone as its resource.
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadTheRecordBack',
+      actions: ['route53:ListResourceRecordSets'],
+      resources: [hostedZoneArn(role, pair.zone.hostedZoneId)],
     }));
   }
   grantMembership(role, props.membership ?? []);

@@ -96,26 +96,27 @@ export interface MonitoredEndpoint {
 
 /**
  * The lease that elects the leader. The relation `duration > renewDeadline > 1.2 × retryPeriod`
- * must hold, and `duration − renewDeadline − callTimeout` is the clock skew between contenders
- * that the monitor tolerates.
+ * must hold, and `duration − renewDeadline − callTimeout` must be positive: a leader's last call
+ * ends before a standby can take over. Standbys measure the lease by their own clocks, so clock
+ * skew between contenders does not matter.
  */
 export interface MonitorLeaseOptions {
   /**
    * How long a lease lasts after its last renewal: the longest a crashed leader keeps the others
    * waiting. 2 to 60 seconds.
-   * @default Duration.seconds(15)
+   * @default Duration.seconds(2)
    */
   readonly duration?: Duration;
 
   /**
    * A leader that could not renew for this long stops acting.
-   * @default Duration.seconds(10)
+   * @default Duration.millis(1200)
    */
   readonly renewDeadline?: Duration;
 
   /**
-   * How often the leader renews and standbys try to take over. At least 0.2 seconds.
-   * @default Duration.seconds(2)
+   * How often the leader renews and standbys read the lease. At least 0.2 seconds.
+   * @default Duration.millis(250)
    */
   readonly retryPeriod?: Duration;
 }
@@ -201,7 +202,7 @@ export interface LeaderHealthMonitorOptions {
    * Timing of every probe: interval (1 to 60 s), timeout (0.1 s to below the interval),
    * healthy and unhealthy thresholds (1 to 10). What each probe asks comes from the target
    * group's own health check or the endpoint.
-   * @default - HealthCheckPreset.FAST: 5 s interval, 2 s timeout, 2 and 2 (detection 12 s)
+   * @default - TCP, 1 s interval, 0.5 s timeout, healthy and unhealthy after 3 (detection within 3.6 s)
    */
   readonly healthCheck?: HealthCheckProfile;
 
@@ -244,11 +245,35 @@ export interface LeaderHealthMonitorOptions {
   readonly alertTopic?: sns.ITopic;
 
   /**
-   * Cap on target-group and DNS changes per `actionWindow` (alerts are not counted).
-   * 1 to 1000.
+   * Cap on successful deregistrations per `actionWindow`. Failed and refused calls, putting
+   * targets back, alerts and DNS changes are not counted. 1 to 1000.
    * @default 10
    */
   readonly maxActionsPerWindow?: number;
+
+  /**
+   * Cap on successful failovers and restores of the DNS name per `actionWindow`: a budget of
+   * their own, which deregistrations cannot use up. 1 to 100.
+   * @default 4
+   */
+  readonly maxFailoversPerWindow?: number;
+
+  /**
+   * Share of a target group's targets, in percent, the monitor takes out on its own verdict.
+   * Beyond it, a target is taken out only when ELB's own health checks call it unhealthy too:
+   * when every target seems to fail at once, the monitor's own network path may be what failed.
+   * The last healthy target is never taken out. 1 to 100.
+   * @default 50
+   */
+  readonly maxEjectPercent?: number;
+
+  /**
+   * A target the monitor took out that has not answered for this long is forgotten: it was
+   * replaced, its incident may end, and its address is never put back (another task may reuse
+   * it). 1 minute to 1 day.
+   * @default Duration.minutes(15)
+   */
+  readonly removedTargetRetention?: Duration;
 
   /**
    * The window of `maxActionsPerWindow`. 1 minute to 1 day.
@@ -271,14 +296,14 @@ export interface LeaderHealthMonitorOptions {
 
   /**
    * The leader lease.
-   * @default - 15 s duration, 10 s renew deadline, 2 s retry period
+   * @default - 2 s duration, 1.2 s renew deadline, 0.25 s retry period
    */
   readonly lease?: MonitorLeaseOptions;
 
   /**
    * Timeout of every AWS call the monitor makes, retries included: below the lease's margin.
    * 0.5 seconds or more, and below `lease.duration − lease.renewDeadline`.
-   * @default Duration.seconds(3)
+   * @default Duration.millis(600)
    */
   readonly callTimeout?: Duration;
 

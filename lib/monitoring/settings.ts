@@ -4,7 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { LeaseTiming, MonitorConfig, MonitoredHost, ProbeRequest, ProbeTiming } from '../../lambda/health-monitor/contract';
-import { endReserveMs } from '../../lambda/health-monitor/contract';
+import { detectionBoundMs, endReserveMs } from '../../lambda/health-monitor/contract';
 import { FailoverTargetKind } from '../dns/failover-target';
 import { failoverRecordSets } from '../dns/record-sets';
 import { FeatureFlags } from '../flags/feature-flags';
@@ -13,6 +13,31 @@ import type { LeaderHealthMonitorProps } from './props';
 
 /** The group of an endpoint that names none. */
 export const DEFAULT_ENDPOINT_GROUP = 'endpoints';
+
+/**
+ * The probe timing when none is given: TCP, every second, half a second to answer, three in a row
+ * to change a verdict. Detection within `1 s × 3 + 0.5 s + 0.1 s jitter = 3.6 s`; recovery 3 s.
+ */
+export const DEFAULT_HEALTH_CHECK = HealthCheckProfile.tcp({
+  interval: Duration.seconds(1), timeout: Duration.millis(500), healthyThreshold: 3, unhealthyThreshold: 3,
+});
+
+/**
+ * Worst case from the trigger targets failing to the name answering with the secondary: the
+ * monitor's own detection, or, later, ELB's (its second opinion, seen at the next listing after
+ * it, one interval), then a read of the name and one change batch. Trigger groups outside ELB
+ * (endpoints) have no second opinion to wait for.
+ */
+export function nameFailoverBoundMs(s: Settings, config: MonitorConfig): number | undefined {
+  if (!config.dns) return undefined;
+  const elb = s.groups.filter((g) => config.dns!.triggerGroups.includes(g.name)).map((g) => g.elbDetectionMs + s.timing.intervalMs);
+  return Math.max(detectionBoundMs(s.timing), ...elb) + 2 * config.callTimeoutMs;
+}
+
+/** The probe jitter when none is given: a tenth of the interval, at most the interval minus the timeout. */
+export function defaultJitterMs(intervalMs: number, timeoutMs: number): number {
+  return Math.max(0, Math.min(Math.round(intervalMs / 10), intervalMs - timeoutMs));
+}
 
 /** How often the leader lists the targets of its groups again. */
 const DISCOVERY_INTERVAL_MS = 30_000;
@@ -24,14 +49,14 @@ export interface LeaseSettings {
   readonly invocationMs: number;
 }
 
-export function leaseSettings(props: LeaderHealthMonitorProps): LeaseSettings {
+export function leaseSettings(props: Pick<LeaderHealthMonitorProps, 'lease' | 'callTimeout' | 'invocationDuration'>): LeaseSettings {
   return {
     lease: {
-      durationMs: (props.lease?.duration ?? Duration.seconds(15)).toMilliseconds(),
-      renewDeadlineMs: (props.lease?.renewDeadline ?? Duration.seconds(10)).toMilliseconds(),
-      retryPeriodMs: (props.lease?.retryPeriod ?? Duration.seconds(2)).toMilliseconds(),
+      durationMs: (props.lease?.duration ?? Duration.seconds(2)).toMilliseconds(),
+      renewDeadlineMs: (props.lease?.renewDeadline ?? Duration.millis(1200)).toMilliseconds(),
+      retryPeriodMs: (props.lease?.retryPeriod ?? Duration.millis(250)).toMilliseconds(),
     },
-    callTimeoutMs: (props.callTimeout ?? Duration.seconds(3)).toMilliseconds(),
+    callTimeoutMs: (props.callTimeout ?? Duration.millis(600)).toMilliseconds(),
     invocationMs: (props.invocationDuration ?? Duration.seconds(70)).toMilliseconds(),
   };
 }
@@ -41,7 +66,7 @@ export interface Settings extends LeaseSettings {
   readonly timing: ProbeTiming;
   readonly functionTimeoutMs: number;
   readonly contenders: number;
-  readonly groups: Array<{ readonly name: string; readonly arn: string; readonly request: ProbeRequest }>;
+  readonly groups: Array<{ readonly name: string; readonly arn: string; readonly request: ProbeRequest; readonly elbDetectionMs: number }>;
   readonly endpoints: readonly MonitoredHost[];
   readonly dns?: MonitorConfig['dns'];
   readonly vpcProbePorts: number[];
@@ -63,6 +88,7 @@ export function resolveSettings(props: LeaderHealthMonitorProps, timing: HealthC
       request: probeRequest(check.protocol, check.path, check.successCodes, check.port, g.bodyContains, g.bodyMatches, maxBodyBytes),
       // Watched groups hold IP targets, which have a port.
       port: check.port ?? options.port!,
+      elbDetectionMs: check.detectionTime.toMilliseconds(),
     };
   });
   const endpoints = (props.endpoints ?? []).map((e) => ({
@@ -80,7 +106,7 @@ export function resolveSettings(props: LeaderHealthMonitorProps, timing: HealthC
       unhealthyThreshold: timing.unhealthyThreshold,
       downIntervalMs: (props.downInterval ?? timing.interval).toMilliseconds(),
       concurrency: props.probeConcurrency ?? 32,
-      jitterMs: props.probeJitter?.toMilliseconds() ?? Math.max(0, Math.min(Math.round(intervalMs / 10), intervalMs - timeoutMs)),
+      jitterMs: props.probeJitter?.toMilliseconds() ?? defaultJitterMs(intervalMs, timeoutMs),
     },
     lease,
     callTimeoutMs,
@@ -123,7 +149,10 @@ export function monitorConfig(props: LeaderHealthMonitorProps, s: Settings, reso
       dnsFailover: s.dns !== undefined,
       alertTopicArn: resources.alertTopicArn,
       maxActions: props.maxActionsPerWindow ?? 10,
+      maxFailovers: props.maxFailoversPerWindow ?? 4,
       windowMs: (props.actionWindow ?? Duration.minutes(10)).toMilliseconds(),
+      maxEjectPercent: props.maxEjectPercent ?? 50,
+      removedRetentionMs: (props.removedTargetRetention ?? Duration.minutes(15)).toMilliseconds(),
       dryRun: props.dryRun ?? false,
     },
     breaker: {

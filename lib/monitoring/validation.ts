@@ -54,6 +54,12 @@ export function validateMonitorProps(scope: Construct, props: LeaderHealthMonito
   v.integer('maxBodyBytes', props.maxBodyBytes, 1, 65536);
   v.integer('contenders', props.contenders, 1, 5, 'an integer from 1 to 5 (targets of one EventBridge rule)');
   v.integer('maxActionsPerWindow', props.maxActionsPerWindow, 1, 1000);
+  v.integer('maxFailoversPerWindow', props.maxFailoversPerWindow, 1, 100);
+  v.integer('maxEjectPercent', props.maxEjectPercent, 1, 100);
+  if (props.removedTargetRetention && !props.removedTargetRetention.isUnresolved()) {
+    const ms = props.removedTargetRetention.toMilliseconds();
+    if (ms < 60_000 || ms > 86_400_000) v.add('removedTargetRetention', formatSeconds(props.removedTargetRetention), '1 minute to 1 day');
+  }
   if (props.actionWindow && !props.actionWindow.isUnresolved()) {
     const ms = props.actionWindow.toMilliseconds();
     if (ms < 60_000 || ms > 86_400_000) v.add('actionWindow', formatSeconds(props.actionWindow), '1 minute to 1 day');
@@ -146,7 +152,7 @@ function validateLease(v: Validator, props: LeaderHealthMonitorProps, s: LeaseSe
   const callName = props.callTimeout ? 'callTimeout' : 'callTimeout (default)';
   if (s.callTimeoutMs < 500) v.add(callName, `${s.callTimeoutMs / 1000} s`, 'at least 0.5 s');
   else if (s.callTimeoutMs >= durationMs - renewDeadlineMs) {
-    v.add(callName, `${s.callTimeoutMs / 1000} s`, `below lease.duration − lease.renewDeadline (${(durationMs - renewDeadlineMs) / 1000} s): a leader's last call must end before its lease can pass on, with room for clock skew`);
+    v.add(callName, `${s.callTimeoutMs / 1000} s`, `below lease.duration − lease.renewDeadline (${(durationMs - renewDeadlineMs) / 1000} s): a leader's last call must end before a standby can take over`);
   }
   const invocationName = props.invocationDuration ? 'invocationDuration' : 'invocationDuration (default)';
   if (s.invocationMs < 60_000 || s.invocationMs > 840_000) {

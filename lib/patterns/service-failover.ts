@@ -1,10 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
+import { detectionBoundMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { FailoverStep, FailoverTimeBreakdown } from '../core/failover-time';
 import { DnsFailover, failoverModelOf } from '../dns/dns-failover';
 import { cheapestChange, fastestPossible } from '../dns/failover-budget';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { HealthCheckPreset, HealthCheckProfile } from '../load-balancing/health-check-profile';
 import { LeaderHealthMonitor } from '../monitoring/leader-health-monitor';
+import { DEFAULT_HEALTH_CHECK, defaultJitterMs, leaseSettings } from '../monitoring/settings';
 import { ReplicatedCache } from '../replication/replicated-cache';
 import { DatabaseKind, ReplicatedDatabase } from '../replication/replicated-database';
 
@@ -19,8 +21,6 @@ export interface ServiceTiers {
 
 /** Aurora's documented failover (Aurora FAQs: "typically within 30 seconds"). */
 const AURORA_FAILOVER_SECONDS = 30;
-/** A lease the monitor can take over with in about 13 s: 10 s, renew deadline 6 s, retry 1 s, calls 2 s. */
-const SHORT_LEASE = { duration: 10, renewDeadline: 6, retryPeriod: 1, callTimeout: 2 };
 
 const seconds = (d: Duration) => d.toSeconds({ integral: false });
 
@@ -62,7 +62,7 @@ export function serviceBreakdown(t: ServiceTiers): FailoverTimeBreakdown {
     steps.push({
       name: 'monitor: leader takeover',
       duration: m.worstCaseTakeoverTime,
-      explanation: 'if the leader is lost at the same moment: the lease runs out, then a standby takes over within a retry period and one call',
+      explanation: 'if the leader is lost at the same moment: a standby sees its last renewal, waits a whole lease by its own clock, and takes over (two retry periods and three calls at most)',
     });
   }
   return new FailoverTimeBreakdown(steps);
@@ -84,22 +84,32 @@ function freeChanges(t: ServiceTiers): Change[] {
     changes.push({ description: `use HealthCheckPreset.FAST on the load balancer's target groups (free; detection ${lbSeconds} s → ${fastSeconds} s)`, savingSeconds: lbSeconds - fastSeconds });
   }
   if (t.monitor) {
+    // The monitor's defaults are its fastest documented settings.
     const m = t.monitor;
+    const defaults = monitorDefaults();
     const detection = seconds(m.worstCaseDetectionTime);
-    const fastDetection = fastSeconds + 0.5;
-    if (detection > fastDetection) {
-      changes.push({ description: `use HealthCheckPreset.FAST for the monitor (free; detection ${detection} s → ${fastDetection} s)`, savingSeconds: detection - fastDetection });
+    if (detection > defaults.detectionSeconds) {
+      changes.push({ description: `use the monitor's default healthCheck (free; detection ${detection} s → ${defaults.detectionSeconds} s)`, savingSeconds: detection - defaults.detectionSeconds });
     }
     const takeover = seconds(m.worstCaseTakeoverTime);
-    const shortTakeover = SHORT_LEASE.duration + SHORT_LEASE.retryPeriod * 1.2 + SHORT_LEASE.callTimeout;
-    if (takeover > shortTakeover) {
+    if (takeover > defaults.takeoverSeconds) {
       changes.push({
-        description: `give the monitor a ${SHORT_LEASE.duration} s lease (renewDeadline ${SHORT_LEASE.renewDeadline} s, retryPeriod ${SHORT_LEASE.retryPeriod} s, callTimeout ${SHORT_LEASE.callTimeout} s; free, more DynamoDB writes; takeover ${takeover} s → ${shortTakeover} s)`,
-        savingSeconds: takeover - shortTakeover,
+        description: `use the monitor's default lease and callTimeout (free, more DynamoDB writes; takeover ${takeover} s → ${defaults.takeoverSeconds} s)`,
+        savingSeconds: takeover - defaults.takeoverSeconds,
       });
     }
   }
   return changes;
+}
+
+/** The monitor's detection and takeover at its defaults, in seconds. */
+function monitorDefaults(): { detectionSeconds: number; takeoverSeconds: number } {
+  const lease = leaseSettings({});
+  const h = DEFAULT_HEALTH_CHECK;
+  const timeoutMs = h.timeout.toMilliseconds();
+  const intervalMs = h.interval.toMilliseconds();
+  const detection = detectionBoundMs({ intervalMs, timeoutMs, unhealthyThreshold: h.unhealthyThreshold, jitterMs: defaultJitterMs(intervalMs, timeoutMs) });
+  return { detectionSeconds: detection / 1000, takeoverSeconds: takeoverBoundMs(lease) / 1000 };
 }
 
 /** The database step with Aurora, if that is a change. */

@@ -8,17 +8,21 @@
  *              time from the kill to the monitor's first action for that group (its alert).
  *   takeover   5 monitors of 3 contenders; each leader is killed (no release); the time until
  *              another contender of the same monitor probes.
- *   cycle      one leader probing 500 loopback targets: the time of one cycle (probe, track, act).
- *   safety     the safety test's chaos (20 contenders, pauses past the lease, clock skew within
- *              the tolerance): actions by deposed leaders, and alerts per incident, over all runs.
+ *   cycle      one leader probing 500 loopback targets: the time of one cycle (probe, track, act);
+ *              then with a third of them silent (they accept and never answer, as a dark zone
+ *              does), against the interval.
+ *   chaos      the safety test's run under the whole fault model (20 contenders, pauses past the
+ *              lease, skewed clocks, answers lost, calls landing late and refused): faults
+ *              injected, effects of deposed leaders on fenced resources, effects landing out of
+ *              order, wrong final states, duplicate and missed alerts.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { MonitorConfig } from '../../lambda/health-monitor/contract';
+import { MonitorConfig, detectionBoundMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
+import type { MonitoredTarget } from '../../lambda/health-monitor/ports';
 import { probe as realProbe } from '../../lambda/health-monitor/probes';
-import { MonitoredTarget } from '../../lambda/health-monitor/targets';
 import { HaLoadBalancer, LeaderHealthMonitor } from '../../lib';
 import { Contender, World, contender, delay, ipTargets, waitFor } from '../lambda/health-monitor/harness';
 import { LeaseObserver, audit, chaosConfig, runChaos } from '../lambda/health-monitor/scenario';
@@ -134,18 +138,25 @@ async function cycle(dynamo: LocalDynamo, base: MonitorConfig, world: World) {
   const backends = await LoopbackBackends.start(count);
   const groups = Array.from({ length: 5 }, (_, i) => `p${i}`);
   const targets = backends.ports.map((port, i) => loopback(groups[i % groups.length], port));
-  const config = await runConfig(dynamo, base, 'bench-cycle', 'bench-cycle', groups);
+  const config = { ...await runConfig(dynamo, base, 'bench-cycle', 'bench-cycle', groups), actions: { ...base.actions, deregister: false, dnsFailover: false } };
   const c = contender({ name: 'c1', config, db: dynamo.db, world, targets, probe: realProbe });
   const run = start(c, 120_000);
   const cycles = () => c.telemetry.metrics.filter((m) => m.name === 'ProbeCycleTime').map((m) => m.value);
   await waitFor('five cycles', () => cycles().length >= 5, 60_000);
-  c.monitor.stop();
-  await run;
-  await backends.stopAll();
   const up = [...c.telemetry.metrics].reverse().find((m) => m.name === 'TargetsUp')?.value;
   if (up !== count) throw new Error(`only ${up} of ${count} targets up`);
   // The first cycle also writes every target's first state; the steady ones write nothing.
-  return { targets: count, first: Math.round(cycles()[0]), steady: percentile(cycles().slice(1), 50) };
+  const first = Math.round(cycles()[0]);
+  const steady = percentile(cycles().slice(1), 50);
+  // A third of the targets go silent: every probe of them runs to its timeout.
+  const before = cycles().length;
+  for (let i = 0; i < count; i += 3) backends.silence(i);
+  await waitFor('ten cycles with a third silent', () => cycles().length >= before + 10, 120_000);
+  c.monitor.stop();
+  await run;
+  await backends.stopAll();
+  const dark = cycles().slice(before + 2);
+  return { targets: count, first, steady, darkThird: percentile(dark, 95) };
 }
 
 async function chaos(dynamo: LocalDynamo) {
@@ -168,7 +179,8 @@ async function main(): Promise<void> {
     const probeCycle = await cycle(dynamo, base, new World());
     const chaosRun = await chaos(dynamo);
     const audits = [detected.audit, ...takeoverRuns.map((r) => r.audit), chaosRun.audit];
-    const split = audits.reduce((n, a) => n + a.deposedActions.length + a.actionsByNonHolders.length + a.sharedEpochs.length + (a.epochsInOrder ? 0 : 1), 0);
+    const split = audits.reduce((n, a) => n + a.actionsByNonHolders.length + a.sharedEpochs.length + (a.epochsInOrder ? 0 : 1), 0);
+    const chaosAudit = chaosRun.audit;
     const alerts = audits.flatMap((a) => a.alertsPerIncident);
     const p = base.probe;
     console.log(JSON.stringify({
@@ -181,10 +193,12 @@ async function main(): Promise<void> {
       detect_ms_p50: percentile(detect, 50),
       detect_ms_p95: percentile(detect, 95),
       detect_ms_max: Math.round(Math.max(...detect)),
-      detect_bound_ms: p.intervalMs * p.unhealthyThreshold + p.timeoutMs + 500,
+      detect_bound_ms: detectionBoundMs(p),
       takeover_trials: takeovers.length,
       takeover_ms_p50: percentile(takeovers, 50),
+      takeover_ms_p95: percentile(takeovers, 95),
       takeover_ms_max: Math.round(Math.max(...takeovers)),
+      takeover_bound_ms: takeoverBoundMs(base),
       lease_ms: base.lease.durationMs,
       renew_deadline_ms: base.lease.renewDeadlineMs,
       retry_period_ms: base.lease.retryPeriodMs,
@@ -192,6 +206,7 @@ async function main(): Promise<void> {
       probe_concurrency: p.concurrency,
       probe_cycle_ms: probeCycle.steady,
       probe_first_cycle_ms: probeCycle.first,
+      probe_cycle_ms_dark_third: probeCycle.darkThird,
       split_brain_actions: split,
       // 1 when every incident had exactly one alert; -1 otherwise (see the min and max).
       alerts_per_incident: Math.min(...alerts) === Math.max(...alerts) ? alerts[0] : -1,
@@ -202,6 +217,16 @@ async function main(): Promise<void> {
       chaos_epochs: chaosRun.observer.holders.size,
       chaos_pauses: chaosRun.pauses,
       chaos_refused_stale_actions: chaosRun.refused,
+      chaos_late_writes_refused: chaosRun.lateWritesRefused,
+      chaos_incidents: chaosRun.observer.opened.size,
+      chaos_failovers: chaosRun.world.of('upsert').filter((a) => a.changed).length,
+      faults_injected: chaosRun.world.faultsInjected,
+      deposed_effects: chaosAudit.deposedEffects.length,
+      misordered_effects: chaosAudit.misorderedEffects.length,
+      unfenced_late_effects: chaosAudit.unfencedLateEffects.length,
+      final_state_wrong: chaosRun.finalStateWrong.length,
+      duplicate_alerts: chaosAudit.duplicateAlerts,
+      missed_alerts: chaosAudit.missedAlerts,
     }));
   } finally {
     await dynamo.close();

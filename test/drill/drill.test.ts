@@ -50,7 +50,7 @@ describe('the verdict', () => {
   const passing: Omit<DrillResult, 'problems'> = {
     detected_ms: 1400, first_action_ms: 1450, failover_ms: 1500, leader_takeover_ms: 3000, recovered_ms: 1700,
     alerts_sent: 2, alerts_per_incident: { 'Api@t/e1': 1 }, stale_actions_refused: 0, leaders: ['c1 epoch 1', 'c2 epoch 2'],
-    budget_ms: { detection: 2600, takeover: 4100, recovery: 2600 }, duration_ms: 13_000,
+    budget_ms: { detection: 2600, failover: 2600, takeover: 4100, recovery: 2600 }, duration_ms: 13_000,
   };
 
   test('a drill that did everything in time passes', () => {

@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { MonitorConfig } from '../../lambda/health-monitor/contract';
 import { FailoverTarget, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService } from '../../lib';
 import { deployedConfig } from '../monitoring/monitor-stack';
+import type { ElbCheck } from './recorders';
 
 /** The names a deployment would resolve, given local values for the drill. */
 export const DRILL_NAMES = {
@@ -28,9 +29,12 @@ export interface DrillService {
   readonly recordName: string;
   /** The monitor's worst cases, as the construct computes them. */
   readonly worstCaseDetectionMs: number;
+  readonly worstCaseNameFailoverMs: number;
   readonly worstCaseTakeoverMs: number;
   /** Worst case from a DOWN target answering again to UP: dead interval × healthy threshold + timeout + jitter. */
   readonly worstCaseRecoveryMs: number;
+  /** ELB's own health check of the target group, which the drill's ELB runs. */
+  readonly elbCheck: ElbCheck;
 }
 
 /**
@@ -60,13 +64,19 @@ export function drillService(): DrillService {
     },
   });
   const monitor = service.monitor!;
+  const elbCheck = service.loadBalancer.healthCheck('Api');
   const config = withLocalNames(deployedConfig(Template.fromStack(stack)));
   return {
     config,
     recordName: 'api.example.com',
     worstCaseDetectionMs: monitor.worstCaseDetectionTime.toMilliseconds(),
+    worstCaseNameFailoverMs: monitor.worstCaseNameFailoverTime!.toMilliseconds(),
     worstCaseTakeoverMs: monitor.worstCaseTakeoverTime.toMilliseconds(),
     worstCaseRecoveryMs: config.probe.downIntervalMs * config.probe.healthyThreshold + config.probe.timeoutMs + config.probe.jitterMs,
+    elbCheck: {
+      intervalMs: elbCheck.interval.toMilliseconds(), timeoutMs: elbCheck.timeout.toMilliseconds(),
+      healthyThreshold: elbCheck.healthyThreshold, unhealthyThreshold: elbCheck.unhealthyThreshold,
+    },
   };
 }
 

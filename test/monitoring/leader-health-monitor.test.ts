@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfig } from '../../lambda/health-monitor/config';
-import { METRIC_NAMES, skewToleranceMs } from '../../lambda/health-monitor/contract';
+import { METRIC_NAMES, landingMarginMs } from '../../lambda/health-monitor/contract';
 import { HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor } from '../../lib';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { buildMonitor, deployedConfig } from './monitor-stack';
@@ -45,7 +45,7 @@ describe('the contenders', () => {
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: 256,
-      Timeout: 87,
+      Timeout: 79,
       ReservedConcurrentExecutions: 4,
       VpcConfig: {
         SubnetIds: [{ Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('VpcPrivateSubnet2') }],
@@ -92,19 +92,23 @@ describe('the contenders', () => {
     expect(config).toMatchObject({
       monitorId: monitor.monitorId,
       tableName: '<Ref MonitorTable589C0E27>',
-      probe: { protocol: 'TCP', intervalMs: 5000, timeoutMs: 2000, healthyThreshold: 2, unhealthyThreshold: 2, downIntervalMs: 5000, concurrency: 32, jitterMs: 500 },
-      lease: { durationMs: 15000, renewDeadlineMs: 10000, retryPeriodMs: 2000 },
-      callTimeoutMs: 3000,
+      probe: { protocol: 'TCP', intervalMs: 1000, timeoutMs: 500, healthyThreshold: 3, unhealthyThreshold: 3, downIntervalMs: 1000, concurrency: 32, jitterMs: 100 },
+      lease: { durationMs: 2000, renewDeadlineMs: 1200, retryPeriodMs: 250 },
+      callTimeoutMs: 600,
       invocationMs: 70000,
-      functionTimeoutMs: 87000,
+      // 70 s + (0.5 s probe + 3 × 0.6 s calls + 1 s) to end the last cycle and release, rounded up, + 5 s
+      functionTimeoutMs: 79000,
       targetGroups: [
         { name: 'Api', arn: expect.stringMatching(/^<Ref ApiApiTargetGroup/), probe: { protocol: 'HTTP', path: '/api/health', successCodes: '200' } },
         { name: 'Web', arn: expect.stringMatching(/^<Ref ApiWebTargetGroup/), probe: { protocol: 'HTTP', path: '/health', successCodes: '200-299' } },
       ],
       endpoints: [],
-      actions: { deregister: true, dnsFailover: true, alertTopicArn: expect.stringMatching(/^<Ref MonitorAlerts/), maxActions: 10, windowMs: 600000, dryRun: false },
+      actions: {
+        deregister: true, dnsFailover: true, alertTopicArn: expect.stringMatching(/^<Ref MonitorAlerts/), maxActions: 10, maxFailovers: 4, windowMs: 600000,
+        maxEjectPercent: 50, removedRetentionMs: 900000, dryRun: false,
+      },
     });
-    expect(skewToleranceMs(config)).toBe(monitor.clockSkewTolerance.toMilliseconds());
+    expect(landingMarginMs(config)).toBe(monitor.landingMargin.toMilliseconds());
   });
 
   test('the DNS failover swaps the PRIMARY record\'s answer for the secondary\'s, and keeps its health check', () => {
@@ -123,11 +127,19 @@ describe('the contenders', () => {
     });
   });
 
-  test('timings: detection, takeover and clock skew tolerated', () => {
+  test('timings at the defaults: detection and takeover within 5 s, and the landing margin', () => {
     const { monitor } = buildMonitor();
-    expect(monitor.worstCaseDetectionTime.toMilliseconds()).toBe(5000 * 2 + 2000 + 500);
-    expect(monitor.worstCaseTakeoverTime.toMilliseconds()).toBe(15000 + 2400 + 3000);
-    expect(monitor.clockSkewTolerance.toMilliseconds()).toBe(2000);
+    expect(monitor.worstCaseDetectionTime.toMilliseconds()).toBe(1000 * 3 + 500 + 100);
+    expect(monitor.worstCaseTakeoverTime.toMilliseconds()).toBe(2000 + 2 * 300 + 3 * 600);
+    expect(monitor.worstCaseTakeoverTime.toMilliseconds()).toBeLessThanOrEqual(5000);
+    expect(monitor.landingMargin.toMilliseconds()).toBe(200);
+  });
+
+  test('the name fails over once ELB\'s own checks agree: the slower of the monitor\'s detection and the trigger groups\' own', () => {
+    expect(buildMonitor().monitor.worstCaseNameFailoverTime).toBeUndefined();
+    // Api is FAST (5 s × 2 + 2 s = 12 s), Web STANDARD (10 s × 3 + 5 s = 35 s); seen at the next 1 s listing, then a read and a change of 0.6 s each.
+    expect(buildMonitor((f) => ({ dnsFailover: f.dns })).monitor.worstCaseNameFailoverTime!.toMilliseconds()).toBe(35_000 + 1000 + 1200);
+    expect(buildMonitor((f) => ({ dnsFailover: f.dns, dnsFailoverTriggerGroups: ['Api'] })).monitor.worstCaseNameFailoverTime!.toMilliseconds()).toBe(12_000 + 1000 + 1200);
   });
 
   test('timing, probes, lease, actions and endpoints as given', () => {
@@ -140,6 +152,9 @@ describe('the contenders', () => {
       callTimeout: Duration.seconds(2),
       invocationDuration: Duration.seconds(120),
       maxActionsPerWindow: 3,
+      maxFailoversPerWindow: 2,
+      maxEjectPercent: 34,
+      removedTargetRetention: Duration.hours(2),
       actionWindow: Duration.hours(1),
       dryRun: true,
       deregisterUnhealthyTargets: false,
@@ -162,10 +177,10 @@ describe('the contenders', () => {
         { name: 'db-proxy', group: 'endpoints', host: '10.0.5.5', port: 5432, probe: { protocol: 'TCP' } },
         { name: 'billing', group: 'partners', host: 'billing.partner.example', port: 443, probe: { protocol: 'HTTPS', path: '/ping', successCodes: '200', bodySubstring: 'pong', maxBodyBytes: 5120 } },
       ],
-      actions: { deregister: false, maxActions: 3, windowMs: 3600000, dryRun: true },
+      actions: { deregister: false, maxActions: 3, maxFailovers: 2, maxEjectPercent: 34, removedRetentionMs: 7_200_000, windowMs: 3600000, dryRun: true },
     });
     template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 133 });
-    expect(monitor.clockSkewTolerance.toMilliseconds()).toBe(6000);
+    expect(monitor.landingMargin.toMilliseconds()).toBe(6000);
   });
 });
 
@@ -174,7 +189,7 @@ describe('least privilege', () => {
     const { template } = buildMonitor((f) => ({ dnsFailover: f.dns }));
     const byId = Object.fromEntries(statements(template).map((s) => [s.Sid ?? [s.Action].flat().join(','), s]));
     expect(Object.keys(byId).sort()).toEqual([
-      'Alert', 'FailOverOneRecord', 'ListTargets', 'Logs', 'TakeTargetsOutAndBack', 'VpcNetworkInterfaces',
+      'Alert', 'FailOverOneRecord', 'ListTargets', 'Logs', 'ReadTheRecordBack', 'TakeTargetsOutAndBack', 'VpcNetworkInterfaces',
       'dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem,dynamodb:Query',
       'kms:Decrypt,kms:GenerateDataKey',
       'sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl',
@@ -196,12 +211,13 @@ describe('least privilege', () => {
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':route53:::hostedzone/', { Ref: expect.stringMatching(/^Zone/) }]] },
       Condition: {
         'ForAllValues:StringEquals': {
-          'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['api.example.com'],
-          'route53:ChangeResourceRecordSetsRecordTypes': ['A'],
-          'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['api.example.com', '_fence.api.example.com'],
+          'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'TXT'],
+          'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'CREATE', 'DELETE'],
         },
       },
     });
+    expect(byId.ReadTheRecordBack).toMatchObject({ Action: 'route53:ListResourceRecordSets', Resource: byId.FailOverOneRecord.Resource });
   });
 
   test('no target-group permissions without deregistration; no Route 53 without a failover pair', () => {
@@ -273,9 +289,9 @@ describe('alerts', () => {
 });
 
 describe('alarms and dashboard', () => {
-  test('no leader, errors, refused actions and action failures', () => {
+  test('no leader, errors, refused actions, blindness and action failures', () => {
     const { template, monitor, stack } = buildMonitor(() => ({ alarms: { namePrefix: 'mon' } }));
-    expect(monitor.alarms.map((a) => a.node.id)).toEqual(['NoLeaderAlarm', 'ErrorsAlarm', 'RefusedActionsAlarm', 'ActionFailuresAlarm']);
+    expect(monitor.alarms.map((a) => a.node.id)).toEqual(['NoLeaderAlarm', 'ErrorsAlarm', 'RefusedActionsAlarm', 'BlindAlarm', 'ActionFailuresAlarm']);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'mon-no-leader',
       Namespace: 'CdkHaKit/HealthMonitor',
@@ -299,6 +315,8 @@ describe('alarms and dashboard', () => {
       expect([stack.resolve(cfn.alarmActions), stack.resolve(cfn.okActions)]).toEqual([[topic], [topic]]);
     }
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'mon-action-failures', MetricName: 'ActionFailures', Threshold: 1 });
+    // A leader that cannot list its target groups for several intervals in a row.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'mon-blind', MetricName: 'Blind', Statistic: 'Maximum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
   test('alarms can be turned off', () => {

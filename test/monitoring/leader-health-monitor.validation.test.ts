@@ -38,11 +38,11 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['an unhealthy threshold of 11', () => ({ healthCheck: tcp(5000, 2000, { unhealthyThreshold: 11 }) }), /healthCheck\.unhealthyThreshold: got 11; allowed: an integer from 1 to 10/],
   ['a port on the monitor\'s health check', () => ({ healthCheck: tcp(5000, 2000, { port: 8080 }) }),
     /healthCheck\.port: got 8080; allowed: no port: the monitor probes each target group on its health check's port and each endpoint on its own/],
-  ['a dead interval shorter than the interval', () => ({ downInterval: Duration.seconds(2) }), /downInterval: got 2 s; allowed: from the interval \(5 s\) to 300 s/],
-  ['a dead interval over 300 s', () => ({ downInterval: Duration.seconds(301) }), /downInterval: got 301 s; allowed: from the interval \(5 s\) to 300 s/],
+  ['a dead interval shorter than the interval', () => ({ downInterval: Duration.millis(500) }), /downInterval: got 0\.5 s; allowed: from the interval \(1 s\) to 300 s/],
+  ['a dead interval over 300 s', () => ({ downInterval: Duration.seconds(301) }), /downInterval: got 301 s; allowed: from the interval \(1 s\) to 300 s/],
   ['no probe concurrency', () => ({ probeConcurrency: 0 }), /probeConcurrency: got 0; allowed: an integer from 1 to 256/],
   ['a probe concurrency of 257', () => ({ probeConcurrency: 257 }), /probeConcurrency: got 257; allowed: an integer from 1 to 256/],
-  ['a jitter that pushes probes past the interval', () => ({ probeJitter: Duration.millis(3001) }), /probeJitter: got 3\.001 s; allowed: 0 to the interval minus the timeout \(3 s\)/],
+  ['a jitter that pushes probes past the interval', () => ({ probeJitter: Duration.millis(501) }), /probeJitter: got 0\.501 s; allowed: 0 to the interval minus the timeout \(0\.5 s\)/],
   ['a body limit of 0 bytes', () => ({ maxBodyBytes: 0 }), /maxBodyBytes: got 0; allowed: an integer from 1 to 65536/],
   ['no contenders', () => ({ contenders: 0 }), /contenders: got 0; allowed: an integer from 1 to 5 \(targets of one EventBridge rule\)/],
   ['six contenders', () => ({ contenders: 6 }), /contenders: got 6; allowed: an integer from 1 to 5/],
@@ -57,11 +57,11 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['a renew deadline as long as the lease', () => lease(15_000, 15_000, 2000),
     /lease: got duration 15 s, renewDeadline 15 s, retryPeriod 2 s; allowed: duration > renewDeadline > 1\.2 × retryPeriod: a leader renews several times before it stops acting, and stops before its lease ends/],
   ['a renew deadline of one retry period', () => lease(15_000, 2400, 2000), /lease: got duration 15 s, renewDeadline 2\.4 s, retryPeriod 2 s; allowed: duration > renewDeadline > 1\.2 × retryPeriod/],
-  ['a renew deadline from the default retry period', () => ({ lease: { renewDeadline: Duration.seconds(2) } }), /lease: got duration 15 s, renewDeadline 2 s, retryPeriod 2 s/],
+  ['a renew deadline from the default retry period', () => ({ lease: { renewDeadline: Duration.millis(300) } }), /lease: got duration 2 s, renewDeadline 0\.3 s, retryPeriod 0\.25 s/],
   ['calls of 0.4 s', () => ({ callTimeout: Duration.millis(400) }), /callTimeout: got 0\.4 s; allowed: at least 0\.5 s/],
-  ['calls as long as the lease\'s margin', () => ({ callTimeout: Duration.seconds(5) }),
-    /callTimeout: got 5 s; allowed: below lease\.duration − lease\.renewDeadline \(5 s\): a leader's last call must end before its lease can pass on, with room for clock skew/],
-  ['a default call timeout with a thin margin', () => lease(12_000, 10_000, 2000), /callTimeout \(default\): got 3 s; allowed: below lease\.duration − lease\.renewDeadline \(2 s\)/],
+  ['calls as long as the lease\'s margin', () => ({ callTimeout: Duration.millis(800) }),
+    /callTimeout: got 0\.8 s; allowed: below lease\.duration − lease\.renewDeadline \(0\.8 s\): a leader's last call must end before a standby can take over/],
+  ['a default call timeout with a thin margin', () => lease(2500, 2000, 400), /callTimeout \(default\): got 0\.6 s; allowed: below lease\.duration − lease\.renewDeadline \(0\.5 s\)/],
   ['invocations of 30 s', () => ({ invocationDuration: Duration.seconds(30) }),
     /invocationDuration: got 30 s; allowed: 60 to 840 seconds: contenders start every minute, and a function runs at most 900 s/],
   ['invocations of 900 s', () => ({ invocationDuration: Duration.seconds(900) }), /invocationDuration: got 900 s; allowed: 60 to 840 seconds/],
@@ -104,8 +104,14 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['a failure rate over 100 %', () => ({ circuitBreaker: { failureRatePercent: 101 } }), /circuitBreaker\.failureRatePercent: got 101; allowed: an integer from 1 to 100/],
   ['a window of one call', () => ({ circuitBreaker: { window: 1 } }), /circuitBreaker\.window: got 1; allowed: an integer from 2 to 1000/],
   ['no half-open trials', () => ({ circuitBreaker: { halfOpenTrials: 0 } }), /circuitBreaker\.halfOpenTrials: got 0; allowed: an integer from 1 to 10/],
-  ['an open timeout shorter than a call', () => ({ circuitBreaker: { openTimeout: Duration.seconds(2) } }), /circuitBreaker\.openTimeout: got 2 s; allowed: 3 s \(at least the call timeout\) to 600 s/],
-  ['an open timeout of an hour', () => ({ circuitBreaker: { openTimeout: Duration.hours(1) } }), /circuitBreaker\.openTimeout: got 3600 s; allowed: 3 s \(at least the call timeout\) to 600 s/],
+  ['an open timeout shorter than a call', () => ({ callTimeout: Duration.seconds(2), lease: { duration: Duration.seconds(15), renewDeadline: Duration.seconds(10), retryPeriod: Duration.seconds(2) }, circuitBreaker: { openTimeout: Duration.millis(1500) } }),
+    /circuitBreaker\.openTimeout: got 1\.5 s; allowed: 2 s \(at least the call timeout\) to 600 s/],
+  ['an open timeout of an hour', () => ({ circuitBreaker: { openTimeout: Duration.hours(1) } }), /circuitBreaker\.openTimeout: got 3600 s; allowed: 1 s \(at least the call timeout\) to 600 s/],
+  ['a cap of 0 failovers', () => ({ maxFailoversPerWindow: 0 }), /maxFailoversPerWindow: got 0; allowed: an integer from 1 to 100/],
+  ['an ejection cap of 0 %', () => ({ maxEjectPercent: 0 }), /maxEjectPercent: got 0; allowed: an integer from 1 to 100/],
+  ['an ejection cap of 101 %', () => ({ maxEjectPercent: 101 }), /maxEjectPercent: got 101; allowed: an integer from 1 to 100/],
+  ['a removed-target retention of 59 s', () => ({ removedTargetRetention: Duration.seconds(59) }), /removedTargetRetention: got 59 s; allowed: 1 minute to 1 day/],
+  ['a removed-target retention over a day', () => ({ removedTargetRetention: Duration.hours(25) }), /removedTargetRetention: got 90000 s; allowed: 1 minute to 1 day/],
   // Switches
   ['flags without the monitor\'s switches', (f) => ({ switches: new FeatureFlags(f.stack, 'Flags', { flags: [{ name: 'newCheckout' }] }) }),
     /switches: got Mon\/Flags without monitorPaused and monitorDryRun; allowed: FeatureFlags with monitorSwitches: true/],
@@ -170,6 +176,18 @@ function ipPair(f: MonitorFixture): DnsFailover {
 describe('LeaderHealthMonitor rejects at synth', () => {
   test.each(rejected)('%s', (_, overrides, message) => {
     expectRejected(() => attempt(overrides), 'Mon/Monitor', message);
+  });
+
+  test.each<[string, Partial<LeaderHealthMonitorProps>]>([
+    ['one failover per window', { maxFailoversPerWindow: 1 }],
+    ['100 failovers per window', { maxFailoversPerWindow: 100 }],
+    ['an ejection cap of 1 %', { maxEjectPercent: 1 }],
+    ['an ejection cap of 100 %', { maxEjectPercent: 100 }],
+    ['a removed-target retention of a minute', { removedTargetRetention: Duration.minutes(1) }],
+    ['a removed-target retention of a day', { removedTargetRetention: Duration.days(1) }],
+    ['a lease of 2 s with the shortest retry period', { lease: { duration: Duration.seconds(2), renewDeadline: Duration.millis(1200), retryPeriod: Duration.millis(200) } }],
+  ])('accepts the bound: %s', (_, overrides) => {
+    expect(() => attempt(() => overrides)).not.toThrow();
   });
 
   test('every problem at once', () => {

@@ -132,20 +132,20 @@ describe('failover budget', () => {
       ['dns: propagation', 60],
       ['dns: ttl', 60],
       ['data tier: failover', 30],
-      ['monitor: detection', 12.5],
-      ['monitor: leader takeover', 20.4],
+      ['monitor: detection', 3.6],
+      ['monitor: leader takeover', 4.4],
     ]);
-    expect(service.worstCaseFailoverTime.toSeconds({ integral: false })).toBe(220.9);
+    expect(service.worstCaseFailoverTime.toSeconds({ integral: false })).toBe(196);
   });
 
   test('a budget the tiers meet synthesizes', () => {
-    expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(221) }))).not.toThrow();
+    expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(196) }))).not.toThrow();
   });
 
   test('a budget the tiers miss fails with the breakdown and the cheapest change', () => {
     const error = (() => {
       try {
-        build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(210) }));
+        build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(190) }));
       } catch (e) {
         return e as Error;
       }
@@ -154,17 +154,16 @@ describe('failover budget', () => {
     expect(error).toBeInstanceOf(HaValidationError);
     expect(error!.message).toBe([
       'Invalid props for Data/Shop:',
-      '  failoverBudget: got 210 s; allowed: at least 220.9 s for these tiers:',
+      '  failoverBudget: got 190 s; allowed: at least 196 s for these tiers:',
       '    load balancer: detection: 12 s (the slowest target group\'s health check: interval × unhealthy threshold + timeout)',
       '    dns: detection: 26 s (Route 53 HTTP health check: 10 s interval × 2 failures + 6 s checker timeout)',
       '    dns: propagation: 60 s (Route 53 name servers answer with the secondary, documented as within 60 s)',
       '    dns: ttl: 60 s (resolvers keep the cached primary answer: alias records carry the target\'s fixed 60 s TTL)',
       '    data tier: failover: 30 s (the slower of the cache (30 s) and the database (30 s), which fail over side by side)',
-      '    monitor: detection: 12.5 s (5 s interval × 2 failures + 2 s timeout + jitter)',
-      '    monitor: leader takeover: 20.4 s (if the leader is lost at the same moment: the lease runs out, then a standby takes over within a retry period and one call)',
-      '    total: 220.9 s',
-      '    cheapest change that meets it: give the monitor a 10 s lease (renewDeadline 6 s, retryPeriod 1 s, callTimeout 2 s; free, more DynamoDB writes; takeover 20.4 s → 13.2 s); '
-        + 'and DNS: lower the Route 53 failure threshold from 2 to 1 (free; one failed probe weighs more), for a total of 203.7 s',
+      '    monitor: detection: 3.6 s (1 s interval × 3 failures + 0.5 s timeout + jitter)',
+      '    monitor: leader takeover: 4.4 s (if the leader is lost at the same moment: a standby sees its last renewal, waits a whole lease by its own clock, and takes over (two retry periods and three calls at most))',
+      '    total: 196 s',
+      '    cheapest change that meets it: DNS: lower the Route 53 failure threshold from 2 to 1 (free; one failed probe weighs more), for a total of 186 s',
     ].join('\n'));
   });
 
@@ -176,12 +175,12 @@ describe('failover budget', () => {
       monitor: { healthCheck: HealthCheckProfile.tcp({ preset: HealthCheckPreset.STANDARD }) },
       failoverBudget: Duration.seconds(210),
     });
-    expect(() => build(slow)).toThrow(/cheapest change that meets it: use HealthCheckPreset\.FAST on the load balancer's target groups \(free; detection 100 s → 12 s\); and use HealthCheckPreset\.FAST for the monitor \(free; detection 36 s → 12.5 s\); and give the monitor a 10 s lease .*; and DNS: use the fast 10 s Route 53 request interval \(\+\$1\.00\/month\).*; and use DatabaseEngine\.aurora\(\) \(writer failover 120 s → 30 s; Aurora instances cost more than RDS ones\), for a total of \d+(\.\d)? s$/);
+    expect(() => build(slow)).toThrow(/cheapest change that meets it: use HealthCheckPreset\.FAST on the load balancer's target groups \(free; detection 100 s → 12 s\); and use the monitor's default healthCheck \(free; detection 36 s → 3\.6 s\); and DNS: use the fast 10 s Route 53 request interval \(\+\$1\.00\/month\).*; and use DatabaseEngine\.aurora\(\) \(writer failover 120 s → 30 s; Aurora instances cost more than RDS ones\), for a total of \d+(\.\d)? s$/);
   });
 
   test('a budget nothing can meet says so', () => {
     expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(60) }))).toThrow(
-      /total: 220\.9 s\n {4}no change this library knows of meets it: split the budget per failure instead, or give a tier a faster setting of your own$/);
+      /total: 196 s\n {4}no change this library knows of meets it: split the budget per failure instead, or give a tier a faster setting of your own$/);
   });
 });
 

@@ -14,12 +14,19 @@ export class LoopbackBackends {
 
   public readonly ports: number[] = [];
   private readonly servers: Array<http.Server | undefined> = [];
+  private readonly silent = new Set<number>();
+
+  /** Makes one server silent: it accepts connections and never answers (a hung process, a dark zone). */
+  public silence(i: number): void {
+    this.silent.add(i);
+  }
 
   /** Stops one server: connections are refused from now on. */
   public async stop(i: number): Promise<void> {
     const server = this.servers[i];
     this.servers[i] = undefined;
     if (!server) return;
+    this.silent.delete(i);
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -35,6 +42,7 @@ export class LoopbackBackends {
 
   private async listen(i: number, port: number): Promise<number> {
     const server = http.createServer((req, res) => {
+      if (this.silent.has(i)) return;
       res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'text/plain' });
       res.end('ok');
     });

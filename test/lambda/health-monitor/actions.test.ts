@@ -1,7 +1,7 @@
 import {
   DeregisterTargetsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsActions } from '../../../lambda/health-monitor/actions';
@@ -46,28 +46,68 @@ describe('AwsActions sends exactly these requests', () => {
     expect(elb.commandCalls(RegisterTargetsCommand).map((c) => c.args[0].input)).toEqual([{ TargetGroupArn: TG, Targets: [{ Id: '10.0.1.10', Port: 8080 }] }]);
   });
 
-  test('a DNS failover is one UPSERT of the record, with a comment', async () => {
+  test('a change of the name is one batch: the token replaced exactly (DELETE, CREATE) and the record UPSERTed', async () => {
     const { route53, actions } = setup();
     route53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: 'c1', Status: 'PENDING', SubmittedAt: new Date() } });
-    await actions.upsertRecord('Z0123456789', RECORD, 'monitor: fail over', false);
+    await actions.changeName('Z0123456789', '_fence.api.example.com', 'e3.1', 'e4.1', RECORD, 'monitor: failover', false);
+    const token = (value: string) => ({ Name: '_fence.api.example.com', Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: `"${value}"` }] });
     expect(route53.commandCalls(ChangeResourceRecordSetsCommand).map((c) => c.args[0].input)).toEqual([{
       HostedZoneId: 'Z0123456789',
-      ChangeBatch: { Comment: 'monitor: fail over', Changes: [{ Action: 'UPSERT', ResourceRecordSet: RECORD }] },
+      ChangeBatch: {
+        Comment: 'monitor: failover',
+        Changes: [
+          { Action: 'DELETE', ResourceRecordSet: token('e3.1') },
+          { Action: 'CREATE', ResourceRecordSet: token('e4.1') },
+          { Action: 'UPSERT', ResourceRecordSet: RECORD },
+        ],
+      },
     }]);
+  });
+
+  test('the first change creates the token; a fence alone changes only the token', async () => {
+    const { route53, actions } = setup();
+    route53.on(ChangeResourceRecordSetsCommand).resolves({});
+    await actions.changeName('Z1', '_fence.api.example.com', undefined, 'e1.1', undefined, 'monitor: fence', false);
+    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)[0].args[0].input.ChangeBatch?.Changes?.map((c) => `${c.Action} ${c.ResourceRecordSet?.Type}`)).toEqual(['CREATE TXT']);
+  });
+
+  test('reading the name back: the token and the record with its set identifier, one page each', async () => {
+    const { route53, actions } = setup();
+    route53.on(ListResourceRecordSetsCommand, { StartRecordType: 'TXT' }).resolves({
+      ResourceRecordSets: [{ Name: '_fence.api.example.com.', Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"e4.2"' }] }], IsTruncated: false, MaxItems: 10,
+    });
+    route53.on(ListResourceRecordSetsCommand, { StartRecordType: 'A' }).resolves({
+      ResourceRecordSets: [
+        { ...RECORD, SetIdentifier: 'secondary', Failover: 'SECONDARY' },
+        RECORD,
+      ], IsTruncated: false, MaxItems: 10,
+    });
+    await expect(actions.readName('Z1', RECORD, '_fence.api.example.com')).resolves.toEqual({ token: 'e4.2', record: RECORD });
+    expect(route53.commandCalls(ListResourceRecordSetsCommand).map((c) => c.args[0].input)).toEqual([
+      { HostedZoneId: 'Z1', StartRecordName: '_fence.api.example.com', StartRecordType: 'TXT', MaxItems: 10 },
+      { HostedZoneId: 'Z1', StartRecordName: 'api.example.com.', StartRecordType: 'A', StartRecordIdentifier: 'primary', MaxItems: 10 },
+    ]);
   });
 
   test('an alert is one Publish, its subject cut to the 99 characters SNS allows', async () => {
     const { sns, actions } = setup();
     sns.on(PublishCommand).resolves({ MessageId: 'm1' });
-    await actions.alert(TOPIC, 's'.repeat(120), 'body', false);
+    await actions.alert(TOPIC, 's'.repeat(120), 'body', 'alert#i1', false);
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([{ TopicArn: TOPIC, Subject: 's'.repeat(99), Message: 'body' }]);
+  });
+
+  test('to a FIFO topic, an alert carries its claim as the deduplication id, so a retry is delivered once', async () => {
+    const { sns, actions } = setup();
+    sns.on(PublishCommand).resolves({ MessageId: 'm1' });
+    await actions.alert(`${TOPIC}.fifo`, 's', 'body', 'alert#api@2026-12-02T04:00:00.000Z/e3', false);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input).toMatchObject({ MessageGroupId: 'alerts', MessageDeduplicationId: 'alert#api@2026-12-02T04:00:00.000Z/e3' });
   });
 
   test('in dry run nothing is sent; the request is logged', async () => {
     const { elb, route53, sns, actions, telemetry } = setup();
     await actions.deregister(TG, { id: '10.0.1.10', port: 8080 }, true);
-    await actions.upsertRecord('Z0123456789', RECORD, 'c', true);
-    await actions.alert(TOPIC, 's', 'm', true);
+    await actions.changeName('Z0123456789', '_fence.api.example.com', 'e1.1', 'e1.2', RECORD, 'c', true);
+    await actions.alert(TOPIC, 's', 'm', 'k', true);
     expect(elb.calls()).toHaveLength(0);
     expect(route53.calls()).toHaveLength(0);
     expect(sns.calls()).toHaveLength(0);
@@ -80,11 +120,12 @@ describe('AwsActions sends exactly these requests', () => {
     const { route53, sns, actions } = setup();
     route53.on(ChangeResourceRecordSetsCommand).rejects(new Error('ServiceUnavailable'));
     sns.on(PublishCommand).resolves({});
-    await expect(actions.upsertRecord('Z1', RECORD, 'c', false)).rejects.toThrow('ServiceUnavailable');
-    await expect(actions.upsertRecord('Z1', RECORD, 'c', false)).rejects.toThrow('ServiceUnavailable');
-    await expect(actions.upsertRecord('Z1', RECORD, 'c', false)).rejects.toBeInstanceOf(CircuitOpenError);
+    const change = () => actions.changeName('Z1', '_fence.api.example.com', 'e1.1', 'e1.2', RECORD, 'c', false);
+    await expect(change()).rejects.toThrow('ServiceUnavailable');
+    await expect(change()).rejects.toThrow('ServiceUnavailable');
+    await expect(change()).rejects.toBeInstanceOf(CircuitOpenError);
     expect(route53.calls()).toHaveLength(2);
-    await expect(actions.alert(TOPIC, 's', 'm', false)).resolves.toBeUndefined();
+    await expect(actions.alert(TOPIC, 's', 'm', 'k', false)).resolves.toBeUndefined();
   });
 });
 
@@ -94,7 +135,7 @@ describe('ElbDiscovery', () => {
     endpoints: [{ name: 'db-proxy', group: 'internal', host: '10.0.2.5', port: 5432 }],
   });
 
-  test('lists the IP targets of each group (not draining ones), the ones the monitor took out, and the endpoints', async () => {
+  test('lists the IP targets of each group (not draining ones), the ones the monitor took out, the endpoints, and ELB\'s view', async () => {
     const { elb, breakers, clients } = setup();
     elb.on(DescribeTargetHealthCommand, { TargetGroupArn: TG }).resolves({
       TargetHealthDescriptions: [
@@ -108,12 +149,27 @@ describe('ElbDiscovery', () => {
       status: 'DOWN', failures: 2, successes: 0, lastProbeAt: 1, lastChangeAt: 1,
     };
     const found = await new ElbDiscovery(clients.elb, breakers.elb, config).discover(new Map([[out.id, out]]));
-    expect(found).toEqual([
+    expect(found.failed).toEqual([]);
+    expect(found.elb.get('api')).toEqual(new Map([['10.0.1.10:8080', 'healthy'], ['10.0.1.11:8080', 'unhealthy'], ['10.0.1.12:8080', 'draining']]));
+    expect(found.targets).toEqual([
       { id: 'api/10.0.1.10:8080', group: 'api', host: '10.0.1.10', port: 8080, targetGroupArn: TG, elbTarget: { id: '10.0.1.10', port: 8080 } },
       { id: 'api/10.0.1.11:8080', group: 'api', host: '10.0.1.11', port: 8080, targetGroupArn: TG, elbTarget: { id: '10.0.1.11', port: 8080 } },
       { id: 'api/10.0.1.13:8080', group: 'api', host: '10.0.1.13', port: 8080, targetGroupArn: TG, elbTarget: { id: '10.0.1.13', port: 8080 } },
       { id: 'internal/db-proxy', group: 'internal', host: '10.0.2.5', port: 5432 },
     ]);
     expect(elb.commandCalls(DescribeTargetHealthCommand).map((c) => c.args[0].input)).toEqual([{ TargetGroupArn: TG }]);
+  });
+
+  test('a group whose listing fails is reported, and every target known of it is kept', async () => {
+    const { elb, breakers, clients } = setup();
+    elb.on(DescribeTargetHealthCommand).rejects(new Error('ServiceUnavailable'));
+    const known: StoredTarget = {
+      id: 'api/10.0.1.10:8080', group: 'api', host: '10.0.1.10', port: 8080, deregistered: false,
+      status: 'UP', failures: 0, successes: 2, lastProbeAt: 1, lastChangeAt: 1,
+    };
+    const found = await new ElbDiscovery(clients.elb, breakers.elb, config).discover(new Map([[known.id, known]]));
+    expect(found.failed).toEqual(['api']);
+    expect(found.elb.has('api')).toBe(false);
+    expect(found.targets.map((t) => t.id)).toEqual(['api/10.0.1.10:8080', 'internal/db-proxy']);
   });
 });

@@ -6,6 +6,7 @@ import { CircuitOpenError } from '../../../lambda/health-monitor/errors';
 class ManualClock implements Clock {
   public t = 1_800_000_000_000;
   public now(): number { return this.t; }
+  public elapsed(): number { return this.t; }
   public async sleep(ms: number): Promise<void> { this.t += ms; }
 }
 

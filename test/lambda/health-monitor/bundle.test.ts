@@ -55,7 +55,7 @@ test('the shipped bundle leads an invocation with credentials from the environme
   const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(lines.find((l) => l.message === 'became leader')).toMatchObject({ contender: 'c1/b1', epoch: 1 });
   expect(lines.some((l) => l._aws !== undefined && l.LeaderHeartbeat !== undefined && l.TargetsUp === 1)).toBe(true);
-  const lease = await new LeaseStore(dynamo.db, { tableName: 'bundle-table', monitorId: 'bundle-test', durationMs: 3000 }, config.actions).read();
+  const lease = await new LeaseStore(dynamo.db, { tableName: 'bundle-table', monitorId: 'bundle-test', durationMs: 3000, windowMs: config.actions.windowMs }).read();
   expect(lease).toMatchObject({ holder: 'c1/b1', epoch: 1, leaseExpiresAt: 0 });
 }, 40_000);
 

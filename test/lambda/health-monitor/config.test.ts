@@ -1,10 +1,10 @@
 import { configProblems, parseConfig } from '../../../lambda/health-monitor/config';
-import { skewToleranceMs } from '../../../lambda/health-monitor/contract';
+import { landingMarginMs } from '../../../lambda/health-monitor/contract';
 import { testConfig } from './fixtures';
 
 describe('monitor configuration', () => {
-  test('the clock skew tolerated is what the lease leaves after the renew deadline and one call', () => {
-    expect(skewToleranceMs({ lease: { durationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2000 }, callTimeoutMs: 3000 })).toBe(2000);
+  test('the landing margin is what the lease leaves after the renew deadline and one call', () => {
+    expect(landingMarginMs({ lease: { durationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2000 }, callTimeoutMs: 3000 })).toBe(2000);
   });
 
   test('a usable configuration has no problems and parses', () => {
@@ -19,10 +19,11 @@ describe('monitor configuration', () => {
     ['renew deadline not above 1.2 retry periods', { lease: { durationMs: 1500, renewDeadlineMs: 120, retryPeriodMs: 100 } },
       'lease: duration 1500 > renewDeadline 120 > retryPeriod 100 × 1.2 does not hold'],
     ['calls as long as the margin', { callTimeoutMs: 500 },
-      'callTimeout 500 ms leaves no clock-skew tolerance (duration − renewDeadline − callTimeout ≤ 0)'],
+      'callTimeout 500 ms does not end before the lease can pass on (duration − renewDeadline − callTimeout ≤ 0)'],
     ['probe timeout not below the interval', { probe: { intervalMs: 50, timeoutMs: 50 } },
       'probe timeout 50 ms is not below the interval 50 ms'],
     ['nothing to probe', { endpoints: [] }, 'no targets: no target groups and no endpoints'],
+    ['an ejection cap over 100 %', { actions: { maxEjectPercent: 101 } }, 'maxEjectPercent 101 is over 100'],
   ])('%s', (_, overrides, problem) => {
     const config = testConfig({ endpoints: [{ name: 'a', group: 'g', host: '127.0.0.1', port: 80 }], ...overrides } as never);
     expect(configProblems(config)).toEqual([problem]);

@@ -1,9 +1,8 @@
 import { CircuitBreaker } from '../../../lambda/health-monitor/breaker';
 import { systemClock } from '../../../lambda/health-monitor/clock';
 import { FlagSource } from '../../../lambda/health-monitor/contract';
-import { AnySwitches, FlagSwitches, FlagWatcher } from '../../../lambda/health-monitor/flags';
-import { Switches } from '../../../lambda/health-monitor/monitor';
-import { TableSwitches } from '../../../lambda/health-monitor/state-store';
+import { FlagSwitches, FlagWatcher } from '../../../lambda/health-monitor/flags';
+import { AnySwitches, TableSwitches } from '../../../lambda/health-monitor/switches';
 import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
 import { AppConfigDataStandIn } from '../../support/appconfig-data';
 import { LocalDynamo, startDynalite } from '../../support/dynalite';
@@ -83,23 +82,15 @@ describe('FlagWatcher against a stand-in for the AppConfig data plane', () => {
     standIn.deploy({ monitorPaused: true, monitorDryRun: false });
     await expect(new FlagSwitches(w, SOURCE).read()).resolves.toEqual({ paused: true, dryRun: false });
   });
-});
 
-describe('AnySwitches', () => {
-  const fixed = (s: Switches) => ({ read: async () => s });
-  const failing = { read: async (): Promise<Switches> => { throw new Error('ProvisionedThroughputExceeded'); } };
-
-  test.each<[string, Array<{ read(): Promise<Switches> }>, Switches]>([
-    ['neither source on', [fixed({ paused: false, dryRun: false }), fixed({ paused: false, dryRun: false })], { paused: false, dryRun: false }],
-    ['the table pauses', [fixed({ paused: true, dryRun: false }), fixed({ paused: false, dryRun: false })], { paused: true, dryRun: false }],
-    ['the flags put it in dry run', [fixed({ paused: false, dryRun: false }), fixed({ paused: false, dryRun: true })], { paused: false, dryRun: true }],
-    ['an unreadable source does not hide the other', [failing, fixed({ paused: true, dryRun: false })], { paused: true, dryRun: false }],
-  ])('%s', async (_name, sources, expected) => {
-    await expect(new AnySwitches(sources).read()).resolves.toEqual(expected);
-  });
-
-  test('fails only when no source can be read', async () => {
-    await expect(new AnySwitches([failing, failing]).read()).rejects.toThrow('ProvisionedThroughputExceeded');
+  test('AppConfig unreachable at a cold start: the switches cannot be read, and fail closed into dry run', async () => {
+    await standIn.close();
+    const w = watcher();
+    await expect(new FlagSwitches(w, SOURCE).read()).rejects.toThrow('the feature flags were not received yet');
+    const telemetry = new RecordingTelemetry();
+    await expect(new AnySwitches([['flags', new FlagSwitches(w, SOURCE)]], telemetry).read()).resolves.toEqual({ paused: false, dryRun: true });
+    expect(telemetry.sum('SwitchReadErrors')).toBe(1);
+    standIn = await AppConfigDataStandIn.start({ monitorPaused: false, monitorDryRun: false });
   });
 });
 
@@ -110,7 +101,7 @@ describe('the monitor paused by a feature flag', () => {
     const world = new World();
     const targets = ipTargets('api', 3);
     const w = watcher();
-    const switches = new AnySwitches([new TableSwitches(dynamo.db, config.tableName, config.monitorId, false), new FlagSwitches(w, SOURCE)]);
+    const switches = new AnySwitches([['table', new TableSwitches(dynamo.db, config.tableName, config.monitorId, false)], ['flags', new FlagSwitches(w, SOURCE)]], new RecordingTelemetry());
     const c = contender({ name: 'c1', config, db: dynamo.db, world, targets, switches, watchers: [w] });
     const run = c.monitor.runInvocation(Date.now() + 20_000);
     const paused = () => [...c.telemetry.metrics].reverse().find((m) => m.name === 'Paused')?.value;

@@ -101,6 +101,6 @@ test('one invocation leads, takes out the target that stopped answering, alerts 
   expect(emf.some((m) => m.LeaderHeartbeat !== undefined && m.LeaderEpoch === 1)).toBe(true);
   expect(emf.some((m) => m.Actions === 1)).toBe(true);
 
-  const lease = await new LeaseStore(dynamo.db, { tableName: 'handler-table', monitorId: 'handler-test', durationMs: 3000 }, config.actions).read();
+  const lease = await new LeaseStore(dynamo.db, { tableName: 'handler-table', monitorId: 'handler-test', durationMs: 3000, windowMs: config.actions.windowMs }).read();
   expect(lease).toMatchObject({ holder: 'c1/req-1', epoch: 1, leaseExpiresAt: 0 });
 });

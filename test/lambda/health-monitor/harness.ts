@@ -1,104 +1,23 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Actions, ElbTarget } from '../../../lambda/health-monitor/actions';
 import { Clock, systemClock } from '../../../lambda/health-monitor/clock';
-import { MonitorConfig, RecordSet } from '../../../lambda/health-monitor/contract';
+import { MonitorConfig } from '../../../lambda/health-monitor/contract';
 import { LeaseStore } from '../../../lambda/health-monitor/lease';
 import { ActionLedger } from '../../../lambda/health-monitor/ledger';
-import { HealthMonitor, Membership, SwitchSource, Watcher } from '../../../lambda/health-monitor/monitor';
+import { HealthMonitor } from '../../../lambda/health-monitor/monitor';
+import type { Membership, MonitoredTarget, SwitchSource, Watcher } from '../../../lambda/health-monitor/ports';
 import { ProbeResult, ProbeSpec } from '../../../lambda/health-monitor/probes';
-import { TableSwitches, TargetStateStore } from '../../../lambda/health-monitor/state-store';
-import { Discovery, MonitoredTarget } from '../../../lambda/health-monitor/targets';
+import { TargetStateStore } from '../../../lambda/health-monitor/state-store';
+import { TableSwitches } from '../../../lambda/health-monitor/switches';
 import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
+import { EffectKind, World } from './world';
+
+export type { ActionRecord } from './world';
+export { TG_ARN, World, ipTargets } from './world';
 
 /**
- * The world a monitor acts on, for tests, the safety test and the benchmark: targets whose health
- * the test sets, and a record of every action taken, by whom and when.
+ * Contenders wired to a World and to a DynamoDB-compatible server, for the monitor's tests, the
+ * safety test and the benchmark.
  */
-
-export const TG_ARN = (group: string) => `arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/${group}/0123456789abcdef`;
-
-export function ipTargets(group: string, count: number, firstOctet = 10): MonitoredTarget[] {
-  return Array.from({ length: count }, (_, i) => {
-    const host = `10.0.${firstOctet}.${i + 1}`;
-    return { id: `${group}/${host}:8080`, group, host, port: 8080, targetGroupArn: TG_ARN(group), elbTarget: { id: host, port: 8080 } };
-  });
-}
-
-export interface ActionRecord {
-  readonly kind: 'deregister' | 'register' | 'upsert' | 'alert';
-  /** The target (`host:port`), the record's first value, or the alert's subject. */
-  readonly what: string;
-  readonly by: string;
-  /** The epoch the contender believed it led with. */
-  readonly epoch?: number;
-  /** An alert's message. */
-  readonly message?: string;
-  readonly dryRun: boolean;
-  /** Real time at the start of the call. */
-  readonly at: number;
-}
-
-export class World {
-  public readonly actions: ActionRecord[] = [];
-  private readonly down = new Set<string>();
-  private readonly failures = new Map<string, number>();
-
-  public setHealthy(target: MonitoredTarget, healthy: boolean): void {
-    if (healthy) this.down.delete(`${target.host}:${target.port}`);
-    else this.down.add(`${target.host}:${target.port}`);
-  }
-
-  public isHealthy(host: string, port: number): boolean {
-    return !this.down.has(`${host}:${port}`);
-  }
-
-  /** The next `count` calls of `kind` fail. */
-  public failNext(kind: ActionRecord['kind'], count = 1): void {
-    this.failures.set(kind, count);
-  }
-
-  public probe = async (spec: ProbeSpec): Promise<ProbeResult> => {
-    const ok = this.isHealthy(spec.host, spec.port);
-    return { ok, latencyMs: 1, detail: ok ? 'status 200' : 'ECONNREFUSED' };
-  };
-
-  public of(kind: ActionRecord['kind']): ActionRecord[] {
-    return this.actions.filter((a) => a.kind === kind);
-  }
-
-  /** Actions as `kind what`, in order. */
-  public get log(): string[] {
-    return this.actions.map((a) => `${a.kind} ${a.what}`);
-  }
-
-  /** The Actions one contender uses; `onCall` runs first (it may throw, as a killed process would). */
-  public actionsFor(by: string, onCall: () => void = () => undefined, epochOf: () => number | undefined = () => undefined): Actions {
-    const record = async (kind: ActionRecord['kind'], what: string, dryRun: boolean, message?: string) => {
-      const at = Date.now();
-      onCall();
-      const left = this.failures.get(kind) ?? 0;
-      if (left > 0) {
-        this.failures.set(kind, left - 1);
-        throw new Error(`${kind} failed: ServiceUnavailable`);
-      }
-      this.actions.push({ kind, what, by, epoch: epochOf(), message, dryRun, at });
-    };
-    const target = (t: ElbTarget) => `${t.id}:${t.port}`;
-    return {
-      deregister: (_arn, t, dryRun) => record('deregister', target(t), dryRun),
-      register: (_arn, t, dryRun) => record('register', target(t), dryRun),
-      upsertRecord: (_zone, r: RecordSet, _comment, dryRun) => record('upsert', r.AliasTarget?.DNSName ?? r.ResourceRecords?.[0]?.Value ?? '', dryRun),
-      alert: (_topic, subject, message, dryRun) => record('alert', subject, dryRun, message),
-    };
-  }
-}
-
-export class StaticDiscovery implements Discovery {
-  constructor(private readonly targets: MonitoredTarget[]) {}
-  public async discover(): Promise<MonitoredTarget[]> {
-    return this.targets;
-  }
-}
 
 export interface Contender {
   readonly name: string;
@@ -115,14 +34,16 @@ export interface ContenderOptions {
   readonly world: World;
   readonly targets: MonitoredTarget[];
   readonly clock?: Clock;
-  /** Wraps every DynamoDB call (to delay it, as a paused process would). */
+  /** Wraps every DynamoDB call (to delay it, as a paused process would, or to lose its answer). */
   readonly around?: <T>(call: () => Promise<T>, input: Record<string, unknown>) => Promise<T>;
+  /** Runs before each call to ELB, Route 53 or SNS leaves (to pause there). */
+  readonly beforeCall?: (kind: EffectKind | 'read') => Promise<void>;
   readonly random?: () => number;
   /** Probes with this instead of the world's health (e.g. real probes of loopback servers). */
   readonly probe?: (spec: ProbeSpec) => Promise<ProbeResult>;
   /** Cluster membership to keep in step. */
   readonly membership?: Membership;
-  /** Switches besides the table's (feature flags), and what watches them. */
+  /** Switches instead of the table's (feature flags, or a source that fails), and what watches them. */
   readonly switches?: SwitchSource;
   readonly watchers?: Watcher[];
   /** Sees every DynamoDB request that succeeded, with the real time it was sent. */
@@ -145,16 +66,20 @@ export function contender(options: ContenderOptions): Contender {
       return output;
     }, command.input),
   } as unknown as DynamoDBDocumentClient;
+  world.enroll(options.targets);
   const telemetry = new RecordingTelemetry();
   const monitor: HealthMonitor = new HealthMonitor({
     config,
     me: name,
     clock: options.clock ?? systemClock,
-    leases: new LeaseStore(db, { tableName: config.tableName, monitorId: config.monitorId, durationMs: config.lease.durationMs },
-      { maxActions: config.actions.maxActions, windowMs: config.actions.windowMs }),
+    leases: leaseStore(db, config),
     states: new TargetStateStore(db, config.tableName, config.monitorId),
-    discovery: new StaticDiscovery(options.targets),
-    actions: world.actionsFor(name, alive, () => monitor.epoch),
+    discovery: world.discoveryFor(options.targets),
+    actions: world.actionsFor(name, async (kind) => {
+      alive();
+      await options.beforeCall?.(kind);
+      alive();
+    }, () => monitor.epoch),
     switches: options.switches ?? new TableSwitches(db, config.tableName, config.monitorId, config.actions.dryRun),
     watchers: options.watchers,
     membership: options.membership,
@@ -173,6 +98,11 @@ export function contender(options: ContenderOptions): Contender {
       monitor.stop();
     },
   };
+}
+
+/** The lease store of a configuration. */
+export function leaseStore(db: DynamoDBDocumentClient, config: MonitorConfig): LeaseStore {
+  return new LeaseStore(db, { tableName: config.tableName, monitorId: config.monitorId, durationMs: config.lease.durationMs, windowMs: config.actions.windowMs });
 }
 
 /** Resolves when `predicate` holds; fails after `timeoutMs`, saying what it waited for. */

@@ -2,18 +2,15 @@ import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputE
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  ActionAlreadyClaimedError, ActionCapReachedError, LeaseHeldError, LeaseLostError, StaleLeaderError,
-} from '../../../lambda/health-monitor/errors';
-import { LeaseStore } from '../../../lambda/health-monitor/lease';
+import { ActionAlreadyClaimedError, IncidentClosedError, LeaseHeldError, LeaseLostError, StaleLeaderError } from '../../../lambda/health-monitor/errors';
+import { Lease, LeaseStore, Observed } from '../../../lambda/health-monitor/lease';
 import { LocalDynamo, startDynalite } from '../../support/dynalite';
 import { tableName } from './fixtures';
 
 const DURATION = 1000;
-const CAP = { maxActions: 2, windowMs: 60_000 };
+const WINDOW = 60_000;
 const T0 = 1_800_000_000_000;
-const IDEMPOTENT = { deadline: T0 + 500, capped: true, retakeVanished: true };
-const ALERT = { deadline: T0 + 500, capped: false, retakeVanished: false };
+const OPTIONS = { tableName: 't', monitorId: 'm1', durationMs: DURATION, windowMs: WINDOW };
 
 let dynamo: LocalDynamo;
 let store: LeaseStore;
@@ -26,196 +23,228 @@ afterAll(() => dynamo.close());
 beforeEach(async () => {
   table = tableName();
   await dynamo.createTable(table);
-  store = new LeaseStore(dynamo.db, { tableName: table, monitorId: 'm1', durationMs: DURATION }, CAP);
+  store = new LeaseStore(dynamo.db, { ...OPTIONS, tableName: table });
 });
 
+const seen = (l: Lease | undefined): Observed | undefined => (l ? { epoch: l.epoch, rvn: l.rvn, leaseExpiresAt: l.leaseExpiresAt } : undefined);
+/** Takes the lease as `who` from the item as it is now. */
+const takeOver = async (who: string, now: number, rvn: string) => store.acquire(who, now, seen(await store.read()), rvn);
+
 describe('acquire', () => {
-  test('the first contender gets epoch 1 and a lease of the configured duration', async () => {
-    const lease = await store.acquire('a', T0);
-    expect(lease).toEqual({ holder: 'a', epoch: 1, leaseExpiresAt: T0 + DURATION, incidents: {}, actions: {} });
+  test('the first contender gets epoch 1, its record version, and an expiry for people to read', async () => {
+    const lease = await store.acquire('a', T0, undefined, 'v1');
+    expect(lease).toEqual({ holder: 'a', epoch: 1, rvn: 'v1', released: false, leaseExpiresAt: T0 + DURATION, incidents: {}, actions: {}, budget: {} });
   });
 
-  test('a second contender is refused with the holder, while the lease runs', async () => {
-    await store.acquire('a', T0);
-    const refusal = await store.acquire('b', T0 + DURATION - 1).catch((e) => e);
+  test('a contender that saw an older version is refused, with the item as it is', async () => {
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await store.renew(a, T0 + 100, 'v2');
+    const refusal = await store.acquire('b', T0 + 5000, seen(a), 'w1').catch((e) => e);
     expect(refusal).toBeInstanceOf(LeaseHeldError);
-    expect(refusal.current).toMatchObject({ holder: 'a', epoch: 1, leaseExpiresAt: T0 + DURATION });
-    expect(refusal.message).toMatch(/^lease held by a \(epoch 1\) until /);
+    expect(refusal.current).toMatchObject({ holder: 'a', epoch: 1, rvn: 'v2' });
+    expect(refusal.message).toBe('lease held by a (epoch 1, version v2)');
   });
 
-  test('a lease is not taken at its expiry instant, only after it', async () => {
-    await store.acquire('a', T0);
-    await expect(store.acquire('b', T0 + DURATION)).rejects.toBeInstanceOf(LeaseHeldError);
-    await expect(store.acquire('b', T0 + DURATION + 1)).resolves.toMatchObject({ holder: 'b', epoch: 2 });
+  test('no time is compared: a version unchanged is taken whatever the caller\'s clock says', async () => {
+    await store.acquire('a', T0, undefined, 'v1');
+    // A clock far behind the holder's: the expiry is in its future, and still the version decides.
+    await expect(takeOver('b', T0 - 60_000, 'w1')).resolves.toMatchObject({ holder: 'b', epoch: 2, rvn: 'w1' });
   });
 
-  test('taking over an expired lease increments the epoch and keeps incidents and claims', async () => {
-    const a = await store.acquire('a', T0);
-    await store.openIncident(a, T0 + 1, 'api', { id: 'i1', openedAt: T0 + 1 });
-    await store.claim(a, T0 + 2, 'alert#i1', ALERT);
-    const b = await store.acquire('b', T0 + DURATION + 1);
+  test('taking over increments the epoch and keeps incidents, claims and budgets', async () => {
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await store.openIncident(a, 'api', { id: 'i1', openedAt: T0 + 1 });
+    await store.claim(a, T0 + 2, 'alert#i1', 'api', 'i1', 'tok-a');
+    await store.spend(a, T0 + 3, 'elb');
+    const b = await takeOver('b', T0 + 4, 'w1');
     expect(b.epoch).toBe(2);
     expect(b.incidents).toEqual({ api: { id: 'i1', openedAt: T0 + 1 } });
-    expect(b.actions['alert#i1']).toMatchObject({ epoch: 1, status: 'sending' });
+    expect(b.actions['alert#i1']).toMatchObject({ epoch: 1, status: 'claimed' });
+    expect(b.budget).toEqual({ [`elb#${Math.floor((T0 + 3) / WINDOW)}`]: 1 });
   });
 
-  test('only one of many simultaneous contenders wins, and each epoch has one holder', async () => {
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.acquire(`c${i}`, T0)));
-    const won = results.filter((r) => r.status === 'fulfilled');
-    expect(won).toHaveLength(1);
+  test('only one of many contenders that saw the same version wins', async () => {
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.acquire(`c${i}`, T0, seen(a), `w${i}`)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof LeaseHeldError)).toBe(true);
+    expect((await store.read())?.epoch).toBe(2);
   });
 });
 
 describe('renew and release', () => {
-  test('the holder extends its lease', async () => {
-    const a = await store.acquire('a', T0);
-    await expect(store.renew(a, T0 + 600)).resolves.toMatchObject({ epoch: 1, leaseExpiresAt: T0 + 600 + DURATION });
+  test('a renewal changes the version and the expiry, and nothing else', async () => {
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await store.openIncident(a, 'api', { id: 'i1', openedAt: T0 });
+    await expect(store.renew(a, T0 + 600, 'v2')).resolves.toBeUndefined();
+    expect(await store.read()).toMatchObject({ epoch: 1, rvn: 'v2', leaseExpiresAt: T0 + 600 + DURATION, incidents: { api: { id: 'i1' } } });
+  });
+
+  test('a renewal that lands after the leader closed an incident does not bring it back', async () => {
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await store.openIncident(a, 'api', { id: 'i1', openedAt: T0 });
+    // The renewal is sent, the incident closed meanwhile; the renewal then lands.
+    await store.closeIncident(a, 'api', 'i1', []);
+    await store.renew(a, T0 + 100, 'v2');
+    expect((await store.read())?.incidents).toEqual({});
   });
 
   test('a deposed holder cannot renew, and learns who holds the lease now', async () => {
-    const a = await store.acquire('a', T0);
-    await store.acquire('b', T0 + DURATION + 1);
-    const refusal = await store.renew(a, T0 + DURATION + 2).catch((e) => e);
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await takeOver('b', T0, 'w1');
+    const refusal = await store.renew(a, T0 + 2, 'v2').catch((e) => e);
     expect(refusal).toBeInstanceOf(LeaseLostError);
     expect(refusal.message).toBe('lease of epoch 1 lost; now b at epoch 2');
   });
 
-  test('release lets the next contender in at once, before the lease would have expired', async () => {
-    const a = await store.acquire('a', T0);
-    await store.release(a);
-    await expect(store.acquire('b', T0 + 10)).resolves.toMatchObject({ holder: 'b', epoch: 2 });
+  test('release marks the lease released with a new version, which the next contender takes at once', async () => {
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await store.release(a, 'v2');
+    const item = await store.read();
+    expect(item).toMatchObject({ holder: 'a', released: true, rvn: 'v2' });
+    await expect(store.acquire('b', T0 + 10, seen(item), 'w1')).resolves.toMatchObject({ holder: 'b', epoch: 2, released: false });
+  });
+
+  test('a released lease cannot be renewed', async () => {
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await store.release(a, 'v2');
+    await expect(store.renew(a, T0 + 1, 'v3')).rejects.toBeInstanceOf(LeaseLostError);
   });
 
   test('a deposed holder releasing does not end the new holder\'s lease', async () => {
-    const a = await store.acquire('a', T0);
-    await store.acquire('b', T0 + DURATION + 1);
-    await store.release(a);
-    await expect(store.read()).resolves.toMatchObject({ holder: 'b', leaseExpiresAt: T0 + 2 * DURATION + 1 });
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await takeOver('b', T0, 'w1');
+    await store.release(a, 'v2');
+    await expect(store.read()).resolves.toMatchObject({ holder: 'b', released: false, rvn: 'w1' });
   });
 
-  test('renewing drops the action counts of windows older than the previous one', async () => {
-    const a = await store.acquire('a', T0);
-    await store.openIncident(a, T0, 'api', { id: 'i1', openedAt: T0 });
-    await store.claim(a, T0, 'deregister#x#i1', IDEMPOTENT);
-    const later = T0 + 2 * CAP.windowMs;
-    const b = await store.acquire('b', later);
-    await store.renew(b, later + 1);
-    const item = await dynamo.db.send(new GetCommand({ TableName: table, Key: { pk: 'm1', sk: 'lease' } }));
-    expect(item.Item?.windows).toEqual({});
+  test('renewing drops the budgets of windows older than the previous one', async () => {
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await store.spend(a, T0, 'elb');
+    await store.spend(a, T0, 'dns');
+    await store.renew(a, T0 + 2 * WINDOW, 'v2');
+    expect((await store.read())?.budget).toEqual({});
   });
 });
 
 describe('incidents', () => {
   test('an open incident is returned instead of a second one', async () => {
-    const a = await store.acquire('a', T0);
-    await store.openIncident(a, T0, 'api', { id: 'i1', openedAt: T0 });
-    await expect(store.openIncident(a, T0 + 1, 'api', { id: 'i2', openedAt: T0 + 1 })).resolves.toEqual({ id: 'i1', openedAt: T0 });
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await store.openIncident(a, 'api', { id: 'i1', openedAt: T0 });
+    await expect(store.openIncident(a, 'api', { id: 'i2', openedAt: T0 + 1 })).resolves.toEqual({ id: 'i1', openedAt: T0 });
   });
 
   test('closing removes the incident and the claims named', async () => {
-    const a = await store.acquire('a', T0);
-    await store.openIncident(a, T0, 'api', { id: 'i1', openedAt: T0 });
-    await store.claim(a, T0, 'alert#i1', ALERT);
-    await store.claim(a, T0, 'alert#other', ALERT);
-    await store.closeIncident(a, T0 + 1, 'api', 'i1', ['alert#i1']);
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await store.openIncident(a, 'api', { id: 'i1', openedAt: T0 });
+    await store.openIncident(a, 'web', { id: 'i2', openedAt: T0 });
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a');
+    await store.claim(a, T0, 'alert#i2', 'web', 'i2', 'tok-a');
+    await store.closeIncident(a, 'api', 'i1', ['alert#i1']);
     const lease = await store.read();
-    expect(lease?.incidents).toEqual({});
-    expect(Object.keys(lease!.actions)).toEqual(['alert#other']);
+    expect(lease?.incidents).toEqual({ web: { id: 'i2', openedAt: T0 } });
+    expect(Object.keys(lease!.actions)).toEqual(['alert#i2']);
     // Closing again is a no-op.
-    await expect(store.closeIncident(a, T0 + 2, 'api', 'i1', ['alert#i1'])).resolves.toBeUndefined();
+    await expect(store.closeIncident(a, 'api', 'i1', ['alert#i1'])).resolves.toBeUndefined();
   });
 
   test('a deposed leader cannot open or close incidents', async () => {
-    const a = await store.acquire('a', T0);
-    await store.openIncident(a, T0, 'api', { id: 'i1', openedAt: T0 });
-    await store.acquire('b', T0 + DURATION + 1);
-    await expect(store.openIncident(a, T0 + 1, 'web', { id: 'i2', openedAt: T0 + 1 })).rejects.toThrow(StaleLeaderError);
-    await expect(store.closeIncident(a, T0 + 1, 'api', 'i1', [])).rejects.toThrow(/^refused close incident i1: epoch 1 is no longer the leader \(now b at epoch 2\)$/);
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await store.openIncident(a, 'api', { id: 'i1', openedAt: T0 });
+    await takeOver('b', T0, 'w1');
+    await expect(store.openIncident(a, 'web', { id: 'i2', openedAt: T0 + 1 })).rejects.toThrow(StaleLeaderError);
+    await expect(store.closeIncident(a, 'api', 'i1', [])).rejects.toThrow(/^refused close incident i1: epoch 1 is no longer the leader \(now b at epoch 2\)$/);
   });
 });
 
-describe('claims: the action ledger', () => {
-  test('an action is claimed once; the second claim names the first', async () => {
-    const a = await store.acquire('a', T0);
-    await expect(store.claim(a, T0, 'alert#i1', ALERT)).resolves.toEqual({ epoch: 1, status: 'sending', deadline: T0 + 500, claimedAt: T0 });
-    const refusal = await store.claim(a, T0 + 1, 'alert#i1', ALERT).catch((e) => e);
-    expect(refusal).toBeInstanceOf(ActionAlreadyClaimedError);
-    expect(refusal.message).toBe('action alert#i1 already claimed by epoch 1 (sending)');
-    expect(refusal.current).toMatchObject({ epoch: 1, status: 'sending' });
+describe('claims of alerts', () => {
+  let a: Lease;
+  beforeEach(async () => {
+    a = await store.acquire('a', T0, undefined, 'v1');
+    await store.openIncident(a, 'api', { id: 'i1', openedAt: T0 });
   });
 
-  test('a claim is refused to a holder whose lease expired, even when nobody took over', async () => {
-    const a = await store.acquire('a', T0);
-    await expect(store.claim(a, T0 + DURATION, 'alert#i1', ALERT)).rejects.toThrow(StaleLeaderError);
+  test('a later epoch takes over a claim never marked sending; one marked sending is refused, naming it', async () => {
+    await expect(store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a')).resolves.toEqual({ epoch: 1, token: 'tok-a', status: 'claimed', claimedAt: T0 });
+    const b = await takeOver('b', T0, 'w1');
+    await expect(store.claim(b, T0 + 1, 'alert#i1', 'api', 'i1', 'tok-b')).resolves.toMatchObject({ epoch: 2, status: 'claimed' });
+    await store.markSending(b, T0 + 2, 'alert#i1', 'tok-b');
+    expect((await store.read())?.actions['alert#i1']).toEqual({ epoch: 2, token: 'tok-b', status: 'sending', claimedAt: T0 + 1, sendingAt: T0 + 2 });
+    const c = await takeOver('c', T0, 'x1');
+    const refusal = await store.claim(c, T0 + 3, 'alert#i1', 'api', 'i1', 'tok-c').catch((e) => e);
+    expect(refusal).toBeInstanceOf(ActionAlreadyClaimedError);
+    expect(refusal.message).toBe('action alert#i1 already claimed by epoch 2 (sending)');
+  });
+
+  test('a claim or a mark whose answer was lost is recognised: the same epoch writing it again gets it', async () => {
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a');
+    await expect(store.claim(a, T0 + 5, 'alert#i1', 'api', 'i1', 'tok-a2')).resolves.toMatchObject({ epoch: 1, status: 'claimed', token: 'tok-a' });
+    await store.markSending(a, T0 + 6, 'alert#i1', 'tok-a');
+    await expect(store.markSending(a, T0 + 7, 'alert#i1', 'tok-a')).resolves.toBeUndefined();
+  });
+
+  test('a settle that lands late does not touch a later claim of the same alert', async () => {
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'first');
+    await store.settle('alert#i1', 'first', 'abandoned');
+    await store.claim(a, T0 + 1, 'alert#i1', 'api', 'i1', 'second');
+    await store.markSending(a, T0 + 2, 'alert#i1', 'second');
+    // The first attempt's abandon, sent again and landing now, changes nothing.
+    await expect(store.settle('alert#i1', 'first', 'abandoned')).resolves.toBe(false);
+    expect((await store.read())?.actions['alert#i1']).toMatchObject({ token: 'second', status: 'sending' });
+  });
+
+  test('a deposed claimant cannot mark its claim sending', async () => {
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a');
+    await takeOver('b', T0, 'w1');
+    await expect(store.markSending(a, T0 + 1, 'alert#i1', 'tok-a')).rejects.toThrow('refused send alert#i1: epoch 1 is no longer the leader (now b at epoch 2)');
+  });
+
+  test('a claim of an incident that is not open is refused, and none is left behind', async () => {
+    const refusal = await store.claim(a, T0, 'alert#i9', 'api', 'i9', 'tok-a').catch((e) => e);
+    expect(refusal).toBeInstanceOf(IncidentClosedError);
+    expect(refusal.message).toBe('action alert#i9 not claimed: incident i9 is closed');
+    await store.closeIncident(a, 'api', 'i1', []);
+    await expect(store.claim(a, T0, 'recovery#i1', 'api', 'i1', 'tok-a')).rejects.toBeInstanceOf(IncidentClosedError);
+    expect((await store.read())?.actions).toEqual({});
   });
 
   test('a deposed leader that wakes up late is refused, and the new leader claims', async () => {
-    const a = await store.acquire('a', T0);
-    const b = await store.acquire('b', T0 + DURATION + 5);
-    const refusal = await store.claim(a, T0 + 10, 'deregister#x#i1', IDEMPOTENT).catch((e) => e);
+    const b = await takeOver('b', T0, 'w1');
+    const refusal = await store.claim(a, T0 + 10, 'alert#i1', 'api', 'i1', 'tok-a').catch((e) => e);
     expect(refusal).toBeInstanceOf(StaleLeaderError);
-    expect(refusal.message).toBe('refused claim deregister#x#i1: epoch 1 is no longer the leader (now b at epoch 2)');
-    await expect(store.claim(b, T0 + DURATION + 6, 'deregister#x#i1', IDEMPOTENT)).resolves.toMatchObject({ epoch: 2 });
+    expect(refusal.message).toBe('refused claim alert#i1: epoch 1 is no longer the leader (now b at epoch 2)');
+    await expect(store.claim(b, T0 + 11, 'alert#i1', 'api', 'i1', 'tok-b')).resolves.toMatchObject({ epoch: 2 });
   });
 
-  test('an abandoned claim can be claimed again', async () => {
-    const a = await store.acquire('a', T0);
-    await store.claim(a, T0, 'alert#i1', ALERT);
-    await expect(store.settle('alert#i1', 1, 'abandoned')).resolves.toBe(true);
-    await expect(store.claim(a, T0 + 1, 'alert#i1', ALERT)).resolves.toMatchObject({ status: 'sending', claimedAt: T0 + 1 });
+  test('an abandoned claim can be claimed again; a done or unknown one never', async () => {
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a');
+    await expect(store.settle('alert#i1', 'tok-a', 'abandoned')).resolves.toBe(true);
+    await expect(store.claim(a, T0 + 1, 'alert#i1', 'api', 'i1', 'tok-a')).resolves.toMatchObject({ status: 'claimed', claimedAt: T0 + 1 });
+    await store.settle('alert#i1', 'tok-a', 'unknown');
+    await expect(store.claim(a, T0 + 2, 'alert#i1', 'api', 'i1', 'tok-a')).rejects.toThrow('action alert#i1 already claimed by epoch 1 (unknown)');
   });
 
-  test('a done claim is never claimed again', async () => {
-    const a = await store.acquire('a', T0);
-    await store.claim(a, T0, 'deregister#x#i1', IDEMPOTENT);
-    await store.settle('deregister#x#i1', 1, 'done');
-    await expect(store.claim(a, T0 + 900, 'deregister#x#i1', IDEMPOTENT)).rejects.toThrow('action deregister#x#i1 already claimed by epoch 1 (done)');
+  test('only the claim itself (its token) settles it, and only once, lease or not', async () => {
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a');
+    await expect(store.settle('alert#i1', 'another', 'done')).resolves.toBe(false);
+    await takeOver('b', T0, 'w1');
+    await expect(store.settle('alert#i1', 'tok-a', 'done')).resolves.toBe(true);
+    await expect(store.settle('alert#i1', 'tok-a', 'abandoned')).resolves.toBe(false);
+    await expect(store.settle('never-claimed', 'tok-a', 'done')).resolves.toBe(false);
   });
+});
 
-  test('a vanished claimant\'s idempotent action is retaken after its deadline; its alert is not', async () => {
-    const a = await store.acquire('a', T0);
-    await store.claim(a, T0, 'deregister#x#i1', IDEMPOTENT);
-    await store.claim(a, T0, 'alert#i1', ALERT);
-    const b = await store.acquire('b', T0 + DURATION + 1);
-    await expect(store.claim(b, T0 + DURATION + 2, 'deregister#x#i1', IDEMPOTENT)).resolves.toMatchObject({ epoch: 2 });
-    await expect(store.claim(b, T0 + DURATION + 2, 'alert#i1', ALERT)).rejects.toBeInstanceOf(ActionAlreadyClaimedError);
-  });
-
-  test('a vanished claim is not retaken before its deadline', async () => {
-    const a = await store.acquire('a', T0);
-    await store.claim(a, T0, 'deregister#x#i1', { ...IDEMPOTENT, deadline: T0 + 5000 });
-    const b = await store.acquire('b', T0 + DURATION + 1);
-    await expect(store.claim(b, T0 + DURATION + 2, 'deregister#x#i1', IDEMPOTENT)).rejects.toBeInstanceOf(ActionAlreadyClaimedError);
-  });
-
-  test('capped actions stop at the cap for the window; alerts are not counted; the next window starts afresh', async () => {
-    const a = await store.acquire('a', T0);
-    await store.claim(a, T0, 'deregister#x#i1', IDEMPOTENT);
-    await store.claim(a, T0, 'deregister#y#i1', IDEMPOTENT);
-    await expect(store.claim(a, T0, 'alert#i1', ALERT)).resolves.toMatchObject({ status: 'sending' });
-    const refusal = await store.claim(a, T0, 'deregister#z#i1', IDEMPOTENT).catch((e) => e);
-    expect(refusal).toBeInstanceOf(ActionCapReachedError);
-    expect(refusal.message).toBe('action deregister#z#i1 not taken: 2 actions in this window already');
-    const next = T0 - (T0 % CAP.windowMs) + CAP.windowMs;
-    const renewed = await store.renew(a, next);
-    await expect(store.claim(renewed, next, 'deregister#z#i1', IDEMPOTENT)).resolves.toMatchObject({ status: 'sending' });
-  });
-
-  test('only the claimant\'s epoch settles a claim, and only once', async () => {
-    const a = await store.acquire('a', T0);
-    await store.claim(a, T0, 'alert#i1', ALERT);
-    await expect(store.settle('alert#i1', 2, 'done')).resolves.toBe(false);
-    await expect(store.settle('alert#i1', 1, 'done')).resolves.toBe(true);
-    await expect(store.settle('alert#i1', 1, 'abandoned')).resolves.toBe(false);
-    await expect(store.settle('never-claimed', 1, 'done')).resolves.toBe(false);
-  });
-
-  test('a claimant that lost its lease still records that it acted', async () => {
-    const a = await store.acquire('a', T0);
-    await store.claim(a, T0, 'alert#i1', ALERT);
-    await store.acquire('b', T0 + DURATION + 1);
-    await expect(store.settle('alert#i1', 1, 'done')).resolves.toBe(true);
+describe('budgets', () => {
+  test('each budget counts its own successes per window; a deposed leader spends nothing', async () => {
+    const a = await store.acquire('a', T0, undefined, 'v1');
+    await store.spend(a, T0, 'elb');
+    await store.spend(a, T0, 'elb');
+    await store.spend(a, T0, 'dns');
+    await store.spend(a, T0 + WINDOW, 'elb');
+    const w = Math.floor(T0 / WINDOW);
+    expect((await store.read())?.budget).toEqual({ [`elb#${w}`]: 2, [`dns#${w}`]: 1, [`elb#${w + 1}`]: 1 });
+    await takeOver('b', T0, 'w1');
+    await expect(store.spend(a, T0, 'elb')).rejects.toBeInstanceOf(StaleLeaderError);
   });
 });
 
@@ -229,47 +258,55 @@ describe('with DynamoDB returning the item of a failed condition', () => {
     const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
     return { client, mock: mockClient(client) };
   };
+  const lease: Lease = { holder: 'a', epoch: 3, rvn: 'v', released: false, leaseExpiresAt: T0 + 900, incidents: { api: { id: 'i1', openedAt: T0 } }, actions: {}, budget: {} };
 
   test('a refused acquire is explained from the returned item, without reading it again', async () => {
     const { client, mock } = mocked();
-    mock.on(UpdateCommand).rejects(failed({ pk: 'm1', sk: 'lease', holder: 'z', epoch: 7, leaseExpiresAt: T0 + 5 }));
-    const refusal = await new LeaseStore(client, { tableName: 't', monitorId: 'm1', durationMs: DURATION }, CAP).acquire('a', T0).catch((e) => e);
+    mock.on(UpdateCommand).rejects(failed({ pk: 'm1', sk: 'lease', holder: 'z', epoch: 7, rvn: 'r8', leaseExpiresAt: T0 + 5 }));
+    const refusal = await new LeaseStore(client, OPTIONS).acquire('a', T0, { epoch: 7, rvn: 'r7', leaseExpiresAt: T0 }, 'v1').catch((e) => e);
     expect(refusal).toBeInstanceOf(LeaseHeldError);
-    expect(refusal.current).toMatchObject({ holder: 'z', epoch: 7 });
+    expect(refusal.current).toMatchObject({ holder: 'z', epoch: 7, rvn: 'r8' });
     expect(mock.commandCalls(GetCommand)).toHaveLength(0);
     const sent = mock.commandCalls(UpdateCommand)[0].args[0].input;
     expect(sent).toMatchObject({
-      ConditionExpression: 'attribute_not_exists(pk) OR leaseExpiresAt < :now',
+      ConditionExpression: 'epoch = :seenEpoch AND leaseExpiresAt = :seenExpiry AND rvn = :seenRvn',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      ExpressionAttributeValues: expect.objectContaining({ ':me': 'a', ':now': T0, ':exp': T0 + DURATION, ':one': 1 }),
+      ExpressionAttributeValues: expect.objectContaining({ ':me': 'a', ':rvn': 'v1', ':seenRvn': 'r7', ':seenEpoch': 7, ':one': 1 }),
     });
     expect(sent.UpdateExpression).toMatch(/ ADD epoch :one$/);
+  });
+
+  test('an item written before record versions is taken on its epoch and expiry', async () => {
+    const { client, mock } = mocked();
+    mock.on(UpdateCommand).resolves({ Attributes: { holder: 'a', epoch: 8 } });
+    await new LeaseStore(client, OPTIONS).acquire('a', T0, { epoch: 7, rvn: '', leaseExpiresAt: T0 }, 'v1');
+    expect(mock.commandCalls(UpdateCommand)[0].args[0].input.ConditionExpression).toBe('epoch = :seenEpoch AND leaseExpiresAt = :seenExpiry AND attribute_not_exists(rvn)');
   });
 
   test('a refused claim by the current leader is a claim conflict, read from the returned item', async () => {
     const { client, mock } = mocked();
     mock.on(UpdateCommand).rejects(failed({
-      pk: 'm1', sk: 'lease', holder: 'a', epoch: 3, leaseExpiresAt: T0 + 900,
-      actions: { 'alert#i1': { epoch: 2, status: 'done', deadline: T0, claimedAt: T0 } },
+      pk: 'm1', sk: 'lease', holder: 'a', epoch: 3, rvn: 'v', incidents: { api: { id: 'i1', openedAt: T0 } },
+      actions: { 'alert#i1': { epoch: 2, status: 'done', claimedAt: T0 } },
     }));
-    const lease = { holder: 'a', epoch: 3, leaseExpiresAt: T0 + 900, incidents: {}, actions: {} };
-    const refusal = await new LeaseStore(client, { tableName: 't', monitorId: 'm1', durationMs: DURATION }, CAP).claim(lease, T0, 'alert#i1', ALERT).catch((e) => e);
+    const refusal = await new LeaseStore(client, OPTIONS).claim(lease, T0, 'alert#i1', 'api', 'i1', 't').catch((e) => e);
     expect(refusal).toBeInstanceOf(ActionAlreadyClaimedError);
     expect(refusal.current).toMatchObject({ epoch: 2, status: 'done' });
     expect(mock.commandCalls(GetCommand)).toHaveLength(0);
     expect(mock.commandCalls(UpdateCommand)[0].args[0].input.ConditionExpression).toBe(
-      'holder = :me AND epoch = :epoch AND leaseExpiresAt > :now AND (attribute_not_exists(actions.#k) OR actions.#k.#st = :abandoned)');
+      'holder = :me AND epoch = :epoch AND (incidents.#g.id = :incident AND (attribute_not_exists(actions.#k) OR actions.#k.#st = :abandoned '
+      + 'OR (actions.#k.#st = :claimed AND actions.#k.epoch < :epoch)))');
   });
 
   test('errors other than a failed condition are not taken for a refusal', async () => {
     const { client, mock } = mocked();
     mock.on(UpdateCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
-    const leases = new LeaseStore(client, { tableName: 't', monitorId: 'm1', durationMs: DURATION }, CAP);
-    const lease = { holder: 'a', epoch: 3, leaseExpiresAt: T0 + 900, incidents: {}, actions: {} };
-    await expect(leases.acquire('a', T0)).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
-    await expect(leases.renew(lease, T0)).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
-    await expect(leases.release(lease)).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
-    await expect(leases.claim(lease, T0, 'k', ALERT)).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
-    await expect(leases.settle('k', 3, 'done')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    const leases = new LeaseStore(client, OPTIONS);
+    await expect(leases.acquire('a', T0, undefined, 'v')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    await expect(leases.renew(lease, T0, 'v')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    await expect(leases.release(lease, 'v')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    await expect(leases.claim(lease, T0, 'k', 'api', 'i1', 't')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    await expect(leases.markSending(lease, T0, 'k', 't')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    await expect(leases.settle('k', 't', 'done')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
   });
 });

@@ -7,7 +7,7 @@ import { CircuitBreaker } from '../../../lambda/health-monitor/breaker';
 import { Clock } from '../../../lambda/health-monitor/clock';
 import { REGISTERED_BY, RegistryService } from '../../../lambda/health-monitor/contract';
 import { CloudMapMembership } from '../../../lambda/health-monitor/membership';
-import { MonitoredTarget } from '../../../lambda/health-monitor/targets';
+import type { MonitoredTarget } from '../../../lambda/health-monitor/ports';
 import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
 import { Status } from '../../../lambda/health-monitor/tracker';
 import { ipTargets } from './harness';
@@ -15,6 +15,7 @@ import { ipTargets } from './harness';
 class ManualClock implements Clock {
   public t = 1_800_000_000_000;
   public now(): number { return this.t; }
+  public elapsed(): number { return this.t; }
   public async sleep(ms: number): Promise<void> { this.t += ms; }
 }
 

@@ -5,53 +5,17 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CircuitBreaker } from '../../../lambda/health-monitor/breaker';
 import { systemClock } from '../../../lambda/health-monitor/clock';
-import { MetricName, MonitorConfig } from '../../../lambda/health-monitor/contract';
-import { LeaseStore } from '../../../lambda/health-monitor/lease';
+import { MonitorConfig } from '../../../lambda/health-monitor/contract';
 import { ActionLedger } from '../../../lambda/health-monitor/ledger';
 import { CloudMapMembership } from '../../../lambda/health-monitor/membership';
+import { TargetStateStore } from '../../../lambda/health-monitor/state-store';
 import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
-import { LocalDynamo, startDynalite } from '../../support/dynalite';
-import { tableName, testConfig } from './fixtures';
-import { Contender, World, contender, ipTargets, waitFor } from './harness';
+import { World, contender, delay, ipTargets, leaseStore, waitFor } from './harness';
+import { last, monitorSession } from './session';
 
-let dynamo: LocalDynamo;
-let running: Array<{ c: Contender; run: Promise<void> }> = [];
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(() => dynamo.close());
-afterEach(async () => {
-  for (const { c } of running) c.monitor.stop();
-  await Promise.all(running.map((r) => r.run));
-  running = [];
-});
-
-async function configFor(overrides: Parameters<typeof testConfig>[0] = {}): Promise<MonitorConfig> {
-  const config = testConfig({ tableName: tableName(), ...overrides });
-  await dynamo.createTable(config.tableName);
-  return config;
-}
-
-function start(c: Contender, ms = 20_000): Promise<void> {
-  const run = c.monitor.runInvocation(Date.now() + ms);
-  running.push({ c, run });
-  return run;
-}
-
-const last = (t: RecordingTelemetry, name: MetricName) => [...t.metrics].reverse().find((m) => m.name === name)?.value;
-const leases = (config: MonitorConfig) => new LeaseStore(dynamo.db, { tableName: config.tableName, monitorId: config.monitorId, durationMs: config.lease.durationMs }, config.actions);
-
-/** One leader over `count` targets of the group `api`, once they are all UP. */
-async function leading(count: number, overrides: Parameters<typeof testConfig>[0] = {}) {
-  const config = await configFor(overrides);
-  const world = new World();
-  const targets = ipTargets('api', count);
-  const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
-  start(c);
-  await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === count);
-  return { config, world, targets, c };
-}
+const session = monitorSession();
+const { configFor, start, leading } = session;
+const leases = (config: MonitorConfig) => leaseStore(session.dynamo.db, config);
 
 describe('one leader acting on one group', () => {
   test('a failure: one alert, the target out of its group, back in when healthy, one recovery alert, the incident closed', async () => {
@@ -71,7 +35,7 @@ describe('one leader acting on one group', () => {
       'alert [test-monitor] api: recovered',
     ]);
     expect((await leases(config).read())!.actions).toEqual({});
-    const ledger = await new ActionLedger(dynamo.db, config.tableName, config.monitorId, 1).list();
+    const ledger = await new ActionLedger(session.dynamo.db, config.tableName, config.monitorId, 1).list();
     expect(ledger.map((e) => [e.key.split('#')[0], e.outcome, e.epoch, e.holder])).toEqual([
       ['alert', 'done', 1, 'c1'], ['deregister', 'done', 1, 'c1'], ['register', 'done', 1, 'c1'], ['recovery', 'done', 1, 'c1'],
     ]);
@@ -112,22 +76,22 @@ describe('one leader acting on one group', () => {
     ]);
   });
 
-  test('a failed action is recorded, and taken again on a later cycle', async () => {
+  test('a refused action is recorded, and taken again on a later cycle', async () => {
     const config = await configFor();
     const world = new World();
     const targets = ipTargets('api', 3);
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    const c = contender({ name: 'c1', config, db: session.dynamo.db, world, targets });
     world.failNext('deregister');
     start(c);
     await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 3);
     world.setHealthy(targets[2], false);
-    const ledger = new ActionLedger(dynamo.db, config.tableName, config.monitorId, 1);
+    const ledger = new ActionLedger(session.dynamo.db, config.tableName, config.monitorId, 1);
     const deregistrations = async () => (await ledger.list()).filter((e) => e.key.startsWith('deregister#'));
     await waitFor('deregistration recorded', async () => (await deregistrations()).length === 2);
     expect(world.of('deregister')).toHaveLength(1);
     expect(c.telemetry.sum('ActionFailures')).toBe(1);
     expect((await deregistrations()).map((e) => [e.outcome, e.detail])).toEqual([
-      ['failed', 'Error: deregister failed: ServiceUnavailable'], ['done', undefined],
+      ['failed', 'Error: deregister refused: Throttling'], ['done', undefined],
     ]);
   });
 
@@ -142,33 +106,33 @@ describe('one leader acting on one group', () => {
 
   test('paused: probes and tracks, acts on nothing; unpaused, it acts', async () => {
     const config = await configFor();
-    await dynamo.db.send(new PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'switches', paused: true } }));
+    await session.dynamo.db.send(new PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'switches', paused: true } }));
     const world = new World();
     const targets = ipTargets('api', 3);
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    const c = contender({ name: 'c1', config, db: session.dynamo.db, world, targets });
     world.setHealthy(targets[0], false);
     start(c);
     await waitFor('target down', () => last(c.telemetry, 'TargetsDown') === 1);
     await new Promise((r) => setTimeout(r, 200));
     expect(world.actions).toEqual([]);
     expect((await leases(config).read())!.incidents).toEqual({});
-    await dynamo.db.send(new PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'switches', paused: false } }));
+    await session.dynamo.db.send(new PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'switches', paused: false } }));
     await waitFor('deregistration', () => world.of('deregister').length === 1);
     expect(world.log).toEqual(['alert [test-monitor] api: 1 of 3 targets down', 'deregister 10.0.10.1:8080']);
   });
 
   test('dry run, switched on in the table: the same decisions, each call marked dry run', async () => {
     const config = await configFor();
-    await dynamo.db.send(new PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'switches', dryRun: true } }));
+    await session.dynamo.db.send(new PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'switches', dryRun: true } }));
     const world = new World();
     const targets = ipTargets('api', 3);
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    const c = contender({ name: 'c1', config, db: session.dynamo.db, world, targets });
     start(c);
     await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 3);
     world.setHealthy(targets[0], false);
     await waitFor('deregistration', () => world.of('deregister').length === 1);
     expect(world.actions.map((a) => [a.kind, a.dryRun])).toEqual([['alert', true], ['deregister', true]]);
-    const ledger = await new ActionLedger(dynamo.db, config.tableName, config.monitorId, 1).list();
+    const ledger = await new ActionLedger(session.dynamo.db, config.tableName, config.monitorId, 1).list();
     expect(ledger.every((e) => e.dryRun)).toBe(true);
   });
 });
@@ -183,7 +147,7 @@ describe('probes', () => {
     const seen = new Map<string, string>();
     const world = new World();
     const targets = [...ipTargets('api', 1), ...ipTargets('web', 1, 20), { id: 'data/db', group: 'data', host: '10.0.30.1', port: 5432 }];
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    const c = contender({ name: 'c1', config, db: session.dynamo.db, world, targets });
     const probe = world.probe;
     world.probe = async (spec) => {
       seen.set(spec.host, `${spec.protocol} ${spec.port}${spec.protocol === 'TCP' ? '' : ` ${spec.path}`} ${spec.timeoutMs} ms`);
@@ -205,7 +169,7 @@ describe('probe timing', () => {
     const world = new World();
     const probes: number[] = [];
     const targets = ipTargets('api', 3);
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets, probe: async (spec) => {
+    const c = contender({ name: 'c1', config, db: session.dynamo.db, world, targets, probe: async (spec) => {
       if (spec.host === targets[0].host) probes.push(Date.now());
       return world.probe(spec);
     } });
@@ -227,7 +191,7 @@ describe('DNS failover', () => {
     const config = await configFor({ dns: { hostedZoneId: 'Z0123456789', triggerGroups: ['api'], primaryRecord: primary, failoverRecord: failover } });
     const world = new World();
     const targets = [...ipTargets('api', 2), ...ipTargets('web', 2, 20)];
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    const c = contender({ name: 'c1', config, db: session.dynamo.db, world, targets });
     start(c);
     await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 4);
     world.setHealthy(targets[0], false);
@@ -250,7 +214,7 @@ describe('DNS failover', () => {
     });
     const world = new World();
     const targets = ipTargets('api', 2);
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets });
+    const c = contender({ name: 'c1', config, db: session.dynamo.db, world, targets });
     start(c);
     await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 2, 5000);
     targets.forEach((t) => world.setHealthy(t, false));
@@ -268,8 +232,8 @@ describe('leadership', () => {
     const config = await configFor();
     const world = new World();
     const targets = ipTargets('api', 3);
-    const a = contender({ name: 'a', config, db: dynamo.db, world, targets });
-    const b = contender({ name: 'b', config, db: dynamo.db, world, targets });
+    const a = contender({ name: 'a', config, db: session.dynamo.db, world, targets });
+    const b = contender({ name: 'b', config, db: session.dynamo.db, world, targets });
     const runA = start(a, 600);
     await waitFor('a leads', () => a.monitor.epoch === 1);
     start(b);
@@ -286,12 +250,31 @@ describe('leadership', () => {
     expect(world.actions.map((x) => `${x.by}: ${x.kind}`)).toEqual(['a: alert', 'a: deregister', 'b: register', 'b: alert']);
   });
 
+  test('a new leader whose clock is 5 s behind the last one probes every target at once', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    const ahead = { ...systemClock, now: () => Date.now() + 5000 };
+    const a = contender({ name: 'a', config, db: session.dynamo.db, world, targets, clock: ahead });
+    // Its deadline is on its own clock.
+    await a.monitor.runInvocation(ahead.now() + 500);
+    // a saved each target's probe times on its own clock, 5 s ahead of b's.
+    const saved = [...(await new TargetStateStore(session.dynamo.db, config.tableName, config.monitorId).loadAll()).values()];
+    expect(saved.map((t) => t.lastProbeAt - Date.now() > 4000)).toEqual([true, true, true]);
+    const b = contender({ name: 'b', config, db: session.dynamo.db, world, targets });
+    world.setHealthy(targets[0], false);
+    const started = Date.now();
+    start(b);
+    await waitFor('b takes it out', () => world.of('deregister').length === 1, 4000);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   test('when the leader dies, a standby takes over within about one lease and sends no second alert', async () => {
     const config = await configFor();
     const world = new World();
     const targets = ipTargets('api', 3);
-    const a = contender({ name: 'a', config, db: dynamo.db, world, targets });
-    const b = contender({ name: 'b', config, db: dynamo.db, world, targets });
+    const a = contender({ name: 'a', config, db: session.dynamo.db, world, targets });
+    const b = contender({ name: 'b', config, db: session.dynamo.db, world, targets });
     start(a);
     await waitFor('a leads', () => a.monitor.epoch === 1);
     start(b);
@@ -306,27 +289,29 @@ describe('leadership', () => {
     expect(world.actions.map((x) => `${x.by}: ${x.kind}`)).toEqual(['a: alert', 'a: deregister', 'b: register', 'b: alert']);
   });
 
-  test('a deposed leader that has not noticed yet is refused by DynamoDB and takes no action', async () => {
-    // a renews rarely, so it goes on believing it leads for a while after b took over.
+  test('a leader paused past its lease wakes up deposed and takes no action', async () => {
     const config = await configFor();
-    const slowRenewer = { ...config, lease: { ...config.lease, retryPeriodMs: 800 } };
     const world = new World();
     const targets = ipTargets('api', 3);
-    const a = contender({ name: 'a', config: slowRenewer, db: dynamo.db, world, targets });
+    // a's whole process can be frozen: its sleeps and its calls wait until the pause ends.
+    let pausedUntil = 0;
+    const frozen = async () => {
+      while (Date.now() < pausedUntil) await delay(pausedUntil - Date.now());
+    };
+    const clock = { ...systemClock, sleep: async (ms: number) => { await delay(ms); await frozen(); } };
+    const around = async <T>(call: () => Promise<T>) => { await frozen(); return call(); };
+    const a = contender({ name: 'a', config, db: session.dynamo.db, world, targets, clock, around, probe: async (spec) => { await frozen(); return world.probe(spec); } });
     start(a);
     await waitFor('a leads with all targets up', () => last(a.telemetry, 'TargetsUp') === 3);
-    // The lease passes to b behind a's back, as it would after a long pause of a.
-    const store = leases(config);
-    const current = (await store.read())!;
-    await dynamo.db.send(new PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'lease', ...current, leaseExpiresAt: 0, windows: {} } }));
-    const b = contender({ name: 'b', config, db: dynamo.db, world, targets });
+    pausedUntil = Date.now() + 2 * config.lease.durationMs + 500;
+    const b = contender({ name: 'b', config, db: session.dynamo.db, world, targets });
     start(b);
-    await waitFor('b leads', () => b.monitor.epoch === 2);
+    await waitFor('b leads', () => b.monitor.epoch === 2, 3 * config.lease.durationMs);
     world.setHealthy(targets[0], false);
-    await waitFor('a refused', () => a.telemetry.sum('RefusedStaleActions') >= 1, 2000);
     await waitFor('b deregistered', () => world.of('deregister').length === 1);
-    expect(world.actions.every((x) => x.by === 'b')).toBe(true);
-    expect(a.telemetry.logs.find((l) => l.message === 'refused: no longer the leader')?.data).toMatchObject({ epoch: 1 });
+    await waitFor('a awake, and not leading', async () => Date.now() > pausedUntil + 500 && a.monitor.epoch === undefined, 3 * config.lease.durationMs);
+    expect(world.actions.map((x) => x.by)).toEqual(['b', 'b']);
+    expect(a.telemetry.logs.some((l) => l.message === 'lost the lease' || l.message === 'refused: no longer the leader')).toBe(true);
   });
 });
 
@@ -343,7 +328,7 @@ describe('the leader keeps Cloud Map in step', () => {
     const breaker = new CircuitBreaker('servicediscovery', config.breaker, systemClock);
     const membership = new CloudMapMembership(new ServiceDiscoveryClient({ region: 'eu-west-1' }), breaker,
       [{ serviceId: 'srv-api', name: 'service.internal/api', groups: ['api'], attributes: {} }], config.monitorId, 60_000, systemClock, new RecordingTelemetry());
-    const c = contender({ name: 'c1', config, db: dynamo.db, world, targets, membership });
+    const c = contender({ name: 'c1', config, db: session.dynamo.db, world, targets, membership });
     start(c);
     const reports = () => cloudMap.commandCalls(UpdateInstanceCustomHealthStatusCommand).map((call) => `${call.args[0].input.InstanceId} ${call.args[0].input.Status}`);
 

@@ -4,7 +4,7 @@ import * as https from 'https';
 import type { AddressInfo } from 'net';
 import * as net from 'net';
 import * as path from 'path';
-import { ProbeResult, ProbeSpec, probe, probeAll, statusMatcher } from '../../../lambda/health-monitor/probes';
+import { MAX_CONCURRENCY, ProbeResult, ProbeSpec, probe, probeAll, probeConcurrency, statusMatcher } from '../../../lambda/health-monitor/probes';
 
 /** Real servers on loopback, one per behaviour. */
 const servers: Array<net.Server> = [];
@@ -50,6 +50,13 @@ beforeAll(async () => {
     res.write('{"status":"o');
     timers.push(setTimeout(() => res.socket?.destroy(), 20));
   }));
+  ports.trickle = await listen(http.createServer((_req, res) => {
+    // A status in time, then a body one byte every 50 ms, forever.
+    res.writeHead(200);
+    const drip = setInterval(() => res.write('x'), 50);
+    timers.push(drip);
+    res.on('close', () => clearInterval(drip));
+  }));
   ports.tcp = await listen(net.createServer((socket) => socket.end()));
   // A port nothing listens on: a server that was there and is gone.
   const gone = net.createServer();
@@ -94,6 +101,13 @@ describe('probe against real servers on loopback', () => {
     expect(result.ok).toBe(ok);
     expect(result.detail).toEqual(typeof detail === 'string' ? detail : expect.stringMatching(detail));
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  test('a body that trickles in is cut at the probe\'s timeout: the whole probe, body included, is bounded', async () => {
+    const result = await probe(spec('trickle', { timeoutMs: 200, bodySubstring: 'READY' }));
+    expect(result.ok).toBe(false);
+    expect(result.detail).toBe('timeout after 200 ms');
+    expect(result.latencyMs).toBeLessThan(500);
   });
 
   test('a timed-out probe ends at its timeout, not when the server answers', async () => {
@@ -159,5 +173,22 @@ describe('probeAll', () => {
     const specs = new Map(Array.from({ length: 500 }, (_, i) => [`t${i}`, spec('healthy', { timeoutMs: 2000 })] as const));
     const results = await probeAll(specs, { concurrency: 100, jitterMs: 0 });
     expect([...results.values()].filter((r) => r.ok)).toHaveLength(500);
+  });
+});
+
+describe('probeConcurrency', () => {
+  const timing = { concurrency: 32, intervalMs: 1000, timeoutMs: 500, jitterMs: 100 };
+
+  test('enough probes in flight for every probe to time out within the interval', () => {
+    // One 0.5 s round fits in 1 s − 0.1 s jitter: all 500 at once. Three fit in 2 s − 0.1 s.
+    expect(probeConcurrency(timing, 500)).toBe(500);
+    expect(probeConcurrency({ ...timing, intervalMs: 2000 }, 500)).toBe(167);
+    expect(Math.ceil(500 / probeConcurrency(timing, 500)) * timing.timeoutMs + timing.jitterMs).toBeLessThanOrEqual(timing.intervalMs);
+  });
+
+  test('never below the configured concurrency, never above what Lambda\'s open files allow', () => {
+    expect(probeConcurrency(timing, 10)).toBe(32);
+    expect(probeConcurrency(timing, 100_000)).toBe(MAX_CONCURRENCY);
+    expect(probeConcurrency({ ...timing, concurrency: 1 }, 0)).toBe(1);
   });
 });

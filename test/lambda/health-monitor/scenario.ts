@@ -1,14 +1,19 @@
 import { Clock } from '../../../lambda/health-monitor/clock';
-import { MonitorConfig, skewToleranceMs } from '../../../lambda/health-monitor/contract';
-import { LeaseStore } from '../../../lambda/health-monitor/lease';
-import { MonitoredTarget } from '../../../lambda/health-monitor/targets';
+import { MonitorConfig, RecordSet, landingMarginMs } from '../../../lambda/health-monitor/contract';
+import type { MonitoredTarget } from '../../../lambda/health-monitor/ports';
 import { LocalDynamo } from '../../support/dynalite';
 import { testConfig } from './fixtures';
-import { Contender, World, contender, delay, seeded, waitFor } from './harness';
+import { Contender, contender, delay, leaseStore, seeded, waitFor } from './harness';
+import { EffectKind, FaultPlan, World, serviceError, timeoutError } from './world';
+
+/**
+ * The chaos run: many contenders with overlapping invocations, under every line of the README's
+ * fault model at once, and the safety properties measured from what landed.
+ */
 
 /**
  * What DynamoDB granted and when it was asked, seen from the requests that succeeded: the
- * ground truth the safety checks compare the actions with.
+ * ground truth the safety checks compare the effects with.
  */
 export class LeaseObserver {
   /** Epoch → contenders that were granted it. */
@@ -20,13 +25,14 @@ export class LeaseObserver {
 
   public observe = (input: Record<string, unknown>, output: Record<string, unknown>, sentAt: number): void => {
     const attributes = output.Attributes as Record<string, unknown> | undefined;
-    if (String(input.ConditionExpression).startsWith('attribute_not_exists(pk)') && attributes) {
+    if (String(input.UpdateExpression).endsWith('ADD epoch :one') && attributes) {
       const epoch = Number(attributes.epoch);
       this.holders.set(epoch, new Set([...(this.holders.get(epoch) ?? []), String(attributes.holder)]));
       this.requested.push({ epoch, sentAt });
     }
     if (input.UpdateExpression === 'SET incidents.#g = :incident') {
-      this.opened.add(String((input.ExpressionAttributeValues as Record<string, { id: string }>)[':incident'].id));
+      const id = String((input.ExpressionAttributeValues as Record<string, { id: string }>)[':incident'].id);
+      if (!id.startsWith('dns@')) this.opened.add(id);
     }
   };
 }
@@ -37,12 +43,18 @@ export interface SafetyAudit {
   readonly sharedEpochs: number[];
   /** Whether the epochs granted are 1..n, each once. */
   readonly epochsInOrder: boolean;
-  /** Actions started by a contender after a later epoch was asked for (or with no epoch at all). */
-  readonly deposedActions: World['actions'];
-  /** Actions by a contender that does not hold the epoch it acted with. */
+  /** Effects on a fenced resource (the failover name) that landed after a later epoch had written it. */
+  readonly deposedEffects: World['actions'];
+  /** Effects of one resource that landed in another order than they were sent. */
+  readonly misorderedEffects: World['actions'];
+  /** Effects by a contender that does not hold the epoch it acted with. */
   readonly actionsByNonHolders: World['actions'];
+  /** ELB changes of a deposed leader that landed after a later epoch was asked for (ELB cannot fence). */
+  readonly unfencedLateEffects: World['actions'];
   /** Incidents with other than one alert and one recovery alert. */
   readonly wrongAlerts: Array<{ id: string; alerts: number; recoveries: number }>;
+  readonly duplicateAlerts: number;
+  readonly missedAlerts: number;
   /** Down alerts per incident opened. */
   readonly alertsPerIncident: number[];
 }
@@ -52,17 +64,29 @@ export function audit(world: World, observer: LeaseObserver, requireRecovery = t
   const holderOf = (epoch: number) => [...(observer.holders.get(epoch) ?? [])][0];
   const alertsOf = (id: string, recovered: boolean) => world.of('alert').filter((a) => a.message?.startsWith(`Incident ${id}`) && a.what.endsWith(': recovered') === recovered).length;
   const counts = [...observer.opened].map((id) => ({ id, alerts: alertsOf(id, false), recoveries: alertsOf(id, true) }));
+  const changed = world.actions.filter((a) => a.changed && !a.dryRun);
+  const dns = changed.filter((a) => a.resource.startsWith('dns:'));
+  const laterGranted = (a: World['actions'][number]) => observer.requested.some((r) => r.epoch > (a.epoch ?? 0) && r.sentAt < a.landedAt);
   return {
     sharedEpochs: epochs.filter((e) => observer.holders.get(e)!.size > 1),
     epochsInOrder: epochs.every((e, i) => e === i + 1),
-    deposedActions: world.actions.filter((a) => a.epoch === undefined || observer.requested.some((r) => r.epoch > a.epoch! && r.sentAt < a.at)),
+    deposedEffects: dns.filter((a, i) => dns.slice(0, i).some((b) => b.resource === a.resource && (b.epoch ?? 0) > (a.epoch ?? 0))),
+    // `changed` is in the order effects landed: one sent later that landed before this one.
+    misorderedEffects: changed.filter((a, i) => changed.slice(0, i).some((b) => b.resource === a.resource && b.at > a.at)),
     actionsByNonHolders: world.actions.filter((a) => a.epoch !== undefined && holderOf(a.epoch) !== a.by),
+    unfencedLateEffects: changed.filter((a) => a.resource.startsWith('elb:') && laterGranted(a)),
     wrongAlerts: counts.filter((c) => c.alerts !== 1 || (requireRecovery && c.recoveries !== 1)),
+    duplicateAlerts: counts.reduce((n, c) => n + Math.max(0, c.alerts - 1) + Math.max(0, c.recoveries - 1), 0),
+    missedAlerts: counts.reduce((n, c) => n + (c.alerts === 0 ? 1 : 0) + (requireRecovery && c.recoveries === 0 ? 1 : 0), 0),
     alertsPerIncident: counts.map((c) => c.alerts),
   };
 }
 
-/** The chaos runs' timing: fast enough for many changes of leader, with a 120 ms skew tolerance. */
+const record = (value: string): RecordSet => ({ Name: 'api.example.com.', Type: 'A', SetIdentifier: 'primary', Failover: 'PRIMARY', TTL: 60, ResourceRecords: [{ Value: value }] });
+export const PRIMARY_ANSWER = '192.0.2.10';
+export const FAILOVER_ANSWER = '198.51.100.10';
+
+/** The chaos runs' timing: fast enough for many changes of leader; the failover name follows the group `api`. */
 export function chaosConfig(tableName: string): MonitorConfig {
   return testConfig({
     tableName,
@@ -70,8 +94,18 @@ export function chaosConfig(tableName: string): MonitorConfig {
     lease: { durationMs: 600, renewDeadlineMs: 400, retryPeriodMs: 100 },
     callTimeoutMs: 80,
     functionTimeoutMs: 10_000,
-    actions: { maxActions: 1000 },
+    discoveryIntervalMs: 300,
+    actions: { maxActions: 1000, maxFailovers: 1000, maxEjectPercent: 100 },
+    dns: { hostedZoneId: 'Z0123456789', triggerGroups: ['api'], primaryRecord: record(PRIMARY_ANSWER), failoverRecord: record(FAILOVER_ANSWER) },
   });
+}
+
+/** How often each fault is injected, per call. */
+export interface FaultRates {
+  /** DynamoDB: a write's answer lost, a write landing late, a read throttled. */
+  readonly dynamodb: number;
+  /** ELB, Route 53, SNS: an answer lost, a call landing late, a call refused. */
+  readonly effects: number;
 }
 
 export interface ChaosOptions {
@@ -85,8 +119,10 @@ export interface ChaosOptions {
   readonly minIncidents: number;
   /** Probability of a pause at each sleep or call: of a leader, of a standby, right after a leader's fenced write. */
   readonly pauseP?: { readonly leader: number; readonly standby: number; readonly afterFencedWrite: number };
-  /** Clock offsets are drawn within ±skewMs / 2. @default - just inside the tolerance */
+  /** Clock offsets are drawn within ±skewMs / 2. @default 8000 */
   readonly skewMs?: number;
+  /** @default 3 % of DynamoDB calls and 5 % of each other kind of fault per call */
+  readonly faults?: FaultRates;
 }
 
 export interface ChaosResult {
@@ -94,27 +130,58 @@ export interface ChaosResult {
   readonly observer: LeaseObserver;
   readonly pauses: number;
   readonly refused: number;
+  /** DynamoDB writes that landed late and were refused by their condition (the epoch, the version, the incident). */
+  readonly lateWritesRefused: number;
   readonly longestLifetimeMs: number;
+  /** Targets out of their group, or a name not on its primary, once everything is healthy again and settled. */
+  readonly finalStateWrong: string[];
   readonly audit: SafetyAudit;
 }
 
 /**
+ * Faults as the fault model states them. A late call lands after a delay: an ELB call within
+ * the lease's landing margin (the one assumption ELB, which has no conditional write, needs);
+ * a Route 53 batch or an SNS publish up to ten times later, which only fencing and claims can make safe.
+ */
+function faultPlan(random: () => number, rates: FaultRates, config: MonitorConfig): FaultPlan {
+  const margin = config.callTimeoutMs + landingMarginMs(config);
+  return {
+    pick: (kind) => {
+      const r = random();
+      const p = kind === 'dynamodb' ? rates.dynamodb : rates.effects;
+      if (kind === 'read') return r < p ? 'refused' : undefined;
+      return r < p ? 'lost' : r < 2 * p ? 'late' : r < 3 * p ? 'refused' : undefined;
+    },
+    lateMs: (kind: EffectKind | 'dynamodb') => random() * (kind === 'deregister' || kind === 'register' ? margin : 10 * margin),
+  };
+}
+
+/**
  * Many contenders with overlapping invocations (as a schedule with several contenders each starts
- * them), each with its own skewed clock and up to four pauses of its whole process (every call and
- * sleep of it waits until the pause ends), each longer than the lease; targets fail and recover
- * throughout. Ends once everything is healthy and every incident closed.
+ * them), each with its own skewed wall clock and up to four pauses of its whole process (every
+ * call and sleep of it waits until the pause ends), each longer than the lease, some of them after
+ * its last check and before a request leaves; DynamoDB and every other service lose answers, land
+ * calls late and refuse them; targets fail and recover, alone and all at once. Ends once
+ * everything is healthy, every incident closed, and every late call landed.
  */
 export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const { config, targets } = o;
   const random = seeded(o.seed);
   const lease = config.lease.durationMs;
-  const skew = o.skewMs ?? skewToleranceMs(config) - 10;
+  const skew = o.skewMs ?? 8000;
   const p = o.pauseP ?? { leader: 0.02, standby: 0.01, afterFencedWrite: 0.2 };
+  const rates = o.faults ?? { dynamodb: 0.03, effects: 0.05 };
   const world = new World();
+  world.faults = faultPlan(random, rates, config);
+  if (config.dns) world.watchName(config.dns.primaryRecord.Name, PRIMARY_ANSWER);
   const observer = new LeaseObserver();
   let pauses = 0;
   let refused = 0;
   let longestLifetimeMs = 0;
+  const lateWrites = new Set<Promise<unknown>>();
+  let lateWritesRefused = 0;
+  const logCounts = new Map<string, number>();
+  const timeline: string[] = [];
 
   const invocation = (name: string): { c: Contender; run: Promise<void> } => {
     const offset = (random() - 0.5) * skew;
@@ -133,6 +200,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     };
     const clock: Clock = {
       now: () => Date.now() + offset,
+      elapsed: () => performance.now(),
       sleep: async (ms) => {
         await delay(ms);
         maybePause();
@@ -143,18 +211,46 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       maybePause();
       await frozen();
       await delay(random() * 3);
+      const write = input?.UpdateExpression !== undefined || input?.Item !== undefined || input?.ConditionExpression !== undefined;
+      const r = random();
+      if (!write && r < rates.dynamodb) {
+        world.faultsInjected++;
+        throw serviceError('ProvisionedThroughputExceededException: throttled', 400);
+      }
+      if (write && r < rates.dynamodb / 2) {
+        // Landing late: the request is applied (or refused by its condition) after the caller gave up.
+        world.faultsInjected++;
+        const late = delay(random() * 4 * config.callTimeoutMs).then(call).catch((e) => {
+          if (String(e).includes('ConditionalCheckFailed')) lateWritesRefused++;
+        });
+        lateWrites.add(late);
+        void late.finally(() => lateWrites.delete(late));
+        throw timeoutError();
+      }
       const out = await call();
-      // The worst moment: just after a leader's fenced write (a claim) succeeded.
-      maybePause(String(input?.ConditionExpression).startsWith('holder = :me AND epoch = :epoch AND leaseExpiresAt') ? p.afterFencedWrite : undefined);
+      if (write && r < rates.dynamodb) {
+        world.faultsInjected++;
+        throw timeoutError();
+      }
+      // The worst moment: just after a leader's fenced write succeeded.
+      maybePause(String(input?.ConditionExpression).startsWith('holder = :me AND epoch = :epoch AND (') ? p.afterFencedWrite : undefined);
       await frozen();
       return out;
     };
-    const c = contender({ name, config, db: o.dynamo.db, world, targets, clock, around, observe: observer.observe, random });
+    // A pause after the last check and before the request leaves: for the calls that are fenced
+    // (Route 53 by its token) or claimed (SNS). ELB cannot be fenced: see the README.
+    const beforeCall = async (kind: EffectKind | 'read') => {
+      if (kind === 'upsert' || kind === 'fence' || kind === 'alert') maybePause(leads() ? p.leader * 5 : 0);
+      await frozen();
+    };
+    const c = contender({ name, config, db: o.dynamo.db, world, targets, clock, around, beforeCall, observe: observer.observe, random });
     leads = () => c.monitor.epoch !== undefined;
     const started = Date.now();
     const run = c.monitor.runInvocation(clock.now() + 800 + random() * 1700).then(() => {
       longestLifetimeMs = Math.max(longestLifetimeMs, Date.now() - started);
       refused += c.telemetry.sum('RefusedStaleActions');
+      if (process.env.CHAOS_LOGS) for (const l of c.telemetry.logs) if (l.level !== 'INFO' || l.message.startsWith('action')) logCounts.set(l.message.slice(0, 60), (logCounts.get(l.message.slice(0, 60)) ?? 0) + 1);
+      if (process.env.CHAOS_LOGS === 'all') timeline.push(...c.telemetry.logs.map((l) => `${c.name} ${l.message} ${JSON.stringify(l.data ?? {}).slice(0, 150)}`));
     });
     return { c, run };
   };
@@ -171,29 +267,43 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     }
   });
 
+  const store = leaseStore(o.dynamo.db, config);
+  const api = targets.filter((t) => t.group === 'api');
   try {
     // Failures shorter than a gap between leaders go unnoticed, hence the minimum of incidents.
     const started = Date.now();
-    while (Date.now() - started < o.minWorldMs || (observer.opened.size < o.minIncidents && Date.now() - started < 4 * o.minWorldMs)) {
-      const victims = [targets[Math.floor(random() * targets.length)], ...(random() < 0.3 ? [targets[Math.floor(random() * targets.length)]] : [])];
+    for (let round = 1; Date.now() - started < o.minWorldMs || (observer.opened.size < o.minIncidents && Date.now() - started < 4 * o.minWorldMs); round++) {
+      // One or two targets fail, or (every third round) the whole trigger group: the name fails over.
+      const victims = round % 3 === 0 ? api : [targets[Math.floor(random() * targets.length)], ...(random() < 0.3 ? [targets[Math.floor(random() * targets.length)]] : [])];
       victims.forEach((t) => world.setHealthy(t, false));
-      await delay(500 + random() * 800);
+      if (process.env.CHAOS_LOGS) timeline.push(`--- down ${victims.map((v) => v.id).join(' ')} at ${Date.now()}`);
+      // A whole group stays down long enough for a leader to fail the name over through the churn.
+      await delay(victims === api ? 1500 + random() * 1000 : 500 + random() * 800);
       victims.forEach((t) => world.setHealthy(t, true));
       await delay(400 + random() * 800);
     }
-    const store = new LeaseStore(o.dynamo.db, { tableName: config.tableName, monitorId: config.monitorId, durationMs: lease }, config.actions);
+    world.faults = undefined;
     await waitFor('every incident closed', async () => {
-      const item = await store.read();
+      const item = await store.read().catch(() => undefined);
       return item !== undefined && Object.keys(item.incidents).length === 0;
-    }, 15_000).catch(async (e) => {
+    }, 30_000).catch(async (e) => {
       console.log('incidents still open:', JSON.stringify(await store.read(), null, 1), JSON.stringify(world.actions.slice(-6)),
         [...live].map((c) => `${c.name}:${c.monitor.epoch}`).join(' '));
       throw e;
     });
+    await world.settle();
+    await Promise.all([...lateWrites]);
+    // A leader lists its targets and reads the name back within a discovery interval.
+    await delay(3 * config.discoveryIntervalMs + lease);
   } finally {
     stopping = true;
     live.forEach((c) => c.monitor.stop());
     await Promise.all(slots);
   }
-  return { world, observer, pauses, refused, longestLifetimeMs, audit: audit(world, observer) };
+  if (process.env.CHAOS_LOGS) console.log([...logCounts].map(([m, n]) => `${n} ${m}`).join('\n'), '\n', timeline.join('\n'));
+  const finalStateWrong = [
+    ...targets.filter((t) => t.targetGroupArn && !world.inGroup(t)).map((t) => `${t.id} out of its group`),
+    ...(config.dns && world.answerOf(config.dns.primaryRecord.Name) !== PRIMARY_ANSWER ? [`the name answers ${world.answerOf(config.dns.primaryRecord.Name)}`] : []),
+  ];
+  return { world, observer, pauses, refused, lateWritesRefused, longestLifetimeMs, finalStateWrong, audit: audit(world, observer) };
 }

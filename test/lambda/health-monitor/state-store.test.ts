@@ -1,6 +1,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ActionLedger } from '../../../lambda/health-monitor/ledger';
-import { StoredTarget, TableSwitches, TargetStateStore } from '../../../lambda/health-monitor/state-store';
+import { StoredTarget, TargetStateStore } from '../../../lambda/health-monitor/state-store';
+import { TableSwitches } from '../../../lambda/health-monitor/switches';
 import { LocalDynamo, startDynalite } from '../../support/dynalite';
 import { tableName } from './fixtures';
 
@@ -26,14 +27,14 @@ describe('TargetStateStore', () => {
     const store = new TargetStateStore(dynamo.db, table, 'm1');
     await expect(store.saveTracking(target({ status: 'DOWN', failures: 3, successes: 0 }), 1)).resolves.toBe(true);
     const loaded = await new TargetStateStore(dynamo.db, table, 'm1').loadAll();
-    expect(loaded.get('api/10.0.1.10:8080')).toEqual(target({ status: 'DOWN', failures: 3, successes: 0, deregisteredIn: undefined }));
+    expect(loaded.get('api/10.0.1.10:8080')).toEqual(target({ status: 'DOWN', failures: 3, successes: 0, deregisteredIn: undefined, removedAt: undefined }));
   });
 
   test('a later epoch\'s write cannot be overwritten by an earlier epoch', async () => {
     const store = new TargetStateStore(dynamo.db, table, 'm1');
     await store.saveTracking(target({ status: 'DOWN' }), 5);
     await expect(store.saveTracking(target({ status: 'UP' }), 4)).resolves.toBe(false);
-    await expect(store.saveRegistration(target(), 4, 'i1')).resolves.toBe(false);
+    await expect(store.saveRegistration(target(), 4, 'i1', 1000)).resolves.toBe(false);
     await expect(store.saveTracking(target({ status: 'UP' }), 5)).resolves.toBe(true);
     await expect(store.saveTracking(target({ status: 'DOWN' }), 6)).resolves.toBe(true);
     expect((await store.loadAll()).get('api/10.0.1.10:8080')?.status).toBe('DOWN');
@@ -41,14 +42,22 @@ describe('TargetStateStore', () => {
 
   test('a tracking write keeps a deregistration another leader recorded', async () => {
     const store = new TargetStateStore(dynamo.db, table, 'm1');
-    await store.saveRegistration(target(), 1, 'api@2026-11-21T10:00:00.000Z/e1');
+    await store.saveRegistration(target(), 1, 'api@2026-11-21T10:00:00.000Z/e1', 1_800_000_000_000);
     // The next leader had loaded the target before the deregistration was recorded.
     await store.saveTracking(target({ status: 'DOWN', failures: 2 }), 2);
     expect((await store.loadAll()).get('api/10.0.1.10:8080')).toMatchObject({
-      status: 'DOWN', failures: 2, deregistered: true, deregisteredIn: 'api@2026-11-21T10:00:00.000Z/e1',
+      status: 'DOWN', failures: 2, deregistered: true, deregisteredIn: 'api@2026-11-21T10:00:00.000Z/e1', removedAt: 1_800_000_000_000,
     });
-    await store.saveRegistration(target(), 2, undefined);
-    expect((await store.loadAll()).get('api/10.0.1.10:8080')).toMatchObject({ deregistered: false, deregisteredIn: undefined });
+    await store.saveRegistration(target(), 2, undefined, 1_800_000_001_000);
+    expect((await store.loadAll()).get('api/10.0.1.10:8080')).toMatchObject({ deregistered: false, deregisteredIn: undefined, removedAt: undefined });
+  });
+
+  test('a target forgotten is gone, unless a later epoch wrote it', async () => {
+    const store = new TargetStateStore(dynamo.db, table, 'm1');
+    await store.saveRegistration(target(), 3, 'i1', 1000);
+    await expect(store.forget(target(), 2)).resolves.toBe(false);
+    await expect(store.forget(target(), 3)).resolves.toBe(true);
+    expect((await store.loadAll()).size).toBe(0);
   });
 
   test('targets are kept per monitor and read across pages', async () => {
@@ -73,6 +82,13 @@ describe('TableSwitches', () => {
   ])('%s', async (_, item, dryRunDefault, expected) => {
     if (item) await dynamo.db.send(new PutCommand({ TableName: table, Item: { pk: 'm1', sk: 'switches', ...item } }));
     await expect(new TableSwitches(dynamo.db, table, 'm1', dryRunDefault).read()).resolves.toEqual(expected);
+  });
+
+  test('the switches are read consistently: a pause just set is seen at the next read', async () => {
+    const sent: Array<Record<string, unknown>> = [];
+    const db = { send: (c: { input: Record<string, unknown> }) => { sent.push(c.input); return dynamo.db.send(c as never); } } as unknown as typeof dynamo.db;
+    await new TableSwitches(db, table, 'm1', false).read();
+    expect(sent[0]).toMatchObject({ ConsistentRead: true });
   });
 });
 

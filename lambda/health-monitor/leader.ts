@@ -1,0 +1,57 @@
+import { Clock } from './clock';
+import { MonitorConfig } from './contract';
+import { Election } from './election';
+import { StaleLeaderError } from './errors';
+import { Lease, LeaseStore } from './lease';
+import type { Actions, LedgerSink } from './ports';
+import { Telemetry } from './telemetry';
+
+/**
+ * What the parts of a leader's cycle share: the configuration, the clocks, the election that says
+ * whether this contender may act, the stores and the effects. One per contender.
+ */
+export interface LeaderContext {
+  readonly config: MonitorConfig;
+  readonly me: string;
+  readonly clock: Clock;
+  readonly election: Election;
+  readonly leases: LeaseStore;
+  readonly actions: Actions;
+  readonly ledger: LedgerSink;
+  readonly telemetry: Telemetry;
+}
+
+/** The lease this contender leads with, while it may act. */
+export function actingLease(ctx: LeaderContext): Lease | undefined {
+  return ctx.election.acting ? ctx.election.lease : undefined;
+}
+
+/** Stops leading: DynamoDB refused a fenced write, so a later epoch leads. */
+export function deposed(ctx: LeaderContext, what: string, why: string): void {
+  ctx.telemetry.warn('refused: no longer the leader', { what, why, epoch: ctx.election.lease?.epoch });
+  ctx.telemetry.metric('RefusedStaleActions', 1);
+  ctx.election.depose();
+}
+
+/** Runs a fenced lease write; on StaleLeaderError, stops leading and returns undefined. */
+export async function fenced<T>(ctx: LeaderContext, what: string, write: (lease: Lease) => Promise<T>): Promise<T | undefined> {
+  const lease = actingLease(ctx);
+  if (!lease) return undefined;
+  try {
+    return await write(lease);
+  } catch (e) {
+    if (!(e instanceof StaleLeaderError)) throw e;
+    deposed(ctx, what, e.message);
+    return undefined;
+  }
+}
+
+/** Records an outcome in the ledger; a failure to record is logged, never thrown. */
+export async function record(ctx: LeaderContext, key: string, outcome: 'done' | 'failed' | 'unknown' | 'abandoned', dryRun: boolean, detail?: string): Promise<void> {
+  const epoch = ctx.election.lease?.epoch ?? 0;
+  try {
+    await ctx.ledger.record({ key, epoch, holder: ctx.me, outcome, at: ctx.clock.now(), dryRun, detail });
+  } catch (e) {
+    ctx.telemetry.warn('could not record the outcome of an action', { key, epoch, outcome, error: String(e) });
+  }
+}

@@ -1,0 +1,113 @@
+import type { RecordSet } from './contract';
+import type { LedgerEntry } from './ledger';
+import type { StoredTarget } from './state-store';
+import type { Status } from './tracker';
+
+/**
+ * What the monitor depends on, as interfaces: the AWS effects it makes and the reads that settle
+ * them, discovery, switches, membership and the ledger. `wiring.ts` binds them to AWS; tests bind
+ * them to doubles under `test/`.
+ */
+
+/** An ELB target. */
+export interface ElbTarget {
+  readonly id: string;
+  readonly port: number;
+}
+
+/** One endpoint the monitor probes. */
+export interface MonitoredTarget {
+  readonly id: string;
+  readonly group: string;
+  readonly host: string;
+  readonly port: number;
+  /** For targets of an ELB target group: the group and the target as ELB knows it. */
+  readonly targetGroupArn?: string;
+  readonly elbTarget?: ElbTarget;
+}
+
+/**
+ * A target group's members as ELB lists them (DescribeTargetHealth), with ELB's own verdict:
+ * `initial`, `healthy`, `unhealthy`, `unused`, `draining`, `unavailable`, ...
+ */
+export type ElbView = ReadonlyMap<string, string>;
+
+/** What discovery found: the targets to probe, and each target group's view as ELB has it. */
+export interface Discovered {
+  readonly targets: MonitoredTarget[];
+  /** Target group name → `host:port` → ELB's state. Groups whose listing failed are missing. */
+  readonly elb: ReadonlyMap<string, ElbView>;
+  /** Groups whose listing failed this time. */
+  readonly failed: readonly string[];
+}
+
+export interface Discovery {
+  /** The targets to probe now; `stored` keeps targets the monitor deregistered (ELB no longer lists them). */
+  discover(stored: ReadonlyMap<string, StoredTarget>): Promise<Discovered>;
+}
+
+/** The failover name as Route 53 holds it: the PRIMARY record and the fencing token beside it. */
+export interface NameState {
+  readonly record?: RecordSet;
+  /** The token record's value, e.g. `e7.3` (epoch 7, its third change); undefined when there is none. */
+  readonly token?: string;
+}
+
+/**
+ * The calls the leader makes to the world. Each goes through its API's circuit breaker; in dry
+ * run, changes are logged instead of made. A call that throws may still have been applied.
+ */
+export interface Actions {
+  deregister(targetGroupArn: string, target: ElbTarget, dryRun: boolean): Promise<void>;
+  register(targetGroupArn: string, target: ElbTarget, dryRun: boolean): Promise<void>;
+  /** Reads the PRIMARY record of a failover pair and the fencing token record beside it. */
+  readName(hostedZoneId: string, record: RecordSet, tokenName: string): Promise<NameState>;
+  /**
+   * One atomic change batch: replaces the token `from` (exactly; creates it when undefined) with
+   * `to`, and UPSERTs `record` when given. Route 53 refuses the whole batch when the token is not
+   * `from`, so a batch prepared on an older view, or by a deposed leader, changes nothing.
+   */
+  changeName(hostedZoneId: string, tokenName: string, from: string | undefined, to: string, record: RecordSet | undefined, comment: string, dryRun: boolean): Promise<void>;
+  /**
+   * Publishes an alert. `dedupId` is passed as the message deduplication id to FIFO topics (which
+   * then deliver a retried alert once); standard topics do not deduplicate.
+   */
+  alert(topicArn: string, subject: string, message: string, dedupId: string, dryRun: boolean): Promise<void>;
+}
+
+/** Operator switches, read every cycle. */
+export interface Switches {
+  /** Probe and track, but take no action. */
+  readonly paused: boolean;
+  /** Take actions in the ledger, but only log the AWS calls. */
+  readonly dryRun: boolean;
+}
+
+export interface SwitchSource {
+  read(): Promise<Switches>;
+}
+
+/** Something that watches the world for the length of an invocation (the feature flags). */
+export interface Watcher {
+  watch(deadline: number, stopped: () => boolean): Promise<void>;
+}
+
+/** Cluster membership kept in step with the monitor's verdicts (Cloud Map). */
+export interface Membership {
+  sync(targets: readonly MonitoredTarget[], statusOf: (t: MonitoredTarget) => Status, context: { dryRun: boolean; mayAct: () => boolean }): Promise<void>;
+}
+
+/** Where the outcome of each action is kept. */
+export interface LedgerSink {
+  record(entry: LedgerEntry): Promise<void>;
+}
+
+/**
+ * Whether an error says the call was refused (an answer came back), rather than that its
+ * outcome is unknown (a timeout, a broken connection, no answer): only a refused call is known
+ * not to have been applied.
+ */
+export function refusedByService(e: unknown): boolean {
+  const status = (e as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500;
+}

@@ -1,0 +1,273 @@
+import { RecordSet } from '../../../lambda/health-monitor/contract';
+import type { SwitchSource } from '../../../lambda/health-monitor/ports';
+import { FailClosedSwitches, TableSwitches } from '../../../lambda/health-monitor/switches';
+import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
+import { World, contender, delay, ipTargets, leaseStore, waitFor } from './harness';
+import { last, monitorSession } from './session';
+import { EffectKind, Fault, serviceError, timeoutError } from './world';
+
+/**
+ * The fault model, one fault at a time: each test injects one line of it into one leader (or
+ * two) and checks what the world ends up with.
+ */
+
+const session = monitorSession();
+const { configFor, start, leading } = session;
+const db = () => session.dynamo.db;
+
+const record = (value: string): RecordSet => ({ Name: 'api.example.com.', Type: 'A', SetIdentifier: 'primary', Failover: 'PRIMARY', TTL: 60, ResourceRecords: [{ Value: value }] });
+const DNS = { hostedZoneId: 'Z0123456789', triggerGroups: ['api'], primaryRecord: record('192.0.2.10'), failoverRecord: record('198.51.100.10') };
+
+/** A world whose failover name answers with the primary. */
+function withName(): World {
+  const world = new World();
+  world.watchName('api.example.com.', '192.0.2.10');
+  return world;
+}
+
+/** Faults for the next calls of some kinds, in order; each call of another kind goes through. */
+function script(world: World, plan: Partial<Record<EffectKind | 'read' | 'dynamodb', Fault[]>>, lateMs = 1500): void {
+  world.faults = {
+    pick: (kind) => plan[kind]?.shift(),
+    lateMs: () => lateMs,
+  };
+}
+
+describe('Route 53: fenced at the resource', () => {
+  test('a failover batch that times out and lands after the restore changes nothing: the name stays on the primary', async () => {
+    const { world, targets } = await leading(2, { dns: DNS }, { world: withName() });
+    // The failover batch times out and lands 1.5 s later; every later batch goes through.
+    script(world, { upsert: ['late'] });
+    targets.forEach((t) => world.setHealthy(t, false));
+    await waitFor('the failover', () => world.answerOf('api.example.com') === '198.51.100.10', 5000);
+    targets.forEach((t) => world.setHealthy(t, true));
+    await waitFor('the restore', () => world.answerOf('api.example.com') === '192.0.2.10', 5000);
+    await world.settle();
+    await delay(200);
+    expect(world.answerOf('api.example.com')).toBe('192.0.2.10');
+    expect(world.faultsInjected).toBe(1);
+    // The late batch never landed: its DELETE named a token that had moved on.
+    expect(world.of('upsert').filter((a) => a.changed).map((a) => a.what)).toEqual(['198.51.100.10', '192.0.2.10']);
+  });
+
+  test('a deposed leader\'s failover landing after the new leader took over changes nothing', async () => {
+    const config = await configFor({ dns: DNS });
+    const world = new World();
+    world.watchName('api.example.com.', '192.0.2.10');
+    const targets = ipTargets('api', 2);
+    const a = contender({ name: 'a', config, db: db(), world, targets });
+    start(a);
+    await waitFor('targets up', () => last(a.telemetry, 'TargetsUp') === 2);
+    script(world, { upsert: ['late'] }, 2500);
+    targets.forEach((t) => world.setHealthy(t, false));
+    // a's failover is in flight; a dies; b takes over, fences the name with its epoch and, with
+    // the targets back, keeps it on the primary.
+    await waitFor('a sent the failover', () => world.faultsInjected === 1, 5000);
+    a.kill();
+    const b = contender({ name: 'b', config, db: db(), world, targets });
+    start(b);
+    await waitFor('b leads', () => b.monitor.epoch === 2, 5000);
+    // b fails the name over with its own epoch's token, then restores it.
+    await waitFor('b failed the name over', () => world.answerOf('api.example.com') === '198.51.100.10', 5000);
+    targets.forEach((t) => world.setHealthy(t, true));
+    await waitFor('b restored it', () => world.answerOf('api.example.com') === '192.0.2.10', 5000);
+    await world.settle();
+    await waitFor('incidents closed', async () => Object.keys((await leaseStore(db(), config).read())!.incidents).length === 0, 5000);
+    expect(world.answerOf('api.example.com')).toBe('192.0.2.10');
+    expect(world.actions.filter((x) => x.by === 'a' && x.resource.startsWith('dns:'))).toEqual([]);
+  });
+});
+
+describe('ELB: reconciled, never assumed', () => {
+  test('a deregistration applied but answered with a timeout is not lost: the target is put back when it recovers', async () => {
+    const { world, targets, c } = await leading(3);
+    script(world, { deregister: ['lost'] });
+    world.setHealthy(targets[0], false);
+    await waitFor('out of its group', () => !world.inGroup(targets[0]));
+    world.setHealthy(targets[0], true);
+    await waitFor('the recovery alert', () => world.of('alert').length === 2, 5000);
+    expect(world.inGroup(targets[0])).toBe(true);
+    // The recovery was said only once the target was back in.
+    const recovered = world.of('alert')[1];
+    const registered = world.of('register').find((r) => r.changed)!;
+    expect(registered.landedAt).toBeLessThanOrEqual(recovered.landedAt);
+    expect(c.telemetry.sum('UnknownOutcomes')).toBe(1);
+  });
+
+  test('a target removed and never seen again is forgotten after the retention: its incident ends, and its address is never put back', async () => {
+    const { config, world, targets, c } = await leading(3, { actions: { removedRetentionMs: 300 } });
+    world.setHealthy(targets[0], false);
+    await waitFor('out of its group', () => !world.inGroup(targets[0]));
+    // Replaced: the task is gone for good; its address may be reused later by another task.
+    await waitFor('the incident over', () => world.of('alert').length === 2, 5000);
+    expect(c.telemetry.sum('ForgottenTargets')).toBe(1);
+    world.setHealthy(targets[0], true);
+    await delay(10 * config.probe.intervalMs);
+    expect(world.inGroup(targets[0])).toBe(false);
+    expect(world.of('register')).toEqual([]);
+  });
+
+  test('nine of ten failing at once: the monitor takes out up to half on its own verdict, the rest only as ELB agrees, never the last healthy one', async () => {
+    const { config, world, targets, c } = await leading(10);
+    // The monitor's own path fails: ELB still sees them healthy.
+    targets.slice(0, 9).forEach((t) => world.elbOpinion.set(`${t.host}:${t.port}`, 'healthy'));
+    targets.slice(0, 9).forEach((t) => world.setHealthy(t, false));
+    await waitFor('nine down', () => last(c.telemetry, 'TargetsDown') === 9);
+    await delay(10 * config.probe.intervalMs);
+    expect(world.of('deregister')).toHaveLength(5);
+    expect(c.telemetry.sum('HeldBack')).toBeGreaterThan(0);
+    // ELB's own checks agree now: the rest go out; the one healthy target stays.
+    world.elbOpinion.clear();
+    await waitFor('nine out', () => world.of('deregister').length === 9, 5000);
+    expect(targets.filter((t) => world.inGroup(t))).toEqual([targets[9]]);
+    // Then the last healthy one fails too: it stays in (fail open, as ELB does).
+    world.setHealthy(targets[9], false);
+    await waitFor('all down', () => last(c.telemetry, 'TargetsDown') === 10);
+    await delay(10 * config.probe.intervalMs);
+    expect(world.inGroup(targets[9])).toBe(true);
+  });
+
+  test('the name does not fail over while ELB calls a trigger target healthy', async () => {
+    const { config, world, targets, c } = await leading(2, { dns: DNS }, { world: withName() });
+    world.elbOpinion.set(`${targets[1].host}:${targets[1].port}`, 'healthy');
+    targets.forEach((t) => world.setHealthy(t, false));
+    await waitFor('both down', () => last(c.telemetry, 'TargetsDown') === 2);
+    await delay(10 * config.probe.intervalMs);
+    expect(world.answerOf('api.example.com')).toBe('192.0.2.10');
+    world.elbOpinion.clear();
+    await waitFor('the failover once ELB agrees', () => world.answerOf('api.example.com') === '198.51.100.10', 5000);
+  });
+});
+
+describe('budgets', () => {
+  test('a refused deregistration does not use the cap; a success does', async () => {
+    const { world, targets, c } = await leading(4, { actions: { maxActions: 1 } });
+    world.failNext('deregister', 2);
+    world.setHealthy(targets[0], false);
+    await waitFor('taken out on the third try', () => world.of('deregister').length === 1, 5000);
+    world.setHealthy(targets[1], false);
+    await waitFor('capped', () => c.telemetry.sum('CappedActions') >= 1, 5000);
+    expect(world.of('deregister')).toHaveLength(1);
+  });
+
+  test('deregistrations that used up their cap do not hold back the failover of the name', async () => {
+    const { world, targets } = await leading(0, { dns: DNS, actions: { maxActions: 1 } }, { world: withName(), targets: [...ipTargets('api', 2), ...ipTargets('web', 3, 20)] });
+    world.setHealthy(targets[2], false);
+    await waitFor('the cap used', () => world.of('deregister').length === 1);
+    targets.slice(0, 2).forEach((t) => world.setHealthy(t, false));
+    await waitFor('the failover', () => world.answerOf('api.example.com') === '198.51.100.10', 5000);
+  });
+
+  test('a flapping target costs a few deregistrations, not one per flap: it is held out while it flaps', async () => {
+    const { config, world, targets, c } = await leading(3, { probe: { healthyThreshold: 1, unhealthyThreshold: 1 } });
+    for (let flap = 0; flap < 8; flap++) {
+      world.setHealthy(targets[0], false);
+      await delay(4 * config.probe.intervalMs);
+      world.setHealthy(targets[0], true);
+      await delay(4 * config.probe.intervalMs);
+    }
+    expect(world.of('deregister').length).toBeLessThanOrEqual(3);
+    expect(world.inGroup(targets[0])).toBe(false);
+    expect(c.telemetry.sum('HeldBack')).toBeGreaterThan(0);
+  });
+});
+
+describe('alerts: exactly once', () => {
+  test('an alert delivered whose answer was lost is not sent again', async () => {
+    const { config, world, targets } = await leading(3);
+    script(world, { alert: ['lost'] });
+    world.setHealthy(targets[0], false);
+    await waitFor('out', () => !world.inGroup(targets[0]));
+    await delay(10 * config.probe.intervalMs);
+    expect(world.of('alert')).toHaveLength(1);
+    const lease = await leaseStore(db(), config).read();
+    expect(Object.values(lease!.actions)[0]).toMatchObject({ status: 'unknown' });
+  });
+
+  test('a claim whose answer was lost is recognised as the leader\'s own, and the alert goes out once', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    let lose = 1;
+    const around = async <T>(call: () => Promise<T>, input: Record<string, unknown>): Promise<T> => {
+      const out = await call();
+      if (lose > 0 && input.UpdateExpression === 'SET actions.#k = :claim') {
+        lose--;
+        throw timeoutError();
+      }
+      return out;
+    };
+    const c = contender({ name: 'c1', config, db: db(), world, targets, around });
+    start(c);
+    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 3);
+    world.setHealthy(targets[0], false);
+    await waitFor('the alert', () => world.of('alert').length === 1, 5000);
+    world.setHealthy(targets[0], true);
+    await waitFor('the recovery', () => world.of('alert').length === 2, 5000);
+    expect(lose).toBe(0);
+    expect(world.of('alert').map((a) => a.what)).toEqual(['[test-monitor] api: 1 of 3 targets down', '[test-monitor] api: recovered']);
+  });
+
+  test('renewals answered late do not bring back closed incidents: two alerts per incident, none after recovery', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    // Every renewal lands at once and is answered 250 ms later.
+    const around = async <T>(call: () => Promise<T>, input: Record<string, unknown>): Promise<T> => {
+      const out = await call();
+      if (String(input.UpdateExpression).startsWith('SET rvn')) await delay(250);
+      return out;
+    };
+    const c = contender({ name: 'c1', config, db: db(), world, targets, around });
+    start(c);
+    await waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 3);
+    for (let i = 0; i < 4; i++) {
+      world.setHealthy(targets[i % 3], false);
+      await waitFor('the alert', () => world.of('alert').length === 2 * i + 1, 5000);
+      world.setHealthy(targets[i % 3], true);
+      await waitFor('the recovery', () => world.of('alert').length === 2 * i + 2, 5000);
+    }
+    await delay(10 * config.probe.intervalMs);
+    expect(world.of('alert')).toHaveLength(8);
+    expect(world.of('alert').filter((a) => a.what.includes(' 0 of '))).toEqual([]);
+  });
+});
+
+describe('switches and discovery fail safe', () => {
+  test('a paused monitor whose switch reads are throttled stays paused', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    let throttled = false;
+    const table = new TableSwitches(db(), config.tableName, config.monitorId, false);
+    const flaky: SwitchSource = { read: () => (throttled ? Promise.reject(serviceError('ProvisionedThroughputExceededException', 400)) : table.read()) };
+    const telemetry = new RecordingTelemetry();
+    const switches = new FailClosedSwitches('table', flaky, telemetry);
+    await db().send(new (await import('@aws-sdk/lib-dynamodb')).PutCommand({ TableName: config.tableName, Item: { pk: config.monitorId, sk: 'switches', paused: true } }));
+    const c = contender({ name: 'c1', config, db: db(), world, targets, switches });
+    start(c);
+    await waitFor('paused', () => last(c.telemetry, 'Paused') === 1);
+    throttled = true;
+    world.setHealthy(targets[0], false);
+    await delay(15 * config.probe.intervalMs);
+    expect(world.actions).toEqual([]);
+    expect(telemetry.sum('SwitchReadErrors')).toBeGreaterThan(5);
+  });
+
+  test('discovery failing: the leader probes the targets it knew, counts the errors, and says it is blind', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    const a = contender({ name: 'a', config, db: db(), world, targets });
+    await start(a, 400);
+    // The describe API is impaired from now on; a new leader starts.
+    world.describeFails.add('api');
+    const b = contender({ name: 'b', config, db: db(), world, targets });
+    start(b);
+    await waitFor('b probes the last known targets', () => last(b.telemetry, 'TargetsUp') === 3, 5000);
+    world.setHealthy(targets[0], false);
+    await waitFor('b acts on them', () => world.of('deregister').length === 1, 5000);
+    await waitFor('blind', () => last(b.telemetry, 'Blind') === 1, 5000);
+    expect(b.telemetry.sum('DiscoveryErrors')).toBeGreaterThan(1);
+  });
+});
