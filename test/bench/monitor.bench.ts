@@ -221,7 +221,7 @@ async function main(): Promise<void> {
       chaos_incidents: chaosRun.observer.opened.size,
       chaos_failovers: chaosRun.world.of('upsert').filter((a) => a.changed).length,
       faults_injected: chaosRun.world.faultsInjected,
-      deposed_effects: chaosAudit.deposedEffects.length,
+      deposed_effects: chaosAudit.deposedEffects.length + chaosAudit.deposedWrites.length,
       misordered_effects: chaosAudit.misorderedEffects.length,
       unfenced_late_effects: chaosAudit.unfencedLateEffects.length,
       final_state_wrong: chaosRun.finalStateWrong.length,

@@ -61,6 +61,12 @@ export function contender(options: ContenderOptions): Contender {
     send: (command: { input: Record<string, unknown> }) => around(async () => {
       alive();
       const sentAt = Date.now();
+      // A write fenced by the epoch also returns the item as it was, so that an observer can
+      // check that it landed on a lease of the writer's own epoch.
+      const values = command.input.ExpressionAttributeValues as Record<string, unknown> | undefined;
+      if (options.observe && values?.[':me'] !== undefined && values[':epoch'] !== undefined && command.input.ReturnValues === undefined) {
+        command.input.ReturnValues = 'ALL_OLD';
+      }
       const output = await options.db.send(command as never) as Record<string, unknown>;
       options.observe?.(command.input, output, sentAt);
       return output;

@@ -48,6 +48,7 @@ test(`safety under the fault model: ${CONTENDERS} contenders, pauses past the le
   expect(audit.epochsInOrder).toBe(true);
   expect(audit.actionsByNonHolders).toEqual([]);
   expect(audit.deposedEffects).toEqual([]);
+  expect(audit.deposedWrites).toEqual([]);
   expect(audit.misorderedEffects).toEqual([]);
   expect(audit.wrongAlerts).toEqual([]);
   expect(run.finalStateWrong).toEqual([]);

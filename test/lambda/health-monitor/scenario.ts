@@ -22,6 +22,8 @@ export class LeaseObserver {
   public readonly requested: Array<{ epoch: number; sentAt: number }> = [];
   /** Incidents opened. */
   public readonly opened = new Set<string>();
+  /** Writes fenced by an epoch that landed on the lease item while another epoch held it. */
+  public readonly deposedWrites: Array<{ epoch: number; holder: number; what: string }> = [];
 
   public observe = (input: Record<string, unknown>, output: Record<string, unknown>, sentAt: number): void => {
     const attributes = output.Attributes as Record<string, unknown> | undefined;
@@ -29,6 +31,11 @@ export class LeaseObserver {
       const epoch = Number(attributes.epoch);
       this.holders.set(epoch, new Set([...(this.holders.get(epoch) ?? []), String(attributes.holder)]));
       this.requested.push({ epoch, sentAt });
+    }
+    const values = input.ExpressionAttributeValues as Record<string, unknown> | undefined;
+    const before = output.Attributes as Record<string, unknown> | undefined;
+    if (values?.[':me'] !== undefined && values[':epoch'] !== undefined && input.ReturnValues === 'ALL_OLD' && before && Number(before.epoch) !== Number(values[':epoch'])) {
+      this.deposedWrites.push({ epoch: Number(values[':epoch']), holder: Number(before.epoch), what: String(input.UpdateExpression) });
     }
     if (input.UpdateExpression === 'SET incidents.#g = :incident') {
       const id = String((input.ExpressionAttributeValues as Record<string, { id: string }>)[':incident'].id);
@@ -45,6 +52,8 @@ export interface SafetyAudit {
   readonly epochsInOrder: boolean;
   /** Effects on a fenced resource (the failover name) that landed after a later epoch had written it. */
   readonly deposedEffects: World['actions'];
+  /** Writes to the lease item by an epoch that no longer held it. */
+  readonly deposedWrites: LeaseObserver['deposedWrites'];
   /** Effects of one resource that landed in another order than they were sent. */
   readonly misorderedEffects: World['actions'];
   /** Effects by a contender that does not hold the epoch it acted with. */
@@ -71,6 +80,7 @@ export function audit(world: World, observer: LeaseObserver, requireRecovery = t
     sharedEpochs: epochs.filter((e) => observer.holders.get(e)!.size > 1),
     epochsInOrder: epochs.every((e, i) => e === i + 1),
     deposedEffects: dns.filter((a, i) => dns.slice(0, i).some((b) => b.resource === a.resource && (b.epoch ?? 0) > (a.epoch ?? 0))),
+    deposedWrites: observer.deposedWrites,
     // `changed` is in the order effects landed: one sent later that landed before this one.
     misorderedEffects: changed.filter((a, i) => changed.slice(0, i).some((b) => b.resource === a.resource && b.at > a.at)),
     actionsByNonHolders: world.actions.filter((a) => a.epoch !== undefined && holderOf(a.epoch) !== a.by),
@@ -114,9 +124,11 @@ export interface ChaosOptions {
   readonly targets: MonitoredTarget[];
   readonly seed: number;
   readonly contenders: number;
-  /** The world changes for at least this long, and until `minIncidents` opened (at most four times as long). */
+  /** The world changes for at least this long, and until `minIncidents` opened and `minFailovers` happened (at most four times as long). */
   readonly minWorldMs: number;
   readonly minIncidents: number;
+  /** @default 2 */
+  readonly minFailovers?: number;
   /** Probability of a pause at each sleep or call: of a leader, of a standby, right after a leader's fenced write. */
   readonly pauseP?: { readonly leader: number; readonly standby: number; readonly afterFencedWrite: number };
   /** Clock offsets are drawn within ±skewMs / 2. @default 8000 */
@@ -272,7 +284,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   try {
     // Failures shorter than a gap between leaders go unnoticed, hence the minimum of incidents.
     const started = Date.now();
-    for (let round = 1; Date.now() - started < o.minWorldMs || (observer.opened.size < o.minIncidents && Date.now() - started < 4 * o.minWorldMs); round++) {
+    const failovers = () => world.of('upsert').filter((a) => a.changed && a.what === FAILOVER_ANSWER).length;
+    const enough = () => observer.opened.size >= o.minIncidents && (config.dns === undefined || failovers() >= (o.minFailovers ?? 2));
+    for (let round = 1; Date.now() - started < o.minWorldMs || (!enough() && Date.now() - started < 4 * o.minWorldMs); round++) {
       // One or two targets fail, or (every third round) the whole trigger group: the name fails over.
       const victims = round % 3 === 0 ? api : [targets[Math.floor(random() * targets.length)], ...(random() < 0.3 ? [targets[Math.floor(random() * targets.length)]] : [])];
       victims.forEach((t) => world.setHealthy(t, false));
