@@ -47,7 +47,7 @@ export interface ContenderOptions {
   readonly switches?: SwitchSource;
   readonly watchers?: Watcher[];
   /** Sees every DynamoDB request that succeeded, with the real time it was sent. */
-  readonly observe?: (input: Record<string, unknown>, output: Record<string, unknown>, sentAt: number) => void;
+  readonly observe?: (input: Record<string, unknown>, output: Record<string, unknown>, sentAt: number, writerEpoch?: number) => void;
 }
 
 export function contender(options: ContenderOptions): Contender {
@@ -61,14 +61,17 @@ export function contender(options: ContenderOptions): Contender {
     send: (command: { input: Record<string, unknown> }) => around(async () => {
       alive();
       const sentAt = Date.now();
-      // A write fenced by the epoch also returns the item as it was, so that an observer can
-      // check that it landed on a lease of the writer's own epoch.
-      const values = command.input.ExpressionAttributeValues as Record<string, unknown> | undefined;
-      if (options.observe && values?.[':me'] !== undefined && values[':epoch'] !== undefined && command.input.ReturnValues === undefined) {
-        command.input.ReturnValues = 'ALL_OLD';
-      }
+      // A leader's write to the lease item (not taking, renewing or ending the lease, nor settling
+      // a claim, which a claimant may do after it lost the lease) also returns the item as it
+      // was, so that an observer can check that it landed on a lease of the epoch the writer
+      // believed it led with.
+      const epoch = monitor.epoch;
+      const update = String(command.input.UpdateExpression ?? '');
+      const leaderWrite = (command.input.Key as Record<string, unknown> | undefined)?.sk === 'lease' && update !== ''
+        && !update.endsWith('ADD epoch :one') && !update.startsWith('SET rvn') && !update.startsWith('SET released') && update !== 'SET actions.#k.#st = :status';
+      if (options.observe && leaderWrite && command.input.ReturnValues === undefined) command.input.ReturnValues = 'ALL_OLD';
       const output = await options.db.send(command as never) as Record<string, unknown>;
-      options.observe?.(command.input, output, sentAt);
+      options.observe?.(command.input, output, sentAt, leaderWrite ? epoch : undefined);
       return output;
     }, command.input),
   } as unknown as DynamoDBDocumentClient;

@@ -25,17 +25,16 @@ export class LeaseObserver {
   /** Writes fenced by an epoch that landed on the lease item while another epoch held it. */
   public readonly deposedWrites: Array<{ epoch: number; holder: number; what: string }> = [];
 
-  public observe = (input: Record<string, unknown>, output: Record<string, unknown>, sentAt: number): void => {
+  public observe = (input: Record<string, unknown>, output: Record<string, unknown>, sentAt: number, writerEpoch?: number): void => {
     const attributes = output.Attributes as Record<string, unknown> | undefined;
     if (String(input.UpdateExpression).endsWith('ADD epoch :one') && attributes) {
       const epoch = Number(attributes.epoch);
       this.holders.set(epoch, new Set([...(this.holders.get(epoch) ?? []), String(attributes.holder)]));
       this.requested.push({ epoch, sentAt });
     }
-    const values = input.ExpressionAttributeValues as Record<string, unknown> | undefined;
     const before = output.Attributes as Record<string, unknown> | undefined;
-    if (values?.[':me'] !== undefined && values[':epoch'] !== undefined && input.ReturnValues === 'ALL_OLD' && before && Number(before.epoch) !== Number(values[':epoch'])) {
-      this.deposedWrites.push({ epoch: Number(values[':epoch']), holder: Number(before.epoch), what: String(input.UpdateExpression) });
+    if (writerEpoch !== undefined && before && Number(before.epoch) !== writerEpoch) {
+      this.deposedWrites.push({ epoch: writerEpoch, holder: Number(before.epoch), what: String(input.UpdateExpression) });
     }
     if (input.UpdateExpression === 'SET incidents.#g = :incident') {
       const id = String((input.ExpressionAttributeValues as Record<string, { id: string }>)[':incident'].id);
