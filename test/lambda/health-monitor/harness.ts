@@ -61,14 +61,10 @@ export function contender(options: ContenderOptions): Contender {
     send: (command: { input: Record<string, unknown> }) => around(async () => {
       alive();
       const sentAt = Date.now();
-      // A leader's write to the lease item (not taking, renewing or ending the lease, nor settling
-      // a claim, which a claimant may do after it lost the lease) also returns the item as it
-      // was, so that an observer can check that it landed on a lease of the epoch the writer
-      // believed it led with.
+      // A leader's write to the lease item also returns the item as it was, so that an observer
+      // can check that it landed on a lease of the epoch the writer believed it led with.
       const epoch = monitor.epoch;
-      const update = String(command.input.UpdateExpression ?? '');
-      const leaderWrite = (command.input.Key as Record<string, unknown> | undefined)?.sk === 'lease' && update !== ''
-        && !update.endsWith('ADD epoch :one') && !update.startsWith('SET rvn') && !update.startsWith('SET released') && update !== 'SET actions.#k.#st = :status';
+      const leaderWrite = isLeaderWrite(command.input);
       if (options.observe && leaderWrite && command.input.ReturnValues === undefined) command.input.ReturnValues = 'ALL_OLD';
       const output = await options.db.send(command as never) as Record<string, unknown>;
       options.observe?.(command.input, output, sentAt, leaderWrite ? epoch : undefined);
@@ -107,6 +103,17 @@ export function contender(options: ContenderOptions): Contender {
       monitor.stop();
     },
   };
+}
+
+/**
+ * Whether a request is a leader's write to the lease item, fenced by its epoch: not taking,
+ * renewing or ending the lease, nor settling a claim (which a claimant may do after it lost the
+ * lease).
+ */
+export function isLeaderWrite(input: Record<string, unknown>): boolean {
+  const update = String(input.UpdateExpression ?? '');
+  return (input.Key as Record<string, unknown> | undefined)?.sk === 'lease' && update !== ''
+    && !update.endsWith('ADD epoch :one') && !update.startsWith('SET rvn') && !update.startsWith('SET released') && update !== 'SET actions.#k.#st = :status';
 }
 
 /** The lease store of a configuration. */

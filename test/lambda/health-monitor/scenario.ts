@@ -3,7 +3,7 @@ import { MonitorConfig, RecordSet, landingMarginMs } from '../../../lambda/healt
 import type { MonitoredTarget } from '../../../lambda/health-monitor/ports';
 import { LocalDynamo } from '../../support/dynalite';
 import { testConfig } from './fixtures';
-import { Contender, contender, delay, leaseStore, seeded, waitFor } from './harness';
+import { Contender, contender, delay, isLeaderWrite, leaseStore, seeded, waitFor } from './harness';
 import { EffectKind, FaultPlan, World, serviceError, timeoutError } from './world';
 
 /**
@@ -128,8 +128,11 @@ export interface ChaosOptions {
   readonly minIncidents: number;
   /** @default 2 */
   readonly minFailovers?: number;
-  /** Probability of a pause at each sleep or call: of a leader, of a standby, right after a leader's fenced write. */
-  readonly pauseP?: { readonly leader: number; readonly standby: number; readonly afterFencedWrite: number };
+  /**
+   * Probability of a pause at each sleep or call: of a leader, of a standby, right before and
+   * right after a leader's write to the lease item.
+   */
+  readonly pauseP?: { readonly leader: number; readonly standby: number; readonly beforeFencedWrite: number; readonly afterFencedWrite: number };
   /** Clock offsets are drawn within ±skewMs / 2. @default 8000 */
   readonly skewMs?: number;
   /** @default 3 % of DynamoDB calls and 5 % of each other kind of fault per call */
@@ -180,7 +183,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const random = seeded(o.seed);
   const lease = config.lease.durationMs;
   const skew = o.skewMs ?? 8000;
-  const p = o.pauseP ?? { leader: 0.02, standby: 0.01, afterFencedWrite: 0.2 };
+  const p = o.pauseP ?? { leader: 0.02, standby: 0.01, beforeFencedWrite: 0.1, afterFencedWrite: 0.2 };
   const rates = o.faults ?? { dynamodb: 0.03, effects: 0.05 };
   const world = new World();
   world.faults = faultPlan(random, rates, config);
@@ -204,7 +207,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       if (pausesLeft === 0 || random() >= chance) return;
       pausesLeft -= 1;
       pauses += 1;
-      pausedUntil = Math.max(pausedUntil, Date.now() + lease * (1 + 0.5 * random()));
+      pausedUntil = Math.max(pausedUntil, Date.now() + lease * (1.5 + random()));
     };
     const frozen = async () => {
       while (Date.now() < pausedUntil) await delay(pausedUntil - Date.now());
@@ -219,7 +222,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       },
     };
     const around = async <T>(call: () => Promise<T>, input?: Record<string, unknown>): Promise<T> => {
-      maybePause();
+      // The worst moments: just before a leader's write to the lease item leaves (after its last
+      // check), and just after one succeeded.
+      const leaderWrite = input !== undefined && isLeaderWrite(input);
+      maybePause(leaderWrite ? p.beforeFencedWrite : undefined);
       await frozen();
       await delay(random() * 3);
       const write = input?.UpdateExpression !== undefined || input?.Item !== undefined || input?.ConditionExpression !== undefined;
@@ -243,8 +249,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         world.faultsInjected++;
         throw timeoutError();
       }
-      // The worst moment: just after a leader's fenced write succeeded.
-      maybePause(String(input?.ConditionExpression).startsWith('holder = :me AND epoch = :epoch AND (') ? p.afterFencedWrite : undefined);
+      maybePause(leaderWrite ? p.afterFencedWrite : undefined);
       await frozen();
       return out;
     };
