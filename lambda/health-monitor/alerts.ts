@@ -43,10 +43,20 @@ export class Alerts {
     return claim.status === 'done' || claim.status === 'unknown' || (claim.status === 'sending' && this.othersClaim(claim) && this.claimantGone(claim));
   }
 
-  /** Whether a claimant other than this leader may still be sending an alert of the incident. */
-  public othersMayAct(incidentId: string): boolean {
-    return Object.entries(this.ctx.election.lease?.actions ?? {}).some(([key, claim]) =>
+  /**
+   * Whether a claimant other than this leader may still be sending an alert of the incident. The
+   * claims of other epochs are read again first: their claimants settle them, lease or not.
+   */
+  public async othersMayAct(incidentId: string): Promise<boolean> {
+    const pending = () => Object.entries(this.ctx.election.lease?.actions ?? {}).filter(([key, claim]) =>
       key.endsWith(`#${incidentId}`) && claim.status === 'sending' && this.othersClaim(claim) && !this.claimantGone(claim));
+    if (pending().length === 0) return false;
+    const item = await this.ctx.leases.read();
+    for (const [key] of pending()) {
+      const now = item?.actions[key];
+      if (now && this.othersClaim(now)) this.remember(key, now);
+    }
+    return pending().length > 0;
   }
 
   /** Sends the alert `key` of `group`'s open incident unless it was sent or settled. */

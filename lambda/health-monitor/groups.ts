@@ -267,7 +267,7 @@ export class GroupReconciler {
     const { ctx, book } = this;
     const down = members.some((t) => book.stateOf(t).status !== 'UP');
     if (down || members.length === 0 || members.some((t) => book.storedOf(t).deregistered)) return true;
-    if (this.alerts.othersMayAct(incident.id)) return true;
+    if (await this.alerts.othersMayAct(incident.id)) return true;
     const topic = ctx.config.actions.alertTopicArn;
     if (topic) {
       if (!this.alerts.settled(`alert#${incident.id}`)) return true;

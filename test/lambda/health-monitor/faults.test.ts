@@ -1,3 +1,4 @@
+import { systemClock } from '../../../lambda/health-monitor/clock';
 import { RecordSet } from '../../../lambda/health-monitor/contract';
 import type { SwitchSource } from '../../../lambda/health-monitor/ports';
 import { FailClosedSwitches, TableSwitches } from '../../../lambda/health-monitor/switches';
@@ -207,6 +208,34 @@ describe('alerts: exactly once', () => {
     await waitFor('the recovery', () => world.of('alert').length === 2, 5000);
     expect(lose).toBe(0);
     expect(world.of('alert').map((a) => a.what)).toEqual(['[test-monitor] api: 1 of 3 targets down', '[test-monitor] api: recovered']);
+  });
+
+  test('an alert whose deposed claimant sends it late still comes before the recovery: the new leader waits for it', async () => {
+    const config = await configFor();
+    const world = new World();
+    const targets = ipTargets('api', 3);
+    // a is frozen, once, just before its first alert leaves (after it claimed and marked it).
+    let pausedUntil = 0;
+    const frozen = async () => {
+      while (Date.now() < pausedUntil) await delay(pausedUntil - Date.now());
+    };
+    const freeze = async (kind: string) => {
+      if (kind === 'alert' && pausedUntil === 0) pausedUntil = Date.now() + 3 * config.lease.durationMs;
+      await frozen();
+    };
+    const clock = { ...systemClock, sleep: async (ms: number) => { await delay(ms); await frozen(); } };
+    const around = async <T>(call: () => Promise<T>) => { await frozen(); return call(); };
+    const a = contender({ name: 'a', config, db: db(), world, targets, clock, around, beforeCall: freeze });
+    start(a);
+    await waitFor('targets up', () => last(a.telemetry, 'TargetsUp') === 3);
+    world.setHealthy(targets[0], false);
+    await waitFor('a froze on its alert', () => pausedUntil > 0, 5000);
+    const b = contender({ name: 'b', config, db: db(), world, targets });
+    start(b);
+    await waitFor('b leads', () => b.monitor.epoch === 2, 5000);
+    world.setHealthy(targets[0], true);
+    await waitFor('both alerts', () => world.of('alert').length === 2, 10_000);
+    expect(world.of('alert').map((x) => `${x.by}: ${x.what}`)).toEqual(['a: [test-monitor] api: 1 of 3 targets down', 'b: [test-monitor] api: recovered']);
   });
 
   test('renewals answered late do not bring back closed incidents: two alerts per incident, none after recovery', async () => {

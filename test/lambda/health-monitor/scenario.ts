@@ -59,8 +59,8 @@ export interface SafetyAudit {
   readonly actionsByNonHolders: World['actions'];
   /** ELB changes of a deposed leader that landed after a later epoch was asked for (ELB cannot fence). */
   readonly unfencedLateEffects: World['actions'];
-  /** Incidents with other than one alert and one recovery alert. */
-  readonly wrongAlerts: Array<{ id: string; alerts: number; recoveries: number }>;
+  /** Incidents with other than one alert and one recovery alert, or with the recovery first. */
+  readonly wrongAlerts: Array<{ id: string; alerts: number; recoveries: number; inOrder: boolean }>;
   readonly duplicateAlerts: number;
   readonly missedAlerts: number;
   /** Down alerts per incident opened. */
@@ -70,8 +70,13 @@ export interface SafetyAudit {
 export function audit(world: World, observer: LeaseObserver, requireRecovery = true): SafetyAudit {
   const epochs = [...observer.holders.keys()].sort((a, b) => a - b);
   const holderOf = (epoch: number) => [...(observer.holders.get(epoch) ?? [])][0];
-  const alertsOf = (id: string, recovered: boolean) => world.of('alert').filter((a) => a.message?.startsWith(`Incident ${id}`) && a.what.endsWith(': recovered') === recovered).length;
-  const counts = [...observer.opened].map((id) => ({ id, alerts: alertsOf(id, false), recoveries: alertsOf(id, true) }));
+  const alertsOf = (id: string, recovered: boolean) => world.of('alert').filter((a) => a.message?.startsWith(`Incident ${id}`) && a.what.endsWith(': recovered') === recovered);
+  const counts = [...observer.opened].map((id) => {
+    const [alerts, recoveries] = [alertsOf(id, false), alertsOf(id, true)];
+    // A recovery that landed before its incident's alert is wrong too.
+    const inOrder = alerts.length === 0 || recoveries.length === 0 || alerts[0].landedAt <= recoveries[0].landedAt;
+    return { id, alerts: alerts.length, recoveries: recoveries.length, inOrder };
+  });
   const changed = world.actions.filter((a) => a.changed && !a.dryRun);
   const dns = changed.filter((a) => a.resource.startsWith('dns:'));
   const laterGranted = (a: World['actions'][number]) => observer.requested.some((r) => r.epoch > (a.epoch ?? 0) && r.sentAt < a.landedAt);
@@ -84,7 +89,7 @@ export function audit(world: World, observer: LeaseObserver, requireRecovery = t
     misorderedEffects: changed.filter((a, i) => changed.slice(0, i).some((b) => b.resource === a.resource && b.at > a.at)),
     actionsByNonHolders: world.actions.filter((a) => a.epoch !== undefined && holderOf(a.epoch) !== a.by),
     unfencedLateEffects: changed.filter((a) => a.resource.startsWith('elb:') && laterGranted(a)),
-    wrongAlerts: counts.filter((c) => c.alerts !== 1 || (requireRecovery && c.recoveries !== 1)),
+    wrongAlerts: counts.filter((c) => c.alerts !== 1 || (requireRecovery && c.recoveries !== 1) || !c.inOrder),
     duplicateAlerts: counts.reduce((n, c) => n + Math.max(0, c.alerts - 1) + Math.max(0, c.recoveries - 1), 0),
     missedAlerts: counts.reduce((n, c) => n + (c.alerts === 0 ? 1 : 0) + (requireRecovery && c.recoveries === 0 ? 1 : 0), 0),
     alertsPerIncident: counts.map((c) => c.alerts),
