@@ -104,7 +104,7 @@ export const FAILOVER_ANSWER = '198.51.100.10';
 export function chaosConfig(tableName: string): MonitorConfig {
   return testConfig({
     tableName,
-    probe: { intervalMs: 40, timeoutMs: 20, jitterMs: 5, healthyThreshold: 2, unhealthyThreshold: 2, downIntervalMs: 40 },
+    probe: { intervalMs: 40, timeoutMs: 20, jitterMs: 5, healthyThreshold: 1, unhealthyThreshold: 2, downIntervalMs: 40 },
     lease: { durationMs: 600, renewDeadlineMs: 400, retryPeriodMs: 100 },
     callTimeoutMs: 80,
     functionTimeoutMs: 10_000,
