@@ -192,6 +192,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const rates = o.faults ?? { dynamodb: 0.03, effects: 0.05 };
   const world = new World();
   world.faults = faultPlan(random, rates, config);
+  world.flapOnLostDeregistration = true;
   if (config.dns) world.watchName(config.dns.primaryRecord.Name, PRIMARY_ANSWER);
   const observer = new LeaseObserver();
   let pauses = 0;

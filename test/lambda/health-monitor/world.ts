@@ -82,6 +82,11 @@ export class World {
   /** The failover name's answer and its fencing token, by record name. */
   public readonly names = new Map<string, { value: string; token?: string }>();
   public faults?: FaultPlan;
+  /**
+   * A target whose deregistration's answer is lost comes back at that moment (it flaps): the
+   * worst case for a monitor that took the timeout for a failure.
+   */
+  public flapOnLostDeregistration = false;
 
   public setHealthy(target: MonitoredTarget, healthy: boolean): void {
     if (healthy) this.down.delete(`${target.host}:${target.port}`);
@@ -250,6 +255,9 @@ export class World {
       throw timeoutError();
     }
     land();
-    if (fault === 'lost') throw timeoutError();
+    if (fault === 'lost') {
+      if (kind === 'deregister' && this.flapOnLostDeregistration) this.down.delete(what);
+      throw timeoutError();
+    }
   }
 }
