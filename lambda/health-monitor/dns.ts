@@ -1,6 +1,5 @@
 import { DnsAction, RecordSet } from './contract';
-import { LeaderContext, actingLease, deposed, fenced, record } from './leader';
-import { budgetKey } from './lease';
+import { LeaderContext, actingLease, budgetUsed, deposed, record, spend } from './leader';
 import { NameState, Switches, refusedByService } from './ports';
 
 /**
@@ -92,8 +91,8 @@ export class NameReconciler {
     // that the would-be call is logged once, not every cycle.
     this.known = { answer: desired, token: next, at: ctx.clock.elapsed() };
     if (change) {
-      await fenced(ctx, 'spend dns', (l) => ctx.leases.spend(l, ctx.clock.now(), 'dns'));
-      ctx.election.update((l) => ({ ...l, budget: { ...l.budget, [budgetKey('dns', ctx.clock.now(), ctx.config.actions.windowMs)]: (l.budget[budgetKey('dns', ctx.clock.now(), ctx.config.actions.windowMs)] ?? 0) + 1 } }));
+      // A dry run changed nothing, so it spends nothing.
+      if (!switches.dryRun) await spend(ctx, 'dns');
       ctx.telemetry.info('action taken', { key, epoch: lease.epoch, dryRun: switches.dryRun });
       ctx.telemetry.metric('Actions', 1);
       await record(ctx, key, 'done', switches.dryRun);
@@ -103,8 +102,7 @@ export class NameReconciler {
 
   /** Failovers and restores left in this window. */
   public budgetLeft(): number {
-    const used = this.ctx.election.lease?.budget[budgetKey('dns', this.ctx.clock.now(), this.ctx.config.actions.windowMs)] ?? 0;
-    return this.ctx.config.actions.maxFailovers - used;
+    return this.ctx.config.actions.maxFailovers - budgetUsed(this.ctx, 'dns');
   }
 
   private async read(): Promise<boolean> {

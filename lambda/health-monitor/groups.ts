@@ -1,8 +1,8 @@
 import type { Alerts } from './alerts';
 import { landingMarginMs } from './contract';
 import { FlapDamper, ejection } from './guardrails';
-import { LeaderContext, actingLease, fenced, record } from './leader';
-import { budgetKey, Incident } from './lease';
+import { LeaderContext, actingLease, budgetUsed, fenced, record, spend } from './leader';
+import { Incident } from './lease';
 import { MonitoredTarget, Switches, refusedByService } from './ports';
 import { StoredTarget } from './state-store';
 import { TargetState } from './tracker';
@@ -61,13 +61,8 @@ export class GroupReconciler {
     const down = members.filter((t) => book.stateOf(t).status === 'DOWN');
     let incident: Incident | undefined = actingLease(ctx)?.incidents[group];
     if (down.length > 0 && !incident) {
-      const lease = actingLease(ctx);
-      if (!lease) return false;
-      const opened: Incident = { id: incidentId(group, ctx.clock.now(), lease.epoch), openedAt: ctx.clock.now() };
-      incident = await fenced(ctx, `open incident ${opened.id}`, (l) => ctx.leases.openIncident(l, group, opened));
+      incident = await openIncident(ctx, group, group);
       if (!incident) return false;
-      const open = incident;
-      ctx.election.update((l) => ({ ...l, incidents: { ...l.incidents, [group]: open } }));
     }
     const topic = config.actions.alertTopicArn;
     if (incident && topic) {
@@ -205,8 +200,7 @@ export class GroupReconciler {
       }
       return false;
     }
-    const used = actingLease(ctx)?.budget[budgetKey('elb', ctx.clock.now(), ctx.config.actions.windowMs)] ?? 0;
-    if (used >= ctx.config.actions.maxActions) {
+    if (budgetUsed(ctx, 'elb') >= ctx.config.actions.maxActions) {
       ctx.telemetry.warn('action cap reached', { target: target.id, cap: ctx.config.actions.maxActions });
       ctx.telemetry.metric('CappedActions', 1);
       return false;
@@ -243,12 +237,7 @@ export class GroupReconciler {
     this.damper.fell(target.id, ctx.clock.elapsed());
     if (this.spent.has(key)) return true;
     this.spent.add(key);
-    const spent = await fenced(ctx, 'spend elb', async (l) => {
-      await ctx.leases.spend(l, ctx.clock.now(), 'elb');
-      return true;
-    });
-    if (spent) ctx.election.update((l) => ({ ...l, budget: { ...l.budget, [budgetKey('elb', ctx.clock.now(), ctx.config.actions.windowMs)]: (l.budget[budgetKey('elb', ctx.clock.now(), ctx.config.actions.windowMs)] ?? 0) + 1 } }));
-    return spent === true;
+    return spend(ctx, 'elb');
   }
 
   /** A later epoch wrote the target: this contender is deposed. */
@@ -279,6 +268,20 @@ export class GroupReconciler {
     }
     return closeIncident(ctx, group, incident);
   }
+}
+
+/**
+ * Opens an incident for `group` under this epoch, its id naming `label`; the one already open when
+ * there is one. Undefined when this contender no longer leads.
+ */
+export async function openIncident(ctx: LeaderContext, group: string, label: string): Promise<Incident | undefined> {
+  const lease = actingLease(ctx);
+  if (!lease) return undefined;
+  const now = ctx.clock.now();
+  const opened: Incident = { id: incidentId(label, now, lease.epoch), openedAt: now };
+  const incident = await fenced(ctx, `open incident ${opened.id}`, (l) => ctx.leases.openIncident(l, group, opened));
+  if (incident) ctx.election.update((l) => ({ ...l, incidents: { ...l.incidents, [group]: incident } }));
+  return incident;
 }
 
 /** Removes the incident and its claims from the lease item. */

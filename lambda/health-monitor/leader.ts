@@ -2,7 +2,7 @@ import { Clock } from './clock';
 import { MonitorConfig } from './contract';
 import { Election } from './election';
 import { StaleLeaderError } from './errors';
-import { Lease, LeaseStore } from './lease';
+import { Budget, Lease, LeaseStore, budgetKey } from './lease';
 import type { Actions, LedgerSink } from './ports';
 import { Telemetry } from './telemetry';
 
@@ -44,6 +44,24 @@ export async function fenced<T>(ctx: LeaderContext, what: string, write: (lease:
     deposed(ctx, what, e.message);
     return undefined;
   }
+}
+
+/** Successful changes counted against `budget` in the current window. */
+export function budgetUsed(ctx: LeaderContext, budget: Budget): number {
+  return ctx.election.lease?.budget[budgetKey(budget, ctx.clock.now(), ctx.config.actions.windowMs)] ?? 0;
+}
+
+/** Counts one successful change against `budget`, in the lease item and locally; false when this contender no longer leads. */
+export async function spend(ctx: LeaderContext, budget: Budget): Promise<boolean> {
+  const now = ctx.clock.now();
+  const spent = await fenced(ctx, `spend ${budget}`, async (l) => {
+    await ctx.leases.spend(l, now, budget);
+    return true;
+  });
+  if (!spent) return false;
+  const key = budgetKey(budget, now, ctx.config.actions.windowMs);
+  ctx.election.update((l) => ({ ...l, budget: { ...l.budget, [key]: (l.budget[key] ?? 0) + 1 } }));
+  return true;
 }
 
 /** Records an outcome in the ledger; a failure to record is logged, never thrown. */

@@ -4,9 +4,9 @@ import { Clock } from './clock';
 import { MonitorConfig, ProbeRequest, retryDelayMs } from './contract';
 import { Answer, NameReconciler } from './dns';
 import { Election } from './election';
-import { GroupReconciler, TargetBook, closeIncident, incidentId } from './groups';
+import { GroupReconciler, TargetBook, closeIncident, openIncident } from './groups';
 import { FlapDamper, failoverAgreed } from './guardrails';
-import { LeaderContext, actingLease, fenced } from './leader';
+import { LeaderContext, actingLease } from './leader';
 import { LeaseStore } from './lease';
 import type { Actions, Discovery, ElbView, LedgerSink, Membership, MonitoredTarget, SwitchSource, Switches, Watcher } from './ports';
 import { ProbeResult, ProbeSpec, probe as realProbe, probeAll, probeConcurrency } from './probes';
@@ -139,7 +139,7 @@ export class HealthMonitor implements TargetBook {
         groups: new GroupReconciler(this.ctx, this, alerts, this.damper),
         name: dns ? new NameReconciler(this.ctx, dns) : undefined,
       };
-      this.lastDiscoveredAt = this.clockElapsed();
+      this.lastDiscoveredAt = this.deps.clock.elapsed();
       this.discoveryDueAt = -Infinity;
       this.targets = new Map();
     }
@@ -200,7 +200,7 @@ export class HealthMonitor implements TargetBook {
    */
   private async discoverIfDue(): Promise<void> {
     const { config, telemetry, states, discovery } = this.deps;
-    const now = this.clockElapsed();
+    const now = this.deps.clock.elapsed();
     if (now < this.discoveryDueAt) return;
     try {
       const stored = await states.loadAll();
@@ -245,7 +245,7 @@ export class HealthMonitor implements TargetBook {
    * call one of them healthy), on the primary once one is UP again. An incident spans the two.
    */
   private async reconcileName(switches: Switches): Promise<void> {
-    const { config, telemetry, clock } = this.deps;
+    const { config, telemetry } = this.deps;
     const dns = config.dns;
     const name = this.leading?.name;
     if (!dns || !name || !config.actions.dnsFailover) return;
@@ -254,12 +254,8 @@ export class HealthMonitor implements TargetBook {
     const anyUp = trigger.some((t) => this.stateOf(t).status === 'UP');
     let incident = actingLease(this.ctx)?.incidents[DNS_GROUP];
     if (allDown && !incident) {
-      const epoch = this.epoch!;
-      const opened = { id: incidentId('dns', clock.now(), epoch), openedAt: clock.now() };
-      incident = await fenced(this.ctx, `open incident ${opened.id}`, (l) => this.deps.leases.openIncident(l, DNS_GROUP, opened));
+      incident = await openIncident(this.ctx, DNS_GROUP, 'dns');
       if (!incident) return;
-      const open = incident;
-      this.election.update((l) => ({ ...l, incidents: { ...l.incidents, [DNS_GROUP]: open } }));
     }
     const desired: Answer | undefined = allDown ? 'failover' : anyUp ? 'primary' : undefined;
     if (!desired) return;
@@ -303,7 +299,7 @@ export class HealthMonitor implements TargetBook {
     telemetry.metric('DryRun', switches.dryRun ? 1 : 0, 'None');
     telemetry.metric('CircuitsOpen', breakers.filter((b) => b.state !== 'CLOSED').length, 'None');
     telemetry.metric('CallsRefused', breakers.reduce((n, b) => n + b.takeRefused(), 0));
-    const blind = this.discoveryFailing && this.clockElapsed() - this.lastDiscoveredAt > BLIND_AFTER_INTERVALS * Math.max(config.probe.intervalMs, 1000);
+    const blind = this.discoveryFailing && this.deps.clock.elapsed() - this.lastDiscoveredAt > BLIND_AFTER_INTERVALS * Math.max(config.probe.intervalMs, 1000);
     telemetry.metric('Blind', blind ? 1 : 0, 'None');
     const statuses = this.monitored.map((t) => this.stateOf(t).status);
     telemetry.metric('LeaderHeartbeat', 1);
@@ -362,10 +358,6 @@ export class HealthMonitor implements TargetBook {
       protocol: request.protocol, host: target.host, port: request.port ?? target.port, path: request.path, successCodes: request.successCodes,
       bodySubstring: request.bodySubstring, bodyRegex: request.bodyRegex, maxBodyBytes: request.maxBodyBytes, timeoutMs: probe.timeoutMs,
     };
-  }
-
-  private clockElapsed(): number {
-    return this.deps.clock.elapsed();
   }
 
   private random(): number {

@@ -40,7 +40,7 @@ export interface ElbCheck {
   readonly unhealthyThreshold: number;
 }
 
-export class AwsRecorder implements RecorderZone {
+export class AwsRecorder {
   public readonly calls: RecordedCall[] = [];
   private readonly registered = new Map<string, TargetDescription[]>();
   /** `host:port` → when it stopped answering, or undefined while it answers; and since when it answers. */
@@ -167,10 +167,6 @@ export class AwsRecorder implements RecorderZone {
 
 const same = (a: string, b: string | undefined) => a.replace(/\.$/, '').toLowerCase() === (b ?? '').replace(/\.$/, '').toLowerCase();
 const key = (r: ResourceRecordSet) => `${r.Name?.replace(/\.$/, '').toLowerCase()} ${r.Type} ${r.SetIdentifier ?? ''}`;
-
-export interface RecorderZone {
-  applyBatch(input: ChangeResourceRecordSetsCommandInput): void;
-}
 
 /** The error Route 53 answers a batch it refuses with. */
 function invalidChangeBatch(message: string): Error {

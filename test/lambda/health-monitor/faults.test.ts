@@ -1,9 +1,8 @@
-import { systemClock } from '../../../lambda/health-monitor/clock';
 import { RecordSet } from '../../../lambda/health-monitor/contract';
 import type { SwitchSource } from '../../../lambda/health-monitor/ports';
 import { FailClosedSwitches, TableSwitches } from '../../../lambda/health-monitor/switches';
 import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
-import { World, contender, delay, ipTargets, leaseStore, waitFor } from './harness';
+import { World, contender, delay, freezable, ipTargets, leaseStore, waitFor } from './harness';
 import { last, monitorSession } from './session';
 import { EffectKind, Fault, serviceError, timeoutError } from './world';
 
@@ -160,6 +159,16 @@ describe('budgets', () => {
     await waitFor('the failover', () => world.answerOf('api.example.com') === '198.51.100.10', 5000);
   });
 
+  test('a failover in dry run changes nothing, and spends nothing of the failover budget', async () => {
+    const { config, world, targets } = await leading(2, { dns: DNS, actions: { dryRun: true } }, { world: withName() });
+    targets.forEach((t) => world.setHealthy(t, false));
+    await waitFor('the would-be failover', () => world.of('upsert').length === 1, 5000);
+    expect(world.of('upsert')[0]).toMatchObject({ dryRun: true, changed: false });
+    expect(world.answerOf('api.example.com')).toBe('192.0.2.10');
+    await delay(5 * config.probe.intervalMs);
+    expect((await leaseStore(db(), config).read())?.budget).toEqual({});
+  });
+
   test('a flapping target costs a few deregistrations, not one per flap: it is held out while it flaps', async () => {
     const { config, world, targets, c } = await leading(3, { probe: { healthyThreshold: 1, unhealthyThreshold: 1 } });
     for (let flap = 0; flap < 8; flap++) {
@@ -215,21 +224,16 @@ describe('alerts: exactly once', () => {
     const world = new World();
     const targets = ipTargets('api', 3);
     // a is frozen, once, just before its first alert leaves (after it claimed and marked it).
-    let pausedUntil = 0;
-    const frozen = async () => {
-      while (Date.now() < pausedUntil) await delay(pausedUntil - Date.now());
+    const process = freezable();
+    const beforeCall = async (kind: EffectKind | 'read') => {
+      if (kind === 'alert' && process.until === 0) process.freeze(3 * config.lease.durationMs);
+      await process.beforeCall(kind);
     };
-    const freeze = async (kind: string) => {
-      if (kind === 'alert' && pausedUntil === 0) pausedUntil = Date.now() + 3 * config.lease.durationMs;
-      await frozen();
-    };
-    const clock = { ...systemClock, sleep: async (ms: number) => { await delay(ms); await frozen(); } };
-    const around = async <T>(call: () => Promise<T>) => { await frozen(); return call(); };
-    const a = contender({ name: 'a', config, db: db(), world, targets, clock, around, beforeCall: freeze });
+    const a = contender({ name: 'a', config, db: db(), world, targets, clock: process.clock, around: process.around, beforeCall });
     start(a);
     await waitFor('targets up', () => last(a.telemetry, 'TargetsUp') === 3);
     world.setHealthy(targets[0], false);
-    await waitFor('a froze on its alert', () => pausedUntil > 0, 5000);
+    await waitFor('a froze on its alert', () => process.until > 0, 5000);
     const b = contender({ name: 'b', config, db: db(), world, targets });
     start(b);
     await waitFor('b leads', () => b.monitor.epoch === 2, 5000);

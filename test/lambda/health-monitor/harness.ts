@@ -121,6 +121,28 @@ export function leaseStore(db: DynamoDBDocumentClient, config: MonitorConfig): L
   return new LeaseStore(db, { tableName: config.tableName, monitorId: config.monitorId, durationMs: config.lease.durationMs, windowMs: config.actions.windowMs });
 }
 
+/**
+ * A whole process that can be frozen, as a long GC pause or a stopped VM freezes it: while it
+ * is, its sleeps, DynamoDB calls, probes and calls to the world wait. Pass its parts to
+ * `contender` (`clock`, `around`, `beforeCall`, and `probe` wrapping another probe).
+ */
+export function freezable() {
+  let until = 0;
+  const frozen = async () => {
+    while (Date.now() < until) await delay(until - Date.now());
+  };
+  return {
+    /** Freezes the process for `ms` from now. */
+    freeze: (ms: number) => { until = Date.now() + ms; },
+    /** When the last freeze ends (0 when never frozen). */
+    get until() { return until; },
+    clock: { ...systemClock, sleep: async (ms: number) => { await delay(ms); await frozen(); } } as Clock,
+    around: async <T>(call: () => Promise<T>): Promise<T> => { await frozen(); return call(); },
+    beforeCall: async (_kind: EffectKind | 'read') => frozen(),
+    probe: (probe: (spec: ProbeSpec) => Promise<ProbeResult>) => async (spec: ProbeSpec) => { await frozen(); return probe(spec); },
+  };
+}
+
 /** Resolves when `predicate` holds; fails after `timeoutMs`, saying what it waited for. */
 export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const start = Date.now();

@@ -10,7 +10,7 @@ import { ActionLedger } from '../../../lambda/health-monitor/ledger';
 import { CloudMapMembership } from '../../../lambda/health-monitor/membership';
 import { TargetStateStore } from '../../../lambda/health-monitor/state-store';
 import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
-import { World, contender, delay, ipTargets, leaseStore, waitFor } from './harness';
+import { World, contender, freezable, ipTargets, leaseStore, waitFor } from './harness';
 import { last, monitorSession } from './session';
 
 const session = monitorSession();
@@ -294,22 +294,17 @@ describe('leadership', () => {
     const world = new World();
     const targets = ipTargets('api', 3);
     // a's whole process can be frozen: its sleeps and its calls wait until the pause ends.
-    let pausedUntil = 0;
-    const frozen = async () => {
-      while (Date.now() < pausedUntil) await delay(pausedUntil - Date.now());
-    };
-    const clock = { ...systemClock, sleep: async (ms: number) => { await delay(ms); await frozen(); } };
-    const around = async <T>(call: () => Promise<T>) => { await frozen(); return call(); };
-    const a = contender({ name: 'a', config, db: session.dynamo.db, world, targets, clock, around, probe: async (spec) => { await frozen(); return world.probe(spec); } });
+    const process = freezable();
+    const a = contender({ name: 'a', config, db: session.dynamo.db, world, targets, ...process, probe: process.probe(world.probe) });
     start(a);
     await waitFor('a leads with all targets up', () => last(a.telemetry, 'TargetsUp') === 3);
-    pausedUntil = Date.now() + 2 * config.lease.durationMs + 500;
+    process.freeze(2 * config.lease.durationMs + 500);
     const b = contender({ name: 'b', config, db: session.dynamo.db, world, targets });
     start(b);
     await waitFor('b leads', () => b.monitor.epoch === 2, 3 * config.lease.durationMs);
     world.setHealthy(targets[0], false);
     await waitFor('b deregistered', () => world.of('deregister').length === 1);
-    await waitFor('a awake, and not leading', async () => Date.now() > pausedUntil + 500 && a.monitor.epoch === undefined, 3 * config.lease.durationMs);
+    await waitFor('a awake, and not leading', async () => Date.now() > process.until + 500 && a.monitor.epoch === undefined, 3 * config.lease.durationMs);
     expect(world.actions.map((x) => x.by)).toEqual(['b', 'b']);
     expect(a.telemetry.logs.some((l) => l.message === 'lost the lease' || l.message === 'refused: no longer the leader')).toBe(true);
   });
