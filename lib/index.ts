@@ -9,7 +9,7 @@ export type { HealthCheckProfileProps, HealthCheckTimingOptions, HttpHealthCheck
 export { LoadBalancerType } from './load-balancing/load-balancer-type';
 export type { FixedResponse, RoutingRule, WeightedTargetGroup } from './load-balancing/routing';
 export type { HaTargetGroupOptions } from './load-balancing/target-group';
-export { FailoverTimeBreakdown } from './core/failover-time';
+export { FailoverTimeBreakdown, FigureKind, MeasuredFailoverTime } from './core/failover-time';
 export type { FailoverStep } from './core/failover-time';
 export { DnsFailover } from './dns/dns-failover';
 export type { DnsFailoverOptions, DnsFailoverProps } from './dns/dns-failover';

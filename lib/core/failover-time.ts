@@ -1,6 +1,31 @@
 import { Duration } from 'aws-cdk-lib';
 
 /**
+ * Where a failover figure comes from, and so how far a team can lean on it.
+ */
+export enum FigureKind {
+  /** AWS documents the figure as a bound ("within", "at most"). */
+  AWS_BOUND = 'AWS_BOUND',
+  /**
+   * AWS documents the figure as a typical value ("typically", "generally"): most failovers take
+   * less, some take more. The library takes the upper end of what AWS states.
+   */
+  AWS_TYPICAL = 'AWS_TYPICAL',
+  /** Arithmetic on settings this stack configures (intervals, thresholds, TTLs, leases). */
+  CONFIGURED = 'CONFIGURED',
+  /** A figure the team measured itself, for example in a game day, given with its source. */
+  MEASURED = 'MEASURED',
+}
+
+/** How a kind reads beside a number. */
+const KIND_LABELS: Record<FigureKind, string> = {
+  [FigureKind.AWS_BOUND]: 'AWS bound',
+  [FigureKind.AWS_TYPICAL]: 'AWS typical',
+  [FigureKind.CONFIGURED]: 'configured',
+  [FigureKind.MEASURED]: 'measured',
+};
+
+/**
  * One step between a failure and clients being served by the standby.
  */
 export interface FailoverStep {
@@ -12,6 +37,55 @@ export interface FailoverStep {
 
   /** How the figure was reached, with the arithmetic. */
   readonly explanation: string;
+
+  /**
+   * Whether the figure is a documented bound, a documented typical value, arithmetic on this
+   * stack's settings, or a team's measurement.
+   * @default - not stated
+   */
+  readonly kind?: FigureKind;
+
+  /**
+   * Where the figure comes from: the AWS page, or where a measurement was made.
+   * @default - none
+   */
+  readonly source?: string;
+}
+
+/**
+ * A failover time a team measured for one tier (for example in a game day), with where it was
+ * measured. Given to a tier, it replaces the AWS figure in that tier's breakdown and in every
+ * budget built on it.
+ */
+export class MeasuredFailoverTime {
+  /**
+   * @param duration the worst failover observed (or the percentile the team stakes its SLA on)
+   * @param source where and how it was measured, e.g. "game day 2026-11-04, 20 forced failovers, p100"
+   */
+  public static of(duration: Duration, source: string): MeasuredFailoverTime {
+    return new MeasuredFailoverTime(duration, source);
+  }
+
+  /** The measured time. */
+  public readonly duration: Duration;
+  /** Where and how it was measured. */
+  public readonly source: string;
+
+  private constructor(duration: Duration, source: string) {
+    this.duration = duration;
+    this.source = source;
+  }
+
+  /** The step this measurement stands for, named like the figure it replaces. */
+  public asStep(name: string, replaces: FailoverStep): FailoverStep {
+    return {
+      name,
+      duration: this.duration,
+      kind: FigureKind.MEASURED,
+      source: this.source,
+      explanation: `measured; replaces ${seconds(replaces.duration)} s (${KIND_LABELS[replaces.kind ?? FigureKind.CONFIGURED]}${replaces.source ? `, ${replaces.source}` : ''})`,
+    };
+  }
 }
 
 /**
@@ -31,13 +105,21 @@ export class FailoverTimeBreakdown {
     return Duration.seconds(this.steps.reduce((sum, s) => sum + s.duration.toSeconds({ integral: false }), 0));
   }
 
-  /** One line per step and the total, e.g. for error messages and docs. */
+  /**
+   * One line per step and the total, e.g. for error messages and docs. A step that states its kind
+   * ends with it and its source in brackets: `[AWS typical: Amazon RDS User Guide, ...]`.
+   */
   public render(indent: string = ''): string {
-    const lines = this.steps.map((s) => `${indent}${s.name}: ${seconds(s.duration)} (${s.explanation})`);
-    return [...lines, `${indent}total: ${seconds(this.total)}`].join('\n');
+    const lines = this.steps.map((s) => `${indent}${s.name}: ${seconds(s.duration)} s (${s.explanation})${provenance(s)}`);
+    return [...lines, `${indent}total: ${seconds(this.total)} s`].join('\n');
   }
 }
 
+function provenance(step: FailoverStep): string {
+  if (step.kind === undefined) return '';
+  return ` [${KIND_LABELS[step.kind]}${step.source ? `: ${step.source}` : ''}]`;
+}
+
 function seconds(d: Duration): string {
-  return `${d.toSeconds({ integral: false })} s`;
+  return `${d.toSeconds({ integral: false })}`;
 }

@@ -1,18 +1,20 @@
 import { Duration } from 'aws-cdk-lib';
-import { FailoverStep, FailoverTimeBreakdown } from '../core/failover-time';
+import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';
 import { HealthCheckPreset } from '../load-balancing/health-check-profile';
 import { EndpointKind, featurePrice } from './pricing';
 
 /**
  * Route 53 documents that record changes "generally propagate to all Route 53 name servers
- * within 60 seconds" (Route 53 Developer Guide, "Editing records"). A health status change
+ * within 60 seconds" (Route 53 Developer Guide, "Editing records",
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-editing.html). A health status change
  * reaches the answers through the same name servers; 60 s is the figure used for it.
  */
 export const ROUTE53_PROPAGATION = Duration.seconds(60);
 
 /**
  * Route 53 checker timeouts (Route 53 Developer Guide, "How Amazon Route 53 determines whether a
- * health check is healthy"): 4 s to connect and 2 s for the status of an HTTP(S) check, 2 s more
+ * health check is healthy",
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html): 4 s to connect and 2 s for the status of an HTTP(S) check, 2 s more
  * to read the body of a string-matching check, 10 s to connect for a TCP check.
  */
 export const ROUTE53_CHECKER_TIMEOUT_SECONDS = { TCP: 10, HTTP: 6, HTTPS: 6, HTTP_STR_MATCH: 8, HTTPS_STR_MATCH: 8 };
@@ -60,14 +62,16 @@ function detectionStep(d: DetectionModel, k: Knobs): FailoverStep {
         name: 'detection',
         duration: Duration.seconds(interval * threshold + timeout),
         explanation: `Route 53 ${d.checkType} health check: ${interval} s interval × ${threshold} failures + ${timeout} s checker timeout`,
+        kind: FigureKind.CONFIGURED,
+        source: 'checker timeouts: Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy"',
       };
     }
     case 'load-balancer': {
       const lb = k.fastLoadBalancer ? FAST_LOAD_BALANCER_SECONDS : d.seconds;
-      return { name: 'detection', duration: Duration.seconds(lb + d.extraSeconds), explanation: `load balancer health check ${lb} s (slowest target group), ${d.via}` };
+      return { name: 'detection', duration: Duration.seconds(lb + d.extraSeconds), explanation: `load balancer health check ${lb} s (slowest target group), ${d.via}`, kind: FigureKind.CONFIGURED };
     }
     case 'fixed':
-      return { name: 'detection', duration: Duration.seconds(d.seconds), explanation: d.explanation };
+      return { name: 'detection', duration: Duration.seconds(d.seconds), explanation: d.explanation, kind: FigureKind.CONFIGURED };
   }
 }
 
@@ -76,11 +80,18 @@ export function failoverBreakdown(model: FailoverModel, knobs: Knobs = {}): Fail
   const ttl = knobs.ttl ?? model.ttl.seconds;
   return new FailoverTimeBreakdown([
     detectionStep(model.detection, knobs),
-    { name: 'propagation', duration: ROUTE53_PROPAGATION, explanation: 'Route 53 name servers answer with the secondary, documented as within 60 s' },
+    {
+      name: 'propagation',
+      duration: ROUTE53_PROPAGATION,
+      explanation: 'Route 53 name servers answer with the secondary, documented as within 60 s',
+      kind: FigureKind.AWS_TYPICAL,
+      source: 'Route 53 Developer Guide, "Editing records": "generally propagate ... within 60 seconds"',
+    },
     {
       name: 'ttl',
       duration: Duration.seconds(ttl),
       explanation: model.ttl.fixed ? 'resolvers keep the cached primary answer: alias records carry the target\'s fixed 60 s TTL' : `resolvers keep the cached primary answer: record TTL, ${model.ttl.policy} policy`,
+      kind: FigureKind.CONFIGURED,
     },
   ]);
 }

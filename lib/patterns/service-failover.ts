@@ -1,12 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import { detectionBoundMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
-import { FailoverStep, FailoverTimeBreakdown } from '../core/failover-time';
+import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';
 import { DnsFailover, failoverModelOf } from '../dns/dns-failover';
 import { cheapestChange, fastestPossible } from '../dns/failover-budget';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { HealthCheckPreset, HealthCheckProfile } from '../load-balancing/health-check-profile';
 import { LeaderHealthMonitor } from '../monitoring/leader-health-monitor';
 import { DEFAULT_HEALTH_CHECK, defaultJitterMs, leaseSettings } from '../monitoring/settings';
+import { AURORA_FAILOVER } from '../replication/failover-figures';
 import { ReplicatedCache } from '../replication/replicated-cache';
 import { DatabaseKind, ReplicatedDatabase } from '../replication/replicated-database';
 
@@ -18,9 +19,6 @@ export interface ServiceTiers {
   readonly database?: ReplicatedDatabase;
   readonly monitor?: LeaderHealthMonitor;
 }
-
-/** Aurora's documented failover (Aurora FAQs: "typically within 30 seconds"). */
-const AURORA_FAILOVER_SECONDS = 30;
 
 const seconds = (d: Duration) => d.toSeconds({ integral: false });
 
@@ -35,11 +33,12 @@ export function serviceBreakdown(t: ServiceTiers): FailoverTimeBreakdown {
     name: 'load balancer: detection',
     duration: t.loadBalancer.worstCaseDetectionTime,
     explanation: 'the slowest target group\'s health check: interval × unhealthy threshold + timeout',
+    kind: FigureKind.CONFIGURED,
   }];
   for (const step of t.dns?.failoverTime.steps ?? []) steps.push({ ...step, name: `dns: ${step.name}` });
   const data = [
-    ...(t.cache?.failoverTime ? [{ tier: 'cache', time: t.cache.failoverTime.total }] : []),
-    ...(t.database?.failoverTime ? [{ tier: 'database', time: t.database.failoverTime.total }] : []),
+    ...(t.cache?.failoverTime ? [{ tier: 'cache', time: t.cache.failoverTime.total, step: t.cache.failoverTime.steps[0] }] : []),
+    ...(t.database?.failoverTime ? [{ tier: 'database', time: t.database.failoverTime.total, step: t.database.failoverTime.steps[0] }] : []),
   ];
   if (data.length > 0) {
     const slowest = data.reduce((a, b) => (seconds(b.time) > seconds(a.time) ? b : a));
@@ -49,6 +48,8 @@ export function serviceBreakdown(t: ServiceTiers): FailoverTimeBreakdown {
       explanation: data.length > 1
         ? `the slower of the cache (${seconds(data[0].time)} s) and the database (${seconds(data[1].time)} s), which fail over side by side`
         : `the ${slowest.tier} promotes a replica`,
+      kind: slowest.step.kind,
+      source: slowest.step.source,
     });
   }
   if (t.monitor) {
@@ -58,11 +59,13 @@ export function serviceBreakdown(t: ServiceTiers): FailoverTimeBreakdown {
       name: 'monitor: detection',
       duration: m.worstCaseDetectionTime,
       explanation: `${seconds(h.interval)} s interval × ${h.unhealthyThreshold} failures + ${seconds(h.timeout)} s timeout + jitter`,
+      kind: FigureKind.CONFIGURED,
     });
     steps.push({
       name: 'monitor: leader takeover',
       duration: m.worstCaseTakeoverTime,
       explanation: 'if the leader is lost at the same moment: a standby sees its last renewal, waits a whole lease by its own clock, and takes over (two retry periods and three calls at most)',
+      kind: FigureKind.CONFIGURED,
     });
   }
   return new FailoverTimeBreakdown(steps);
@@ -118,9 +121,9 @@ function auroraChange(t: ServiceTiers, breakdown: FailoverTimeBreakdown): Change
   const data = breakdown.steps.find((s) => s.name === 'data tier: failover');
   const cache = t.cache?.failoverTime ? seconds(t.cache.failoverTime.total) : 0;
   const before = data ? seconds(data.duration) : 0;
-  const after = Math.max(cache, AURORA_FAILOVER_SECONDS);
+  const after = Math.max(cache, seconds(AURORA_FAILOVER.duration));
   if (after >= before) return undefined;
-  return { description: `use DatabaseEngine.aurora() (writer failover ${seconds(t.database.failoverTime.total)} s → ${AURORA_FAILOVER_SECONDS} s; Aurora instances cost more than RDS ones)`, savingSeconds: before - after };
+  return { description: `use DatabaseEngine.aurora() (writer failover ${seconds(t.database.failoverTime.total)} s → ${seconds(AURORA_FAILOVER.duration)} s; Aurora instances cost more than RDS ones)`, savingSeconds: before - after };
 }
 
 /** What would meet a budget, and the total it reaches. */

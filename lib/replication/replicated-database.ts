@@ -8,8 +8,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
-import { FailoverTimeBreakdown } from '../core/failover-time';
+import { FailoverTimeBreakdown, MeasuredFailoverTime } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
+import { AURORA_FAILOVER, RDS_MULTI_AZ_FAILOVER, failoverStep } from './failover-figures';
 import { InternalDnsNames, InternalDnsOptions, validateInternalDns } from './internal-dns';
 import { ConnectionEndpoint } from './replicated-cache';
 
@@ -257,6 +258,15 @@ export interface ReplicatedDatabaseOptions {
    * @default - none
    */
   readonly internalDns?: InternalDnsOptions;
+
+  /**
+   * A failover time the team measured (for example by rebooting the writer with failover in a game
+   * day), with where it was measured. It replaces the documented typical figure in `failoverTime`
+   * and in every budget built on it.
+   * @default - the user guide's figure: 120 s for RDS Multi-AZ ("typically 60–120 seconds"), 60 s
+   * for Aurora ("typically restored in less than 60 seconds")
+   */
+  readonly measuredFailoverTime?: MeasuredFailoverTime;
 }
 
 /**
@@ -267,11 +277,6 @@ export interface ReplicatedDatabaseProps extends ReplicatedDatabaseOptions {
   readonly vpc: ec2.IVpc;
 }
 
-/** RDS Multi-AZ failovers "are typically 60–120 seconds" (Amazon RDS User Guide, "Failing over a Multi-AZ DB instance"). */
-export const RDS_MULTI_AZ_FAILOVER_TIME = Duration.seconds(120);
-
-/** With an Aurora replica, failover "typically completes within 30 seconds" (Amazon Aurora FAQs). */
-export const AURORA_FAILOVER_TIME = Duration.seconds(30);
 
 const IAM_AUTH_ENGINES = /^(mysql|mariadb|postgres|aurora-mysql|aurora-postgresql)$/;
 const NO_PERFORMANCE_INSIGHTS = /^(t2|t3|t4g)\.(micro|small)$/;
@@ -509,9 +514,8 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     this.configureRotation(props, rotationTarget);
 
     if (multiAz || (this.kind === DatabaseKind.AURORA_CLUSTER && this.readReplicas > 0)) {
-      const rdsStep = { name: 'failover', duration: RDS_MULTI_AZ_FAILOVER_TIME, explanation: 'RDS fails over to the Multi-AZ standby and repoints the endpoint, "typically 60–120 seconds" (RDS User Guide)' };
-      const auroraStep = { name: 'failover', duration: AURORA_FAILOVER_TIME, explanation: 'Aurora promotes a reader and repoints the cluster endpoint, "typically within 30 seconds" (Aurora FAQs)' };
-      this.failoverTime = new FailoverTimeBreakdown([this.kind === DatabaseKind.RDS_INSTANCE ? rdsStep : auroraStep]);
+      const documented = this.kind === DatabaseKind.RDS_INSTANCE ? RDS_MULTI_AZ_FAILOVER : AURORA_FAILOVER;
+      this.failoverTime = new FailoverTimeBreakdown([failoverStep(documented, props.measuredFailoverTime)]);
     }
 
     const factory = new AlarmFactory(this, props.alarms ?? {});

@@ -8,6 +8,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildApp } from '../../bin/app';
 import { API_IMAGE, ReferenceStack } from '../../bin/reference-stack';
+import { FigureKind } from '../../lib';
 import { deployedConfig } from '../monitoring/monitor-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { TEST_CONTEXT } from '../support/stacks';
@@ -236,13 +237,17 @@ describe('reference app: the service', () => {
     template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }] });
   });
 
-  test('a failover budget of 4 minutes, met: 196 s from the load balancer to the monitor', () => {
+  test('a failover budget of 6 minutes, met: 346 s from the load balancer to the monitor, each figure with its kind', () => {
     const service = (referenceStack(sharedApp()) as ReferenceStack).service;
     expect(service.failoverTime.steps.map((s) => [s.name, s.duration.toSeconds({ integral: false })])).toEqual([
       ['load balancer: detection', 12], ['dns: detection', 26], ['dns: propagation', 60], ['dns: ttl', 60],
-      ['data tier: failover', 30], ['monitor: detection', 3.6], ['monitor: leader takeover', 4.4],
+      ['data tier: failover', 180], ['monitor: detection', 3.6], ['monitor: leader takeover', 4.4],
     ]);
-    expect(service.worstCaseFailoverTime.toSeconds({ integral: false })).toBe(196);
+    expect(service.failoverTime.steps.map((s) => s.kind)).toEqual([
+      FigureKind.CONFIGURED, FigureKind.CONFIGURED, FigureKind.AWS_TYPICAL, FigureKind.CONFIGURED, FigureKind.AWS_TYPICAL, FigureKind.CONFIGURED, FigureKind.CONFIGURED,
+    ]);
+    expect(service.failoverTime.steps[4].source).toMatch(/ElastiCache User Guide.*"typically just a few minutes", taken as 3 minutes/);
+    expect(service.worstCaseFailoverTime.toSeconds({ integral: false })).toBe(346);
     expect(service.dns!.monthlyHealthCheckCost).toBe(1.5);
   });
 });

@@ -26,9 +26,9 @@ describe('failover time = detection + propagation + TTL', () => {
 
   test('renders one line per step and the total', () => {
     expect(failoverBreakdown({ detection: endpoint(30, 3), ttl: aliasTtl }).render('  ')).toBe([
-      '  detection: 96 s (Route 53 HTTP health check: 30 s interval × 3 failures + 6 s checker timeout)',
-      '  propagation: 60 s (Route 53 name servers answer with the secondary, documented as within 60 s)',
-      '  ttl: 60 s (resolvers keep the cached primary answer: alias records carry the target\'s fixed 60 s TTL)',
+      '  detection: 96 s (Route 53 HTTP health check: 30 s interval × 3 failures + 6 s checker timeout) [configured: checker timeouts: Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy"]',
+      '  propagation: 60 s (Route 53 name servers answer with the secondary, documented as within 60 s) [AWS typical: Route 53 Developer Guide, "Editing records": "generally propagate ... within 60 seconds"]',
+      '  ttl: 60 s (resolvers keep the cached primary answer: alias records carry the target\'s fixed 60 s TTL) [configured]',
       '  total: 216 s',
     ].join('\n'));
   });

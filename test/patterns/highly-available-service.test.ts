@@ -131,21 +131,21 @@ describe('failover budget', () => {
       ['dns: detection', 26],
       ['dns: propagation', 60],
       ['dns: ttl', 60],
-      ['data tier: failover', 30],
+      ['data tier: failover', 180],
       ['monitor: detection', 3.6],
       ['monitor: leader takeover', 4.4],
     ]);
-    expect(service.worstCaseFailoverTime.toSeconds({ integral: false })).toBe(196);
+    expect(service.worstCaseFailoverTime.toSeconds({ integral: false })).toBe(346);
   });
 
   test('a budget the tiers meet synthesizes', () => {
-    expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(196) }))).not.toThrow();
+    expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(346) }))).not.toThrow();
   });
 
   test('a budget the tiers miss fails with the breakdown and the cheapest change', () => {
     const error = (() => {
       try {
-        build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(190) }));
+        build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(340) }));
       } catch (e) {
         return e as Error;
       }
@@ -154,16 +154,16 @@ describe('failover budget', () => {
     expect(error).toBeInstanceOf(HaValidationError);
     expect(error!.message).toBe([
       'Invalid props for Data/Shop:',
-      '  failoverBudget: got 190 s; allowed: at least 196 s for these tiers:',
-      '    load balancer: detection: 12 s (the slowest target group\'s health check: interval × unhealthy threshold + timeout)',
-      '    dns: detection: 26 s (Route 53 HTTP health check: 10 s interval × 2 failures + 6 s checker timeout)',
-      '    dns: propagation: 60 s (Route 53 name servers answer with the secondary, documented as within 60 s)',
-      '    dns: ttl: 60 s (resolvers keep the cached primary answer: alias records carry the target\'s fixed 60 s TTL)',
-      '    data tier: failover: 30 s (the slower of the cache (30 s) and the database (30 s), which fail over side by side)',
-      '    monitor: detection: 3.6 s (1 s interval × 3 failures + 0.5 s timeout + jitter)',
-      '    monitor: leader takeover: 4.4 s (if the leader is lost at the same moment: a standby sees its last renewal, waits a whole lease by its own clock, and takes over (two retry periods and three calls at most))',
-      '    total: 196 s',
-      '    cheapest change that meets it: DNS: lower the Route 53 failure threshold from 2 to 1 (free; one failed probe weighs more), for a total of 186 s',
+      '  failoverBudget: got 340 s; allowed: at least 346 s for these tiers:',
+      '    load balancer: detection: 12 s (the slowest target group\'s health check: interval × unhealthy threshold + timeout) [configured]',
+      '    dns: detection: 26 s (Route 53 HTTP health check: 10 s interval × 2 failures + 6 s checker timeout) [configured: checker timeouts: Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy"]',
+      '    dns: propagation: 60 s (Route 53 name servers answer with the secondary, documented as within 60 s) [AWS typical: Route 53 Developer Guide, "Editing records": "generally propagate ... within 60 seconds"]',
+      '    dns: ttl: 60 s (resolvers keep the cached primary answer: alias records carry the target\'s fixed 60 s TTL) [configured]',
+      '    data tier: failover: 180 s (the slower of the cache (180 s) and the database (60 s), which fail over side by side) [AWS typical: Amazon ElastiCache User Guide, "Minimizing downtime in ElastiCache by using Multi-AZ", failure scenarios: "typically just a few minutes", taken as 3 minutes]',
+      '    monitor: detection: 3.6 s (1 s interval × 3 failures + 0.5 s timeout + jitter) [configured]',
+      '    monitor: leader takeover: 4.4 s (if the leader is lost at the same moment: a standby sees its last renewal, waits a whole lease by its own clock, and takes over (two retry periods and three calls at most)) [configured]',
+      '    total: 346 s',
+      '    cheapest change that meets it: DNS: lower the Route 53 failure threshold from 2 to 1 (free; one failed probe weighs more), for a total of 336 s',
     ].join('\n'));
   });
 
@@ -173,14 +173,14 @@ describe('failover budget', () => {
       dns: { zone, recordName: 'shop', secondary: STANDBY },
       database: { engine: DatabaseEngine.rds(rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 })), instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM) },
       monitor: { healthCheck: HealthCheckProfile.tcp({ preset: HealthCheckPreset.STANDARD }) },
-      failoverBudget: Duration.seconds(210),
+      failoverBudget: Duration.seconds(240),
     });
-    expect(() => build(slow)).toThrow(/cheapest change that meets it: use HealthCheckPreset\.FAST on the load balancer's target groups \(free; detection 100 s → 12 s\); and use the monitor's default healthCheck \(free; detection 36 s → 3\.6 s\); and DNS: use the fast 10 s Route 53 request interval \(\+\$1\.00\/month\).*; and use DatabaseEngine\.aurora\(\) \(writer failover 120 s → 30 s; Aurora instances cost more than RDS ones\), for a total of \d+(\.\d)? s$/);
+    expect(() => build(slow)).toThrow(/cheapest change that meets it: use HealthCheckPreset\.FAST on the load balancer's target groups \(free; detection 100 s → 12 s\); and use the monitor's default healthCheck \(free; detection 36 s → 3\.6 s\); and DNS: use the fast 10 s Route 53 request interval \(\+\$1\.00\/month\).*; and use DatabaseEngine\.aurora\(\) \(writer failover 120 s → 60 s; Aurora instances cost more than RDS ones\), for a total of \d+(\.\d)? s$/);
   });
 
   test('a budget nothing can meet says so', () => {
     expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(60) }))).toThrow(
-      /total: 196 s\n {4}no change this library knows of meets it: split the budget per failure instead, or give a tier a faster setting of your own$/);
+      /total: 346 s\n {4}no change this library knows of meets it: split the budget per failure instead, or give a tier a faster setting of your own$/);
   });
 });
 

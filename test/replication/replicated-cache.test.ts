@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CacheAuthentication, CacheEngine, ReplicatedCache, ReplicatedCacheProps } from '../../lib';
+import { CacheAuthentication, CacheEngine, FigureKind, MeasuredFailoverTime, ReplicatedCache, ReplicatedCacheProps } from '../../lib';
 import { dataStack } from '../support/data-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 
@@ -84,10 +84,17 @@ describe('defaults', () => {
     expect(cache.logGroups).toHaveLength(2);
   });
 
-  test('fails over in about 30 s', () => {
+  test('fails over in the user guide\'s "few minutes", taken as 3 minutes and marked as a typical figure', () => {
     const { cache } = build();
-    expect(cache.worstCaseFailoverTime?.toSeconds()).toBe(30);
-    expect(cache.failoverTime?.steps[0].explanation).toMatch(/usually in about 30 seconds.*AWS Database Blog/);
+    expect(cache.worstCaseFailoverTime?.toSeconds()).toBe(180);
+    expect(cache.failoverTime?.steps[0].kind).toBe(FigureKind.AWS_TYPICAL);
+    expect(cache.failoverTime?.render()).toMatch(/^failover: 180 s \(.*\) \[AWS typical: Amazon ElastiCache User Guide, .*"typically just a few minutes", taken as 3 minutes\]$/m);
+  });
+
+  test('a measured failover time replaces the documented one, with its source beside the number', () => {
+    const { cache } = build({ measuredFailoverTime: MeasuredFailoverTime.of(Duration.seconds(42), 'game day 2026-11-04, 20 TestFailover runs, worst') });
+    expect(cache.worstCaseFailoverTime?.toSeconds()).toBe(42);
+    expect(cache.failoverTime?.render()).toMatch(/^failover: 42 s \(measured; replaces 180 s \(AWS typical, Amazon ElastiCache User Guide.*\)\) \[measured: game day 2026-11-04, 20 TestFailover runs, worst\]$/m);
   });
 });
 

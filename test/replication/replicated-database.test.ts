@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DatabaseAvailability, DatabaseEngine, DatabaseKind, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
+import { DatabaseAvailability, DatabaseEngine, DatabaseKind, FigureKind, MeasuredFailoverTime, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
 import { dataStack } from '../support/data-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 
@@ -27,7 +27,14 @@ describe('Aurora', () => {
     template.hasResourceProperties('AWS::RDS::DBInstance', { AvailabilityZone: 'eu-west-1b', PromotionTier: 1 });
     expect(db.writerEndpoint.port).toBe(5433);
     expect(Stack.of(db).resolve(db.readerEndpoint!.hostname)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Db/), 'ReadEndpoint.Address'] });
-    expect(db.worstCaseFailoverTime?.toSeconds()).toBe(30);
+    expect(db.worstCaseFailoverTime?.toSeconds()).toBe(60);
+    expect(db.failoverTime?.render()).toMatch(/\[AWS typical: Amazon Aurora User Guide, "Fault tolerance for an Aurora DB cluster": "typically restored in less than 60 seconds"\]/);
+  });
+
+  test('a measured failover time replaces the documented one', () => {
+    const { db } = build({ measuredFailoverTime: MeasuredFailoverTime.of(Duration.seconds(18), 'FailoverDBCluster drill, 2026-10') });
+    expect(db.worstCaseFailoverTime?.toSeconds()).toBe(18);
+    expect(db.failoverTime?.steps[0]).toMatchObject({ kind: FigureKind.MEASURED, source: 'FailoverDBCluster drill, 2026-10' });
   });
 
   test('encrypted, deletion-protected, backed up 7 days, snapshot on removal, IAM auth, logs exported, on a non-default port', () => {

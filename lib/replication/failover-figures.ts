@@ -1,0 +1,60 @@
+import { Duration } from 'aws-cdk-lib';
+import { FailoverStep, FigureKind, MeasuredFailoverTime } from '../core/failover-time';
+
+/**
+ * The data tiers' failover figures, each from the service's own user guide, with whether AWS
+ * states it as a bound or as a typical value. AWS states none of them as a bound: each is the
+ * upper end of what the guide calls typical. A team that measured its own replaces the figure with
+ * `measuredFailoverTime` on the construct.
+ */
+
+/**
+ * RDS Multi-AZ DB instance: "Failovers, as defined by the interval between the detection of the
+ * failure on the primary and the resumption of transactions on the standby, typically complete
+ * within 60–120 seconds." The upper end, 120 s.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html
+ */
+export const RDS_MULTI_AZ_FAILOVER: FailoverStep = {
+  name: 'failover',
+  duration: Duration.seconds(120),
+  kind: FigureKind.AWS_TYPICAL,
+  source: 'Amazon RDS User Guide, "Failing over a Multi-AZ DB instance": "typically complete within 60–120 seconds"',
+  explanation: 'RDS fails over to the Multi-AZ standby and repoints the instance endpoint',
+};
+
+/**
+ * Aurora with at least one reader: "service is typically restored in less than 60 seconds, and
+ * often less than 30 seconds". The typical bound, 60 s (the Aurora FAQs' "within 30 seconds" is
+ * the often case, not the typical one).
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html#Aurora.Managing.FaultTolerance
+ */
+export const AURORA_FAILOVER: FailoverStep = {
+  name: 'failover',
+  duration: Duration.seconds(60),
+  kind: FigureKind.AWS_TYPICAL,
+  source: 'Amazon Aurora User Guide, "Fault tolerance for an Aurora DB cluster": "typically restored in less than 60 seconds"',
+  explanation: 'Aurora promotes a reader and repoints the cluster endpoint',
+};
+
+/**
+ * ElastiCache (Valkey, Redis OSS) with Multi-AZ: after a primary fails, a replica is promoted and
+ * writes resume "typically [in] just a few minutes". The library reads "a few minutes" as 3
+ * minutes: the plain reading of "a few", and above RDS Multi-AZ's "60–120 seconds", which the
+ * guides state in seconds when they mean seconds. Teams that need a tighter figure measure it (the
+ * TestFailover API forces one) and give it as `measuredFailoverTime`.
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html
+ */
+export const ELASTICACHE_FAILOVER: FailoverStep = {
+  name: 'failover',
+  duration: Duration.minutes(3),
+  kind: FigureKind.AWS_TYPICAL,
+  source: 'Amazon ElastiCache User Guide, "Minimizing downtime in ElastiCache by using Multi-AZ", failure scenarios: "typically just a few minutes", taken as 3 minutes',
+  explanation: 'ElastiCache promotes the replica with the least lag and repoints the primary endpoint',
+};
+
+/**
+ * The step a tier reports: its documented figure, or the team's measurement in its place.
+ */
+export function failoverStep(documented: FailoverStep, measured: MeasuredFailoverTime | undefined): FailoverStep {
+  return measured ? measured.asStep(documented.name, documented) : documented;
+}
