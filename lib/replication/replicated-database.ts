@@ -12,6 +12,10 @@ import { FailoverTimeBreakdown, MeasuredFailoverTime } from '../core/failover-ti
 import { Validator, formatSeconds } from '../core/validation';
 import { AURORA_FAILOVER, RDS_MULTI_AZ_FAILOVER, failoverStep } from './failover-figures';
 import { InternalDnsNames, InternalDnsOptions, validateInternalDns } from './internal-dns';
+import {
+  defaultInstanceType, defaultLogExports, defaultPort, maxStorageGiB, storageCeilingGiB, supportsIamAuthentication, supportsMultiAz,
+  validateDatabaseName, validateInstanceClass, validateLogExports, validatePort, validateUsername,
+} from './rds-rules';
 import { ConnectionEndpoint } from './replicated-cache';
 
 /**
@@ -138,7 +142,8 @@ export interface ReplicatedDatabaseOptions {
   readonly multiAz?: boolean;
 
   /**
-   * RDS: storage in GiB, 20 to 65536; it grows automatically up to four times this.
+   * RDS: storage in GiB, 20 to 65536 (16384 for SQL Server); it grows automatically up to four
+   * times this, at most to the engine's maximum.
    * @default 100
    */
   readonly allocatedStorage?: number;
@@ -158,7 +163,7 @@ export interface ReplicatedDatabaseOptions {
   /**
    * Port. Defaults away from the engine's well-known port, so that scanners of that port pass it
    * by; clients read it from the endpoints.
-   * @default - 5433 for PostgreSQL, 3307 for MySQL and MariaDB, 1522 for Oracle, 1434 for SQL Server
+   * @default - 5433 for PostgreSQL, 3307 for MySQL and MariaDB, 1522 for Oracle, 1435 for SQL Server (RDS refuses 1434 for it)
    */
   readonly port?: number;
 
@@ -278,31 +283,11 @@ export interface ReplicatedDatabaseProps extends ReplicatedDatabaseOptions {
 }
 
 
-const IAM_AUTH_ENGINES = /^(mysql|mariadb|postgres|aurora-mysql|aurora-postgresql)$/;
 const NO_PERFORMANCE_INSIGHTS = /^(t2|t3|t4g)\.(micro|small)$/;
 const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
+/** Metrics one alarm on metric math may read (CloudWatch's hard limit). */
+const MAX_ALARM_METRICS = 10;
 
-/** Graviton where the engine runs on it, which Oracle and SQL Server do not. */
-function defaultInstanceType(engineType: string): ec2.InstanceType {
-  const intel = engineType.startsWith('oracle') || engineType.startsWith('sqlserver');
-  return ec2.InstanceType.of(intel ? ec2.InstanceClass.R6I : ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE);
-}
-
-/** Port used when none is given, one away from the engine's well-known port. */
-function defaultPort(engineType: string): number {
-  if (engineType.includes('postgres')) return 5433;
-  if (engineType.startsWith('oracle')) return 1522;
-  if (engineType.startsWith('sqlserver')) return 1434;
-  return 3307;
-}
-
-function defaultLogExports(engineType: string): string[] {
-  if (engineType.includes('postgres')) return ['postgresql'];
-  if (engineType === 'aurora-mysql') return ['audit', 'error', 'general', 'slowquery'];
-  if (engineType.startsWith('oracle')) return ['alert', 'listener'];
-  if (engineType.startsWith('sqlserver')) return ['error', 'agent'];
-  return ['error', 'general', 'slowquery'];
-}
 
 /**
  * A replicated relational database: an RDS instance with a Multi-AZ standby and read replicas in
@@ -380,7 +365,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     const ha = (props.availability ?? DatabaseAvailability.HIGHLY_AVAILABLE) === DatabaseAvailability.HIGHLY_AVAILABLE;
     this.readReplicas = props.readReplicas ?? (ha ? 1 : 0);
     const multiAz = this.kind === DatabaseKind.RDS_INSTANCE && (props.multiAz ?? ha);
-    this.iamAuthentication = props.iamAuthentication ?? IAM_AUTH_ENGINES.test(engineType);
+    this.iamAuthentication = props.iamAuthentication ?? supportsIamAuthentication(engineType);
     this.username = props.username ?? 'dbadmin';
     const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
     const instanceType = props.instanceType ?? defaultInstanceType(engineType);
@@ -434,7 +419,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
         instanceType,
         multiAz,
         allocatedStorage: props.allocatedStorage ?? 100,
-        maxAllocatedStorage: (props.allocatedStorage ?? 100) * 4,
+        maxAllocatedStorage: storageCeilingGiB(engineType, props.allocatedStorage ?? 100),
         storageType: rds.StorageType.GP3,
         databaseName: props.databaseName,
         backupRetention: props.backupRetention ?? Duration.days(7),
@@ -652,16 +637,31 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     const options = props.alarms ?? {};
     const gt = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
     const aurora = this.kind === DatabaseKind.AURORA_CLUSTER;
-    if (this.readReplicas > 0) {
-      const lag = options.replicaLag ?? Duration.seconds(aurora ? 1 : 30);
-      factory.create({ id: 'ReplicaLagAlarm', nameSuffix: 'replica-lag', description: `A replica of ${this.node.path} lags more than ${formatSeconds(lag)} behind the writer.`,
-        metric: this.metricReplicaLag(), threshold: lag.toSeconds({ integral: false }), comparison: gt });
-    }
-    factory.create({ id: 'CpuAlarm', nameSuffix: 'cpu', description: `An instance of ${this.node.path} is busy.`,
-      metric: this.metricCpuUtilization(), threshold: options.cpuPercent ?? 80, comparison: gt });
     const freeGiB = options.freeStorageGiB ?? (aurora ? 2 : (props.allocatedStorage ?? 100) / 10);
-    factory.create({ id: 'FreeStorageAlarm', nameSuffix: 'free-storage', description: `An instance of ${this.node.path} has less than ${freeGiB} GiB of free storage.`,
-      metric: this.metricFreeStorage(), threshold: freeGiB * 1024 ** 3, comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD });
+    const lag = options.replicaLag ?? Duration.seconds(aurora ? 1 : 30);
+    const instances = aurora ? [] : [this.instance!, ...this.replicas];
+    // An alarm on metric math reads at most 10 metrics, a hard limit (CloudWatch User Guide,
+    // "Limits that apply to alarms based on metric math expressions",
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html): from 10
+    // instances up, one alarm per 10 of them, each with the same threshold and actions.
+    const perAlarm = (id: string, suffix: string, over: rds.DatabaseInstanceBase[], whole: () => cloudwatch.IMetric,
+      one: (group: rds.DatabaseInstanceBase[]) => cloudwatch.IMetric, alarm: { description: string; threshold: number; comparison: cloudwatch.ComparisonOperator }) => {
+      const groups = aurora || over.length <= MAX_ALARM_METRICS ? [undefined] : chunk(over, MAX_ALARM_METRICS);
+      groups.forEach((group, i) => factory.create({
+        id: i === 0 ? id : `${id}${i + 1}`,
+        nameSuffix: i === 0 ? suffix : `${suffix}-${i + 1}`,
+        metric: group ? one(group) : whole(),
+        ...alarm,
+      }));
+    };
+    if (this.readReplicas > 0) {
+      perAlarm('ReplicaLagAlarm', 'replica-lag', this.replicas, () => this.metricReplicaLag(), (g) => this.maximumOver('ReplicaLag', g, 'MAX'),
+        { description: `A replica of ${this.node.path} lags more than ${formatSeconds(lag)} behind the writer.`, threshold: lag.toSeconds({ integral: false }), comparison: gt });
+    }
+    perAlarm('CpuAlarm', 'cpu', instances, () => this.metricCpuUtilization(), (g) => this.maximumOver('CPUUtilization', g, 'MAX'),
+      { description: `An instance of ${this.node.path} is busy.`, threshold: options.cpuPercent ?? 80, comparison: gt });
+    perAlarm('FreeStorageAlarm', 'free-storage', instances, () => this.metricFreeStorage(), (g) => this.maximumOver('FreeStorageSpace', g, 'MIN', undefined, 'Minimum'),
+      { description: `An instance of ${this.node.path} has less than ${freeGiB} GiB of free storage.`, threshold: freeGiB * 1024 ** 3, comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD });
     factory.create({ id: 'ConnectionsAlarm', nameSuffix: 'connections', description: `The writer of ${this.node.path} holds many connections.`,
       metric: this.metricConnections(), threshold: options.connections ?? 500, comparison: gt });
   }
@@ -684,7 +684,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     if (ha && aurora && this.readReplicas === 0) {
       v.add('readReplicas', '0 with DatabaseAvailability.HIGHLY_AVAILABLE', 'at least 1 reader to promote, or availability: DatabaseAvailability.SINGLE_AZ (without one, Aurora recreates the writer)');
     }
-    if (props.iamAuthentication === true && !IAM_AUTH_ENGINES.test(engineType)) {
+    if (props.iamAuthentication === true && !supportsIamAuthentication(engineType)) {
       v.add('iamAuthentication', `true on ${engineType}`, 'IAM authentication on MySQL, MariaDB, PostgreSQL and Aurora only');
     }
     if (props.backtrackWindow !== undefined && engineType !== 'aurora-mysql') {
@@ -708,12 +708,15 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     if (rotationDays !== undefined && (!Number.isInteger(rotationDays) || rotationDays < 1 || rotationDays > 1000)) {
       v.add('rotationInterval', `${rotationDays} days`, 'whole days from 1 to 1000');
     }
-    if (!aurora) v.integer('allocatedStorage', props.allocatedStorage, 20, 65536);
+    if (!aurora) v.integer('allocatedStorage', props.allocatedStorage, 20, maxStorageGiB(engineType), `an integer from 20 to ${maxStorageGiB(engineType)} GiB (gp3 on ${engineType})`);
     if (aurora && props.allocatedStorage !== undefined) v.add('allocatedStorage', String(props.allocatedStorage), 'unset for Aurora: its storage grows by itself');
-    v.integer('port', props.port, 1150, 65535, 'an integer from 1150 to 65535 (RDS)');
-    v.matches('username', props.username, /^[A-Za-z][A-Za-z0-9_]{0,15}$/, 'a letter, then letters, digits or underscores, at most 16 characters');
-    if (props.username !== undefined && /^(admin|root|postgres|rdsadmin|sa|master)$/i.test(props.username)) {
-      v.add('username', JSON.stringify(props.username), 'a name that is not reserved by the engines (admin, root, postgres, rdsadmin, sa, master)');
+    validatePort(v, engineType, props.port);
+    validateUsername(v, engineType, props.username);
+    validateDatabaseName(v, engineType, props.databaseName);
+    validateLogExports(v, engineType, props.cloudwatchLogsExports);
+    validateInstanceClass(v, engineType, instanceType, aurora);
+    if (!aurora && multiAz && !supportsMultiAz(engineType)) {
+      v.add('multiAz', `true on ${engineType}`, 'false with availability: DatabaseAvailability.SINGLE_AZ: RDS runs SQL Server Express and Web in one zone only (Multi-AZ is for Standard and Enterprise)');
     }
     v.subnetsInTwoZones('vpcSubnets', props.vpc, subnets, 'as RDS requires for a subnet group');
     if (props.rotation !== false) this.validateRotationSubnets(v, props.vpc, props.rotationSubnets);
@@ -741,6 +744,11 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
 /** A DB identifier unique in the app: letters, digits and single hyphens, at most 48 characters (room for `-replica-15`). */
 function physicalIdentifier(scope: Construct): string {
   return Names.uniqueResourceName(scope, { maxLength: 48, separator: '-' }).toLowerCase().replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-').replace(/^[^a-z]+/, 'db-');
+}
+
+/** Splits `items` into groups of at most `size`. */
+function chunk<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 /** Automated backups on a replica: MySQL and MariaDB replicas keep them (so that they can be promoted and chained); others cannot. */

@@ -168,7 +168,7 @@ describe('defaults by engine family', () => {
     ['MySQL', MYSQL, 3307, ['error', 'general', 'slowquery'], true],
     ['MariaDB', DatabaseEngine.rds(rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_11_9 })), 3307, ['error', 'general', 'slowquery'], true],
     ['Oracle EE', DatabaseEngine.rds(rds.DatabaseInstanceEngine.oracleEe({ version: rds.OracleEngineVersion.VER_19_0_0_0_2025_07_R1 })), 1522, ['alert', 'listener'], false],
-    ['SQL Server EE', DatabaseEngine.rds(rds.DatabaseInstanceEngine.sqlServerEe({ version: rds.SqlServerEngineVersion.VER_16_00_4230_2_V1 })), 1434, ['error', 'agent'], false],
+    ['SQL Server EE', DatabaseEngine.rds(rds.DatabaseInstanceEngine.sqlServerEe({ version: rds.SqlServerEngineVersion.VER_16_00_4230_2_V1 })), 1435, ['error', 'agent'], false],
     ['Aurora PostgreSQL', AURORA_PG, 5433, ['postgresql'], true],
     ['Aurora MySQL', AURORA_MYSQL, 3307, ['audit', 'error', 'general', 'slowquery'], true],
   ])('%s: port %i, logs %j, IAM authentication %s', (_name, engine, port, exports, iam) => {

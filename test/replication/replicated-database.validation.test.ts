@@ -10,6 +10,8 @@ const POSTGRES = DatabaseEngine.rds(rds.DatabaseInstanceEngine.postgres({ versio
 const ORACLE_EE = DatabaseEngine.rds(rds.DatabaseInstanceEngine.oracleEe({ version: rds.OracleEngineVersion.VER_19_0_0_0_2025_07_R1 }));
 const ORACLE_SE2 = DatabaseEngine.rds(rds.DatabaseInstanceEngine.oracleSe2({ version: rds.OracleEngineVersion.VER_19_0_0_0_2025_07_R1 }));
 const SQLSERVER_SE = DatabaseEngine.rds(rds.DatabaseInstanceEngine.sqlServerSe({ version: rds.SqlServerEngineVersion.VER_16_00_4230_2_V1 }));
+const SQLSERVER_EX = DatabaseEngine.rds(rds.DatabaseInstanceEngine.sqlServerEx({ version: rds.SqlServerEngineVersion.VER_16_00_4230_2_V1 }));
+const MYSQL = DatabaseEngine.rds(rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_40 }));
 const AURORA_PG = DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }));
 const AURORA_MYSQL = DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_08_0 }));
 
@@ -43,11 +45,31 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['no backups', () => ({ backupRetention: Duration.days(0) }), /backupRetention: got 0 days; allowed: whole days from 1 to 35: replicas and point-in-time recovery need backups/],
   ['backups kept 36 days', () => ({ backupRetention: Duration.days(36) }), /backupRetention: got 36 days; allowed: whole days from 1 to 35/],
   ['a rotation interval of 1001 days', () => ({ rotationInterval: Duration.days(1001) }), /rotationInterval: got 1001 days; allowed: whole days from 1 to 1000/],
-  ['10 GiB of RDS storage', () => ({ engine: POSTGRES, allocatedStorage: 10 }), /allocatedStorage: got 10; allowed: an integer from 20 to 65536/],
+  ['10 GiB of RDS storage', () => ({ engine: POSTGRES, allocatedStorage: 10 }), /allocatedStorage: got 10; allowed: an integer from 20 to 65536 GiB \(gp3 on postgres\)/],
+  ['more than 64 TiB of PostgreSQL storage', () => ({ engine: POSTGRES, allocatedStorage: 65537 }), /allocatedStorage: got 65537; allowed: an integer from 20 to 65536 GiB/],
   ['allocated storage on Aurora', () => ({ allocatedStorage: 100 }), /allocatedStorage: got 100; allowed: unset for Aurora: its storage grows by itself/],
   ['port 80', () => ({ port: 80 }), /port: got 80; allowed: an integer from 1150 to 65535 \(RDS\)/],
+  ['port 65536', () => ({ port: 65536 }), /port: got 65536; allowed: an integer from 1150 to 65535 \(RDS\)/],
   ['a user name with a dash', () => ({ username: 'app-admin' }), /username: got "app-admin"; allowed: a letter, then letters, digits or underscores, at most 16 characters/],
-  ['a reserved user name', () => ({ username: 'admin' }), /username: got "admin"; allowed: a name that is not reserved by the engines/],
+  ['RDS\'s own administrator name', () => ({ username: 'rdsadmin' }), /username: got "rdsadmin" on aurora-postgresql; allowed: a name the engine does not reserve \(rdsadmin\)/],
+  ['Oracle\'s SYSTEM account as master user', () => ({ engine: ORACLE_EE, iamAuthentication: false, username: 'SYSTEM' }), /username: got "SYSTEM" on oracle-ee; allowed: a name the engine does not reserve \(rdsadmin, sys, system\)/],
+  ['a port SQL Server reserves', () => ({ engine: SQLSERVER_SE, readReplicas: 0, port: 1434 }), /port: got 1434 on sqlserver-se; allowed: a port RDS for SQL Server accepts: not 1234, 1434, 3260, 3343, 3389, 47001 or 49152-49156/],
+  ['a port in SQL Server\'s reserved range', () => ({ engine: SQLSERVER_SE, readReplicas: 0, port: 49154 }), /port: got 49154 on sqlserver-se; allowed: a port RDS for SQL Server accepts/],
+  ['more storage than SQL Server takes', () => ({ engine: SQLSERVER_SE, readReplicas: 0, allocatedStorage: 16385 }), /allocatedStorage: got 16385; allowed: an integer from 20 to 16384 GiB \(gp3 on sqlserver-se\)/],
+  ['Multi-AZ on SQL Server Express', () => ({ engine: SQLSERVER_EX, readReplicas: 0 }),
+    /multiAz: got true on sqlserver-ex; allowed: false with availability: DatabaseAvailability.SINGLE_AZ: RDS runs SQL Server Express and Web in one zone only/],
+  ['a database name on SQL Server', () => ({ engine: SQLSERVER_SE, readReplicas: 0, databaseName: 'shop' }), /databaseName: got "shop" on sqlserver-se; allowed: unset for SQL Server/],
+  ['an Oracle SID of 9 characters', () => ({ engine: ORACLE_EE, iamAuthentication: false, databaseName: 'ORDERSDB1' }), /databaseName: got "ORDERSDB1"; allowed: an Oracle SID: a letter, then letters or digits, at most 8 characters/],
+  ['a PostgreSQL database name of 64 characters', () => ({ databaseName: 'd'.repeat(64) }), /databaseName: got "d{64}"; allowed: a letter, then letters, digits or underscores, at most 63 characters \(aurora-postgresql\)/],
+  ['a MySQL database name with a dash', () => ({ engine: MYSQL, databaseName: 'my-shop' }), /databaseName: got "my-shop"; allowed: a letter, then letters, digits or underscores, at most 64 characters \(mysql\)/],
+  ['a log type the engine does not export', () => ({ cloudwatchLogsExports: ['postgresql', 'slowquery'] }), /cloudwatchLogsExports\[1\]: got "slowquery" on aurora-postgresql; allowed: one of postgresql, instance, iam-db-auth-error/],
+  ['an Oracle log on SQL Server', () => ({ engine: SQLSERVER_SE, readReplicas: 0, cloudwatchLogsExports: ['alert'] }), /cloudwatchLogsExports\[0\]: got "alert" on sqlserver-se; allowed: one of agent, error/],
+  ['a Graviton class for Oracle', () => ({ engine: ORACLE_EE, iamAuthentication: false, instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE) }),
+    /instanceType: got db.r7g.large on oracle-ee; allowed: an Intel or AMD class \(e.g. db.r6i.large\): RDS runs Oracle and SQL Server on no Graviton class/],
+  ['a Graviton class for SQL Server', () => ({ engine: SQLSERVER_SE, readReplicas: 0, instanceType: ec2.InstanceType.of(ec2.InstanceClass.M6G, ec2.InstanceSize.XLARGE) }), /instanceType: got db.m6g.xlarge on sqlserver-se/],
+  ['a general-purpose class on Aurora', () => ({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE) }),
+    /instanceType: got db.m6i.large on Aurora; allowed: a class Aurora offers: memory-optimized \(db.r\*, db.x2g\) or burstable db.t3\/db.t4g from medium up/],
+  ['a small burstable class on Aurora', () => ({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL) }), /instanceType: got db.t4g.small on Aurora/],
   ['subnets in one zone', (vpc) => ({ vpcSubnets: { subnets: [vpc.isolatedSubnets[0]] } }), /vpcSubnets: got subnets in 1 Availability Zone\(s\); allowed: subnets in at least two Availability Zones/],
   ['a CPU threshold of 150 %', () => ({ alarms: { cpuPercent: 150 } }), /alarms\.cpuPercent: got 150; allowed: above 0 and at most 100/],
   ['a free-storage threshold of 0', () => ({ alarms: { freeStorageGiB: 0 } }), /alarms\.freeStorageGiB: got 0; allowed: above 0/],
