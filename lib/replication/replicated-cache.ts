@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -12,6 +12,7 @@ import { AlarmFactory, AlarmOptions } from '../core/alarms';
 import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown, MeasuredFailoverTime } from '../core/failover-time';
 import { Validator } from '../core/validation';
+import { KNOWN_NODE_FAMILIES, PREVIOUS_GENERATION, compareVersions, isDataTieringNode, validateDataTiering, validateEngineVersion } from './elasticache-rules';
 import { ELASTICACHE_FAILOVER, failoverStep } from './failover-figures';
 import { InternalDnsNames, InternalDnsOptions, validateInternalDns } from './internal-dns';
 
@@ -137,7 +138,8 @@ export interface ReplicatedCacheOptions {
   readonly engine?: CacheEngine;
 
   /**
-   * Engine version, e.g. `8.1` (Valkey) or `7.1` (Redis OSS).
+   * Engine version, e.g. `8.1` (Valkey) or `7.1` (Redis OSS): Valkey from 7.2, Redis OSS 3.2.6 or
+   * 4.0.10 to 7.1 (the versions that encrypt in transit).
    * @default - 8.1 for Valkey, 7.1 for Redis OSS
    */
   readonly engineVersion?: string;
@@ -145,6 +147,7 @@ export interface ReplicatedCacheOptions {
   /**
    * Node type, e.g. `cache.r7g.large`. Previous-generation types (`cache.t1`, `cache.m1`,
    * `cache.m2`, `cache.c1`) support neither Multi-AZ, encryption nor snapshots and are refused.
+   * Data-tiering types (`cache.r6gd`) get data tiering turned on.
    * @default 'cache.r7g.large'
    */
   readonly nodeType?: string;
@@ -169,14 +172,15 @@ export interface ReplicatedCacheOptions {
   readonly shards?: number;
 
   /**
-   * Replicas in other Availability Zones than their primary; needs automatic failover.
-   * @default true
+   * Replicas in other Availability Zones than their primary; needs automatic failover and a replica.
+   * @default - true with a replica, false without
    */
   readonly multiAz?: boolean;
 
   /**
-   * Promote a replica when a primary fails; needs a replica. Always on in cluster mode.
-   * @default true
+   * Promote a replica when a primary fails; needs a replica, except in cluster mode, which always
+   * has it on.
+   * @default - true with a replica or in cluster mode, false otherwise
    */
   readonly automaticFailover?: boolean;
 
@@ -283,10 +287,13 @@ export interface ReplicatedCacheProps extends ReplicatedCacheOptions {
 }
 
 const DEFAULT_VERSIONS: Record<CacheEngine, string> = { [CacheEngine.VALKEY]: '8.1', [CacheEngine.REDIS]: '7.1' };
-const PREVIOUS_GENERATION = /^cache\.(t1|m1|m2|c1)\./;
 const NODE_TYPE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 const SNAPSHOT_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
 const MAINTENANCE_WINDOW = /^(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):([0-5]\d)-(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):([0-5]\d)$/;
+/** Shards up to which each shard has alarms of its own. */
+const MAX_SHARDS_WITH_OWN_ALARMS = 10;
+/** Metrics one alarm on metric math may read (CloudWatch's hard limit). */
+const MAX_ALARM_METRICS = 10;
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 
@@ -361,8 +368,10 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     this.clusterMode = props.clusterMode ?? false;
     this.authentication = props.authentication ?? CacheAuthentication.authToken();
     const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-    const automaticFailover = props.automaticFailover ?? true;
-    const multiAz = props.multiAz ?? true;
+    // Without a replica there is nothing to promote, except that cluster mode always has
+    // automatic failover on (a shard's replicas can be added later).
+    const automaticFailover = props.automaticFailover ?? (this.replicasPerShard > 0 || this.clusterMode);
+    const multiAz = props.multiAz ?? this.replicasPerShard > 0;
     const port = props.port ?? 6380;
     this.validate(props, subnets, automaticFailover, multiAz);
 
@@ -400,6 +409,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       replicasPerNodeGroup: this.clusterMode ? this.replicasPerShard : undefined,
       automaticFailoverEnabled: automaticFailover,
       multiAzEnabled: multiAz,
+      dataTieringEnabled: isDataTieringNode(this.nodeType) ? true : undefined,
       cacheParameterGroupName: props.parameterGroupName,
       cacheSubnetGroupName: this.subnetGroup.ref,
       securityGroupIds: [this.securityGroup.securityGroupId],
@@ -433,7 +443,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       this.readerEndpoint = { hostname: rg.attrReaderEndPointAddress, port };
     }
 
-    if (automaticFailover) {
+    if (automaticFailover && this.replicasPerShard > 0) {
       this.failoverTime = new FailoverTimeBreakdown([failoverStep(ELASTICACHE_FAILOVER, props.measuredFailoverTime)]);
     }
 
@@ -523,11 +533,15 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
   }
 
   private shardMaximum(metricName: string, shard: number, props?: cloudwatch.MathExpressionOptions, statistic = 'Maximum'): cloudwatch.MathExpression {
-    const usingMetrics = Object.fromEntries(this.nodeSuffixes(shard).map((suffix, i) => [`n${i}`, this.metric(metricName, suffix, { statistic })]));
+    return this.maximumOverNodes(metricName, this.nodeSuffixes(shard), `shard ${shard}`, statistic, props);
+  }
+
+  private maximumOverNodes(metricName: string, nodes: string[], title: string, statistic = 'Maximum', props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    const usingMetrics = Object.fromEntries(nodes.map((suffix, i) => [`n${i}`, this.metric(metricName, suffix, { statistic })]));
     return new cloudwatch.MathExpression({
       expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`,
       usingMetrics,
-      label: `${metricName} (max over shard ${shard})`,
+      label: `${metricName} (max over ${title})`,
       period: Duration.minutes(1),
       ...props,
     });
@@ -561,23 +575,44 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
 
   private createAlarms(factory: AlarmFactory, options: ReplicatedCacheAlarmOptions): void {
     const gt = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
-    for (let shard = 1; shard <= this.shards; shard++) {
-      const label = this.shards === 1 ? '' : `Shard${shard}`;
-      const suffix = this.shards === 1 ? '' : `-shard-${shard}`;
-      const where = `${this.node.path}${this.shards === 1 ? '' : ` shard ${shard}`}`;
-      if (this.replicasPerShard > 0) {
-        factory.create({ id: `${label}ReplicationLagAlarm`, nameSuffix: `replication-lag${suffix}`, description: `A replica of ${where} lags behind its primary.`,
-          metric: this.metricReplicationLag(shard), threshold: options.replicationLagSeconds ?? 5, comparison: gt });
+    const alarms: Array<{ id: string; suffix: string; metric: string; statistic?: string; what: string; threshold: number }> = [
+      ...(this.replicasPerShard > 0 ? [{ id: 'ReplicationLagAlarm', suffix: 'replication-lag', metric: 'ReplicationLag', what: 'A replica of {} lags behind its primary.', threshold: options.replicationLagSeconds ?? 5 }] : []),
+      { id: 'EngineCpuAlarm', suffix: 'engine-cpu', metric: 'EngineCPUUtilization', what: 'The engine thread of a node of {} is busy.', threshold: options.engineCpuPercent ?? 90 },
+      { id: 'MemoryAlarm', suffix: 'memory', metric: 'DatabaseMemoryUsagePercentage', what: 'A node of {} is running out of memory.', threshold: options.memoryPercent ?? 80 },
+      { id: 'EvictionsAlarm', suffix: 'evictions', metric: 'Evictions', statistic: 'Sum', what: 'A node of {} evicts keys: its working set does not fit.', threshold: options.evictionsPerMinute ?? 1000 },
+      { id: 'ConnectionsAlarm', suffix: 'connections', metric: 'CurrConnections', what: 'A node of {} holds many client connections.', threshold: options.connections ?? 50000 },
+    ];
+    for (const group of this.alarmGroups()) {
+      for (const a of alarms) {
+        factory.create({ id: `${group.label}${a.id}`, nameSuffix: `${a.suffix}${group.suffix}`, description: a.what.replace('{}', group.where),
+          metric: this.maximumOverNodes(a.metric, group.nodes, group.title, a.statistic), threshold: a.threshold, comparison: gt });
       }
-      factory.create({ id: `${label}EngineCpuAlarm`, nameSuffix: `engine-cpu${suffix}`, description: `The engine thread of a node of ${where} is busy.`,
-        metric: this.metricEngineCpuUtilization(shard), threshold: options.engineCpuPercent ?? 90, comparison: gt });
-      factory.create({ id: `${label}MemoryAlarm`, nameSuffix: `memory${suffix}`, description: `A node of ${where} is running out of memory.`,
-        metric: this.metricMemoryUsagePercentage(shard), threshold: options.memoryPercent ?? 80, comparison: gt });
-      factory.create({ id: `${label}EvictionsAlarm`, nameSuffix: `evictions${suffix}`, description: `A node of ${where} evicts keys: its working set does not fit.`,
-        metric: this.metricEvictions(shard), threshold: options.evictionsPerMinute ?? 1000, comparison: gt });
-      factory.create({ id: `${label}ConnectionsAlarm`, nameSuffix: `connections${suffix}`, description: `A node of ${where} holds many client connections.`,
-        metric: this.metricCurrentConnections(shard), threshold: options.connections ?? 50000, comparison: gt });
     }
+  }
+
+  /**
+   * The nodes each set of alarms watches. Up to 10 shards, one set per shard (ids `Shard<n>...` in
+   * cluster mode). Beyond, per-shard alarms would pass CloudFormation's 500 resources per stack
+   * (5 alarms × 500 shards), so nodes are grouped 10 to an alarm, the most a metric-math alarm
+   * reads (CloudWatch User Guide, "Limits that apply to alarms based on metric math expressions",
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html; CloudFormation
+   * quotas, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html):
+   * 500 nodes make 50 alarms per metric.
+   */
+  private alarmGroups(): Array<{ label: string; suffix: string; where: string; title: string; nodes: string[] }> {
+    if (this.shards <= MAX_SHARDS_WITH_OWN_ALARMS) {
+      return Array.from({ length: this.shards }, (_, i) => {
+        const shard = i + 1;
+        const one = this.shards === 1;
+        return { label: one ? '' : `Shard${shard}`, suffix: one ? '' : `-shard-${shard}`, where: `${this.node.path}${one ? '' : ` shard ${shard}`}`, title: `shard ${shard}`, nodes: this.nodeSuffixes(shard) };
+      });
+    }
+    const all = Array.from({ length: this.shards }, (_, i) => this.nodeSuffixes(i + 1)).flat();
+    return Array.from({ length: Math.ceil(all.length / MAX_ALARM_METRICS) }, (_, i) => {
+      const nodes = all.slice(i * MAX_ALARM_METRICS, (i + 1) * MAX_ALARM_METRICS);
+      const title = `nodes ${nodes[0]} to ${nodes[nodes.length - 1]}`;
+      return { label: `Nodes${i + 1}`, suffix: `-nodes-${i + 1}`, where: `${this.node.path} (${title})`, title, nodes };
+    });
   }
 
   private validate(props: ReplicatedCacheProps, subnets: ec2.SubnetSelection, automaticFailover: boolean, multiAz: boolean): void {
@@ -591,12 +626,14 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     if (Number.isInteger(total) && total > maxNodes) {
       v.add('shards', `${this.shards} shards × ${replicas + 1} nodes = ${total} nodes`, `at most ${maxNodes} nodes in a replication group of ${this.engine} ${this.engineVersion}`);
     }
-    if (replicas === 0 && automaticFailover) v.add('automaticFailover', 'true with no replica', 'a replica to promote (replicasPerShard ≥ 1), or automaticFailover: false');
+    if (replicas === 0 && automaticFailover && !this.clusterMode) v.add('automaticFailover', 'true with no replica', 'a replica to promote (replicasPerShard ≥ 1), or automaticFailover: false');
     if (replicas === 0 && multiAz) v.add('multiAz', 'true with no replica', 'a replica in another zone (replicasPerShard ≥ 1), or multiAz: false');
     if (multiAz && !automaticFailover) v.add('multiAz', 'true with automaticFailover false', 'Multi-AZ only with automatic failover');
     if (this.clusterMode && !automaticFailover) v.add('automaticFailover', 'false in cluster mode', 'automatic failover on: cluster mode requires it');
 
     v.matches('engineVersion', this.engineVersion, /^\d+\.\d+(\.\d+)?$/, 'a version like 8.1 or 7.1');
+    validateEngineVersion(v, this.engine, this.engineVersion);
+    validateDataTiering(v, this.engine, this.engineVersion, this.nodeType);
     if (this.authentication.type === CacheAuthenticationType.USER_GROUP && this.engine === CacheEngine.REDIS && compareVersions(this.engineVersion, '6.0') < 0) {
       v.add('authentication', `a user group with Redis OSS ${this.engineVersion}`, 'Redis OSS 6.0 or later, or Valkey, for RBAC user groups');
     }
@@ -606,6 +643,9 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     v.matches('nodeType', this.nodeType, NODE_TYPE, 'a node type like cache.r7g.large');
     if (!Token.isUnresolved(this.nodeType) && PREVIOUS_GENERATION.test(this.nodeType)) {
       v.add('nodeType', JSON.stringify(this.nodeType), 'a current-generation node type: previous generations (t1, m1, m2, c1) support neither Multi-AZ, encryption nor snapshots');
+    } else if (!Token.isUnresolved(this.nodeType) && NODE_TYPE.test(this.nodeType) && !KNOWN_NODE_FAMILIES.includes(this.nodeType.split('.')[1])) {
+      Annotations.of(this).addWarningV2('cdk-ha-kit:unknownNodeFamily',
+        `nodeType ${this.nodeType} is not among the node families this library knows (${KNOWN_NODE_FAMILIES.join(', ')}): if ElastiCache offers it in your region, acknowledge this warning; if not, the deployment fails.`);
     }
     v.integer('port', props.port, 1, 65535);
     const retention = props.snapshotRetention;
@@ -632,18 +672,6 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
 
 }
 
-/** Compares dotted versions numerically; unresolved or odd strings compare as equal. */
-function compareVersions(a: string, b: string): number {
-  if (Token.isUnresolved(a)) return 0;
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (Number.isNaN(d)) return 0;
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 /** A window of at least 60 minutes in the given format. */
 function checkWindow(v: Validator, prop: string, window: string | undefined, pattern: RegExp, format: string): void {
