@@ -275,7 +275,7 @@ export class DnsFailover extends Construct {
 
   /** Route 53 checkers probe from the internet: private zones and internal load balancers are out of their reach. */
   private unreachableByCheckers(target: FailoverTarget): boolean {
-    return this.privateZone || (target.haLoadBalancer !== undefined && !target.haLoadBalancer.internetFacing);
+    return this.privateZone || (target.haLoadBalancer !== undefined && !target.haLoadBalancer.internetFacing) || isInternalElb(target);
   }
 
   private planExplicit(check: DnsHealthCheck, target: FailoverTarget): CheckPlan {
@@ -412,10 +412,15 @@ export class DnsFailover extends Construct {
     if (plan.type === DnsHealthCheckType.ENDPOINT) {
       if (this.unreachableByCheckers(target)) {
         const where = this.privateZone ? 'in a private hosted zone' : 'of an internal load balancer';
+        // Route 53 checkers probe from the internet ("Route 53 health checkers ... can't reach
+        // private endpoints", Route 53 Developer Guide, "Health checks for private hosted zones"
+        // and "Values that you specify when you create or update health checks").
+        // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
         v.add(prop, `an endpoint health check ${where}`, 'DnsHealthCheck.alarm() or .calculated(): Route 53 checkers run on the internet and cannot reach private endpoints');
         return;
       }
       this.validateEndpoint(v, prop, plan.endpoint!);
+      this.validateReachable(v, prop, plan.endpoint!, target);
     }
     if (plan.type === DnsHealthCheckType.CALCULATED) {
       const c = check!.calculatedOptions!;
@@ -431,6 +436,27 @@ export class DnsFailover extends Construct {
       if (!Token.isUnresolved(lbRegion) && !Token.isUnresolved(region) && lbRegion !== region) {
         v.add(prop, `alarms on a load balancer in ${lbRegion} from a stack in ${region}`, 'a DnsFailover in the load balancer\'s region, or DnsHealthCheck.alarm() with an alarm of your own (CloudWatch alarms watch metrics of their own region)');
       }
+    }
+  }
+
+  /**
+   * What Route 53 checkers can probe at all (Route 53 Developer Guide, "Values that you specify
+   * when you create or update health checks"): no address in a local, private, non-routable or
+   * multicast range; an S3 website endpoint over HTTP only (S3 User Guide, "Website endpoints":
+   * "Amazon S3 website endpoints do not support HTTPS"); and TCP, HTTP or HTTPS, never UDP.
+   * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteEndpoints.html
+   */
+  private validateReachable(v: Validator, prop: string, e: EndpointPlan, target: FailoverTarget): void {
+    if (e.ipAddress !== undefined && !Token.isUnresolved(e.ipAddress) && isUnroutable(e.ipAddress)) {
+      v.add(prop, `an endpoint health check of ${e.ipAddress}`, 'a public address: Route 53 does not check local, private, non-routable or multicast addresses (use DnsHealthCheck.alarm() for private endpoints)');
+    }
+    if (target.kind === FailoverTargetKind.S3_WEBSITE && (e.profile.protocol === HealthCheckProtocol.HTTPS)) {
+      v.add(`${prop}.profile.protocol`, 'HTTPS on an S3 website', 'HTTP: S3 website endpoints serve HTTP only');
+    }
+    const lb = target.haLoadBalancer;
+    if (lb !== undefined && e.options.profile === undefined && lb.listenerProtocol === elbv2.Protocol.UDP) {
+      v.add(prop, 'a check derived from a UDP listener', 'a profile of your own (`profile`: a TCP or HTTP port the targets also serve), or DnsHealthCheck.alarm(): Route 53 checks TCP, HTTP and HTTPS only');
     }
   }
 
@@ -629,6 +655,32 @@ function frontDoorProfile(lb: HaLoadBalancer): HealthCheckProfile {
   const groupCheck = lb.defaultTargetGroupName ? lb.healthCheck(lb.defaultTargetGroupName) : undefined;
   const path = groupCheck?.protocol === HealthCheckProtocol.TCP ? '/' : groupCheck?.path ?? '/';
   return protocol === elbv2.Protocol.HTTPS ? HealthCheckProfile.https({ ...timing, path }) : HealthCheckProfile.http({ ...timing, path });
+}
+
+/** Whether `target` is an Application or Network Load Balancer of this app with the internal scheme. */
+function isInternalElb(target: FailoverTarget): boolean {
+  const cfn = target.elbLoadBalancer?.node.defaultChild;
+  return cfn instanceof elbv2.CfnLoadBalancer && cfn.scheme === 'internal';
+}
+
+/**
+ * Ranges Route 53 does not health-check: RFC 1918 private, RFC 6598 shared, RFC 5735 special-use
+ * IPv4 (this network, loopback, link-local, documentation, benchmarking, multicast, reserved) and
+ * the IPv6 equivalents (RFC 5156: unspecified, loopback, unique local, link-local, multicast,
+ * documentation, IPv4-mapped).
+ */
+function isUnroutable(address: string): boolean {
+  if (isIP(address) === 4) {
+    const [a, b, c] = address.split('.').map(Number);
+    return a === 0 || a === 10 || a === 127 || a >= 224 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254)
+      || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 192 && b === 0 && (c === 0 || c === 2))
+      || (a === 198 && (b === 18 || b === 19)) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113);
+  }
+  if (isIP(address) === 6) {
+    const lower = address.toLowerCase();
+    return lower === '::' || lower === '::1' || /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower) || lower.startsWith('ff') || lower.startsWith('2001:db8:') || lower.startsWith('::ffff:');
+  }
+  return false;
 }
 
 /** `profile` with Route 53's request interval and failure threshold put in, where given. */

@@ -55,6 +55,14 @@ export function validateAccessLogs(v: Validator, scope: Construct, settings: Acc
       v.add('accessLogs.retention', `${days} days`, 'whole days from 1 to 3650');
     }
   }
+  // "The bucket must be located in the same Region as the load balancer" (ELB User Guide,
+  // "Access logs for your Application Load Balancer", bucket requirements; the same for NLBs).
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+  const bucketRegion = settings.bucket?.env.region;
+  const region = Stack.of(scope).region;
+  if (bucketRegion !== undefined && !Token.isUnresolved(bucketRegion) && !Token.isUnresolved(region) && bucketRegion !== region) {
+    v.add('accessLogs.bucket', `a bucket in ${bucketRegion} for a load balancer in ${region}`, 'a bucket in the load balancer\'s region: ELB delivers access logs only within a region');
+  }
   if (type === LoadBalancerType.APPLICATION && Token.isUnresolved(Stack.of(scope).region)) {
     v.add('accessLogs', 'enabled in a stack without a region', "a stack with env.region set (the log-delivery bucket policy depends on the region), or accessLogs: { enabled: false }");
   }

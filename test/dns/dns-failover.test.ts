@@ -165,14 +165,14 @@ describe('other targets', () => {
   test('IP addresses make A records with the external TTL, billed as non-AWS endpoints', () => {
     const { failover, template } = setup();
     const dns = failover({
-      primary: FailoverTarget.ipAddress('192.0.2.10'),
-      secondary: FailoverTarget.ipAddress('198.51.100.10'),
+      primary: FailoverTarget.ipAddress('52.95.110.10'),
+      secondary: FailoverTarget.ipAddress('52.95.120.10'),
       primaryHealthCheck: DnsHealthCheck.endpoint({ profile: HealthCheckProfile.http({ interval: Duration.seconds(30), unhealthyThreshold: 2 }) }),
       secondaryHealthCheck: DnsHealthCheck.endpoint({ profile: HealthCheckProfile.http({ interval: Duration.seconds(30) }) }),
     });
-    template().hasResourceProperties('AWS::Route53::RecordSet', { Type: 'A', Failover: 'PRIMARY', ResourceRecords: ['192.0.2.10'], TTL: '60' });
-    template().hasResourceProperties('AWS::Route53::RecordSet', { Type: 'A', Failover: 'SECONDARY', ResourceRecords: ['198.51.100.10'], HealthCheckId: Match.anyValue() });
-    template().hasResourceProperties('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ IPAddress: '192.0.2.10', Port: 80, FailureThreshold: 2 }) });
+    template().hasResourceProperties('AWS::Route53::RecordSet', { Type: 'A', Failover: 'PRIMARY', ResourceRecords: ['52.95.110.10'], TTL: '60' });
+    template().hasResourceProperties('AWS::Route53::RecordSet', { Type: 'A', Failover: 'SECONDARY', ResourceRecords: ['52.95.120.10'], HealthCheckId: Match.anyValue() });
+    template().hasResourceProperties('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ IPAddress: '52.95.110.10', Port: 80, FailureThreshold: 2 }) });
     expect(dns.monthlyHealthCheckCost).toBe(1.5);
     expect(dns.failoverTime.steps[2].explanation).toMatch(/record TTL, external policy/);
   });
@@ -180,7 +180,7 @@ describe('other targets', () => {
   test('IPv6 addresses make AAAA records; host names make CNAME records with the TTL asked', () => {
     const { failover, template } = setup();
     const check = DnsHealthCheck.endpoint({ profile: HealthCheckProfile.https({ interval: Duration.seconds(30) }) });
-    expect(failover({ primary: FailoverTarget.ipAddress('2001:db8::1'), secondary: FailoverTarget.ipAddress('2001:db8::2'), primaryHealthCheck: check }).recordType).toBe(route53.RecordType.AAAA);
+    expect(failover({ primary: FailoverTarget.ipAddress('2600:1f18::1'), secondary: FailoverTarget.ipAddress('2600:1f18::2'), primaryHealthCheck: check }).recordType).toBe(route53.RecordType.AAAA);
     failover({ recordName: 'www', primary: FailoverTarget.hostname('primary.example.net'), secondary: FailoverTarget.hostname('backup.example.net'), primaryHealthCheck: check, ttl: Duration.seconds(30) }, 'Www');
     template().hasResourceProperties('AWS::Route53::RecordSet', { Name: 'www.example.com.', Type: 'CNAME', ResourceRecords: ['primary.example.net'], TTL: '30' });
     template().hasResourceProperties('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ FullyQualifiedDomainName: 'primary.example.net', Type: 'HTTPS' }) });
@@ -253,8 +253,8 @@ describe('other targets', () => {
       threshold: 10, evaluationPeriods: 2,
     });
     failover({
-      primary: FailoverTarget.ipAddress('192.0.2.10'),
-      secondary: FailoverTarget.ipAddress('192.0.2.20'),
+      primary: FailoverTarget.ipAddress('52.95.110.10'),
+      secondary: FailoverTarget.ipAddress('52.95.110.20'),
       primaryHealthCheck: DnsHealthCheck.alarm({ alarm, detectionTime: Duration.minutes(3), insufficientDataStatus: route53.InsufficientDataHealthStatusEnum.HEALTHY }),
     });
     template().hasResourceProperties('AWS::Route53::HealthCheck', {
@@ -322,7 +322,7 @@ describe('TTL', () => {
     const { failover, template } = setup();
     const policy = TtlPolicy.custom('partner', Duration.seconds(120), Duration.seconds(60), Duration.seconds(300));
     failover({
-      primary: FailoverTarget.ipAddress('192.0.2.10'), secondary: FailoverTarget.ipAddress('192.0.2.20'), ttlPolicy: policy,
+      primary: FailoverTarget.ipAddress('52.95.110.10'), secondary: FailoverTarget.ipAddress('52.95.110.20'), ttlPolicy: policy,
       primaryHealthCheck: DnsHealthCheck.endpoint({ profile: HealthCheckProfile.http({ interval: Duration.seconds(30) }) }),
     });
     template().allResourcesProperties('AWS::Route53::RecordSet', { TTL: '120' });
@@ -348,7 +348,7 @@ describe('across regions', () => {
     const dnsStack = new Stack(app, 'Global', { env: { region: 'us-east-1', account: '111111111111' }, crossRegionReferences: true });
     const zone = route53.PublicHostedZone.fromHostedZoneAttributes(dnsStack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
     new DnsFailover(dnsStack, 'Api', {
-      zone, recordName: 'api', primary: FailoverTarget.ipAddress('192.0.2.10'), secondary: FailoverTarget.loadBalancer(standby),
+      zone, recordName: 'api', primary: FailoverTarget.ipAddress('52.95.110.10'), secondary: FailoverTarget.loadBalancer(standby),
       primaryHealthCheck: DnsHealthCheck.endpoint({ profile: HealthCheckProfile.http({ interval: Duration.seconds(30) }) }),
     });
     const [secondary] = Object.values(Template.fromStack(dnsStack).findResources('AWS::Route53::RecordSet', { Properties: { Failover: 'SECONDARY' } }));
@@ -414,7 +414,7 @@ describe('stable identity and the CloudFormation specification', () => {
     const stack = new Stack(app, 'Global', { env: { region: 'us-east-1' } });
     const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
     new DnsFailover(stack, 'Api', {
-      zone, recordName: 'api', primary: FailoverTarget.ipAddress('192.0.2.10'), secondary: STANDBY,
+      zone, recordName: 'api', primary: FailoverTarget.ipAddress('52.95.110.10'), secondary: STANDBY,
       primaryHealthCheck: DnsHealthCheck.endpoint({ profile: HealthCheckProfile.https({ interval: Duration.seconds(10), unhealthyThreshold: 2 }) }),
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,14 +1,15 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DnsFailover, DnsFailoverProps, DnsHealthCheck, FailoverTarget, HaLoadBalancer, HealthCheckProfile, TtlPolicy } from '../../lib';
+import { DnsFailover, DnsFailoverProps, DnsHealthCheck, FailoverTarget, HaLoadBalancer, HealthCheckProfile, LoadBalancerType, TtlPolicy } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
 import { TEST_CONTEXT } from '../support/stacks';
 
-const IP = FailoverTarget.ipAddress('192.0.2.10');
-const IP2 = FailoverTarget.ipAddress('192.0.2.20');
+const IP = FailoverTarget.ipAddress('52.95.110.10');
+const IP2 = FailoverTarget.ipAddress('52.95.110.20');
 const REMOTE = FailoverTarget.remoteLoadBalancer('standby.eu-central-1.elb.amazonaws.com', 'Z215JYRZR1TBD5');
 const endpoint = (profile: HealthCheckProfile, extra: object = {}) => DnsHealthCheck.endpoint({ profile, ...extra });
 const http30 = (extra: object = {}) => HealthCheckProfile.http({ interval: Duration.seconds(30), ...extra });
@@ -78,6 +79,24 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['an endpoint check in a zone declared private', () => ({ privateZone: true }), /primaryHealthCheck: got an endpoint health check in a private hosted zone/],
   ['an endpoint check of an internal load balancer', ({ lb }) => ({ primary: FailoverTarget.loadBalancer(lb(false)), secondary: REMOTE }),
     /primaryHealthCheck: got an endpoint health check of an internal load balancer/],
+  ['an endpoint check of an internal load balancer passed as any ELB', ({ stack, vpc }) => ({
+    primary: FailoverTarget.elb(new elbv2.ApplicationLoadBalancer(stack, 'Internal', { vpc, internetFacing: false })), secondary: REMOTE,
+  }), /primaryHealthCheck: got an endpoint health check of an internal load balancer; allowed: DnsHealthCheck.alarm\(\) or .calculated\(\): Route 53 checkers run on the internet/],
+  ['an endpoint check of a private address', () => ({ primary: FailoverTarget.ipAddress('10.0.1.15'), secondary: FailoverTarget.ipAddress('52.95.110.20') }),
+    /primaryHealthCheck: got an endpoint health check of 10.0.1.15; allowed: a public address: Route 53 does not check local, private, non-routable or multicast addresses/],
+  ['an endpoint check of a shared-address-space address', () => ({ primary: FailoverTarget.ipAddress('100.64.0.7') }), /primaryHealthCheck: got an endpoint health check of 100.64.0.7; allowed: a public address/],
+  ['an endpoint check of a documentation address', () => ({ primary: FailoverTarget.ipAddress('192.0.2.10') }), /primaryHealthCheck: got an endpoint health check of 192.0.2.10; allowed: a public address/],
+  ['an endpoint check of a unique-local IPv6 address', () => ({ primary: FailoverTarget.ipAddress('fd12:3456::1'), secondary: FailoverTarget.ipAddress('2600:1f18::1') }),
+    /primaryHealthCheck: got an endpoint health check of fd12:3456::1; allowed: a public address/],
+  ['a default check derived from a UDP listener', ({ stack, vpc }) => ({
+    primary: FailoverTarget.loadBalancer(new HaLoadBalancer(stack, 'Udp', {
+      vpc, internetFacing: true, loadBalancerType: LoadBalancerType.NETWORK,
+      targetGroups: [{ name: 'Dns', port: 53, protocol: elbv2.Protocol.UDP, healthCheck: HealthCheckProfile.tcp({ port: 8053 }) }],
+    })), secondary: REMOTE, primaryHealthCheck: DnsHealthCheck.endpoint(),
+  }), /primaryHealthCheck: got a check derived from a UDP listener; allowed: a profile of your own \(`profile`: a TCP or HTTP port the targets also serve\), or DnsHealthCheck.alarm\(\): Route 53 checks TCP, HTTP and HTTPS only/],
+  ['an HTTPS check of an S3 website', ({ stack }) => ({
+    primary: FailoverTarget.s3Website(s3.Bucket.fromBucketName(stack, 'Site', 'api.example.com')), secondary: REMOTE, primaryHealthCheck: endpoint(HealthCheckProfile.https({ interval: Duration.seconds(30) })),
+  }), /primaryHealthCheck.profile.protocol: got HTTPS on an S3 website; allowed: HTTP: S3 website endpoints serve HTTP only/],
 
   // TTL
   ['a TTL above the external policy', () => ({ ttl: Duration.seconds(120) }),

@@ -173,6 +173,8 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['a log prefix containing AWSLogs', () => ({ accessLogs: { prefix: 'x/AWSLogs' } }), /accessLogs\.prefix: got "x\/AWSLogs"/],
   ['retention with an existing bucket', ({ stack }) => ({ accessLogs: { bucket: new s3.Bucket(stack, 'Archive'), retention: Duration.days(30) } }),
     /accessLogs\.retention: got 30 days with an existing bucket; allowed: retention only for the bucket this construct creates/],
+  ['an access-log bucket in another region', ({ stack }) => ({ accessLogs: { bucket: s3.Bucket.fromBucketAttributes(stack, 'Central', { bucketName: 'central-logs', region: 'us-east-1' }) } }),
+    /accessLogs\.bucket: got a bucket in us-east-1 for a load balancer in eu-west-1; allowed: a bucket in the load balancer's region: ELB delivers access logs only within a region/],
   ['retention of 12 hours', () => ({ accessLogs: { retention: Duration.hours(12) } }), /accessLogs\.retention: got 0.5 days; allowed: whole days from 1 to 3650/],
   ['retention of 3651 days', () => ({ accessLogs: { retention: Duration.days(3651) } }), /accessLogs\.retention: got 3651 days; allowed: whole days from 1 to 3650/],
 
