@@ -12,8 +12,14 @@ import { TtlPolicy } from '../dns/ttl-policy';
 import { HealthCheckProtocol } from '../load-balancing/health-check-profile';
 import { emittedMetric } from '../monitoring/metrics';
 
-/** A Cloud Map service name: DNS labels. */
-const SERVICE_NAME = /^[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?$/;
+/**
+ * A Cloud Map service name: a DNS label, or the DNS-SD form `_service._protocol` that SRV clients
+ * such as HAProxy expect (Cloud Map API Reference, CreateService, `Name`: "Start the name with an
+ * underscore (_) ... End the name with ._protocol, such as ._tcp"; at most 127 characters).
+ * https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html
+ */
+const LABEL = '[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?';
+const SERVICE_NAME = new RegExp(`^(${LABEL}|_[a-zA-Z0-9]([a-zA-Z0-9_-]{0,60}[a-zA-Z0-9_])?\\._[a-zA-Z0-9]{1,61})$`);
 
 /**
  * How callers find the instances of a registry.
@@ -329,7 +335,7 @@ export class ServiceRegistry extends Construct {
     if (Token.isUnresolved(s.name)) {
       v.add(`${prop}.name`, 'a token', 'a literal name: the monitor and the metrics refer to services by name');
     } else {
-      v.matches(`${prop}.name`, s.name, SERVICE_NAME, 'a DNS label: letters, digits, "_" and "-", at most 63 characters');
+      v.matches(`${prop}.name`, s.name, SERVICE_NAME, 'a DNS label (letters, digits, "_" and "-", at most 63 characters), or `_service._protocol`');
       if (seen.has(s.name)) v.add(`${prop}.name`, JSON.stringify(s.name), 'a name no other service of the registry has');
       seen.add(s.name);
     }

@@ -281,7 +281,11 @@ export class FeatureFlags extends Construct {
       seen.add(flag.name);
     });
     const r = this.rollout;
-    v.integer('rollout.growthFactor', r.growthFactor, 1, 100);
+    // GrowthFactor is a float from 1.0 to 100.0 (AppConfig API Reference, CreateDeploymentStrategy,
+    // https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_CreateDeploymentStrategy.html).
+    if (!Token.isUnresolved(r.growthFactor) && !(r.growthFactor >= 1 && r.growthFactor <= 100)) {
+      v.add('rollout.growthFactor', String(r.growthFactor), 'a number from 1 to 100 (decimals allowed)');
+    }
     for (const [name, d] of [['rollout.duration', r.duration], ['rollout.bakeTime', r.bakeTime]] as const) {
       if (d.isUnresolved()) continue;
       const minutes = d.toSeconds({ integral: false }) / 60;

@@ -91,7 +91,8 @@ const rejected: Array<[string, (vpc: ec2.Vpc) => Partial<ServiceRegistryProps>, 
   ['a VPC for an HTTP namespace', () => ({ kind: NamespaceKind.HTTP }), /vpc: got a VPC; allowed: no VPC for a HTTP namespace/],
   ['a DNS namespace name with a space', () => ({ namespaceName: 'service internal' }), /namespaceName: got "service internal"; allowed: a domain name: labels of letters, digits, "_" and "-", at most 253 characters/],
   ['no services', () => ({ services: [] }), /services: got \[\]; allowed: at least one service/],
-  ['a service name that is not a DNS label', () => ({ services: [{ name: 'api.v2' }] }), /services\[0\]\.name: got "api\.v2"; allowed: a DNS label: letters, digits, "_" and "-", at most 63 characters/],
+  ['a service name that is not a DNS label', () => ({ services: [{ name: 'api.v2' }] }), /services\[0\]\.name: got "api\.v2"; allowed: a DNS label \(letters, digits, "_" and "-", at most 63 characters\), or `_service._protocol`/],
+  ['a DNS-SD name without the leading underscore', () => ({ services: [{ name: 'api._tcp' }] }), /services\[0\]\.name: got "api\._tcp"; allowed: a DNS label/],
   ['two services of one name', () => ({ services: [{ name: 'api' }, { name: 'api' }] }), /services\[1\]\.name: got "api"; allowed: a name no other service of the registry has/],
   ['a TTL outside the internal policy', () => ({ services: [{ name: 'api', dnsTtl: Duration.seconds(300) }] }),
     /services\[0\]\.dnsTtl: got 300 s; allowed: whole seconds from 10 s to 30 s \(the internal TTL policy\)/],
@@ -110,6 +111,13 @@ const rejected: Array<[string, (vpc: ec2.Vpc) => Partial<ServiceRegistryProps>, 
   ['a path on a TCP check', () => ({ kind: NamespaceKind.HTTP, vpc: undefined, services: [{ name: 'api', healthCheck: RegistryHealthCheck.route53({ protocol: HealthCheckProtocol.TCP, path: '/' }) }] }),
     /services\[0\]\.healthCheck\.path: got "\/"; allowed: no path for a TCP check/],
 ];
+
+describe('ServiceRegistry accepts what AWS documents as valid', () => {
+  test.each(['_api._tcp', '_sip._udp', 'a', 'x'.repeat(63)])('the service name %s', (name) => {
+    const { template } = build(() => ({ services: [{ name }] }));
+    template().hasResourceProperties('AWS::ServiceDiscovery::Service', { Name: name });
+  });
+});
 
 describe('ServiceRegistry rejects at synth', () => {
   test.each(rejected)('%s', (_name, props, message) => {

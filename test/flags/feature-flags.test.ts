@@ -93,12 +93,20 @@ const rejected: Array<[string, (stack: Stack) => FeatureFlagsProps, RegExp]> = [
   ['a flag key of 65 characters', () => ({ flags: [{ name: `a${'b'.repeat(64)}` }] }), /flags\[0\]\.name: got "ab+"; allowed: a lowercase letter/],
   ['two flags of one key', () => ({ flags: [{ name: 'x' }, { name: 'x' }] }), /flags\[1\]\.name: got "x"; allowed: a name no other flag has/],
   ['a flag that clashes with the monitor\'s switches', () => ({ flags: [{ name: 'monitorPaused' }], monitorSwitches: true }), /monitorSwitches: got "monitorPaused"; allowed: a name no other flag has/],
-  ['a growth factor of 0', () => ({ rollout: FlagRollout.gradual({ growthFactor: 0 }) }), /rollout\.growthFactor: got 0; allowed: an integer from 1 to 100/],
+  ['a growth factor of 0', () => ({ rollout: FlagRollout.gradual({ growthFactor: 0 }) }), /rollout\.growthFactor: got 0; allowed: a number from 1 to 100 \(decimals allowed\)/],
+  ['a growth factor of 100.5', () => ({ rollout: FlagRollout.gradual({ growthFactor: 100.5 }) }), /rollout\.growthFactor: got 100\.5; allowed: a number from 1 to 100/],
   ['a rollout over 30 s', () => ({ rollout: FlagRollout.gradual({ duration: Duration.seconds(30) }) }), /rollout\.duration: got 30 s; allowed: whole minutes from 0 to 24 hours/],
   ['a bake time of two days', () => ({ rollout: FlagRollout.gradual({ bakeTime: Duration.days(2) }) }), /rollout\.bakeTime: got 172800 s; allowed: whole minutes from 0 to 24 hours/],
   ['101 rollback alarms', (stack) => ({ rollbackAlarms: Array.from({ length: 101 }, (_, i) => alarm(stack, `A${i}`)) }), /rollbackAlarms: got 101 alarms; allowed: at most 100/],
   ['an empty environment name', () => ({ environmentName: '' }), /environmentName: got ""; allowed: 1 to 64 characters/],
 ];
+
+describe('FeatureFlags accepts what AWS documents as valid', () => {
+  test.each([1, 2.5, 100])('a growth factor of %s (AppConfig takes decimals from 1.0 to 100.0)', (growthFactor) => {
+    const { template } = build(() => ({ flags: [{ name: 'newCheckout' }], rollout: FlagRollout.gradual({ growthFactor }) }));
+    template().hasResourceProperties('AWS::AppConfig::DeploymentStrategy', { GrowthFactor: growthFactor });
+  });
+});
 
 describe('FeatureFlags rejects at synth', () => {
   test.each(rejected)('%s', (_name, props, message) => {
