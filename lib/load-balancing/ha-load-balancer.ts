@@ -5,6 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { Validator } from '../core/validation';
 import { AccessLogSettings, createAccessLogBucket, validateAccessLogs } from './access-logs';
@@ -240,7 +241,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       allowAllOutbound: false,
-      description: `${this.node.path}: load balancer`,
+      description: securityGroupDescription(`${this.node.path}: load balancer`),
     });
     const common = {
       vpc: props.vpc,

@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import type { MetricName, MonitorConfig } from '../../lambda/health-monitor/contract';
 import { CONFIG_ENV, METRIC_NAMES, detectionBoundMs, landingMarginMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { AlarmFactory } from '../core/alarms';
+import { securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { HealthCheckProfile } from '../load-balancing/health-check-profile';
 import { createMonitorDashboard } from './dashboard';
@@ -189,7 +190,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: `Health monitor ${this.monitorId}: AWS APIs and probes`,
+      description: securityGroupDescription(`Health monitor ${this.monitorId}: AWS APIs and probes`),
       allowAllOutbound: false,
     });
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs (DynamoDB, ELB, Route 53, SNS, CloudWatch Logs)');

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { securityGroupDescription } from '../core/descriptions';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
 import { DnsFailover, DnsFailoverOptions } from '../dns/dns-failover';
@@ -126,7 +127,7 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
     } else {
       this.serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
         vpc: props.vpc,
-        description: `${this.node.path} service tasks or instances`,
+        description: securityGroupDescription(`${this.node.path} service tasks or instances`),
         allowAllOutbound: false,
       });
       // Without it, tasks could not pull their image or send their logs; the cache and database

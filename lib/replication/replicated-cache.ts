@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown, MeasuredFailoverTime } from '../core/failover-time';
 import { Validator } from '../core/validation';
@@ -378,7 +379,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       allowAllOutbound: false,
-      description: `${this.node.path}: cache nodes`,
+      description: securityGroupDescription(`${this.node.path}: cache nodes`),
     });
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(port) });
 

@@ -8,6 +8,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { securityGroupDescription } from '../core/descriptions';
 import { FailoverTimeBreakdown, MeasuredFailoverTime } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
 import { AURORA_FAILOVER, RDS_MULTI_AZ_FAILOVER, failoverStep } from './failover-figures';
@@ -374,7 +375,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       allowAllOutbound: false,
-      description: `${this.node.path}: database`,
+      description: securityGroupDescription(`${this.node.path}: database`),
     });
     const port = props.port ?? defaultPort(engineType);
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(port) });
