@@ -77,9 +77,9 @@ export class MeasuredFailoverTime {
   }
 
   /** The step this measurement stands for, named like the figure it replaces. */
-  public asStep(name: string, replaces: FailoverStep): FailoverStep {
+  public asStep(stepName: string, replaces: FailoverStep): FailoverStep {
     return {
-      name,
+      name: stepName,
       duration: this.duration,
       kind: FigureKind.MEASURED,
       source: this.source,

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Validator } from '../core/validation';
 
@@ -83,6 +83,8 @@ const CONTENT_TYPES = ['text/plain', 'text/css', 'text/html', 'application/javas
 const PATH_PATTERN = /^[A-Za-z0-9_\-.$/~"'@:+&*?]{1,128}$/;
 const HOST_PATTERN = /^(?=.{1,128}$)[A-Za-z0-9\-*?]*(\.[A-Za-z0-9\-*?]+)*\.[A-Za-z*?]+$/;
 const MAX_CONDITION_VALUES = 5;
+const MAX_VALUES_PER_CONDITION = 3;
+const MAX_WILDCARDS_PER_RULE = 5;
 const MAX_WEIGHTED_GROUPS = 5;
 
 /**
@@ -112,6 +114,16 @@ function validateConditions(v: Validator, prop: string, rule: RoutingRule): void
   if (paths.length + hosts.length > MAX_CONDITION_VALUES) {
     v.add(prop, `${paths.length + hosts.length} condition values`, `at most ${MAX_CONDITION_VALUES} path patterns and host headers together per rule`);
   }
+  // "You can specify up to three match evaluations per condition" (ELB User Guide, "Listener
+  // rules for your Application Load Balancer", condition types), and at most 5 wildcards per
+  // rule ("Quotas for your Application Load Balancers").
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+  for (const [name, values] of [['pathPatterns', paths], ['hostHeaders', hosts]] as const) {
+    if (values.length > MAX_VALUES_PER_CONDITION) v.add(`${prop}.${name}`, `${values.length} values`, `at most ${MAX_VALUES_PER_CONDITION} values per condition`);
+  }
+  const wildcards = [...paths, ...hosts].filter((x) => !Token.isUnresolved(x)).join('').replace(/[^*?]/g, '').length;
+  if (wildcards > MAX_WILDCARDS_PER_RULE) v.add(prop, `${wildcards} wildcards`, `at most ${MAX_WILDCARDS_PER_RULE} wildcards (* and ?) per rule`);
   paths.forEach((p, j) => v.matches(`${prop}.pathPatterns[${j}]`, p, PATH_PATTERN, '1 to 128 of A-Z a-z 0-9 _ - . $ / ~ " \' @ : + & * ?'));
   hosts.forEach((h, j) => v.matches(`${prop}.hostHeaders[${j}]`, h, HOST_PATTERN, 'a host name of at most 128 of A-Z a-z 0-9 - . * ?, with at least one "." and letters after the last one'));
 }

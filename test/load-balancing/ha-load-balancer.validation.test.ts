@@ -137,6 +137,10 @@ const rejected: Array<[string, Overrides, RegExp]> = [
     /routes\[0\]: got no pathPatterns and no hostHeaders; allowed: at least one path pattern or host header/],
   ['six condition values', () => routed([{ priority: 1, pathPatterns: ['/a', '/b', '/c'], hostHeaders: ['a.example.com', 'b.example.com', 'c.example.com'], targetGroup: 'App' }]),
     /routes\[0\]: got 6 condition values; allowed: at most 5 path patterns and host headers together per rule/],
+  ['four path patterns in one condition', () => routed([{ priority: 1, pathPatterns: ['/a', '/b', '/c', '/d'], targetGroup: 'App' }]),
+    /routes\[0\]\.pathPatterns: got 4 values; allowed: at most 3 values per condition/],
+  ['six wildcards in one rule', () => routed([{ priority: 1, pathPatterns: ['/a/*/*', '/b/*?'], hostHeaders: ['*.example.com', '?.example.com'], targetGroup: 'App' }]),
+    /routes\[0\]: got 6 wildcards; allowed: at most 5 wildcards \(\* and \?\) per rule/],
   ['a path with a space', () => routed([{ priority: 1, pathPatterns: ['/my path'], targetGroup: 'App' }]),
     /routes\[0\]\.pathPatterns\[0\]: got "\/my path"; allowed: 1 to 128 of A-Z a-z 0-9/],
   ['a path of 129 characters', () => routed([{ priority: 1, pathPatterns: ['/' + 'p'.repeat(128)], targetGroup: 'App' }]), /routes\[0\]\.pathPatterns\[0\]: got "\/p+"; allowed: 1 to 128/],
@@ -245,6 +249,14 @@ describe('unresolved tokens are left to deploy time', () => {
       listenerPort: token('ListenerPort'),
       routes: [{ priority: token('Priority'), pathPatterns: [Token.asString({ Ref: 'Path' })], weightedTargetGroups: [{ targetGroup: 'Beta', weight: token('Weight') }] }],
       alarms: { namePrefix: Token.asString({ Ref: 'Prefix' }) },
+    }))).not.toThrow();
+  });
+});
+
+describe('values at the listener-rule bounds synthesize', () => {
+  test('three values per condition, five per rule, five wildcards, and an access-log bucket of the same region', () => {
+    expect(() => attempt(({ stack }) => routed([{ priority: 1, pathPatterns: ['/a/*', '/b/*', '/c?'], hostHeaders: ['*.example.com', 'api?.example.com'], targetGroup: 'App' }], {
+      accessLogs: { bucket: s3.Bucket.fromBucketAttributes(stack, 'Same', { bucketName: 'logs-eu', region: 'eu-west-1' }) },
     }))).not.toThrow();
   });
 });
