@@ -59,6 +59,7 @@ export interface FailoverStep {
  */
 export class MeasuredFailoverTime {
   /**
+   * A measured failover time and where it was measured.
    * @param duration the worst failover observed (or the percentile the team stakes its SLA on)
    * @param source where and how it was measured, e.g. "game day 2026-11-04, 20 forced failovers, p100"
    */

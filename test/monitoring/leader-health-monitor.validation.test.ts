@@ -168,7 +168,7 @@ function tcpLb(f: MonitorFixture): HaLoadBalancer {
 
 function ipPair(f: MonitorFixture): DnsFailover {
   return new DnsFailover(f.stack, 'IpPair', {
-    zone: f.zone, recordName: 'legacy', primary: FailoverTarget.ipAddress('192.0.2.10'), secondary: FailoverTarget.ipAddress('192.0.2.20'),
+    zone: f.zone, recordName: 'legacy', primary: FailoverTarget.ipAddress('52.95.110.10'), secondary: FailoverTarget.ipAddress('52.95.110.20'),
     primaryHealthCheck: DnsHealthCheck.endpoint({ profile: HealthCheckProfile.http({ interval: Duration.seconds(30) }) }),
   });
 }
