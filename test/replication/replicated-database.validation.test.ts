@@ -1,19 +1,13 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as rds from 'aws-cdk-lib/aws-rds';
-import { DatabaseAvailability, DatabaseEngine, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
+import { DatabaseAvailability, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
 import { dataStack } from '../support/data-stack';
+import { ENGINES } from '../support/engines';
 import { TEST_CONTEXT } from '../support/stacks';
 
-const POSTGRES = DatabaseEngine.rds(rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }));
-const ORACLE_EE = DatabaseEngine.rds(rds.DatabaseInstanceEngine.oracleEe({ version: rds.OracleEngineVersion.VER_19_0_0_0_2025_07_R1 }));
-const ORACLE_SE2 = DatabaseEngine.rds(rds.DatabaseInstanceEngine.oracleSe2({ version: rds.OracleEngineVersion.VER_19_0_0_0_2025_07_R1 }));
-const SQLSERVER_SE = DatabaseEngine.rds(rds.DatabaseInstanceEngine.sqlServerSe({ version: rds.SqlServerEngineVersion.VER_16_00_4230_2_V1 }));
-const SQLSERVER_EX = DatabaseEngine.rds(rds.DatabaseInstanceEngine.sqlServerEx({ version: rds.SqlServerEngineVersion.VER_16_00_4230_2_V1 }));
-const MYSQL = DatabaseEngine.rds(rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_40 }));
-const AURORA_PG = DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }));
-const AURORA_MYSQL = DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_08_0 }));
+const { POSTGRES, ORACLE_EE, ORACLE_SE2, SQLSERVER_SE, SQLSERVER_EX, MYSQL, AURORA_PG, AURORA_MYSQL } = ENGINES;
+
 
 type Overrides = (vpc: ec2.Vpc) => Partial<ReplicatedDatabaseProps>;
 
