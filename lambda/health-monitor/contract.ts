@@ -14,6 +14,13 @@ export const CONFIG_ENV = 'MONITOR_CONFIG';
 /** The instance attribute that marks the instances a monitor registered (it deregisters no others). */
 export const REGISTERED_BY = 'HA_KIT_REGISTERED_BY';
 
+/**
+ * What the fencing token's name puts before the failover name: the token is the TXT record
+ * `_fence.<name>` beside the pair. The construct grants changes to that name and checks it fits
+ * Route 53's name length.
+ */
+export const FENCE_PREFIX = '_fence.';
+
 /** The dimension of the monitor's own metrics: its monitor id. */
 export const MONITOR_DIMENSION = 'Monitor';
 

@@ -1,4 +1,4 @@
-import { DnsAction, RecordSet } from './contract';
+import { DnsAction, FENCE_PREFIX, RecordSet } from './contract';
 import { LeaderContext, actingLease, budgetUsed, deposed, record, spend } from './leader';
 import { NameState, Switches, refusedByService } from './ports';
 
@@ -20,7 +20,7 @@ export type Answer = 'primary' | 'failover';
 
 /** The token's name for a failover name. */
 export function tokenName(dns: Pick<DnsAction, 'primaryRecord'>): string {
-  return `_fence.${dns.primaryRecord.Name.replace(/\.$/, '')}`;
+  return `${FENCE_PREFIX}${dns.primaryRecord.Name.replace(/\.$/, '')}`;
 }
 
 /** `e7.3` → { epoch: 7, n: 3 }. */

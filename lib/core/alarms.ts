@@ -1,6 +1,7 @@
 import { Names, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { ALARM_DESCRIPTION, fitDescription } from './descriptions';
 import { Validator } from './validation';
 
 /**
@@ -85,7 +86,7 @@ export class AlarmFactory {
     if (!this.enabled) return undefined;
     const alarm = new cloudwatch.Alarm(this.scope, spec.id, {
       alarmName: `${this.prefix}-${spec.nameSuffix}`,
-      alarmDescription: spec.description,
+      alarmDescription: fitDescription(ALARM_DESCRIPTION, spec.description),
       metric: spec.metric,
       threshold: spec.threshold,
       comparisonOperator: spec.comparison,

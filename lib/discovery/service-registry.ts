@@ -6,6 +6,8 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import type { MetricName } from '../../lambda/health-monitor/contract';
 import { REGISTRY_DIMENSION } from '../../lambda/health-monitor/contract';
+import { CLOUD_MAP_DESCRIPTION, descriptionProblem, fitDescription } from '../core/descriptions';
+import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { HaValidationError } from '../core/errors';
 import { Validator, formatSeconds } from '../core/validation';
 import { TtlPolicy } from '../dns/ttl-policy';
@@ -102,11 +104,11 @@ export interface Route53RegistryHealthCheckOptions {
  * A service of a {@link ServiceRegistry}.
  */
 export interface RegistryServiceOptions {
-  /** The service's name: a DNS label (its DNS name is `<name>.<namespace>`). */
+  /** The service's name: a DNS label (its DNS name is `<name>.<namespace>`, at most 255 characters). */
   readonly name: string;
 
   /**
-   * What the service is for.
+   * What the service is for: at most 1024 characters.
    * @default - none
    */
   readonly description?: string;
@@ -160,7 +162,7 @@ export interface ServiceRegistryProps {
   readonly ttlPolicy?: TtlPolicy;
 
   /**
-   * What the namespace is for.
+   * What the namespace is for: at most 1024 characters.
    * @default - its path in the app
    */
   readonly description?: string;
@@ -203,7 +205,7 @@ export class ServiceRegistry extends Construct {
     this.ttlPolicy = props.ttlPolicy ?? (this.kind === NamespaceKind.PUBLIC_DNS ? TtlPolicy.EXTERNAL : TtlPolicy.INTERNAL);
     this.validate(props);
 
-    const description = props.description ?? `Service registry of ${this.node.path}`;
+    const description = props.description ?? fitDescription(CLOUD_MAP_DESCRIPTION, `Service registry of ${this.node.path}`);
     if (this.kind === NamespaceKind.PRIVATE_DNS) {
       this.namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', { name: props.namespaceName, vpc: props.vpc!, description });
     } else if (this.kind === NamespaceKind.PUBLIC_DNS) {
@@ -324,6 +326,7 @@ export class ServiceRegistry extends Construct {
     } else {
       v.matches('namespaceName', props.namespaceName, /^[!-~]{1,1024}$/, '1 to 1024 printable ASCII characters without spaces');
     }
+    this.validateDescription(v, 'description', props.description);
     this.ttlPolicy._validateSelf(v, 'ttlPolicy');
     if (props.services.length === 0) v.add('services', '[]', 'at least one service');
     const seen = new Set<string>();
@@ -338,7 +341,13 @@ export class ServiceRegistry extends Construct {
       v.matches(`${prop}.name`, s.name, SERVICE_NAME, 'a DNS label (letters, digits, "_" and "-", at most 63 characters), or `_service._protocol`');
       if (seen.has(s.name)) v.add(`${prop}.name`, JSON.stringify(s.name), 'a name no other service of the registry has');
       seen.add(s.name);
+      // Cloud Map names a service's records `<service>.<namespace>` (CreateService, `Name`), and
+      // Route 53 holds them to its name limits.
+      const recordName = `${s.name}.${this.namespaceName}`;
+      const nameProblem = this.kind === NamespaceKind.HTTP ? undefined : dnsNameProblem(recordName);
+      if (nameProblem !== undefined) v.add(`${prop}.name`, `records named ${nameProblem}`, DNS_NAME_ALLOWED);
     }
+    this.validateDescription(v, `${prop}.description`, s.description);
     const check = s.healthCheck ?? RegistryHealthCheck.custom();
     const cname = s.dnsRecordType === servicediscovery.DnsRecordType.CNAME;
     if (this.kind === NamespaceKind.HTTP) {
@@ -355,6 +364,14 @@ export class ServiceRegistry extends Construct {
       const o = check.route53Options;
       v.integer(`${prop}.healthCheck.failureThreshold`, o.failureThreshold, 1, 10);
       if (o.protocol === HealthCheckProtocol.TCP && o.path !== undefined) v.add(`${prop}.healthCheck.path`, JSON.stringify(o.path), 'no path for a TCP check');
+      // HealthCheckConfig `ResourcePath`: at most 255 characters.
+      // https://docs.aws.amazon.com/cloud-map/latest/api/API_HealthCheckConfig.html
+      if (o.path !== undefined && !Token.isUnresolved(o.path) && o.path.length > 255) v.add(`${prop}.healthCheck.path`, `${o.path.length} characters`, 'at most 255 characters');
     }
+  }
+
+  private validateDescription(v: Validator, prop: string, description: string | undefined): void {
+    const problem = description === undefined ? undefined : descriptionProblem(CLOUD_MAP_DESCRIPTION, description);
+    if (problem !== undefined) v.add(prop, problem, `at most ${CLOUD_MAP_DESCRIPTION.maxLength} characters`);
   }
 }

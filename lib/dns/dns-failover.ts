@@ -6,6 +6,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { ALARM_DESCRIPTION, fitDescription } from '../core/descriptions';
+import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
@@ -26,7 +28,10 @@ export interface DnsFailoverOptions {
   /** The hosted zone, public or private. */
   readonly zone: route53.IHostedZone;
 
-  /** The name, relative to the zone (`api`) or fully qualified (`api.example.com`). */
+  /**
+   * The name, relative to the zone (`api`) or fully qualified (`api.example.com`): labels of at
+   * most 63 characters, at most 255 in all, printable ASCII (Punycode for internationalized names).
+   */
   readonly recordName: string;
 
   /** Where the name points while the primary is unhealthy. */
@@ -351,6 +356,8 @@ export class DnsFailover extends Construct {
     if (!Token.isUnresolved(zoneName) && !Token.isUnresolved(props.recordName) && this.recordName !== zoneName && !this.recordName.endsWith(`.${zoneName}`)) {
       v.add('recordName', JSON.stringify(props.recordName), `a name in the zone ${zoneName}`);
     }
+    const nameProblem = dnsNameProblem(this.recordName);
+    if (nameProblem !== undefined) v.add('recordName', nameProblem, DNS_NAME_ALLOWED);
     this.validateTarget(v, 'primary', props.primary);
     this.validateTarget(v, 'secondary', props.secondary);
     const secondaryType = recordTypeOf(props.secondary);
@@ -545,7 +552,7 @@ export class DnsFailover extends Construct {
     const children = names.map((name) => {
       const alarm = new cloudwatch.Alarm(this, `${name}NoHealthyHostsAlarm`, {
         alarmName: `${this.alarmNamePrefix}-${name}-no-healthy-hosts`,
-        alarmDescription: `No healthy target in ${name} behind ${lb.node.path}: the failover record ${this.recordName} turns unhealthy.`,
+        alarmDescription: fitDescription(ALARM_DESCRIPTION, `No healthy target in ${name} behind ${lb.node.path}: the failover record ${this.recordName} turns unhealthy.`),
         metric: lb.metricHealthyHostCount(name),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -602,7 +609,7 @@ export class DnsFailover extends Construct {
     }
     const alarm = new cloudwatch.Alarm(this, 'PrimaryUnhealthyAlarm', {
       alarmName: `${this.alarmNamePrefix}-primary-unhealthy`,
-      alarmDescription: `The primary of ${this.recordName} is unhealthy: Route 53 answers with the secondary.`,
+      alarmDescription: fitDescription(ALARM_DESCRIPTION, `The primary of ${this.recordName} is unhealthy: Route 53 answers with the secondary.`),
       metric: this.metricPrimaryHealthCheckStatus(),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,

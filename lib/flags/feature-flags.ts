@@ -3,6 +3,7 @@ import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ALARM_DESCRIPTION, APPCONFIG_DESCRIPTION, IAM_ROLE_DESCRIPTION, descriptionProblem, fitDescription } from '../core/descriptions';
 import { Validator, formatSeconds } from '../core/validation';
 
 /** A flag's key, as AppConfig allows it. */
@@ -25,7 +26,7 @@ export interface FeatureFlag {
   readonly enabled?: boolean;
 
   /**
-   * What the flag does, shown in the AppConfig console.
+   * What the flag does, shown in the AppConfig console. At most 1024 characters.
    * @default - none
    */
   readonly description?: string;
@@ -125,13 +126,13 @@ export interface FeatureFlagsProps {
   readonly rollbackAlarms?: cloudwatch.IAlarm[];
 
   /**
-   * Name of the AppConfig application.
+   * Name of the AppConfig application: 1 to 64 characters.
    * @default - a name unique in the account, derived from the construct path
    */
   readonly applicationName?: string;
 
   /**
-   * Name of the environment the flags are deployed to.
+   * Name of the environment the flags are deployed to: 1 to 64 characters.
    * @default 'live'
    */
   readonly environmentName?: string;
@@ -194,29 +195,29 @@ export class FeatureFlags extends Construct {
 
     this.application = new appconfig.Application(this, 'Application', {
       applicationName: props.applicationName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
-      description: `Feature flags of ${this.node.path}`,
+      description: fitDescription(APPCONFIG_DESCRIPTION, `Feature flags of ${this.node.path}`),
     });
     const alarms = props.rollbackAlarms ?? [];
     if (alarms.length > 0) {
       this.rollbackAlarm = new cloudwatch.CompositeAlarm(this, 'RollbackAlarm', {
         alarmRule: cloudwatch.AlarmRule.anyOf(...alarms),
-        alarmDescription: `Rolls back deployments of the feature flags of ${this.node.path}: in ALARM when any of ${alarms.length} alarms is.`,
+        alarmDescription: fitDescription(ALARM_DESCRIPTION, `Rolls back deployments of the feature flags of ${this.node.path}: in ALARM when any of ${alarms.length} alarms is.`),
         actionsEnabled: false,
       });
       this.rollbackRole = new iam.Role(this, 'RollbackRole', {
         assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
-        description: `AppConfig reads the rollback alarm of ${this.node.path}`,
+        description: fitDescription(IAM_ROLE_DESCRIPTION, `AppConfig reads the rollback alarm of ${this.node.path}`),
       });
       this.rollbackRole.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [this.rollbackAlarm.alarmArn] }));
     }
     this.environment = new appconfig.Environment(this, 'Environment', {
       application: this.application,
       environmentName: props.environmentName ?? 'live',
-      description: `Where the feature flags of ${this.node.path} are deployed`,
+      description: fitDescription(APPCONFIG_DESCRIPTION, `Where the feature flags of ${this.node.path} are deployed`),
       monitors: this.rollbackAlarm ? [appconfig.Monitor.fromCloudWatchAlarm(this.rollbackAlarm, this.rollbackRole)] : undefined,
     });
     this.deploymentStrategy = new appconfig.DeploymentStrategy(this, 'DeploymentStrategy', {
-      description: `${this.rollout.kind} rollout of the feature flags of ${this.node.path}`,
+      description: fitDescription(APPCONFIG_DESCRIPTION, `${this.rollout.kind} rollout of the feature flags of ${this.node.path}`),
       rolloutStrategy: appconfig.RolloutStrategy.linear({
         growthFactor: this.rollout.growthFactor,
         deploymentDuration: this.rollout.duration,
@@ -226,7 +227,7 @@ export class FeatureFlags extends Construct {
     this.configuration = new appconfig.HostedConfiguration(this, 'Flags', {
       application: this.application,
       name: 'flags',
-      description: `Feature flags of ${this.node.path}`,
+      description: fitDescription(APPCONFIG_DESCRIPTION, `Feature flags of ${this.node.path}`),
       type: appconfig.ConfigurationType.FEATURE_FLAGS,
       content: appconfig.ConfigurationContent.fromInlineJson(Lazy.string({ produce: () => JSON.stringify(this.document()) })),
       deploymentStrategy: this.deploymentStrategy,
@@ -279,6 +280,11 @@ export class FeatureFlags extends Construct {
       v.matches(prop, flag.name, FLAG_KEY, 'a lowercase letter, then letters, digits, "_" or "-"; at most 64 characters');
       if (seen.has(flag.name)) v.add(prop, JSON.stringify(flag.name), 'a name no other flag has');
       seen.add(flag.name);
+      // A flag's description is a `customerDefinedDescription` of the AWS.AppConfig.FeatureFlags
+      // schema: at most 1024 characters (AppConfig User Guide, type reference for feature flags,
+      // https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-type-reference-feature-flags.html).
+      const described = flag.description === undefined ? undefined : descriptionProblem(APPCONFIG_DESCRIPTION, flag.description);
+      if (described !== undefined) v.add(`flags[${i}].description`, described, `at most ${APPCONFIG_DESCRIPTION.maxLength} characters`);
     });
     const r = this.rollout;
     // GrowthFactor is a float from 1.0 to 100.0 (AppConfig API Reference, CreateDeploymentStrategy,
@@ -293,8 +299,11 @@ export class FeatureFlags extends Construct {
     }
     const alarms = props.rollbackAlarms ?? [];
     if (alarms.length > MAX_ROLLBACK_ALARMS) v.add('rollbackAlarms', `${alarms.length} alarms`, `at most ${MAX_ROLLBACK_ALARMS}`);
-    if (props.environmentName !== undefined && !Token.isUnresolved(props.environmentName)) {
-      v.matches('environmentName', props.environmentName, /^.{1,64}$/s, '1 to 64 characters');
+    // Application and environment names: 1 to 64 characters (AppConfig API Reference,
+    // CreateApplication and CreateEnvironment, `Name`,
+    // https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_CreateApplication.html).
+    for (const [prop, name] of [['applicationName', props.applicationName], ['environmentName', props.environmentName]] as const) {
+      if (name !== undefined && !Token.isUnresolved(name)) v.matches(prop, name, /^.{1,64}$/su, '1 to 64 characters');
     }
     v.throwIfAny(this);
   }

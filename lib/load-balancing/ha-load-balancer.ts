@@ -380,7 +380,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
   public allowTargetTraffic(targetGroupName: string, target: ec2.IConnectable): void {
     this.targetGroup(targetGroupName);
     for (const port of this.targetPorts(this.optionsByName.get(targetGroupName)!)) {
-      this.connections.allowTo(target, port, `${this.node.path} to ${targetGroupName} targets`);
+      this.connections.allowTo(target, port, securityGroupDescription(`${this.node.path} to ${targetGroupName} targets`));
     }
   }
 

@@ -21,7 +21,7 @@ import { Construct } from 'constructs';
 import type { MetricName, MonitorConfig } from '../../lambda/health-monitor/contract';
 import { CONFIG_ENV, METRIC_NAMES, detectionBoundMs, landingMarginMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { AlarmFactory } from '../core/alarms';
-import { securityGroupDescription } from '../core/descriptions';
+import { KMS_KEY_DESCRIPTION, fitDescription, securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { HealthCheckProfile } from '../load-balancing/health-check-profile';
 import { createMonitorDashboard } from './dashboard';
@@ -147,7 +147,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
       this.alertTopic = props.alertTopic;
     } else {
       this.alertTopicKey = new kms.Key(this, 'AlertsKey', {
-        description: `Encrypts the alerts of ${this.node.path}`,
+        description: fitDescription(KMS_KEY_DESCRIPTION, `Encrypts the alerts of ${this.node.path}`),
         enableKeyRotation: true,
         removalPolicy: RemovalPolicy.DESTROY,
         pendingWindow: Duration.days(7),

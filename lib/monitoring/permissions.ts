@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { FENCE_PREFIX } from '../../lambda/health-monitor/contract';
 import { NamespaceKind } from '../discovery/service-registry';
 import type { LeaderHealthMonitorProps, RegistryMembership } from './props';
 import type { Settings } from './settings';
@@ -69,7 +70,7 @@ export function grantMonitorPermissions(on: MonitorResources, props: LeaderHealt
       resources: [hostedZoneArn(role, pair.zone.hostedZoneId)],
       conditions: {
         'ForAllValues:StringEquals': {
-          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [name, `_fence.${name}`],
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [name, `${FENCE_PREFIX}${name}`],
           'route53:ChangeResourceRecordSetsRecordTypes': [pair.recordType, 'TXT'],
           'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'CREATE', 'DELETE'],
         },

@@ -400,6 +400,7 @@ export interface LeaderHealthMonitorProps extends LeaderHealthMonitorOptions {
   /**
    * A failover pair the monitor fails over at once when every target of `dnsFailoverTriggerGroups`
    * is DOWN, and restores when one is UP. Route 53's own health checks stay as the safety net.
+   * Its name has at most 248 characters: the monitor keeps a fence record `_fence.<name>` beside it.
    * @default - no DNS action
    */
   readonly dnsFailover?: DnsFailover;

@@ -9,7 +9,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import type { MonitorConfig } from '../../lambda/health-monitor/contract';
-import { REGISTERED_BY, RETRY_JITTER, leaseTimingHolds } from '../../lambda/health-monitor/contract';
+import { FENCE_PREFIX, REGISTERED_BY, RETRY_JITTER, leaseTimingHolds } from '../../lambda/health-monitor/contract';
+import { DNS_NAME_MAX, dnsNameLength } from '../core/dns-names';
 import { Validator, formatSeconds } from '../core/validation';
 import { RegistryHealthCheckType } from '../discovery/service-registry';
 import { FeatureFlags } from '../flags/feature-flags';
@@ -44,6 +45,9 @@ export function validateMonitorProps(scope: Construct, props: LeaderHealthMonito
     const down = props.downInterval.toMilliseconds();
     if (down < t.interval.toMilliseconds() || down > 300_000) v.add('downInterval', formatSeconds(props.downInterval), `from the interval (${formatSeconds(t.interval)}) to 300 s`);
   }
+  // The id lands in the table's keys, a metric dimension and the functions' descriptions (at most
+  // 256 characters, Lambda API Reference, CreateFunction).
+  v.matches('monitorId', props.monitorId, NAME_PATTERN, 'letters, digits, ".", "_" and "-"; at most 64 characters');
   v.integer('probeConcurrency', props.probeConcurrency, 1, 256);
   if (props.probeJitter && !props.probeJitter.isUnresolved()) {
     const room = t.interval.toMilliseconds() - t.timeout.toMilliseconds();
@@ -241,6 +245,11 @@ function validateDns(v: Validator, props: LeaderHealthMonitorProps): void {
   if (!props.dnsFailover) {
     if (triggers !== undefined) v.add('dnsFailoverTriggerGroups', JSON.stringify(triggers), 'none without dnsFailover');
     return;
+  }
+  const name = props.dnsFailover.recordName;
+  if (!Token.isUnresolved(name) && dnsNameLength(`${FENCE_PREFIX}${name}`) > DNS_NAME_MAX) {
+    v.add('dnsFailover', `the record ${name} (${dnsNameLength(name)} characters)`,
+      `a record name of at most ${DNS_NAME_MAX - FENCE_PREFIX.length} characters: the monitor fences its changes with the record ${FENCE_PREFIX}<name>, and Route 53 names are at most ${DNS_NAME_MAX}`);
   }
   const monitored = new Set([
     ...(props.targetGroups ?? []).map((g) => g.targetGroupName),

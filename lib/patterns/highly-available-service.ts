@@ -140,11 +140,11 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
 
     if (props.cache) {
       this.cache = new ReplicatedCache(this, 'Cache', { ...props.cache, vpc: props.vpc });
-      this.cache.connections.allowDefaultPortFrom(this.serviceSecurityGroup, `${this.node.path} service`);
+      this.cache.connections.allowDefaultPortFrom(this.serviceSecurityGroup, securityGroupDescription(`${this.node.path} service`));
     }
     if (props.database) {
       this.database = new ReplicatedDatabase(this, 'Database', { ...props.database, vpc: props.vpc });
-      this.database.connections.allowDefaultPortFrom(this.serviceSecurityGroup, `${this.node.path} service`);
+      this.database.connections.allowDefaultPortFrom(this.serviceSecurityGroup, securityGroupDescription(`${this.node.path} service`));
     }
     if (props.dns) {
       this.dns = new DnsFailover(this, 'Dns', { ...props.dns, primary: FailoverTarget.loadBalancer(this.loadBalancer) });
@@ -163,7 +163,7 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
           dnsFailover: watched.length > 0 ? this.dns : undefined,
         });
         for (const port of new Set(watched.map((name) => this.probePort(name)))) {
-          this.serviceSecurityGroup.connections.allowFrom(this.monitor, ec2.Port.tcp(port), `${this.monitor.node.path} health probes`);
+          this.serviceSecurityGroup.connections.allowFrom(this.monitor, ec2.Port.tcp(port), securityGroupDescription(`${this.monitor.node.path} health probes`));
         }
       }
     }

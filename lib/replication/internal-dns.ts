@@ -1,7 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { Validator } from '../core/validation';
 import { TtlPolicy } from '../dns/ttl-policy';
 
@@ -46,6 +47,16 @@ export function validateInternalDns(v: Validator, options: InternalDnsOptions | 
     v.add('internalDns.zoneName', JSON.stringify(options.zoneName), 'unset when `zone` is given');
   }
   v.matches('internalDns.label', options.label, /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, 'a DNS label: letters, digits and inner hyphens, at most 63 characters');
+  const zoneName = options.zoneName ?? options.zone?.zoneName;
+  const zoneProblem = options.zoneName === undefined ? undefined : dnsNameProblem(options.zoneName);
+  if (zoneProblem !== undefined) {
+    v.add('internalDns.zoneName', zoneProblem, DNS_NAME_ALLOWED);
+  } else if (zoneName !== undefined && !Token.isUnresolved(zoneName)) {
+    // The longest name made in the zone: `writer.<label>.<zone>` (`reader` is as long).
+    const longest = ['writer', options.label, zoneName.replace(/\.$/, '')].filter((part) => part !== undefined).join('.');
+    const nameProblem = dnsNameProblem(longest);
+    if (nameProblem !== undefined) v.add(options.zoneName === undefined ? 'internalDns.zone' : 'internalDns.zoneName', `names such as ${nameProblem}`, DNS_NAME_ALLOWED);
+  }
   TtlPolicy.INTERNAL._validateTtl(v, 'internalDns.ttl', options.ttl ?? TtlPolicy.INTERNAL.defaultTtl);
 }
 

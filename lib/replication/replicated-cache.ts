@@ -9,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
-import { securityGroupDescription } from '../core/descriptions';
+import { REPLICATION_GROUP_DESCRIPTION, SECRET_DESCRIPTION, descriptionProblem, fitDescription, securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown, MeasuredFailoverTime } from '../core/failover-time';
 import { Validator } from '../core/validation';
@@ -265,7 +265,7 @@ export interface ReplicatedCacheOptions {
   readonly internalDns?: InternalDnsOptions;
 
   /**
-   * Description of the replication group.
+   * Description of the replication group: at most 255 characters.
    * @default - the construct path
    */
   readonly description?: string;
@@ -397,7 +397,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
 
     const nodes = this.clusterMode ? undefined : 1 + this.replicasPerShard;
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
-      replicationGroupDescription: props.description ?? this.node.path,
+      replicationGroupDescription: props.description ?? fitDescription(REPLICATION_GROUP_DESCRIPTION, this.node.path),
       engine: this.engine,
       engineVersion: this.engineVersion,
       cacheNodeType: this.nodeType,
@@ -550,7 +550,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
 
   private createAuthTokenSecret(): secretsmanager.Secret {
     const secret = new secretsmanager.Secret(this, 'AuthToken', {
-      description: `${this.node.path}: AUTH token`,
+      description: fitDescription(SECRET_DESCRIPTION, `${this.node.path}: AUTH token`),
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -667,6 +667,8 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     ] as const) {
       if (value !== undefined && !(value > 0 && value <= max)) v.add(`alarms.${prop}`, String(value), `above 0${max < Number.MAX_SAFE_INTEGER ? ` and at most ${max}` : ''}`);
     }
+    const described = props.description === undefined ? undefined : descriptionProblem(REPLICATION_GROUP_DESCRIPTION, props.description);
+    if (described !== undefined) v.add('description', described, `at most ${REPLICATION_GROUP_DESCRIPTION.maxLength} characters`);
     v.throwIfAny(this);
   }
 

@@ -312,6 +312,13 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
   /** The master credentials. */
   public readonly secret: secretsmanager.ISecret;
 
+  /**
+   * The password-rotation function's security group: out to HTTPS (Secrets Manager) and the
+   * database port only.
+   * @default - none when `rotation` is false
+   */
+  public readonly rotationSecurityGroup?: ec2.ISecurityGroup;
+
   /** The security group: only sources allowed on `connections` reach the port. */
   public readonly securityGroup: ec2.SecurityGroup;
 
@@ -497,7 +504,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     this.secret = secret;
     this.createLogGroups(logExports, props.cloudwatchLogsRetention ?? logs.RetentionDays.ONE_MONTH);
     this.replicaEndpoints = this.replicas.map((r) => ({ hostname: r.dbInstanceEndpointAddress, port }));
-    this.configureRotation(props, rotationTarget);
+    this.rotationSecurityGroup = this.configureRotation(props, rotationTarget);
 
     if (multiAz || (this.kind === DatabaseKind.AURORA_CLUSTER && this.readReplicas > 0)) {
       const documented = this.kind === DatabaseKind.RDS_INSTANCE ? RDS_MULTI_AZ_FAILOVER : AURORA_FAILOVER;
@@ -620,18 +627,32 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     });
   }
 
-  private configureRotation(props: ReplicatedDatabaseProps, target: rds.DatabaseInstance | rds.DatabaseCluster): void {
+  private configureRotation(props: ReplicatedDatabaseProps, target: rds.DatabaseInstance | rds.DatabaseCluster): ec2.ISecurityGroup | undefined {
     if (props.rotation === false) {
       Validations.of(this.secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason: 'Rotation of the master password was switched off explicitly with `rotation: false`.',
       });
-      return;
+      return undefined;
     }
+    // The rotation function's own group, so that its description is one EC2 accepts and its
+    // egress is what rotation needs: HTTPS to Secrets Manager, and the database port, which
+    // SecretRotation opens from this group to the database (an egress rule here, an ingress rule there).
+    const securityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+      vpc: props.vpc,
+      allowAllOutbound: false,
+      description: securityGroupDescription(`${this.node.path}: password rotation`),
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: Secrets Manager');
+    // Opened here first, with a description EC2 accepts: SecretRotation's own rule has the same
+    // construct id and is skipped, where its description (`from <unique id>:<port>`) can pass 255 characters.
+    target.connections.allowDefaultPortFrom(securityGroup, securityGroupDescription(`${this.node.path}: password rotation`));
     target.addRotationSingleUser({
       automaticallyAfter: props.rotationInterval ?? Duration.days(30),
       vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroup,
     });
+    return securityGroup;
   }
 
   private createAlarms(factory: AlarmFactory, props: ReplicatedDatabaseProps): void {

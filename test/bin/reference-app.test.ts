@@ -147,7 +147,7 @@ describe('reference app: data tier', () => {
     const reference = stack();
     const template = Template.fromStack(reference);
     const service = reference.resolve(reference.service.serviceSecurityGroup.securityGroupId);
-    const rotation = reference.resolve((reference.service.database!.node.findChild('Resource').node.findChild('RotationSingleUser').node.findChild('SecurityGroup') as never as { securityGroupId: string }).securityGroupId);
+    const rotation = reference.resolve(reference.service.database!.rotationSecurityGroup!.securityGroupId);
     for (const [store, description, others] of [[reference.service.cache!, 'HaKitReference/Api/Cache: cache nodes', []], [reference.service.database!, 'HaKitReference/Api/Database: database', [rotation]]] as const) {
       template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: description, SecurityGroupIngress: Match.absent() });
       const group = JSON.stringify(reference.resolve(store.securityGroup.securityGroupId));

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { HealthCheckProtocol, NamespaceKind, RegistryHealthCheck, ServiceRegistry, ServiceRegistryProps, TtlPolicy } from '../../lib';
 import { expectRejected } from '../support/rejected';
+import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { TEST_CONTEXT } from '../support/stacks';
 
 function build(props: (vpc: ec2.Vpc) => Partial<ServiceRegistryProps> = () => ({})) {
@@ -86,6 +87,9 @@ describe('ServiceRegistry', () => {
   });
 });
 
+/** A namespace of 247 characters: a service name of 7 makes records of 255, of 8 records of 256. */
+const LONG_NAMESPACE = `${'a'.repeat(63)}.${'a'.repeat(63)}.${'a'.repeat(63)}.${'a'.repeat(55)}`;
+
 const rejected: Array<[string, (vpc: ec2.Vpc) => Partial<ServiceRegistryProps>, RegExp]> = [
   ['a private namespace without a VPC', () => ({ vpc: undefined }), /vpc: got undefined; allowed: a VPC: a private DNS namespace answers in one/],
   ['a VPC for an HTTP namespace', () => ({ kind: NamespaceKind.HTTP }), /vpc: got a VPC; allowed: no VPC for a HTTP namespace/],
@@ -108,6 +112,12 @@ const rejected: Array<[string, (vpc: ec2.Vpc) => Partial<ServiceRegistryProps>, 
     /services\[0\]\.healthCheck: got a Route 53 health check; allowed: custom or none with CNAME records: Cloud Map refuses Route 53 checks on them/],
   ['a Route 53 failure threshold of 11', () => ({ kind: NamespaceKind.HTTP, vpc: undefined, services: [{ name: 'api', healthCheck: RegistryHealthCheck.route53({ failureThreshold: 11 }) }] }),
     /services\[0\]\.healthCheck\.failureThreshold: got 11; allowed: an integer from 1 to 10/],
+  ['a namespace description of 1025 characters', () => ({ description: 'd'.repeat(1025) }), /description: got 1025 characters; allowed: at most 1024 characters/],
+  ['a service description of 1025 characters', () => ({ services: [{ name: 'api', description: 'd'.repeat(1025) }] }), /services\[0\]\.description: got 1025 characters; allowed: at most 1024 characters/],
+  ['records past Route 53\'s 255 characters', () => ({ namespaceName: LONG_NAMESPACE, services: [{ name: 'x'.repeat(8) }] }),
+    /services\[0\]\.name: got records named "x{8}\.[a.]+" \(256 characters\); allowed: a domain name of at most 255 characters in labels of at most 63/],
+  ['a Route 53 check path of 256 characters', () => ({ kind: NamespaceKind.PUBLIC_DNS, vpc: undefined, namespaceName: 'example.com', services: [{ name: 'api', healthCheck: RegistryHealthCheck.route53({ path: `/${'p'.repeat(255)}` }) }] }),
+    /services\[0\]\.healthCheck\.path: got 256 characters; allowed: at most 255 characters/],
   ['a path on a TCP check', () => ({ kind: NamespaceKind.HTTP, vpc: undefined, services: [{ name: 'api', healthCheck: RegistryHealthCheck.route53({ protocol: HealthCheckProtocol.TCP, path: '/' }) }] }),
     /services\[0\]\.healthCheck\.path: got "\/"; allowed: no path for a TCP check/],
 ];
@@ -116,6 +126,18 @@ describe('ServiceRegistry accepts what AWS documents as valid', () => {
   test.each(['_api._tcp', '_sip._udp', 'a', 'x'.repeat(63)])('the service name %s', (name) => {
     const { template } = build(() => ({ services: [{ name }] }));
     template().hasResourceProperties('AWS::ServiceDiscovery::Service', { Name: name });
+  });
+});
+
+describe('ServiceRegistry accepts names and descriptions at their bounds', () => {
+  test('descriptions of 1024 characters, records of 255 and a Route 53 check path of 255', () => {
+    expect(LONG_NAMESPACE).toHaveLength(247);
+    const { stack } = build(() => ({ namespaceName: LONG_NAMESPACE, description: 'd'.repeat(1024), services: [{ name: 'x'.repeat(7), description: 'd'.repeat(1024) }] }));
+    expect(checkTemplateAgainstSpec('registry', Template.fromStack(stack).toJSON())).toEqual([]);
+    const { stack: publicStack } = build(() => ({
+      kind: NamespaceKind.PUBLIC_DNS, vpc: undefined, namespaceName: 'example.com', services: [{ name: 'api', healthCheck: RegistryHealthCheck.route53({ path: `/${'p'.repeat(254)}` }) }],
+    }));
+    Template.fromStack(publicStack).hasResourceProperties('AWS::ServiceDiscovery::Service', { HealthCheckConfig: { ResourcePath: `/${'p'.repeat(254)}` } });
   });
 });
 

@@ -1,4 +1,5 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -6,12 +7,14 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DnsFailover, DnsFailoverProps, DnsHealthCheck, FailoverTarget, HaLoadBalancer, HealthCheckProfile, LoadBalancerType, TtlPolicy } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
+import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { TEST_CONTEXT } from '../support/stacks';
 
 const IP = FailoverTarget.ipAddress('52.95.110.10');
 const IP2 = FailoverTarget.ipAddress('52.95.110.20');
 const REMOTE = FailoverTarget.remoteLoadBalancer('standby.eu-central-1.elb.amazonaws.com', 'Z215JYRZR1TBD5');
 const endpoint = (profile: HealthCheckProfile, extra: object = {}) => DnsHealthCheck.endpoint({ profile, ...extra });
+const LABEL63 = 'a'.repeat(63);
 const http30 = (extra: object = {}) => HealthCheckProfile.http({ interval: Duration.seconds(30), ...extra });
 
 interface Ctx { stack: Stack; vpc: ec2.Vpc; zone: route53.IHostedZone; lb: (internetFacing?: boolean) => HaLoadBalancer }
@@ -143,9 +146,32 @@ const rejected: Array<[string, Overrides, RegExp]> = [
     primaryHealthCheck: DnsHealthCheck.alarm({ detectionTime: Duration.minutes(2), alarm: new cloudwatch.Metric({ namespace: 'N', metricName: 'Fast', period: Duration.seconds(10) }).createAlarm(stack, 'Fast', { threshold: 1, evaluationPeriods: 1 }) }),
   }), /primaryHealthCheck\.alarm: got period 10 s; allowed: an alarm on one metric/],
 
+  // Route 53 name format: labels of 63, names of 255, printable ASCII without spaces
+  ['a label of 64 characters', () => ({ recordName: 'a'.repeat(64) }),
+    /recordName: got "a{64}.example.com", with a label of 64 characters; allowed: a domain name of at most 255 characters in labels of at most 63, printable ASCII without spaces/],
+  ['a name of 256 characters', () => ({ recordName: `${LABEL63}.${LABEL63}.${LABEL63}.${'d'.repeat(52)}` }), /recordName: got ".*" \(256 characters\); allowed: a domain name of at most 255 characters/],
+  ['a name with a space', () => ({ recordName: 'my api' }), /recordName: got "my api.example.com", with the character " "; allowed: a domain name/],
+  ['a name with an unescaped non-ASCII character', () => ({ recordName: 'café' }), /recordName: got "café.example.com", with the character "é"; allowed: .*internationalized names in Punycode/],
+  ['an empty label', () => ({ recordName: 'a..b' }), /recordName: got "a..b.example.com", with an empty label/],
+
   // uniqueness and naming
   ['an alarm prefix of 201 characters', () => ({ alarmNamePrefix: 'p'.repeat(201) }), /alarmNamePrefix: got "p{201}"; allowed: 1 to 200 characters/],
 ];
+
+describe('names at Route 53\'s bounds synthesize', () => {
+  test.each([
+    ['labels of 63 characters in a name of 255', `${LABEL63}.${LABEL63}.${LABEL63}.${'d'.repeat(51)}`],
+    ['a fully qualified name of 255 characters and its final dot', `${LABEL63}.${LABEL63}.${LABEL63}.${'d'.repeat(51)}.example.com.`],
+    ['octal escapes, one byte each', `${'\\052'.repeat(63)}.b`],
+    ['a wildcard', '*'],
+    ['a DNS-SD name', '_http._tcp'],
+  ])('%s', (_name, recordName) => {
+    const ctx = context();
+    const failover = attempt(() => ({ recordName }), ctx);
+    expect(failover.recordName.replace(/\.$/, '').replace(/\\\d{3}/g, 'x').length).toBeLessThanOrEqual(255);
+    expect(checkTemplateAgainstSpec('dns', Template.fromStack(ctx.stack).toJSON())).toEqual([]);
+  });
+});
 
 describe('DnsFailover rejects at synth', () => {
   test.each(rejected)('%s', (_name, overrides, message) => {

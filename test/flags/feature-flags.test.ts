@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FeatureFlags, FeatureFlagsProps, FlagRollout } from '../../lib';
 import { expectRejected } from '../support/rejected';
+import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { TEST_CONTEXT } from '../support/stacks';
 
 function build(props: (stack: Stack) => FeatureFlagsProps = () => ({ flags: [{ name: 'newCheckout' }] })) {
@@ -99,12 +100,24 @@ const rejected: Array<[string, (stack: Stack) => FeatureFlagsProps, RegExp]> = [
   ['a bake time of two days', () => ({ rollout: FlagRollout.gradual({ bakeTime: Duration.days(2) }) }), /rollout\.bakeTime: got 172800 s; allowed: whole minutes from 0 to 24 hours/],
   ['101 rollback alarms', (stack) => ({ rollbackAlarms: Array.from({ length: 101 }, (_, i) => alarm(stack, `A${i}`)) }), /rollbackAlarms: got 101 alarms; allowed: at most 100/],
   ['an empty environment name', () => ({ environmentName: '' }), /environmentName: got ""; allowed: 1 to 64 characters/],
+  ['an application name of 65 characters', () => ({ applicationName: 'a'.repeat(65) }), /applicationName: got "a{65}"; allowed: 1 to 64 characters/],
+  ['an empty application name', () => ({ applicationName: '' }), /applicationName: got ""; allowed: 1 to 64 characters/],
+  ['a flag description of 1025 characters', () => ({ flags: [{ name: 'x', description: 'd'.repeat(1025) }] }), /flags\[0\]\.description: got 1025 characters; allowed: at most 1024 characters/],
 ];
 
 describe('FeatureFlags accepts what AWS documents as valid', () => {
   test.each([1, 2.5, 100])('a growth factor of %s (AppConfig takes decimals from 1.0 to 100.0)', (growthFactor) => {
     const { template } = build(() => ({ flags: [{ name: 'newCheckout' }], rollout: FlagRollout.gradual({ growthFactor }) }));
     template().hasResourceProperties('AWS::AppConfig::DeploymentStrategy', { GrowthFactor: growthFactor });
+  });
+});
+
+describe('FeatureFlags accepts names and descriptions at their bounds', () => {
+  test('application and environment names of 64 characters, a flag description of 1024', () => {
+    const { template } = build(() => ({ applicationName: 'a'.repeat(64), environmentName: 'é'.repeat(64), flags: [{ name: 'x', description: 'd'.repeat(1024) }] }));
+    template().hasResourceProperties('AWS::AppConfig::Application', { Name: 'a'.repeat(64) });
+    template().hasResourceProperties('AWS::AppConfig::Environment', { Name: 'é'.repeat(64) });
+    expect(checkTemplateAgainstSpec('flags', template().toJSON())).toEqual([]);
   });
 });
 

@@ -97,6 +97,11 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['trigger groups without a failover pair', () => ({ dnsFailoverTriggerGroups: ['Api'] }), /dnsFailoverTriggerGroups: got \["Api"\]; allowed: none without dnsFailover/],
   ['a trigger group not watched', (f) => ({ dnsFailover: f.dns, dnsFailoverTriggerGroups: ['Web'] }), /dnsFailoverTriggerGroups\[0\]: got "Web"; allowed: a group this monitor watches: Api/],
   ['no trigger groups', (f) => ({ dnsFailover: f.dns, dnsFailoverTriggerGroups: [] }), /dnsFailoverTriggerGroups: got \[\]; allowed: at least one monitored group/],
+  ['a failover name with no room for the fence record beside it', (f) => ({ dnsFailover: pairNamed(f, 249) }),
+    /dnsFailover: got the record \S+ \(249 characters\); allowed: a record name of at most 248 characters: the monitor fences its changes with the record _fence.<name>, and Route 53 names are at most 255/],
+  // Names
+  ['a monitor id with a space', () => ({ monitorId: 'shop monitor' }), /monitorId: got "shop monitor"; allowed: letters, digits, ".", "_" and "-"; at most 64 characters/],
+  ['a monitor id of 65 characters', () => ({ monitorId: 'm'.repeat(65) }), /monitorId: got "m{65}"; allowed: letters, digits/],
   ['a failover pair in front of something unwatched', (f) => ({ dnsFailover: ipPair(f) }),
     /dnsFailoverTriggerGroups: got none, and the pair's primary is not an HaLoadBalancer watched by this monitor; allowed: the monitored groups whose failure fails the name over/],
   // Circuit breaker
@@ -173,6 +178,23 @@ function ipPair(f: MonitorFixture): DnsFailover {
   });
 }
 
+/** A failover pair in front of the fixture's load balancer whose fully qualified name has `length` characters. */
+function pairNamed(f: MonitorFixture, length: number): DnsFailover {
+  const labels: string[] = [];
+  let left = length - '.example.com'.length;
+  while (left > 0) {
+    const label = Math.min(63, left === 64 ? 62 : left);
+    labels.push('n'.repeat(label));
+    left -= label + 1;
+  }
+  const failover = new DnsFailover(f.stack, `Pair${length}`, {
+    zone: f.zone, recordName: labels.join('.'), primary: FailoverTarget.loadBalancer(f.lb),
+    secondary: FailoverTarget.remoteLoadBalancer('standby-123.eu-central-1.elb.amazonaws.com', 'Z215JYRZR1TBD5'),
+  });
+  expect(failover.recordName).toHaveLength(length);
+  return failover;
+}
+
 describe('LeaderHealthMonitor rejects at synth', () => {
   test.each(rejected)('%s', (_, overrides, message) => {
     expectRejected(() => attempt(overrides), 'Mon/Monitor', message);
@@ -188,6 +210,13 @@ describe('LeaderHealthMonitor rejects at synth', () => {
     ['a lease of 2 s with the shortest retry period', { lease: { duration: Duration.seconds(2), renewDeadline: Duration.millis(1200), retryPeriod: Duration.millis(200) } }],
   ])('accepts the bound: %s', (_, overrides) => {
     expect(() => attempt(() => overrides)).not.toThrow();
+  });
+
+  test.each<[string, Overrides]>([
+    ['a monitor id of 64 characters', () => ({ monitorId: `${'m'.repeat(60)}.a_-` })],
+    ['a failover name of 248 characters, with its fence record at 255', (f) => ({ dnsFailover: pairNamed(f, 248) })],
+  ])('accepts the bound: %s', (_, overrides) => {
+    expect(() => attempt(overrides)).not.toThrow();
   });
 
   test('every problem at once', () => {

@@ -33,6 +33,9 @@ describe('ReplicatedCache accepts what AWS documents as valid', () => {
     ['no snapshots', { snapshotRetention: Duration.days(0) }, (t) => expect(group(t).SnapshotRetentionLimit).toBe(0)],
     ['port 1 and a 60-minute window', { port: 1, snapshotWindow: '23:30-00:30' }, (t) => expect(group(t).Port).toBe(1)],
     ['port 65535', { port: 65535 }, (t) => expect(group(t).Port).toBe(65535)],
+    ['a description of 255 characters', { description: 'd'.repeat(255) }, (t) => expect(group(t).ReplicationGroupDescription).toHaveLength(255)],
+    ['internal names of 255 characters, labels of 63', { internalDns: { zoneName: `${'z'.repeat(63)}.${'z'.repeat(63)}.${'z'.repeat(56)}`, label: 'l'.repeat(63) } },
+      (_t, c) => expect(c.internalDns!.writerName).toHaveLength(255)],
   ])('%s', (_name, props, check) => {
     const { cache, template } = synth(props);
     check(template, cache);

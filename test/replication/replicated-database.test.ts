@@ -71,6 +71,21 @@ describe('Aurora', () => {
     expect(subnets).not.toContain('VpcData');
     expect(db.secret).toBeDefined();
   });
+
+  test('the rotation function reaches Secrets Manager over HTTPS and the database on its port, nothing else', () => {
+    const { template, db, stack } = build();
+    const rotation = stack.resolve(db.rotationSecurityGroup!.securityGroupId);
+    expect(JSON.stringify(template.findResources('AWS::Serverless::Application'))).toContain(JSON.stringify(rotation));
+    const [group] = Object.values(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Data/Db: password rotation' } }));
+    expect(group.Properties.SecurityGroupEgress).toEqual([{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS: Secrets Manager' }]);
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).filter((r) => JSON.stringify(r.Properties.GroupId) === JSON.stringify(rotation));
+    // The database's port, as the cluster reports it.
+    const port = { 'Fn::GetAtt': [stack.getLogicalId(db.cluster!.node.defaultChild as never), 'Endpoint.Port'] };
+    expect(egress.map((r) => r.Properties)).toEqual([expect.objectContaining({
+      IpProtocol: 'tcp', FromPort: port, ToPort: port,
+      DestinationSecurityGroupId: stack.resolve(db.securityGroup.securityGroupId), Description: 'Data/Db: password rotation',
+    })]);
+  });
 });
 
 describe('RDS instance', () => {

@@ -43,3 +43,31 @@ describe('resource-specification check', () => {
     expect(problems.join('\n')).toMatch(/ReplicateTo: expected one of NONE, SSM_DOCUMENT, got "EVERYWHERE"/);
   });
 });
+
+describe('documented name and description limits', () => {
+  const one = (Type: string, Properties: Record<string, unknown>) => ({ Resources: { R: { Type, Properties } } });
+
+  test.each([
+    ['a security group description with a character EC2 refuses', one('AWS::EC2::SecurityGroup', { GroupDescription: 'a "b"' }), /GroupDescription: the character "\\""/],
+    ['a rule description past 255 characters', one('AWS::EC2::SecurityGroup', { GroupDescription: 'g', SecurityGroupIngress: [{ IpProtocol: 'tcp', Description: 'x'.repeat(256) }] }), /SecurityGroupIngress\[\]\.Description: 256 characters, allowed 0 to 255/],
+    ['an alarm description past 1024 characters', one('AWS::CloudWatch::Alarm', { AlarmDescription: 'x'.repeat(1025), ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 }), /AlarmDescription: 1025 characters/],
+    ['a DNS label past 63 characters', one('AWS::Route53::RecordSet', { Name: `${'a'.repeat(64)}.example.com.`, Type: 'A' }), /Name: a label of 64 characters/],
+    ['a DNS name past 255 characters', one('AWS::Route53::RecordSet', { Name: `${'a.'.repeat(128)}com`, Type: 'A' }), /Name: 259 characters/],
+    ['an IAM role description with a character IAM refuses', one('AWS::IAM::Role', { AssumeRolePolicyDocument: {}, Description: 'role ✓' }), /Description: the character "✓"/],
+  ])('rejects %s', (_name, template, message) => {
+    expect(checkTemplateAgainstSpec('t', template as never).join('\n')).toMatch(message);
+  });
+
+  test('accepts names and descriptions exactly at their limits', () => {
+    const label = 'a'.repeat(63);
+    const name = `${label}.${label}.${label}.${'b'.repeat(63)}.`;
+    expect(name.length - 1).toBe(255);
+    expect(checkTemplateAgainstSpec('t', {
+      Resources: {
+        Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: `${'x'.repeat(240)} ._-:/()#,@[]+=&;{}!$*`.slice(0, 255) } },
+        Record: { Type: 'AWS::Route53::RecordSet', Properties: { Name: name, Type: 'A' } },
+        Alarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: 'n'.repeat(255), AlarmDescription: 'd'.repeat(1024), ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 } },
+      },
+    } as never)).toEqual([]);
+  });
+});

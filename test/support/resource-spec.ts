@@ -1,5 +1,6 @@
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 import type { Property, PropertyType, Resource, SpecDatabase, TypeDefinition } from '@aws-cdk/service-spec-types';
+import { checkTextLimits } from './text-limits';
 
 /**
  * Checks synthesized CloudFormation templates against the CloudFormation resource specification
@@ -7,6 +8,8 @@ import type { Property, PropertyType, Resource, SpecDatabase, TypeDefinition } f
  * properties are present, literal values have the declared type and, where the specification
  * lists them, one of the allowed values; `Ref` and `Fn::GetAtt` name resources, parameters and
  * attributes that exist.
+ *
+ * Names and descriptions are held to their documented lengths and characters (text-limits.ts).
  *
  * Values computed by intrinsic functions are only known at deploy time and are not type-checked.
  * Scalars follow CloudFormation's own coercions: numbers and booleans may be given as strings.
@@ -189,7 +192,7 @@ class TemplateChecker {
  * Every problem found in `template`, each prefixed with `name` and the place in the template.
  */
 export function checkTemplateAgainstSpec(name: string, template: Template): string[] {
-  return new TemplateChecker(name, template).run();
+  return [...new TemplateChecker(name, template).run(), ...checkTextLimits(name, template)];
 }
 
 /** How CloudFormation applies a change of one property, from the specification. */
