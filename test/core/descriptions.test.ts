@@ -6,7 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
-  DatabaseEngine, DnsHealthCheck, FailoverTarget, FeatureFlags, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService, ServiceRegistry,
+  DatabaseEngine, DnsHealthCheck, FailoverTarget, FeatureFlags, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService, ReplicatedDatabase, ServiceRegistry,
 } from '../../lib';
 import { ALARM_DESCRIPTION, IAM_ROLE_DESCRIPTION, fitDescription, securityGroupDescription } from '../../lib/core/descriptions';
 import { dataStack } from '../support/data-stack';
@@ -44,6 +44,8 @@ function everything() {
     monitor: { switches, membership: [{ registry, serviceName: 'api', groups: ['Api'] }] },
   });
   new FeatureFlags(scope, 'Flags', { flags: [{ name: 'newCheckout' }], rollbackAlarms: service.alarms });
+  // An id that starts with digits and holds hyphens, for the identifiers RDS derives from it.
+  new ReplicatedDatabase(stack, '1st--orders-', { vpc, rotation: false, readReplicas: 15, engine: DatabaseEngine.rds(rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 })) });
   return Template.fromStack(stack).toJSON();
 }
 

@@ -53,6 +53,8 @@ describe('documented name and description limits', () => {
     ['an alarm description past 1024 characters', one('AWS::CloudWatch::Alarm', { AlarmDescription: 'x'.repeat(1025), ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 }), /AlarmDescription: 1025 characters/],
     ['a DNS label past 63 characters', one('AWS::Route53::RecordSet', { Name: `${'a'.repeat(64)}.example.com.`, Type: 'A' }), /Name: a label of 64 characters/],
     ['a DNS name past 255 characters', one('AWS::Route53::RecordSet', { Name: `${'a.'.repeat(128)}com`, Type: 'A' }), /Name: 259 characters/],
+    ['a DB identifier ending in a hyphen', one('AWS::RDS::DBCluster', { Engine: 'aurora-postgresql', DBClusterIdentifier: 'orders-' }), /DBClusterIdentifier: "orders-" does not match/],
+    ['a DB identifier starting with a digit', one('AWS::RDS::DBInstance', { DBInstanceIdentifier: '1orders' }), /DBInstanceIdentifier: "1orders" does not match/],
     ['an IAM role description with a character IAM refuses', one('AWS::IAM::Role', { AssumeRolePolicyDocument: {}, Description: 'role ✓' }), /Description: the character "✓"/],
   ])('rejects %s', (_name, template, message) => {
     expect(checkTemplateAgainstSpec('t', template as never).join('\n')).toMatch(message);

@@ -10,6 +10,8 @@ interface TextLimit {
   readonly min?: number;
   /** Every character must match. */
   readonly chars?: RegExp;
+  /** The whole value must match. */
+  readonly pattern?: RegExp;
   /** Where the limit is documented. */
   readonly source: string;
 }
@@ -29,6 +31,9 @@ const CLOUD_MAP_DESCRIPTION: TextLimit = { max: 1024, source: 'https://docs.aws.
  * https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html
  */
 const DNS_NAME: TextLimit = { min: 1, max: 1024, chars: /[!-~]/, source: 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html' };
+
+/** DB instance and cluster identifiers: 1 to 63 letters, digits or hyphens; a letter first; no hyphen at the end or twice in a row. */
+const RDS_IDENTIFIER: TextLimit = { min: 1, max: 63, pattern: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]*(?<!-)$/, source: 'https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html' };
 
 /** Resource type → property path (`a.b`, `[]` for every element) → limit. */
 const LIMITS: Record<string, Record<string, TextLimit>> = {
@@ -57,6 +62,8 @@ const LIMITS: Record<string, Record<string, TextLimit>> = {
   'AWS::ElastiCache::ReplicationGroup': {
     ReplicationGroupDescription: { min: 1, max: 255, source: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_ModifyReplicationGroup.html' },
   },
+  'AWS::RDS::DBInstance': { DBInstanceIdentifier: RDS_IDENTIFIER },
+  'AWS::RDS::DBCluster': { DBClusterIdentifier: RDS_IDENTIFIER },
   'AWS::Route53::RecordSet': { Name: DNS_NAME },
   'AWS::Route53::HostedZone': { Name: DNS_NAME },
   'AWS::Route53::HealthCheck': { 'HealthCheckConfig.ResourcePath': { max: 255, source: 'https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html' } },
@@ -96,6 +103,7 @@ export function checkTextLimits(name: string, template: { Resources?: Record<str
         if (length > limit.max || length < (limit.min ?? 0)) problems.push(`${where}: ${length} characters, allowed ${limit.min ?? 0} to ${limit.max} (${limit.source})`);
         const bad = limit.chars ? Array.from(value).find((c) => !limit.chars!.test(c)) : undefined;
         if (bad !== undefined) problems.push(`${where}: the character ${JSON.stringify(bad)} (${limit.source})`);
+        if (limit.pattern && !limit.pattern.test(value)) problems.push(`${where}: ${JSON.stringify(value)} does not match ${limit.pattern} (${limit.source})`);
         if (limit === DNS_NAME) problems.push(...dnsProblems(value).map((p) => `${where}: ${p} (${limit.source})`));
       }
     }
