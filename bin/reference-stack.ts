@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -163,6 +164,7 @@ export class ReferenceStack extends Stack {
     this.flags = new FeatureFlags(this, 'ApiFlags', {
       flags: [{ name: 'newCheckout', description: 'The new checkout flow' }],
       rollbackAlarms: this.service.alarms,
+      rollbackAlarmActions: [new cwActions.SnsAction(this.service.alarmTopic)],
     });
     this.api = this.service.loadBalancer;
     Validations.of(this.api.securityGroup).acknowledge({

@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { DnsFailover } from '../lib';
+import { AlarmTopic, DnsFailover } from '../lib';
 
 /**
  * Props of the reference app's Route 53 alarms.
@@ -17,6 +17,8 @@ export interface Route53AlarmsStackProps extends StackProps {
  */
 export class Route53AlarmsStack extends Stack {
   public readonly primaryUnhealthy: cloudwatch.Alarm;
+  /** Where the alarm goes: alarm actions must be in the alarm's region. */
+  public readonly alarmTopic: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: Route53AlarmsStackProps) {
     super(scope, id, props);
@@ -29,5 +31,8 @@ export class Route53AlarmsStack extends Stack {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    this.alarmTopic = new AlarmTopic(this, 'Alarms');
+    this.primaryUnhealthy.addAlarmAction(this.alarmTopic.action);
+    this.primaryUnhealthy.addOkAction(this.alarmTopic.action);
   }
 }

@@ -2,6 +2,8 @@ export type { ValidationIssue } from './core/errors';
 export type { AccessLogSettings } from './load-balancing/access-logs';
 export { LoadBalancingAlgorithm, Stickiness, StickinessType } from './load-balancing/algorithms';
 export type { AlarmOptions } from './core/alarms';
+export { AlarmTopic } from './core/alarm-topic';
+export type { AlarmTopicProps } from './core/alarm-topic';
 export { HaLoadBalancer } from './load-balancing/ha-load-balancer';
 export type { HaLoadBalancerAlarmOptions, HaLoadBalancerOptions, HaLoadBalancerProps } from './load-balancing/ha-load-balancer';
 export { HealthCheckPreset, HealthCheckProfile, HealthCheckProtocol } from './load-balancing/health-check-profile';

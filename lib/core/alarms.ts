@@ -1,4 +1,4 @@
-import { Names, Token } from 'aws-cdk-lib';
+import { Annotations, Names, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { ALARM_DESCRIPTION, fitDescription } from './descriptions';
@@ -98,7 +98,17 @@ export class AlarmFactory {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }
+    if (this.alarms.length === 0 && (this.options.actions ?? []).length === 0) warnAlarmsWithoutActions(this.scope, 'alarms.actions');
     this.alarms.push(alarm);
     return alarm;
   }
+}
+
+/**
+ * Says, once per construct, that its alarms notify no one: `prop` names where to give actions.
+ * HighlyAvailableService gives every tier its alarm topic.
+ */
+export function warnAlarmsWithoutActions(scope: Construct, prop: string): void {
+  Annotations.of(scope).addWarningV2('cdk-ha-kit:alarmsWithoutActions',
+    `The alarms of this construct have no action: give ${prop} (an SNS topic, e.g. an AlarmTopic) so that an alarm reaches someone, or use HighlyAvailableService, which routes every alarm to its alarm topic.`);
 }

@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { warnAlarmsWithoutActions } from '../core/alarms';
 import { ALARM_DESCRIPTION, fitDescription } from '../core/descriptions';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { HaValidationError } from '../core/errors';
@@ -84,6 +85,12 @@ export interface DnsFailoverOptions {
    * @default - a name unique in the app, derived from the construct path
    */
   readonly alarmNamePrefix?: string;
+
+  /**
+   * Actions on ALARM and on OK of every alarm this construct creates, e.g. an SNS topic.
+   * @default - none; HighlyAvailableService gives its alarm topic
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
 /**
@@ -171,6 +178,8 @@ export class DnsFailover extends Construct {
   /** Every CloudWatch alarm this construct created. */
   public readonly alarms: cloudwatch.Alarm[] = [];
 
+  private readonly alarmActions: cloudwatch.IAlarmAction[];
+
   /**
    * Alarm raised while the primary's health check is unhealthy. Route 53 publishes health-check
    * metrics in us-east-1 only, so it exists when this construct's stack is in us-east-1 and the
@@ -210,6 +219,7 @@ export class DnsFailover extends Construct {
     this.recordName = qualify(props.recordName, props.zone.zoneName);
     this.recordType = recordTypeOf(props.primary);
     this.alarmNamePrefix = props.alarmNamePrefix ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
+    this.alarmActions = props.alarmActions ?? [];
 
     const primaryPlan = this.planPrimary(props);
     const secondaryPlan = props.secondaryHealthCheck ? this.planExplicit(props.secondaryHealthCheck, props.secondary) : undefined;
@@ -559,7 +569,7 @@ export class DnsFailover extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       });
-      this.alarms.push(alarm);
+      this.keep(alarm);
       return this.track(alarmHealthCheck(this, names.length === 1 ? id : `${name}HostsHealthCheck`, alarm, route53.InsufficientDataHealthStatusEnum.UNHEALTHY));
     });
     if (children.length === 1) return children[0];
@@ -616,8 +626,18 @@ export class DnsFailover extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.alarms.push(alarm);
+    this.keep(alarm);
     return alarm;
+  }
+
+  /** Adds `alarm` to `alarms`, with the actions asked for on ALARM and OK. */
+  private keep(alarm: cloudwatch.Alarm): void {
+    if (this.alarms.length === 0 && this.alarmActions.length === 0) warnAlarmsWithoutActions(this, 'alarmActions');
+    for (const action of this.alarmActions) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    this.alarms.push(alarm);
   }
 }
 

@@ -126,6 +126,13 @@ export interface FeatureFlagsProps {
   readonly rollbackAlarms?: cloudwatch.IAlarm[];
 
   /**
+   * Actions on ALARM and on OK of the composite rollback alarm, e.g. an SNS topic: a rollback
+   * under way reaches someone.
+   * @default - none
+   */
+  readonly rollbackAlarmActions?: cloudwatch.IAlarmAction[];
+
+  /**
    * Name of the AppConfig application: 1 to 64 characters.
    * @default - a name unique in the account, derived from the construct path
    */
@@ -202,8 +209,11 @@ export class FeatureFlags extends Construct {
       this.rollbackAlarm = new cloudwatch.CompositeAlarm(this, 'RollbackAlarm', {
         alarmRule: cloudwatch.AlarmRule.anyOf(...alarms),
         alarmDescription: fitDescription(ALARM_DESCRIPTION, `Rolls back deployments of the feature flags of ${this.node.path}: in ALARM when any of ${alarms.length} alarms is.`),
-        actionsEnabled: false,
       });
+      for (const action of props.rollbackAlarmActions ?? []) {
+        this.rollbackAlarm.addAlarmAction(action);
+        this.rollbackAlarm.addOkAction(action);
+      }
       this.rollbackRole = new iam.Role(this, 'RollbackRole', {
         assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
         description: fitDescription(IAM_ROLE_DESCRIPTION, `AppConfig reads the rollback alarm of ${this.node.path}`),
@@ -299,6 +309,7 @@ export class FeatureFlags extends Construct {
     }
     const alarms = props.rollbackAlarms ?? [];
     if (alarms.length > MAX_ROLLBACK_ALARMS) v.add('rollbackAlarms', `${alarms.length} alarms`, `at most ${MAX_ROLLBACK_ALARMS}`);
+    if ((props.rollbackAlarmActions ?? []).length > 0 && alarms.length === 0) v.add('rollbackAlarmActions', `${props.rollbackAlarmActions!.length} actions`, 'none without rollbackAlarms: there is no rollback alarm to act on');
     // Application and environment names: 1 to 64 characters (AppConfig API Reference,
     // CreateApplication and CreateEnvironment, `Name`,
     // https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_CreateApplication.html).

@@ -3,7 +3,7 @@
  * the leader's role, alarms, dashboard and metrics. Its props, their checks, what they resolve
  * to and its permissions live beside it.
  */
-import { Aws, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -20,8 +20,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { MetricName, MonitorConfig } from '../../lambda/health-monitor/contract';
 import { CONFIG_ENV, METRIC_NAMES, detectionBoundMs, landingMarginMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
+import { createEncryptedTopic } from '../core/alarm-topic';
 import { AlarmFactory } from '../core/alarms';
-import { KMS_KEY_DESCRIPTION, fitDescription, securityGroupDescription } from '../core/descriptions';
+import { securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { HealthCheckProfile } from '../load-balancing/health-check-profile';
 import { createMonitorDashboard } from './dashboard';
@@ -146,31 +147,9 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     if (props.alertTopic) {
       this.alertTopic = props.alertTopic;
     } else {
-      this.alertTopicKey = new kms.Key(this, 'AlertsKey', {
-        description: fitDescription(KMS_KEY_DESCRIPTION, `Encrypts the alerts of ${this.node.path}`),
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.DESTROY,
-        pendingWindow: Duration.days(7),
-      });
-      // CloudWatch alarms may publish to the topic too (an AWS managed key would not let them).
-      this.alertTopicKey.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }));
-      this.alertTopic = new sns.Topic(this, 'Alerts', { masterKey: this.alertTopicKey, enforceSSL: true });
-      // The TLS-only policy replaces the topic's default policy, which is what let alarms of this account publish.
-      this.alertTopic.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowAlarmsOfThisAccount',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.alertTopic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
-        },
-      }));
+      const { topic, key } = createEncryptedTopic(this, 'AlertsKey', 'Alerts', `the alerts of ${this.node.path}`);
+      this.alertTopic = topic;
+      this.alertTopicKey = key;
     }
 
     this.deadLetterQueue = new sqs.Queue(this, 'FailedInvocations', {

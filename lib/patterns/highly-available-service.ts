@@ -1,8 +1,13 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { createEncryptedTopic } from '../core/alarm-topic';
+import { AlarmOptions } from '../core/alarms';
 import { securityGroupDescription } from '../core/descriptions';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
@@ -65,6 +70,15 @@ export interface HighlyAvailableServiceProps {
   readonly monitor?: LeaderHealthMonitorOptions;
 
   /**
+   * Where every alarm of every tier goes, on ALARM and on OK (besides the actions a tier's
+   * `alarms` names), and the monitor's alerts unless `monitor.alertTopic` says otherwise. A topic
+   * of your own, e.g. one an incident tool subscribes to, must let CloudWatch alarms publish (and
+   * use its key, if encrypted).
+   * @default - a new topic, encrypted with a new KMS key, TLS only, open to this account's alarms
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
    * Longest acceptable worst-case failover of the whole service (see `failoverTime`). Synth fails
    * when the tiers cannot meet it, with the breakdown per tier and the cheapest change that would.
    * @default - not checked
@@ -104,6 +118,12 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
   /** The database, with `database`. */
   public readonly database?: ReplicatedDatabase;
 
+  /** Where every tier's alarms go. */
+  public readonly alarmTopic: sns.ITopic;
+
+  /** The key of the alarm topic, when the service created it. */
+  public readonly alarmTopicKey?: kms.Key;
+
   /** The health monitor, unless disabled or no target group holds IP targets. */
   public readonly monitor?: LeaderHealthMonitor;
 
@@ -121,7 +141,17 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
     }
     v.throwIfAny(this);
 
-    this.loadBalancer = new HaLoadBalancer(this, 'LoadBalancer', { ...props.loadBalancer, vpc: props.vpc });
+    if (props.alarmTopic) {
+      this.alarmTopic = props.alarmTopic;
+    } else {
+      const { topic, key } = createEncryptedTopic(this, 'AlarmsKey', 'Alarms', `the alarms of ${this.node.path}`);
+      this.alarmTopic = topic;
+      this.alarmTopicKey = key;
+    }
+    const notify = new cwActions.SnsAction(this.alarmTopic);
+    const toTopic = (options: AlarmOptions | undefined): AlarmOptions => ({ ...options, actions: [...(options?.actions ?? []), notify] });
+
+    this.loadBalancer = new HaLoadBalancer(this, 'LoadBalancer', { ...props.loadBalancer, vpc: props.vpc, alarms: toTopic(props.loadBalancer.alarms) });
     if (props.serviceSecurityGroup) {
       this.serviceSecurityGroup = props.serviceSecurityGroup;
     } else {
@@ -139,15 +169,19 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
     for (const name of groupNames) this.loadBalancer.allowTargetTraffic(name, this.serviceSecurityGroup);
 
     if (props.cache) {
-      this.cache = new ReplicatedCache(this, 'Cache', { ...props.cache, vpc: props.vpc });
+      this.cache = new ReplicatedCache(this, 'Cache', { ...props.cache, vpc: props.vpc, alarms: toTopic(props.cache.alarms) });
       this.cache.connections.allowDefaultPortFrom(this.serviceSecurityGroup, securityGroupDescription(`${this.node.path} service`));
     }
     if (props.database) {
-      this.database = new ReplicatedDatabase(this, 'Database', { ...props.database, vpc: props.vpc });
+      this.database = new ReplicatedDatabase(this, 'Database', { ...props.database, vpc: props.vpc, alarms: toTopic(props.database.alarms) });
       this.database.connections.allowDefaultPortFrom(this.serviceSecurityGroup, securityGroupDescription(`${this.node.path} service`));
     }
     if (props.dns) {
-      this.dns = new DnsFailover(this, 'Dns', { ...props.dns, primary: FailoverTarget.loadBalancer(this.loadBalancer) });
+      this.dns = new DnsFailover(this, 'Dns', {
+        ...props.dns,
+        primary: FailoverTarget.loadBalancer(this.loadBalancer),
+        alarmActions: [...(props.dns.alarmActions ?? []), notify],
+      });
     }
 
     const watched = groupNames.filter((name) => this.loadBalancer.targetGroupOptions(name).targetType === elbv2.TargetType.IP);
@@ -156,8 +190,13 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
         Annotations.of(this).addWarningV2('cdk-ha-kit:monitorWithoutTargets',
           'No health monitor: no target group is declared with targetType IP and no endpoint is given, so there is nothing it could probe. Declare the IP target groups, or set monitorEnabled to false.');
       } else {
+        const alertTopic = props.monitor?.alertTopic ?? this.alarmTopic;
         this.monitor = new LeaderHealthMonitor(this, 'Monitor', {
           ...props.monitor,
+          // Alerts go to the service's topic unless told otherwise; the monitor's own alarms go
+          // where its alerts go, and to the service's topic.
+          alertTopic,
+          alarms: { ...props.monitor?.alarms, actions: [...(props.monitor?.alarms?.actions ?? (alertTopic === this.alarmTopic ? [] : [new cwActions.SnsAction(alertTopic)])), notify] },
           vpc: props.vpc,
           targetGroups: watched.map((targetGroupName) => ({ loadBalancer: this.loadBalancer, targetGroupName })),
           dnsFailover: watched.length > 0 ? this.dns : undefined,

@@ -18,6 +18,7 @@ import {
   validateDatabaseName, validateInstanceClass, validateLogExports, validatePort, validateUsername,
 } from './rds-rules';
 import { ConnectionEndpoint } from './replicated-cache';
+import { checkGivenParameterGroup, tlsParameterGroup } from './tls-rules';
 
 /**
  * Which kind of database a {@link DatabaseEngine} makes.
@@ -217,8 +218,11 @@ export interface ReplicatedDatabaseOptions {
   readonly iamAuthentication?: boolean;
 
   /**
-   * A DB parameter group (RDS) or cluster parameter group (Aurora).
-   * @default - the engine's default
+   * A DB parameter group (RDS) or cluster parameter group (Aurora). Give it the engine's TLS
+   * parameter (`rds.force_ssl` or `require_secure_transport`): a group that is not seen to set it
+   * is warned about (`cdk-ha-kit:tlsNotEnforced`).
+   * @default - a group that refuses connections without TLS, with the engine's defaults otherwise;
+   * none for Oracle and MariaDB before 10.5, which have no TLS parameter (warned about)
    */
   readonly parameterGroup?: rds.IParameterGroup;
 
@@ -394,6 +398,8 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     const logExports = props.cloudwatchLogsExports ?? defaultLogExports(engineType);
     this.identifier = physicalIdentifier(this);
     const monitoringRole = props.monitoringInterval ? this.createMonitoringRole() : undefined;
+    const engine: rds.IEngine = props.engine.instanceEngine ?? props.engine.clusterEngine!;
+    const parameterGroup = tlsParameterGroup(this, engine, props.parameterGroup);
     const common = {
       vpc: props.vpc,
       vpcSubnets: subnets,
@@ -405,7 +411,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
       iamAuthentication: this.iamAuthentication,
-      parameterGroup: props.parameterGroup,
+      parameterGroup,
       cloudwatchLogsExports: logExports,
       monitoringInterval: props.monitoringInterval,
       monitoringRole,
@@ -451,7 +457,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
           // Replicas hold no data of their own: they are rebuilt from the source.
           removalPolicy: RemovalPolicy.DESTROY,
           iamAuthentication: this.iamAuthentication,
-          parameterGroup: props.parameterGroup,
+          parameterGroup,
           cloudwatchLogsExports: logExports,
           monitoringInterval: props.monitoringInterval,
           monitoringRole,
@@ -504,6 +510,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     this.secret = secret;
     this.createLogGroups(logExports, props.cloudwatchLogsRetention ?? logs.RetentionDays.ONE_MONTH);
     this.replicaEndpoints = this.replicas.map((r) => ({ hostname: r.dbInstanceEndpointAddress, port }));
+    if (props.parameterGroup) checkGivenParameterGroup(this, engine, props.parameterGroup);
     this.rotationSecurityGroup = this.configureRotation(props, rotationTarget);
 
     if (multiAz || (this.kind === DatabaseKind.AURORA_CLUSTER && this.readReplicas > 0)) {

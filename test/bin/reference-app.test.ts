@@ -47,6 +47,19 @@ describe('reference app', () => {
     }
   });
 
+  test('every alarm of every stack notifies someone, on ALARM and on OK', () => {
+    const assembly = sharedApp().synth();
+    let count = 0;
+    for (const stack of assembly.stacks) {
+      const resources = Object.entries(stack.template.Resources as Record<string, { Type: string; Properties: Record<string, unknown[] | undefined> }>);
+      for (const [id, alarm] of resources.filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::CloudWatch::CompositeAlarm')) {
+        count++;
+        expect({ id, actions: (alarm.Properties.AlarmActions ?? []).length > 0, ok: (alarm.Properties.OKActions ?? []).length > 0 }).toEqual({ id, actions: true, ok: true });
+      }
+    }
+    expect(count).toBeGreaterThan(20);
+  });
+
   test('has an internet-facing ALB with access logs, invalid headers dropped and deletion protection', () => {
     const template = Template.fromStack(referenceStack(sharedApp()));
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
@@ -285,13 +298,14 @@ describe('reference app: health monitor', () => {
     }]);
   });
 
-  test('its alarms notify its alert topic', () => {
-    const template = Template.fromStack(primary());
+  test('its alerts and its alarms go to the service\'s alarm topic', () => {
+    const reference = primary();
+    const template = Template.fromStack(reference);
+    const topic = reference.resolve(reference.service.alarmTopic.topicArn);
     const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('ApiMonitor'));
     expect(alarms).toHaveLength(5);
-    for (const [, alarm] of alarms) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ApiMonitorAlerts/) }]);
-    }
+    for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([topic]);
+    expect(reference.service.monitor!.alertTopic).toBe(reference.service.alarmTopic);
   });
 
   test('registers the API tasks in a Cloud Map namespace and keeps their health in step', () => {

@@ -1,10 +1,12 @@
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   DnsFailover, DnsFailoverProps, DnsHealthCheck, EndpointKind, FailoverTarget, HaLoadBalancer, HaLoadBalancerProps, HealthCheckPreset,
@@ -141,6 +143,18 @@ describe('a public name failing over from an HaLoadBalancer', () => {
     });
     expect(dns.primaryUnhealthyAlarm).toBeDefined();
     expect(dns.alarms).toEqual([dns.primaryUnhealthyAlarm]);
+  });
+
+  test('its alarms notify the actions given; without any, a warning says they reach no one', () => {
+    const { lb, failover, template, stack } = setup();
+    const topic = new sns.Topic(stack, 'Oncall', { enforceSSL: true });
+    failover({ primary: FailoverTarget.loadBalancer(lb()), alarmNamePrefix: 'shop', alarmActions: [new cwActions.SnsAction(topic)] });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'shop-primary-unhealthy', AlarmActions: [{ Ref: Match.stringLikeRegexp('^Oncall') }], OKActions: [{ Ref: Match.stringLikeRegexp('^Oncall') }],
+    });
+    Annotations.fromStack(stack).hasNoWarning('/Dns/Api', Match.stringLikeRegexp('alarmsWithoutActions'));
+    failover({ recordName: 'quiet', primary: FailoverTarget.loadBalancer(lb({}, 'Lb2')) }, 'Quiet');
+    Annotations.fromStack(stack).hasWarning('/Dns/Quiet', Match.stringLikeRegexp('The alarms of this construct have no action: give alarmActions .*cdk-ha-kit:alarmsWithoutActions'));
   });
 
   test('outside us-east-1 there is no alarm, and an info annotation says why', () => {
@@ -306,7 +320,7 @@ describe('settings Route 53 cannot honour are reported', () => {
   test('no warning for codes Route 53 agrees with', () => {
     const { lb, failover, stack } = setup();
     failover({ primary: FailoverTarget.loadBalancer(lb()), primaryHealthCheck: DnsHealthCheck.endpoint({ profile: HealthCheckProfile.http({ interval: Duration.seconds(30), successCodes: '200-399' }) }) });
-    Annotations.fromStack(stack).hasNoWarning('/Dns/Api', Match.anyValue());
+    Annotations.fromStack(stack).hasNoWarning('/Dns/Api', Match.stringLikeRegexp('route53SuccessCodes'));
   });
 });
 

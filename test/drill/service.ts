@@ -89,7 +89,7 @@ function withLocalNames(config: MonitorConfig): MonitorConfig {
     [/<Ref \w*HealthCheck\w*>/g, DRILL_NAMES.primaryHealthCheckId],
     [/<\w*LoadBalancer\w*\.CanonicalHostedZoneID>/g, DRILL_NAMES.primaryAliasZoneId],
     [/<\w*LoadBalancer\w*\.DNSName>/g, DRILL_NAMES.primaryDnsName],
-    [/<Ref \w*Alerts\w*>/g, DRILL_NAMES.alertTopicArn],
+    [/<Ref \w*(Alerts|Alarms)\w*>/g, DRILL_NAMES.alertTopicArn],
   ];
   const json = names.reduce((text, [pattern, name]) => text.replace(pattern, name), JSON.stringify(config));
   const left = json.match(/<[^>]+>/);

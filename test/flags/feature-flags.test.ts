@@ -1,7 +1,9 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { FeatureFlags, FeatureFlagsProps, FlagRollout } from '../../lib';
 import { expectRejected } from '../support/rejected';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
@@ -46,10 +48,20 @@ describe('FeatureFlags', () => {
     expect(version.DeletionPolicy).toBe('Retain');
   });
 
+  test('the rollback alarm notifies the actions given, on ALARM and on OK', () => {
+    const { template } = build((stack) => ({
+      flags: [{ name: 'newCheckout' }], rollbackAlarms: [alarm(stack, 'Errors')],
+      rollbackAlarmActions: [new cwActions.SnsAction(new sns.Topic(stack, 'Oncall', { enforceSSL: true }))],
+    }));
+    template().hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Oncall') }], OKActions: [{ Ref: Match.stringLikeRegexp('^Oncall') }],
+    });
+  });
+
   test('rollback alarms become one composite alarm that AppConfig reads with a role scoped to it', () => {
     const { template } = build((stack) => ({ flags: [{ name: 'newCheckout' }], rollbackAlarms: [alarm(stack, 'Errors'), alarm(stack, 'Latency')] }));
     template().hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
-      ActionsEnabled: false,
+      AlarmActions: Match.absent(),
       AlarmRule: { 'Fn::Join': ['', ['(ALARM("', { 'Fn::GetAtt': [Match.stringLikeRegexp('^Errors'), 'Arn'] }, '") OR ALARM("', { 'Fn::GetAtt': [Match.stringLikeRegexp('^Latency'), 'Arn'] }, '"))']] },
     });
     template().hasResourceProperties('AWS::AppConfig::Environment', {
@@ -100,6 +112,8 @@ const rejected: Array<[string, (stack: Stack) => FeatureFlagsProps, RegExp]> = [
   ['a bake time of two days', () => ({ rollout: FlagRollout.gradual({ bakeTime: Duration.days(2) }) }), /rollout\.bakeTime: got 172800 s; allowed: whole minutes from 0 to 24 hours/],
   ['101 rollback alarms', (stack) => ({ rollbackAlarms: Array.from({ length: 101 }, (_, i) => alarm(stack, `A${i}`)) }), /rollbackAlarms: got 101 alarms; allowed: at most 100/],
   ['an empty environment name', () => ({ environmentName: '' }), /environmentName: got ""; allowed: 1 to 64 characters/],
+  ['rollback alarm actions without rollback alarms', (stack) => ({ rollbackAlarmActions: [new cwActions.SnsAction(new sns.Topic(stack, 'Oncall'))] }),
+    /rollbackAlarmActions: got 1 actions; allowed: none without rollbackAlarms: there is no rollback alarm to act on/],
   ['an application name of 65 characters', () => ({ applicationName: 'a'.repeat(65) }), /applicationName: got "a{65}"; allowed: 1 to 64 characters/],
   ['an empty application name', () => ({ applicationName: '' }), /applicationName: got ""; allowed: 1 to 64 characters/],
   ['a flag description of 1025 characters', () => ({ flags: [{ name: 'x', description: 'd'.repeat(1025) }] }), /flags\[0\]\.description: got 1025 characters; allowed: at most 1024 characters/],

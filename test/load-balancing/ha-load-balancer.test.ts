@@ -218,7 +218,7 @@ describe('listeners and TLS', () => {
       DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
     });
     expect(lb.redirectListener).toBeDefined();
-    Annotations.fromStack(lb.node.scope as Stack).hasNoWarning('/Test/Lb', Match.anyValue());
+    Annotations.fromStack(lb.node.scope as Stack).hasNoWarning('/Test/Lb', Match.stringLikeRegexp('plain HTTP'));
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: [Match.objectLike({ FromPort: 443 }), Match.objectLike({ FromPort: 80 })],
     });

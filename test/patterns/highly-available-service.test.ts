@@ -1,14 +1,16 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  DatabaseEngine, DnsHealthCheck, FailoverTarget, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService, HighlyAvailableServiceProps,
+  DatabaseEngine, DnsHealthCheck, FailoverTarget, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService, HighlyAvailableServiceProps, ReplicatedDatabase,
 } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
 import { deployedConfig } from '../monitoring/monitor-stack';
@@ -192,6 +194,47 @@ describe('validation', () => {
     ['a tier\'s own invalid setting, named by the tier\'s path', () => ({ cache: { replicasPerShard: 9 } }), /Invalid props for Data\/Shop\/Cache:\n {2}replicasPerShard: got 9/],
   ])('%s', (_, overrides, message) => {
     expect(() => build(overrides)).toThrow(message);
+  });
+});
+
+describe('alarms', () => {
+  type Resource = { Type: string; Properties: Record<string, unknown> };
+  const alarmsOf = (template: Template) => Object.entries(template.toJSON().Resources as Record<string, Resource>)
+    .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+
+  test('every alarm of every tier notifies one encrypted alarm topic, on ALARM and on OK; the monitor alerts there too', () => {
+    const { template, service, stack } = build(fullTiers);
+    const topic = stack.resolve(service.alarmTopic.topicArn);
+    const alarms = alarmsOf(template);
+    expect(alarms.length).toBe(service.alarms.length);
+    for (const [id, alarm] of alarms) {
+      expect({ id, alarm: alarm.Properties.AlarmActions, ok: alarm.Properties.OKActions }).toEqual({ id, alarm: [topic], ok: [topic] });
+    }
+    // Every tier is there: the load balancer, the cache, the database and the monitor (the DNS alarm lives in us-east-1).
+    for (const tier of ['ShopLoadBalancer', 'ShopCache', 'ShopDatabase', 'ShopMonitor']) expect(alarms.some(([id]) => id.startsWith(tier))).toBe(true);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(service.alarmTopicKey!.node.defaultChild as never), 'Arn'] } });
+    expect(service.monitor!.alertTopic).toBe(service.alarmTopic);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('alarmsWithoutActions'))).toEqual([]);
+  });
+
+  test('a topic of your own takes every alarm, besides the actions a tier names', () => {
+    const { template, stack } = build((ctx) => {
+      const incidents = new sns.Topic(ctx.stack, 'Incidents', { enforceSSL: true });
+      return { ...fullTiers(ctx), alarmTopic: incidents, cache: { nodeType: 'cache.t4g.medium', alarms: { actions: [new cwActions.SnsAction(new sns.Topic(ctx.stack, 'CacheTeam', { enforceSSL: true }))] } } };
+    });
+    for (const [id, alarm] of alarmsOf(template)) {
+      const actions = JSON.stringify(alarm.Properties.AlarmActions);
+      expect({ id, incidents: actions.includes('"Incidents') }).toEqual({ id, incidents: true });
+      if (id.startsWith('ShopCache')) expect(actions).toContain('"CacheTeam');
+    }
+    expect(Object.keys(template.findResources('AWS::SNS::Topic')).filter((id) => id.startsWith('ShopAlarms'))).toEqual([]);
+    expect(stack.node.tryFindChild('Shop')!.node.tryFindChild('AlarmsKey')).toBeUndefined();
+  });
+
+  test('a construct used alone whose alarms have no action says so', () => {
+    const { stack, vpc } = dataStack();
+    new ReplicatedDatabase(stack, 'Db', { vpc, engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 })), rotation: false });
+    Annotations.fromStack(stack).hasWarning('/Data/Db', Match.stringLikeRegexp('The alarms of this construct have no action: give alarms.actions .*cdk-ha-kit:alarmsWithoutActions'));
   });
 });
 

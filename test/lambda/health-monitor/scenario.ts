@@ -128,7 +128,7 @@ export interface ChaosOptions {
   readonly targets: MonitoredTarget[];
   readonly seed: number;
   readonly contenders: number;
-  /** The world changes for at least this long, and until `minIncidents` opened and `minFailovers` happened (at most four times as long). */
+  /** The world changes for at least this long, and until `minIncidents` opened and `minFailovers` happened (at most eight times as long, for a busy machine). */
   readonly minWorldMs: number;
   readonly minIncidents: number;
   /** @default 2 */
@@ -296,7 +296,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const started = Date.now();
     const failovers = () => world.of('upsert').filter((a) => a.changed && a.what === FAILOVER_ANSWER).length;
     const enough = () => observer.opened.size >= o.minIncidents && (config.dns === undefined || failovers() >= (o.minFailovers ?? 2));
-    for (let round = 1; Date.now() - started < o.minWorldMs || (!enough() && Date.now() - started < 4 * o.minWorldMs); round++) {
+    for (let round = 1; Date.now() - started < o.minWorldMs || (!enough() && Date.now() - started < 8 * o.minWorldMs); round++) {
       // One or two targets fail, or (every third round) the whole trigger group: the name fails over.
       const victims = round % 3 === 0 ? api : [targets[Math.floor(random() * targets.length)], ...(random() < 0.3 ? [targets[Math.floor(random() * targets.length)]] : [])];
       victims.forEach((t) => world.setHealthy(t, false));
