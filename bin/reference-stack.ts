@@ -98,7 +98,9 @@ export class ReferenceStack extends Stack {
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       availabilityZones: props.availabilityZones,
       subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Only the load balancer and the NAT gateways (with their own Elastic IPs) live here:
+        // nothing launched in them gets a public address.
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'App', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
         { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
@@ -115,6 +117,8 @@ export class ReferenceStack extends Stack {
       this.zone = props.dns.hostedZoneId
         ? route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.dns.hostedZoneId, zoneName: props.dns.domainName })
         : new route53.PublicHostedZone(this, 'Zone', { zoneName: props.dns.domainName });
+      // A deleted or replaced zone has new name servers, which breaks the domain's delegation.
+      if (!props.dns.hostedZoneId) (this.zone as route53.PublicHostedZone).applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
 
     const dataTier = props.dataTier !== false;
@@ -134,6 +138,9 @@ export class ReferenceStack extends Stack {
       loadBalancer: {
         internetFacing: true,
         certificates: props.certificateArn ? [elbv2.ListenerCertificate.fromArn(props.certificateArn)] : undefined,
+        // Without a certificate the reference API serves plain HTTP, on purpose: give
+        // `ha-kit:certificateArn` to serve HTTPS.
+        allowPlaintext: props.certificateArn === undefined,
         targetGroups: [
           { name: 'Api', port: CONTAINER_PORT, targetType: elbv2.TargetType.IP, healthCheck: health },
           { name: 'Web', port: CONTAINER_PORT, targetType: elbv2.TargetType.IP, healthCheck: health },

@@ -17,7 +17,7 @@ const env = { region: process.env.CDK_DEFAULT_REGION ?? 'eu-west-1', account: pr
 const stack = new Stack(app, 'HaKitIntegDnsFailover', { env });
 const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
 const balancer = (id: string) => new HaLoadBalancer(stack, id, {
-  vpc, internetFacing: true, deletionProtection: false,
+  vpc, internetFacing: true, allowPlaintext: true, deletionProtection: false,
   targetGroups: [{ name: 'Api', port: 80, targetType: elbv2.TargetType.IP, healthCheck: HealthCheckProfile.http({ path: '/', preset: HealthCheckPreset.FAST }) }],
   defaultTargetGroup: 'Api',
 });

@@ -30,13 +30,13 @@ const vpc = new ec2.Vpc(stack, 'Vpc', {
 const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'ha-kit-integ.example.com' });
 const health = HealthCheckProfile.http({ path: '/', preset: HealthCheckPreset.FAST });
 const standby = new HaLoadBalancer(stack, 'Standby', {
-  vpc, internetFacing: true, deletionProtection: false,
+  vpc, internetFacing: true, allowPlaintext: true, deletionProtection: false,
   targetGroups: [{ name: 'Api', port: 80, targetType: elbv2.TargetType.IP, healthCheck: health }], defaultTargetGroup: 'Api',
 });
 const service = new HighlyAvailableService(stack, 'Service', {
   vpc,
   loadBalancer: {
-    internetFacing: true, deletionProtection: false,
+    internetFacing: true, allowPlaintext: true, deletionProtection: false,
     targetGroups: [{ name: 'Api', port: 80, targetType: elbv2.TargetType.IP, healthCheck: health }], defaultTargetGroup: 'Api',
   },
   dns: { zone, recordName: 'api', secondary: FailoverTarget.loadBalancer(standby) },

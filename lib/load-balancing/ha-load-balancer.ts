@@ -1,8 +1,9 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
 import { securityGroupDescription } from '../core/descriptions';
@@ -94,6 +95,21 @@ export interface HaLoadBalancerOptions {
    * @default - no TLS: HTTP / TCP listeners
    */
   readonly certificates?: elbv2.IListenerCertificate[];
+
+  /**
+   * Lets an internet-facing Application Load Balancer without `certificates` serve plain HTTP.
+   * Without it such a load balancer is refused at synth: traffic from the internet in plaintext
+   * is a choice to make, not a default.
+   * @default false
+   */
+  readonly allowPlaintext?: boolean;
+
+  /**
+   * Application Load Balancer: the ARN of an AWS WAF web ACL (regional scope, in the load
+   * balancer's region) to associate with it.
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
 
   /**
    * TLS policy of the TLS listeners. The default allows TLS 1.2 and 1.3 with forward-secret
@@ -294,9 +310,9 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
       const { listener, redirect } = this.createApplicationListeners(alb, props);
       this.listeners = [listener];
       this.redirectListener = redirect;
-      if (props.internetFacing && !hasCerts) {
-        Annotations.of(this).addWarningV2('cdk-ha-kit:plaintextInternetListener',
-          'This internet-facing load balancer serves plain HTTP: pass `certificates` to listen with HTTPS and redirect HTTP to it.');
+      if (props.webAclArn !== undefined) {
+        // https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html
+        new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: alb.loadBalancerArn, webAclArn: props.webAclArn });
       }
       for (const l of [listener, ...(redirect ? [redirect] : [])]) {
         for (const peer of clients) this.connections.allowFrom(peer, ec2.Port.tcp(l.port), `clients to listener ${l.port}`);
@@ -460,6 +476,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
         ['routes', props.routes], ['defaultTargetGroup', props.defaultTargetGroup], ['defaultResponse', props.defaultResponse],
         ['listenerPort', props.listenerPort], ['redirectHttpToHttps', props.redirectHttpToHttps],
         ['dropInvalidHeaderFields', props.dropInvalidHeaderFields], ['desyncMitigationMode', props.desyncMitigationMode],
+        ['allowPlaintext', props.allowPlaintext], ['webAclArn', props.webAclArn],
       ];
       for (const [prop, value] of albOnly) {
         if (value !== undefined) v.add(prop, JSON.stringify(value), `unset on ${lb}: this is an Application Load Balancer setting`);
@@ -487,6 +504,10 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
       v.add('crossZoneEnabled', 'false', 'true or unset on an Application Load Balancer (always cross-zone); set targetGroups[i].crossZoneEnabled instead');
     }
     v.integer('listenerPort', props.listenerPort, 1, 65535);
+    if (props.internetFacing && !hasCerts && props.allowPlaintext !== true) {
+      v.add('certificates', 'none on an internet-facing Application Load Balancer', 'certificates, to serve HTTPS; or allowPlaintext: true, to serve plain HTTP to the internet on purpose');
+    }
+    if (props.allowPlaintext === true && hasCerts) v.add('allowPlaintext', 'true with certificates', 'only without certificates: with them the load balancer serves HTTPS');
     if (props.redirectHttpToHttps === true && !hasCerts) {
       v.add('redirectHttpToHttps', 'true without certificates', 'only with certificates (there is no HTTPS listener to redirect to)');
     }

@@ -29,6 +29,7 @@ function everything() {
     vpc,
     loadBalancer: {
       internetFacing: true,
+      allowPlaintext: true,
       targetGroups: [{ name: 'Api', port: 8080, targetType: elbv2.TargetType.IP, healthCheck: HealthCheckProfile.http({ path: '/health', preset: HealthCheckPreset.FAST }) }],
       defaultTargetGroup: 'Api',
     },

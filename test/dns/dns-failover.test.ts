@@ -26,6 +26,7 @@ function setup(region = 'us-east-1') {
   const lb = (props: Partial<HaLoadBalancerProps> = {}, id = 'Lb') => new HaLoadBalancer(stack, id, {
     vpc,
     internetFacing: true,
+    allowPlaintext: props.certificates === undefined,
     targetGroups: [{ name: 'Web', port: 8080, healthCheck: HealthCheckProfile.http({ path: '/health', preset: HealthCheckPreset.FAST }) }],
     defaultTargetGroup: 'Web',
     ...props,
@@ -358,7 +359,7 @@ describe('across regions', () => {
     const app = new App({ context: { ...TEST_CONTEXT, ...context } });
     const standbyStack = new Stack(app, 'Standby', { env: { region: 'eu-central-1', account: '111111111111' }, crossRegionReferences: true });
     const standbyVpc = new ec2.Vpc(standbyStack, 'Vpc', { maxAzs: 2, natGateways: 1 });
-    const standby = new HaLoadBalancer(standbyStack, 'Lb', { vpc: standbyVpc, internetFacing: true, targetGroups: [{ name: 'Web', port: 80 }], defaultTargetGroup: 'Web' });
+    const standby = new HaLoadBalancer(standbyStack, 'Lb', { vpc: standbyVpc, internetFacing: true, allowPlaintext: true, targetGroups: [{ name: 'Web', port: 80 }], defaultTargetGroup: 'Web' });
     const dnsStack = new Stack(app, 'Global', { env: { region: 'us-east-1', account: '111111111111' }, crossRegionReferences: true });
     const zone = route53.PublicHostedZone.fromHostedZoneAttributes(dnsStack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
     new DnsFailover(dnsStack, 'Api', {

@@ -26,7 +26,7 @@ function context(region = 'us-east-1'): Ctx {
   const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
   let n = 0;
   const lb = (internetFacing = true) => new HaLoadBalancer(stack, `Lb${n++}`, {
-    vpc, internetFacing, targetGroups: [{ name: 'Web', port: 80 }], defaultTargetGroup: 'Web',
+    vpc, internetFacing, allowPlaintext: internetFacing, targetGroups: [{ name: 'Web', port: 80 }], defaultTargetGroup: 'Web',
   });
   return { stack, vpc, zone, lb };
 }

@@ -175,10 +175,22 @@ describe('switching secure defaults off explicitly', () => {
   });
 });
 
+describe('the internet edge', () => {
+  test('a web ACL is associated with the Application Load Balancer', () => {
+    const arn = 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/shop/abc';
+    const { template } = build({ internetFacing: true, allowPlaintext: true, webAclArn: arn });
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: arn, ResourceArn: { Ref: Match.stringLikeRegexp('^Lb') } });
+  });
+
+  test('an internal Application Load Balancer serves plain HTTP without the opt-in', () => {
+    const { template } = build({ internetFacing: false });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP', Port: 80 });
+  });
+});
+
 describe('listeners and TLS', () => {
-  test('internet-facing: public subnets, any IPv4 client, and a warning while it serves plain HTTP', () => {
-    const { template, stack } = build({ internetFacing: true });
-    Annotations.fromStack(stack).hasWarning('/Test/Lb', Match.stringLikeRegexp('internet-facing load balancer serves plain HTTP.*cdk-ha-kit:plaintextInternetListener'));
+  test('internet-facing and plain HTTP on purpose: public subnets, any IPv4 client', () => {
+    const { template } = build({ internetFacing: true, allowPlaintext: true });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internet-facing',
       Subnets: [{ Ref: Match.stringLikeRegexp('PublicSubnet1') }, { Ref: Match.stringLikeRegexp('PublicSubnet2') }],

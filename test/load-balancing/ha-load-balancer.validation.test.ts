@@ -44,6 +44,14 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['subnets the VPC does not have', () => ({ vpcSubnets: { subnetGroupName: 'Data' } }),
     /vpcSubnets: got \{"subnetGroupName":"Data"\}; allowed: subnets that exist in the VPC \(.*Data.*\)/],
 
+  // the internet edge
+  ['an internet-facing ALB without certificates or the plaintext opt-in', () => ({ internetFacing: true }),
+    /certificates: got none on an internet-facing Application Load Balancer; allowed: certificates, to serve HTTPS; or allowPlaintext: true, to serve plain HTTP to the internet on purpose/],
+  ['the plaintext opt-in with certificates', () => ({ internetFacing: true, allowPlaintext: true, certificates: [elbv2.ListenerCertificate.fromArn('arn:aws:acm:eu-west-1:111111111111:certificate/x')] }),
+    /allowPlaintext: got true with certificates; allowed: only without certificates: with them the load balancer serves HTTPS/],
+  ['a web ACL on a Network Load Balancer', () => nlbGroup({}, { webAclArn: 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/shop/abc' }),
+    /webAclArn: got "arn:aws:wafv2:eu-west-1:111111111111:regional\/webacl\/shop\/abc"; allowed: unset on a Network Load Balancer: this is an Application Load Balancer setting/],
+
   // target groups
   ['no target groups', () => ({ targetGroups: [], defaultTargetGroup: undefined }), /targetGroups: got \[\]; allowed: at least one target group/],
   ['a duplicate group name', () => ({ targetGroups: [{ name: 'App', port: 1 }, { name: 'App', port: 2 }] }),

@@ -25,6 +25,7 @@ export function monitorFixture(): MonitorFixture {
   const lb = new HaLoadBalancer(stack, 'Api', {
     vpc,
     internetFacing: true,
+    allowPlaintext: true,
     targetGroups: [
       { name: 'Api', port: 8080, targetType: elbv2.TargetType.IP, healthCheck: HealthCheckProfile.http({ path: '/api/health', preset: HealthCheckPreset.FAST }) },
       { name: 'Web', port: 8081, targetType: elbv2.TargetType.IP, healthCheck: HealthCheckProfile.http({ path: '/health', successCodes: '200-299' }) },

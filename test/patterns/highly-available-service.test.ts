@@ -29,7 +29,7 @@ function build(overrides: Overrides = () => ({})) {
   const zone = new route53.PublicHostedZone(ctx.stack, 'Zone', { zoneName: 'example.com' });
   const service = new HighlyAvailableService(ctx.stack, 'Shop', {
     vpc: ctx.vpc,
-    loadBalancer: { internetFacing: true, targetGroups: [ipGroup('Api', 8080)], defaultTargetGroup: 'Api' },
+    loadBalancer: { internetFacing: true, allowPlaintext: true, targetGroups: [ipGroup('Api', 8080)], defaultTargetGroup: 'Api' },
     ...overrides({ ...ctx, zone }),
   });
   return { ...ctx, zone, service, get template() { return Template.fromStack(ctx.stack); } };
@@ -171,7 +171,7 @@ describe('failover budget', () => {
 
   test('slow tiers: free changes first, then DNS, then Aurora', () => {
     const slow: Overrides = ({ zone }) => ({
-      loadBalancer: { internetFacing: true, targetGroups: [ipGroup('Api', 8080, HealthCheckPreset.CONSERVATIVE)], defaultTargetGroup: 'Api' },
+      loadBalancer: { internetFacing: true, allowPlaintext: true, targetGroups: [ipGroup('Api', 8080, HealthCheckPreset.CONSERVATIVE)], defaultTargetGroup: 'Api' },
       dns: { zone, recordName: 'shop', secondary: STANDBY },
       database: { engine: DatabaseEngine.rds(rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 })), instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM) },
       monitor: { healthCheck: HealthCheckProfile.tcp({ preset: HealthCheckPreset.STANDARD }) },
