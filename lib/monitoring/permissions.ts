@@ -32,12 +32,27 @@ export function grantMonitorPermissions(on: MonitorResources, props: LeaderHealt
     actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
     resources: [on.logGroup.logGroupArn],
   }));
-  // Lambda attaches the function to the VPC through network interfaces; these EC2 actions have
-  // no resource-level permissions (Describe*) or are used by Lambda on interfaces it names at
-  // run time: AWS documents them on "*" (AWSLambdaVPCAccessExecutionRole).
+  // Lambda attaches the function to the VPC through network interfaces, with the function's role
+  // (the actions of AWSLambdaVPCAccessExecutionRole). The Service Authorization Reference for
+  // Amazon EC2 (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html)
+  // gives CreateNetworkInterface the resource types network-interface, subnet and security-group,
+  // and DeleteNetworkInterface, AssignPrivateIpAddresses and UnassignPrivateIpAddresses the
+  // network-interface type: those four are held to this account and region. The interfaces'
+  // ids are only known when Lambda creates them.
+  const stack = Stack.of(role);
+  const ec2Arn = (type: string) => stack.formatArn({ service: 'ec2', resource: type, resourceName: '*' });
+  // The same ARNs as cdk-nag writes them in its finding ids: pseudo parameters as `<AWS::...>`.
+  const nagText = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  const interfaceTypes = ['network-interface', 'subnet', 'security-group'];
   role.addToPolicy(new iam.PolicyStatement({
     sid: 'VpcNetworkInterfaces',
-    actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+    actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+    resources: interfaceTypes.map(ec2Arn),
+  }));
+  // DescribeNetworkInterfaces and DescribeSubnets support no resource-level permissions: "*" only.
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'DescribeVpcNetworkInterfaces',
+    actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
     resources: ['*'],
   }));
   on.table.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
@@ -92,9 +107,14 @@ export function grantMonitorPermissions(on: MonitorResources, props: LeaderHealt
     resources: [on.alertTopic.topicArn],
   }));
   on.alertTopic.masterKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
+  const interfaceReason = 'Lambda creates the network interfaces of a function in a VPC with the function\'s role, and their ids are known only then: the four EC2 actions that support resource-level permissions are held to network interfaces, subnets and security groups of this account and region.';
+  Validations.of(role).acknowledge(...interfaceTypes.map((type) => ({
+    id: `AwsSolutions-IAM5[Resource::arn:${nagText(stack.partition, 'Partition')}:ec2:${nagText(stack.region, 'Region')}:${nagText(stack.account, 'AccountId')}:${type}/*]`,
+    reason: interfaceReason,
+  })));
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'Only the actions that have no resource-level permissions are allowed on "*": the EC2 network-interface actions Lambda needs in a VPC, and elasticloadbalancing:DescribeTargetHealth. Every other statement names the table, log group, target groups, hosted zones, registry services, feature flags and topic passed in.',
+    reason: 'Only actions without resource-level permissions are allowed on "*": ec2:DescribeNetworkInterfaces, ec2:DescribeSubnets and elasticloadbalancing:DescribeTargetHealth. The network-interface actions Lambda needs in a VPC are held to network interfaces, subnets and security groups of this account and region (their ids are known only when Lambda creates them). Every other statement names the table, log group, target groups, hosted zones, registry services, feature flags and topic passed in.',
   });
 }
 

@@ -241,8 +241,10 @@ export interface ReplicatedCacheOptions {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Topic for ElastiCache events (failovers, node replacements).
-   * @default - a new topic that accepts TLS publishing only
+   * Topic for ElastiCache events (failovers, node replacements). Its policy must let ElastiCache
+   * publish with the condition `AWS:SourceOwner` (not `aws:SourceAccount`), as the ElastiCache
+   * User Guide shows; otherwise ElastiCache marks the topic inactive.
+   * @default - a new topic that accepts TLS publishing only, with that statement
    */
   readonly notificationTopic?: sns.ITopic;
 
@@ -389,7 +391,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       subnetIds: selected.subnetIds,
     });
 
-    this.notificationTopic = props.notificationTopic ?? new sns.Topic(this, 'Events', { enforceSSL: true });
+    this.notificationTopic = props.notificationTopic ?? this.createEventsTopic();
     const tokenSecret = this.authentication.type === CacheAuthenticationType.AUTH_TOKEN
       ? this.authentication.secret ?? this.createAuthTokenSecret()
       : undefined;
@@ -546,6 +548,25 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       period: Duration.minutes(1),
       ...props,
     });
+  }
+
+  /**
+   * The events topic, TLS only. `enforceSSL` replaces the topic's default policy, whose statement
+   * is what ElastiCache publishes under; the statement ElastiCache documents is given back: any
+   * principal, `SNS:Publish`, on condition `AWS:SourceOwner` is this account (ElastiCache does not
+   * support `aws:SourceAccount` here, and marks a topic it cannot publish to inactive).
+   * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ECEvents.SNS.html
+   */
+  private createEventsTopic(): sns.Topic {
+    const topic = new sns.Topic(this, 'Events', { enforceSSL: true });
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowElastiCachePublish',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['SNS:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'AWS:SourceOwner': Stack.of(this).account } },
+    }));
+    return topic;
   }
 
   private createAuthTokenSecret(): secretsmanager.Secret {

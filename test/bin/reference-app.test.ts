@@ -379,7 +379,7 @@ describe('reference app: health monitor', () => {
       }
     }
     expect(wildcard.map((w) => w.replace(/[0-9A-F]{8}\//, '/'))).toEqual([
-      'HaKitReference/ApiMonitorRoleDefaultPolicy/VpcNetworkInterfaces',
+      'HaKitReference/ApiMonitorRoleDefaultPolicy/DescribeVpcNetworkInterfaces',
       'HaKitReference/ApiMonitorRoleDefaultPolicy/ListTargets',
     ]);
   });

@@ -189,13 +189,18 @@ describe('least privilege', () => {
     const { template } = buildMonitor((f) => ({ dnsFailover: f.dns }));
     const byId = Object.fromEntries(statements(template).map((s) => [s.Sid ?? [s.Action].flat().join(','), s]));
     expect(Object.keys(byId).sort()).toEqual([
-      'Alert', 'FailOverOneRecord', 'ListTargets', 'Logs', 'ReadTheRecordBack', 'TakeTargetsOutAndBack', 'VpcNetworkInterfaces',
+      'Alert', 'DescribeVpcNetworkInterfaces', 'FailOverOneRecord', 'ListTargets', 'Logs', 'ReadTheRecordBack', 'TakeTargetsOutAndBack', 'VpcNetworkInterfaces',
       'dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem,dynamodb:Query',
       'kms:Decrypt,kms:GenerateDataKey',
       'sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl',
     ].sort());
     const wildcard = statements(template).filter((s) => JSON.stringify(s.Resource).includes('"*"'));
-    expect(wildcard.map((s) => s.Sid).sort()).toEqual(['ListTargets', 'VpcNetworkInterfaces']);
+    expect(wildcard.map((s) => s.Sid).sort()).toEqual(['DescribeVpcNetworkInterfaces', 'ListTargets']);
+    expect(byId.DescribeVpcNetworkInterfaces.Action).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
+    // The four network-interface actions with resource-level permissions: this account and region only.
+    expect(byId.VpcNetworkInterfaces.Action).toEqual(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses']);
+    expect(byId.VpcNetworkInterfaces.Resource).toEqual(['network-interface', 'subnet', 'security-group']
+      .map((type) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ec2:eu-west-1:111111111111:${type}/*`]] })));
     expect(byId.ListTargets.Action).toBe('elasticloadbalancing:DescribeTargetHealth');
     expect(byId.TakeTargetsOutAndBack).toMatchObject({
       Action: ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'],

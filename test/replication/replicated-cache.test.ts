@@ -63,6 +63,21 @@ describe('defaults', () => {
     });
   });
 
+  test('ElastiCache may publish to the TLS-only events topic, under the statement it documents', () => {
+    const { template } = build();
+    const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    const statements = policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      {
+        Sid: 'AllowElastiCachePublish', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'SNS:Publish',
+        Resource: { Ref: expect.stringMatching(/^CacheEvents/) }, Condition: { StringEquals: { 'AWS:SourceOwner': '111111111111' } },
+      },
+    ]));
+    // aws:SourceAccount, which SNS puts in new topics' policies, is what ElastiCache does not support.
+    expect(JSON.stringify(statements)).not.toContain('aws:SourceAccount');
+  });
+
   test('snapshots kept 7 days, a snapshot when removed, logs and events delivered', () => {
     const { template, cache } = build();
     template.hasResource('AWS::ElastiCache::ReplicationGroup', {
@@ -79,7 +94,7 @@ describe('defaults', () => {
     });
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
     expect(cache.logGroups).toHaveLength(2);
   });
