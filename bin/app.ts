@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { App, Duration, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { ReferenceStack } from './reference-stack';
 import { Route53AlarmsStack } from './route53-alarms-stack';
 
@@ -51,7 +51,10 @@ export function buildApp(app: App = new App()): App {
     failover: primary.service.dns!,
   });
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // Every pack's findings fail the synth unless acknowledged with a reason.
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app), new PCIDSS321Checks(app), new ServerlessChecks(app),
+  );
   return app;
 }
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,6 +11,7 @@ import {
   DatabaseEngine, DnsHealthCheck, FailoverTarget, FeatureFlags, FlagRollout, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService,
   ServiceRegistry,
 } from '../lib';
+import { acknowledgeAppDecisions } from './compliance';
 
 /** The public image the reference API runs: nginx, answering on port 80. */
 export const API_IMAGE = 'public.ecr.aws/nginx/nginx:stable-alpine';
@@ -174,15 +175,17 @@ export class ReferenceStack extends Stack {
       rollbackAlarmActions: [new cwActions.SnsAction(this.service.alarmTopic)],
     });
     this.api = this.service.loadBalancer;
-    Validations.of(this.api.securityGroup).acknowledge({
-      id: 'AwsSolutions-EC23',
-      reason: 'The public API is internet-facing: its listeners accept clients from any IPv4 address. Only the listener ports are open.',
-    });
 
     this.tasks = this.createTasks();
     for (const group of ['Api', 'Web']) {
       this.service.addTargets(group, [this.tasks.loadBalancerTarget({ containerName: 'api', containerPort: CONTAINER_PORT })]);
     }
+    acknowledgeAppDecisions({
+      vpc: this.vpc,
+      logGroups: [this.node.findChild('FlowLogs'), this.node.findChild('ApiLogs')],
+      roles: [this.tasks.taskDefinition.obtainExecutionRole(), this.vpc.node.findChild('FlowLog').node.findChild('IAMRole')],
+      publicLoadBalancer: this.api.securityGroup,
+    });
   }
 
   /** Three tasks of the public image, one per zone, in the private subnets, replaced on a failed deployment. */

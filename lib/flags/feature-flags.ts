@@ -3,6 +3,7 @@ import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { ALARM_DESCRIPTION, APPCONFIG_DESCRIPTION, IAM_ROLE_DESCRIPTION, descriptionProblem, fitDescription } from '../core/descriptions';
 import { Validator, formatSeconds } from '../core/validation';
 
@@ -218,6 +219,7 @@ export class FeatureFlags extends Construct {
         assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
         description: fitDescription(IAM_ROLE_DESCRIPTION, `AppConfig reads the rollback alarm of ${this.node.path}`),
       });
+      acknowledgeDecision(this.rollbackRole, DECISIONS.ROLE_POLICY);
       this.rollbackRole.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [this.rollbackAlarm.alarmArn] }));
     }
     this.environment = new appconfig.Environment(this, 'Environment', {

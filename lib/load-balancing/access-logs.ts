@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { Validator } from '../core/validation';
 import { LoadBalancerType } from './load-balancer-type';
 
@@ -82,9 +83,6 @@ export function createAccessLogBucket(scope: Construct, settings: AccessLogSetti
       abortIncompleteMultipartUploadAfter: Duration.days(1),
     }],
   });
-  Validations.of(bucket).acknowledge({
-    id: 'AwsSolutions-S1',
-    reason: 'This bucket is itself the destination of load balancer access logs; S3 server access logs for it would have to go to yet another log bucket, which is the account log archive\'s job, not this construct\'s.',
-  });
+  acknowledgeDecision(bucket, DECISIONS.ACCESS_LOG_BUCKET);
   return bucket;
 }

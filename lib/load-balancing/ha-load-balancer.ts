@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { Validator } from '../core/validation';
@@ -313,7 +314,11 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
       if (props.webAclArn !== undefined) {
         // https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html
         new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: alb.loadBalancerArn, webAclArn: props.webAclArn });
+      } else {
+        acknowledgeDecision(alb, DECISIONS.WEB_ACL_OPTIONAL);
       }
+      if (props.allowPlaintext === true) acknowledgeDecision(listener, DECISIONS.PLAINTEXT_OPTED_IN);
+      if (redirect) acknowledgeDecision(redirect, DECISIONS.REDIRECT_LISTENER);
       for (const l of [listener, ...(redirect ? [redirect] : [])]) {
         for (const peer of clients) this.connections.allowFrom(peer, ec2.Port.tcp(l.port), `clients to listener ${l.port}`);
       }

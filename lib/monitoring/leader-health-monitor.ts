@@ -3,7 +3,7 @@
  * the leader's role, alarms, dashboard and metrics. Its props, their checks, what they resolve
  * to and its permissions live beside it.
  */
-import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -22,6 +22,7 @@ import type { MetricName, MonitorConfig } from '../../lambda/health-monitor/cont
 import { CONFIG_ENV, METRIC_NAMES, detectionBoundMs, landingMarginMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { createEncryptedTopic } from '../core/alarm-topic';
 import { AlarmFactory } from '../core/alarms';
+import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { HealthCheckProfile } from '../load-balancing/health-check-profile';
@@ -157,10 +158,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the monitor\'s invocations and schedule; a dead-letter queue of its own would only move the same messages again.',
-    });
+    acknowledgeDecision(this.deadLetterQueue, DECISIONS.DEAD_LETTER_QUEUE);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -242,6 +240,11 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     const factory = new AlarmFactory(this, alarmOptions);
     this.createAlarms(factory);
     this.alarms = factory.alarms;
+    acknowledgeDecision(this.logGroup, DECISIONS.LOG_GROUPS_SERVICE_ENCRYPTED);
+    acknowledgeDecision(this.table, DECISIONS.LEASE_TABLE);
+    acknowledgeDecision(this.role, DECISIONS.ROLE_POLICY);
+    acknowledgeDecision(this.contenderFunction, DECISIONS.MONITOR_FAILURE_DESTINATION);
+    acknowledgeDecision(this.contenderFunction, DECISIONS.MONITOR_TRACING);
     this.dashboard = createMonitorDashboard(this, { metrics: this.metrics, fn: this.contenderFunction, groups: settings.groups.map((g) => g.name) });
   }
 

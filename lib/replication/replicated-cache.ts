@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { REPLICATION_GROUP_DESCRIPTION, SECRET_DESCRIPTION, descriptionProblem, fitDescription, securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown, MeasuredFailoverTime } from '../core/failover-time';
@@ -430,6 +431,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       logDeliveryConfigurations: props.logDelivery === false ? undefined : this.logDelivery(props.logRetention ?? logs.RetentionDays.ONE_MONTH),
     });
     this.replicationGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.SNAPSHOT);
+    acknowledgeDecision(this.replicationGroup, DECISIONS.CACHE_SNAPSHOTS);
     if (this.authentication.type === CacheAuthenticationType.USER_GROUP) {
       Validations.of(this.replicationGroup).acknowledge({
         id: 'AwsSolutions-AEC6',
@@ -559,6 +561,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
    */
   private createEventsTopic(): sns.Topic {
     const topic = new sns.Topic(this, 'Events', { enforceSSL: true });
+    acknowledgeDecision(topic, DECISIONS.EVENTS_TOPIC_UNENCRYPTED);
     topic.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowElastiCachePublish',
       principals: [new iam.AnyPrincipal()],
@@ -575,10 +578,8 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'An ElastiCache AUTH token is rotated with ModifyReplicationGroup (AuthTokenUpdateStrategy ROTATE, then SET), which no Secrets Manager rotation function performs. For credentials without a long-lived secret, use CacheAuthentication.userGroup() with IAM-authenticated users.',
-    });
+    acknowledgeDecision(secret, DECISIONS.CACHE_TOKEN_ROTATION);
+    acknowledgeDecision(secret, DECISIONS.SECRET_AWS_MANAGED_KEY);
     return secret;
   }
 
@@ -586,6 +587,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     return (['slow-log', 'engine-log'] as const).map((logType) => {
       const group = new logs.LogGroup(this, logType === 'slow-log' ? 'SlowLog' : 'EngineLog', { retention, removalPolicy: RemovalPolicy.RETAIN });
       this.logGroups.push(group);
+      acknowledgeDecision(group, DECISIONS.LOG_GROUPS_SERVICE_ENCRYPTED);
       return {
         destinationType: 'cloudwatch-logs',
         destinationDetails: { cloudWatchLogsDetails: { logGroup: group.logGroupName } },

@@ -8,6 +8,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { securityGroupDescription } from '../core/descriptions';
 import { FailoverTimeBreakdown, MeasuredFailoverTime } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
@@ -512,6 +513,12 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     this.replicaEndpoints = this.replicas.map((r) => ({ hostname: r.dbInstanceEndpointAddress, port }));
     if (props.parameterGroup) checkGivenParameterGroup(this, engine, props.parameterGroup);
     this.rotationSecurityGroup = this.configureRotation(props, rotationTarget);
+    acknowledgeDecision(this.secret, DECISIONS.SECRET_AWS_MANAGED_KEY);
+    acknowledgeDecision(this.cluster ?? this.instance!, DECISIONS.DATABASE_BACKUPS);
+    for (const replica of this.replicas) acknowledgeDecision(replica, DECISIONS.DATABASE_BACKUPS);
+    if (props.monitoringInterval === undefined) {
+      for (const db of [this.cluster ?? this.instance!, ...this.replicas]) acknowledgeDecision(db, DECISIONS.ENHANCED_MONITORING_OPTIONAL);
+    }
 
     if (multiAz || (this.kind === DatabaseKind.AURORA_CLUSTER && this.readReplicas > 0)) {
       const documented = this.kind === DatabaseKind.RDS_INSTANCE ? RDS_MULTI_AZ_FAILOVER : AURORA_FAILOVER;
@@ -630,6 +637,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
         });
         owner.resource.node.addDependency(group);
         this.logGroups.push(group);
+        acknowledgeDecision(group, DECISIONS.LOG_GROUPS_SERVICE_ENCRYPTED);
       }
     });
   }
@@ -654,6 +662,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     // Opened here first, with a description EC2 accepts: SecretRotation's own rule has the same
     // construct id and is skipped, where its description (`from <unique id>:<port>`) can pass 255 characters.
     target.connections.allowDefaultPortFrom(securityGroup, securityGroupDescription(`${this.node.path}: password rotation`));
+    acknowledgeDecision(this.securityGroup, DECISIONS.ROTATION_DATABASE_PORT);
     target.addRotationSingleUser({
       automaticallyAfter: props.rotationInterval ?? Duration.days(30),
       vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },

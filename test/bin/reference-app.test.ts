@@ -3,8 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildApp } from '../../bin/app';
 import { API_IMAGE, ReferenceStack } from '../../bin/reference-stack';
@@ -35,7 +37,7 @@ function referenceStack(app: App): Stack {
 const attribute = (Key: string, Value: string) => Match.objectLike({ Key, Value });
 
 describe('reference app', () => {
-  test('synthesizes with cdk-nag AwsSolutions and no unacknowledged finding', () => {
+  test('synthesizes with cdk-nag\'s AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1 and Serverless packs and no unacknowledged finding', () => {
     expect(() => sharedApp().synth()).not.toThrow();
   });
 
@@ -146,6 +148,22 @@ describe('reference app', () => {
     const app = referenceApp();
     new s3.Bucket(referenceStack(app), 'Unlogged');
     expect(() => app.synth()).toThrow(/HaKitReference\/Unlogged\/Resource[\s\S]*AwsSolutions-S1/);
+  });
+
+  test.each([
+    ['NIST 800-53 R5', 'NIST.800.53.R5-CloudWatchLogGroupEncrypted'],
+    ['HIPAA Security', 'HIPAA.Security-CloudWatchLogGroupEncrypted'],
+    ['PCI DSS 3.2.1', 'PCI.DSS.321-CloudWatchLogGroupEncrypted'],
+  ])('cdk-nag %s is live too: an unacknowledged finding fails synth', (_pack, rule) => {
+    const app = referenceApp();
+    new logs.LogGroup(referenceStack(app), 'Unencrypted', { removalPolicy: RemovalPolicy.RETAIN });
+    expect(() => app.synth()).toThrow(new RegExp(`HaKitReference/Unencrypted/Resource[\\s\\S]*${rule.replace(/\./g, '\\.')}`));
+  });
+
+  test('cdk-nag Serverless is live too', () => {
+    const app = referenceApp();
+    new lambda.Function(referenceStack(app), 'Untraced', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
+    expect(() => app.synth()).toThrow(/HaKitReference\/Untraced\/Resource[\s\S]*Serverless-LambdaTracing/);
   });
 });
 

@@ -1,0 +1,96 @@
+/**
+ * The library's decisions that rule packs report, each written once with its reason and the rule
+ * id of every cdk-nag pack that reports it (AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS
+ * 3.2.1, Serverless). A construct acknowledges a decision on the narrowest scope it made it for.
+ */
+import { Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** One decision: why, and the rule ids that report it. */
+export interface Decision {
+  readonly reason: string;
+  readonly rules: readonly string[];
+}
+
+const NIST = 'NIST.800.53.R5';
+const HIPAA = 'HIPAA.Security';
+const PCI = 'PCI.DSS.321';
+/** `rule` under each of the three compliance packs that share it. */
+const compliance = (rule: string, packs = [NIST, HIPAA, PCI]) => packs.map((pack) => `${pack}-${rule}`);
+
+/** The decisions, by name. */
+export const DECISIONS = {
+  LOG_GROUPS_SERVICE_ENCRYPTED: {
+    reason: 'CloudWatch Logs encrypts every log group at rest with keys it manages; the logs here hold no secrets (slow queries, engine events, the monitor\'s decisions). Give a KMS key where a policy asks for one you control.',
+    rules: compliance('CloudWatchLogGroupEncrypted'),
+  },
+  ROLE_POLICY: {
+    reason: 'The statements are attached to this one role as its own policy (AWS::IAM::Policy), scoped to the resources it acts on; a managed policy would be a separate, reusable grant that other principals could be given.',
+    rules: compliance('IAMNoInlinePolicy'),
+  },
+  ACCESS_LOG_BUCKET: {
+    reason: 'The bucket receives load balancer access logs, which Elastic Load Balancing delivers only to buckets encrypted with SSE-S3 (not SSE-KMS); it is append-only with a lifecycle expiry, so versions and replicas would only duplicate logs; its own access logs would need yet another log bucket, which is the account log archive\'s job.',
+    rules: ['AwsSolutions-S1', ...compliance('S3BucketLoggingEnabled'), ...compliance('S3BucketReplicationEnabled'), ...compliance('S3BucketVersioningEnabled'), ...compliance('S3DefaultEncryptionKMS')],
+  },
+  PLAINTEXT_OPTED_IN: {
+    reason: 'Plain HTTP was chosen explicitly with allowPlaintext: true; without it, an internet-facing Application Load Balancer without certificates is refused at synth.',
+    rules: [...compliance('ALBHttpToHttpsRedirection'), ...compliance('ELBv2ACMCertificateRequired')],
+  },
+  REDIRECT_LISTENER: {
+    reason: 'This port 80 listener serves nothing: it answers every request with a 301 to the HTTPS listener, which holds the certificates.',
+    rules: compliance('ELBv2ACMCertificateRequired'),
+  },
+  WEB_ACL_OPTIONAL: {
+    reason: 'A web ACL\'s rules depend on the application in front of which it sits: the load balancer takes one with webAclArn, and has none until it is given.',
+    rules: compliance('ALBWAFEnabled', [NIST, PCI]),
+  },
+  CACHE_TOKEN_ROTATION: {
+    reason: 'An ElastiCache AUTH token is rotated with ModifyReplicationGroup (AuthTokenUpdateStrategy ROTATE, then SET), which no Secrets Manager rotation function performs. For credentials without a long-lived secret, use CacheAuthentication.userGroup() with IAM-authenticated users.',
+    rules: ['AwsSolutions-SMG4', ...compliance('SecretsManagerRotationEnabled', [NIST, HIPAA])],
+  },
+  SECRET_AWS_MANAGED_KEY: {
+    reason: 'The secret is encrypted with the AWS managed key of Secrets Manager; who may read it is decided by IAM on the secret (grantRead / grantConnect), which a customer managed key would only repeat.',
+    rules: compliance('SecretsManagerUsingKMSKey'),
+  },
+  EVENTS_TOPIC_UNENCRYPTED: {
+    reason: 'ElastiCache publishes its events (cluster and node ids, event names; no data) under the topic policy statement it documents, and does not document publishing to a topic encrypted with a customer managed key; the topic accepts TLS only.',
+    rules: compliance('SNSEncryptedKMS'),
+  },
+  CACHE_SNAPSHOTS: {
+    reason: 'A cache holds data its owner can rebuild; its daily snapshots are kept snapshotRetention days (7 by default, up to 35) and one more is taken when it is removed.',
+    rules: compliance('ElastiCacheRedisClusterAutomaticBackup', [NIST, HIPAA]),
+  },
+  ROTATION_DATABASE_PORT: {
+    reason: 'The rule admits the password-rotation function\'s security group only, on the database\'s own port, which the template reads from the database at deploy time (so the rule cannot see it is not a common port or SSH).',
+    rules: [...compliance('EC2RestrictedCommonPorts'), ...compliance('EC2RestrictedSSH')],
+  },
+  ENHANCED_MONITORING_OPTIONAL: {
+    reason: 'Enhanced Monitoring is opt-in (monitoringInterval): CloudWatch already receives the database\'s metrics, and the library alarms on them.',
+    rules: compliance('RDSEnhancedMonitoringEnabled', [NIST, HIPAA]),
+  },
+  DATABASE_BACKUPS: {
+    reason: 'RDS takes automated backups every day and keeps them backupRetention days (7 by default, up to 35), with point-in-time recovery, and a final snapshot on removal; an AWS Backup plan is the account\'s to add across services.',
+    rules: compliance('RDSInBackupPlan', [NIST, HIPAA]),
+  },
+  LEASE_TABLE: {
+    reason: 'The table holds the monitor\'s lease and incident state, which it rebuilds from what it probes; there is nothing in it to restore.',
+    rules: compliance('DynamoDBInBackupPlan', [NIST, HIPAA]),
+  },
+  MONITOR_FAILURE_DESTINATION: {
+    reason: 'Failed invocations of the monitor go to an encrypted queue through an on-failure destination, which carries the error and the request (a dead-letter queue would carry the event only).',
+    rules: [...compliance('LambdaDLQ', [NIST, HIPAA]), 'Serverless-LambdaDLQ'],
+  },
+  DEAD_LETTER_QUEUE: {
+    reason: 'This queue is the dead-letter queue of the monitor\'s invocations and schedule; a dead-letter queue of its own would only move the same messages again.',
+    rules: ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy'],
+  },
+  MONITOR_TRACING: {
+    reason: 'The monitor reports each cycle in its own metrics, logs and dashboard; X-Ray would need a permission on "*" for little more.',
+    rules: ['Serverless-LambdaTracing'],
+  },
+} as const satisfies Record<string, Decision>;
+
+/** Acknowledges `decision` under every pack's rule id, on `scope` and what it holds. */
+export function acknowledgeDecision(scope: IConstruct, decision: Decision): void {
+  Validations.of(scope).acknowledge(...decision.rules.map((id) => ({ id, reason: decision.reason })));
+}
