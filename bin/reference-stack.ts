@@ -185,6 +185,9 @@ export class ReferenceStack extends Stack {
       logGroups: [this.node.findChild('FlowLogs'), this.node.findChild('ApiLogs')],
       roles: [this.tasks.taskDefinition.obtainExecutionRole(), this.vpc.node.findChild('FlowLog').node.findChild('IAMRole')],
       publicLoadBalancer: this.api.securityGroup,
+      cluster: this.tasks.cluster,
+      taskDefinition: this.tasks.taskDefinition,
+      defaultSecurityGroupProvider: this.node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider'),
     });
   }
 
@@ -199,6 +202,8 @@ export class ReferenceStack extends Stack {
     task.addContainer('api', {
       image: ecs.ContainerImage.fromRegistry(API_IMAGE),
       portMappings: [{ containerPort: CONTAINER_PORT }],
+      // The container's own hard limit: the task's memory, so that it cannot take more.
+      memoryLimitMiB: 512,
       logging: ecs.LogDrivers.awsLogs({
         streamPrefix: 'api',
         logGroup: new logs.LogGroup(this, 'ApiLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.RETAIN }),

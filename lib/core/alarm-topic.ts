@@ -40,6 +40,15 @@ export function createEncryptedTopic(scope: Construct, keyId: string, topicId: s
     resources: ['*'],
     conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
   }));
+  // Grants on the key only for AWS services acting for AWS resources (AWS Control Tower,
+  // CT.KMS.PR.3, https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html).
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
   const topic = new sns.Topic(scope, topicId, { masterKey: key, enforceSSL: true });
   topic.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'AllowAlarmsOfThisAccount',

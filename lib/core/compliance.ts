@@ -1,7 +1,9 @@
 /**
  * The library's decisions that rule packs report, each written once with its reason and the rule
- * id of every cdk-nag pack that reports it (AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS
- * 3.2.1, Serverless). A construct acknowledges a decision on the narrowest scope it made it for.
+ * id of every pack that reports it: cdk-nag's AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI
+ * DSS 3.2.1 and Serverless, and AWS Control Tower's proactive controls (by the rule names of
+ * @cdklabs/cdk-validator-cfnguard, the control in a comment). A construct acknowledges a decision
+ * on the narrowest scope it made it for.
  */
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
@@ -15,6 +17,8 @@ export interface Decision {
 const NIST = 'NIST.800.53.R5';
 const HIPAA = 'HIPAA.Security';
 const PCI = 'PCI.DSS.321';
+/** A Control Tower control, by the rule name @cdklabs/cdk-validator-cfnguard reports it under. */
+const controlTower = (rule: string) => `cdk-validator-cfnguard::${rule}`;
 /** `rule` under each of the three compliance packs that share it. */
 const compliance = (rule: string, packs = [NIST, HIPAA, PCI]) => packs.map((pack) => `${pack}-${rule}`);
 
@@ -22,19 +26,27 @@ const compliance = (rule: string, packs = [NIST, HIPAA, PCI]) => packs.map((pack
 export const DECISIONS = {
   LOG_GROUPS_SERVICE_ENCRYPTED: {
     reason: 'CloudWatch Logs encrypts every log group at rest with keys it manages; the logs here hold no secrets (slow queries, engine events, the monitor\'s decisions). Give a KMS key where a policy asks for one you control.',
-    rules: compliance('CloudWatchLogGroupEncrypted'),
+    rules: [...compliance('CloudWatchLogGroupEncrypted'), controlTower('cloudwatch_log_group_encrypted_check') /* CT.CLOUDWATCH.PR.3 */],
+  },
+  LOG_RETENTION: {
+    reason: 'These logs are for operating the service (slow queries, engine events, the monitor\'s decisions), kept 1 to 3 months by default; the retention is a prop (logRetention, cloudwatchLogsRetention) where a year is required.',
+    rules: [controlTower('cloudwatch_log_group_retention_period_check') /* CT.CLOUDWATCH.PR.2 */],
   },
   ROLE_POLICY: {
     reason: 'The statements are attached to this one role as its own policy (AWS::IAM::Policy), scoped to the resources it acts on; a managed policy would be a separate, reusable grant that other principals could be given.',
     rules: compliance('IAMNoInlinePolicy'),
   },
   ACCESS_LOG_BUCKET: {
-    reason: 'The bucket receives load balancer access logs, which Elastic Load Balancing delivers only to buckets encrypted with SSE-S3 (not SSE-KMS); it is append-only with a lifecycle expiry, so versions and replicas would only duplicate logs; its own access logs would need yet another log bucket, which is the account log archive\'s job.',
-    rules: ['AwsSolutions-S1', ...compliance('S3BucketLoggingEnabled'), ...compliance('S3BucketReplicationEnabled'), ...compliance('S3BucketVersioningEnabled'), ...compliance('S3DefaultEncryptionKMS')],
+    reason: 'The bucket receives load balancer access logs, which Elastic Load Balancing delivers only to buckets encrypted with SSE-S3 (not SSE-KMS); it is append-only with a lifecycle expiry, so versions, replicas and an object lock would only keep logs past the retention asked for, and nothing consumes its events; its own access logs would need yet another log bucket, which is the account log archive\'s job.',
+    rules: [
+      'AwsSolutions-S1', ...compliance('S3BucketLoggingEnabled'), ...compliance('S3BucketReplicationEnabled'), ...compliance('S3BucketVersioningEnabled'), ...compliance('S3DefaultEncryptionKMS'),
+      controlTower('s3_bucket_logging_enabled_check') /* CT.S3.PR.2 */, controlTower('s3_event_notifications_enabled_check') /* CT.S3.PR.4 */, controlTower('s3_bucket_object_lock_enabled_check') /* CT.S3.PR.9 */,
+      controlTower('s3_bucket_default_encryption_kms_check') /* CT.S3.PR.10 */, controlTower('s3_bucket_versioning_enabled_check') /* CT.S3.PR.11 */,
+    ],
   },
   PLAINTEXT_OPTED_IN: {
     reason: 'Plain HTTP was chosen explicitly with allowPlaintext: true; without it, an internet-facing Application Load Balancer without certificates is refused at synth.',
-    rules: [...compliance('ALBHttpToHttpsRedirection'), ...compliance('ELBv2ACMCertificateRequired')],
+    rules: [...compliance('ALBHttpToHttpsRedirection'), ...compliance('ELBv2ACMCertificateRequired'), controlTower('alb_http_to_https_redirection_check') /* CT.ELASTICLOADBALANCING.PR.1 */],
   },
   REDIRECT_LISTENER: {
     reason: 'This port 80 listener serves nothing: it answers every request with a 301 to the HTTPS listener, which holds the certificates.',
@@ -66,7 +78,7 @@ export const DECISIONS = {
   },
   ENHANCED_MONITORING_OPTIONAL: {
     reason: 'Enhanced Monitoring is opt-in (monitoringInterval): CloudWatch already receives the database\'s metrics, and the library alarms on them.',
-    rules: compliance('RDSEnhancedMonitoringEnabled', [NIST, HIPAA]),
+    rules: [...compliance('RDSEnhancedMonitoringEnabled', [NIST, HIPAA]), controlTower('rds_instance_enhanced_monitoring_enabled_check') /* CT.RDS.PR.2 */],
   },
   DATABASE_BACKUPS: {
     reason: 'RDS takes automated backups every day and keeps them backupRetention days (7 by default, up to 35), with point-in-time recovery, and a final snapshot on removal; an AWS Backup plan is the account\'s to add across services.',
@@ -82,7 +94,7 @@ export const DECISIONS = {
   },
   DEAD_LETTER_QUEUE: {
     reason: 'This queue is the dead-letter queue of the monitor\'s invocations and schedule; a dead-letter queue of its own would only move the same messages again.',
-    rules: ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy'],
+    rules: ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy', controlTower('sqs_dlq_check') /* CT.SQS.PR.1 */],
   },
   MONITOR_TRACING: {
     reason: 'The monitor reports each cycle in its own metrics, logs and dashboard; X-Ray would need a permission on "*" for little more.',

@@ -241,6 +241,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     this.createAlarms(factory);
     this.alarms = factory.alarms;
     acknowledgeDecision(this.logGroup, DECISIONS.LOG_GROUPS_SERVICE_ENCRYPTED);
+    acknowledgeDecision(this.logGroup, DECISIONS.LOG_RETENTION);
     acknowledgeDecision(this.table, DECISIONS.LEASE_TABLE);
     acknowledgeDecision(this.role, DECISIONS.ROLE_POLICY);
     acknowledgeDecision(this.contenderFunction, DECISIONS.MONITOR_FAILURE_DESTINATION);

@@ -588,6 +588,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       const group = new logs.LogGroup(this, logType === 'slow-log' ? 'SlowLog' : 'EngineLog', { retention, removalPolicy: RemovalPolicy.RETAIN });
       this.logGroups.push(group);
       acknowledgeDecision(group, DECISIONS.LOG_GROUPS_SERVICE_ENCRYPTED);
+      acknowledgeDecision(group, DECISIONS.LOG_RETENTION);
       return {
         destinationType: 'cloudwatch-logs',
         destinationDetails: { cloudWatchLogsDetails: { logGroup: group.logGroupName } },

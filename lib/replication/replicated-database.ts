@@ -638,6 +638,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
         owner.resource.node.addDependency(group);
         this.logGroups.push(group);
         acknowledgeDecision(group, DECISIONS.LOG_GROUPS_SERVICE_ENCRYPTED);
+        acknowledgeDecision(group, DECISIONS.LOG_RETENTION);
       }
     });
   }

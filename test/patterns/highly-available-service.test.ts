@@ -215,6 +215,16 @@ describe('alarms', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(service.alarmTopicKey!.node.defaultChild as never), 'Arn'] } });
     expect(service.monitor!.alertTopic).toBe(service.alarmTopic);
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('alarmsWithoutActions'))).toEqual([]);
+    // The topic's key: CloudWatch may use it; grants only for AWS services on AWS resources (Control Tower CT.KMS.PR.3).
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([
+        Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+        {
+          Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*',
+          Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        },
+      ]) },
+    });
   });
 
   test('a topic of your own takes every alarm, besides the actions a tier names', () => {
