@@ -45,3 +45,23 @@ export async function startDynalite(): Promise<LocalDynamo> {
     },
   };
 }
+
+/**
+ * A dynalite server for the whole test file and a fresh table of the monitor's shape, named by
+ * `name`, before each test. Read `dynamo` and `table` inside hooks and tests.
+ */
+export function useLocalTable(name: () => string): { readonly dynamo: LocalDynamo; readonly table: string } {
+  const state: { dynamo?: LocalDynamo; table?: string } = {};
+  beforeAll(async () => {
+    state.dynamo = await startDynalite();
+  });
+  afterAll(() => state.dynamo?.close());
+  beforeEach(async () => {
+    state.table = name();
+    await state.dynamo!.createTable(state.table);
+  });
+  return {
+    get dynamo() { return state.dynamo!; },
+    get table() { return state.table!; },
+  };
+}

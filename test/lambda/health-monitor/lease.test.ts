@@ -4,7 +4,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ActionAlreadyClaimedError, IncidentClosedError, LeaseHeldError, LeaseLostError, StaleLeaderError } from '../../../lambda/health-monitor/errors';
 import { Lease, LeaseStore, Observed } from '../../../lambda/health-monitor/lease';
-import { LocalDynamo, startDynalite } from '../../support/dynalite';
+import { useLocalTable } from '../../support/dynalite';
 import { tableName } from './fixtures';
 
 const DURATION = 1000;
@@ -12,18 +12,10 @@ const WINDOW = 60_000;
 const T0 = 1_800_000_000_000;
 const OPTIONS = { tableName: 't', monitorId: 'm1', durationMs: DURATION, windowMs: WINDOW };
 
-let dynamo: LocalDynamo;
+const local = useLocalTable(() => tableName());
 let store: LeaseStore;
-let table: string;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(() => dynamo.close());
-beforeEach(async () => {
-  table = tableName();
-  await dynamo.createTable(table);
-  store = new LeaseStore(dynamo.db, { ...OPTIONS, tableName: table });
+beforeEach(() => {
+  store = new LeaseStore(local.dynamo.db, { ...OPTIONS, tableName: local.table });
 });
 
 const seen = (l: Lease | undefined): Observed | undefined => (l ? { epoch: l.epoch, rvn: l.rvn, leaseExpiresAt: l.leaseExpiresAt } : undefined);
