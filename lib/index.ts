@@ -38,3 +38,7 @@ export { FeatureFlags, FlagRollout } from './flags/feature-flags';
 export type { FeatureFlag, FeatureFlagsProps, GradualRolloutOptions } from './flags/feature-flags';
 export { HighlyAvailableService } from './patterns/highly-available-service';
 export type { HighlyAvailableServiceProps } from './patterns/highly-available-service';
+export { VipEndpoint } from './vip/vip-endpoint';
+export type { VipEndpointOptions } from './vip/vip-endpoint';
+export { VipFailover } from './vip/vip-failover';
+export type { VipFailoverProps, VipHealthCheckOptions } from './vip/vip-failover';

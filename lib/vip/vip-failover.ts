@@ -1,0 +1,282 @@
+/**
+ * Failover by a virtual IP across regions: AWS Global Accelerator's two static anycast addresses
+ * in front of one HaLoadBalancer per region, traffic moved by health inside AWS's edge network,
+ * with no resolver cache in the path.
+ */
+import { Annotations, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
+import { Construct } from 'constructs';
+import { FailoverStep, FailoverTimeBreakdown, FigureKind, MeasuredFailoverTime } from '../core/failover-time';
+import { Validator, formatSeconds } from '../core/validation';
+import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
+import { VipEndpoint, VipEndpointOptions } from './vip-endpoint';
+
+/**
+ * Global Accelerator's reaction to a change of an endpoint's health. The Developer Guide gives no
+ * figure for failing over; for the way back it says routing "typically" returns to healthy
+ * endpoints "after approximately 30 seconds", the one documented figure for how long a health
+ * change takes to move traffic. It is taken for both directions, marked typical, and
+ * `acceleratorReaction` replaces it with a measured figure.
+ * https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.unhealthy-endpoints.html
+ */
+const ACCELERATOR_REACTION: FailoverStep = {
+  name: 'accelerator reaction',
+  duration: Duration.seconds(30),
+  explanation: 'Global Accelerator moves new flows to the healthy endpoint groups',
+  kind: FigureKind.AWS_TYPICAL,
+  source: 'AWS Global Accelerator Developer Guide, "How failover works for unhealthy endpoints": routing returns "typically … after approximately 30 seconds"; no failover figure is documented, so the same is taken',
+};
+
+/** Global Accelerator publishes its metrics in US West (Oregon) only. */
+const METRICS_REGION = 'us-west-2';
+
+/**
+ * Health-check settings of the endpoint groups. Global Accelerator ignores them for load-balancer
+ * endpoints, which it judges by the load balancer's own health checks; they apply to EC2 instance
+ * and Elastic IP endpoints.
+ */
+export interface VipHealthCheckOptions {
+  /**
+   * Seconds between checks: 10 or 30.
+   * @default Duration.seconds(30)
+   */
+  readonly interval?: Duration;
+
+  /**
+   * Consecutive checks that change an endpoint's health, 1 to 10.
+   * @default 3
+   */
+  readonly threshold?: number;
+
+  /**
+   * Path of an HTTP(S) check: starts with "/", at most 255 characters.
+   * @default "/"
+   */
+  readonly path?: string;
+
+  /**
+   * Port of the check, 1 to 65535.
+   * @default - the listener's port
+   */
+  readonly port?: number;
+}
+
+/**
+ * Props of a {@link VipFailover}.
+ */
+export interface VipFailoverProps {
+  /** The primary region's load balancer: its listener ports become the accelerator's. */
+  readonly primary: HaLoadBalancer;
+
+  /**
+   * Settings of the primary's endpoint.
+   * @default - dial 100 %, weight 128, the client's address preserved on an ALB
+   */
+  readonly primaryOptions?: VipEndpointOptions;
+
+  /** The standby region's load balancer, where traffic goes when the primary has no healthy endpoint. */
+  readonly standby: VipEndpoint;
+
+  /**
+   * More regions, each with its own endpoint group. One endpoint group per region.
+   * @default - none
+   */
+  readonly additionalRegions?: VipEndpoint[];
+
+  /**
+   * The accelerator's name: at most 64 letters, digits and "-", not starting or ending with "-".
+   * @default - a name derived from the construct path
+   */
+  readonly acceleratorName?: string;
+
+  /**
+   * IPv4 only, or IPv4 and IPv6.
+   * @default ga.IpAddressType.IPV4
+   */
+  readonly ipAddressType?: ga.IpAddressType;
+
+  /**
+   * Your own IPv4 addresses (BYOIP) for the accelerator: one or two.
+   * @default - two static addresses from Amazon's pool
+   */
+  readonly ipAddresses?: string[];
+
+  /**
+   * Keep a client on one endpoint: `SOURCE_IP` or `NONE`.
+   * @default ga.ClientAffinity.NONE
+   */
+  readonly clientAffinity?: ga.ClientAffinity;
+
+  /**
+   * Health-check settings of the endpoint groups. Ignored for load-balancer endpoints (a warning
+   * says so), which are judged by the load balancer's own health checks.
+   * @default - none
+   */
+  readonly healthCheck?: VipHealthCheckOptions;
+
+  /**
+   * A measured reaction time of the accelerator, with where it was measured. It replaces the
+   * documented typical 30 s in `failoverTime`.
+   * @default - 30 s, the Developer Guide's typical figure
+   */
+  readonly acceleratorReaction?: MeasuredFailoverTime;
+}
+
+/**
+ * A virtual IP in front of both regions: an AWS Global Accelerator with one listener on the
+ * primary load balancer's ports and one endpoint group per region. Traffic goes to the nearest
+ * region with a healthy endpoint; when the primary has none, new flows go to the standby, with
+ * the traffic dial ignored during that failover. When no region has a healthy endpoint, the
+ * accelerator fails open: it sends traffic to the endpoints of the nearest group anyway.
+ *
+ * Worst-case failover (`failoverTime`): the primary load balancer's detection (its targets are
+ * all unhealthy, so it reports no healthy endpoint) plus the accelerator's reaction. No DNS
+ * propagation and no TTL: clients keep the same two addresses.
+ */
+export class VipFailover extends Construct {
+  /** The accelerator. */
+  public readonly accelerator: ga.Accelerator;
+
+  /** The listener, on the primary load balancer's ports. */
+  public readonly listener: ga.Listener;
+
+  /** The endpoint groups: the primary's region first, then the standby's, then the others. */
+  public readonly endpointGroups: ga.EndpointGroup[];
+
+  /** Worst-case failover, step by step. */
+  public readonly failoverTime: FailoverTimeBreakdown;
+
+  constructor(scope: Construct, id: string, props: VipFailoverProps) {
+    super(scope, id);
+    const primary = VipEndpoint.loadBalancer(props.primary, props.primaryOptions);
+    const endpoints = [primary, props.standby, ...(props.additionalRegions ?? [])];
+    this.validate(props, endpoints);
+
+    this.accelerator = new ga.Accelerator(this, 'Accelerator', {
+      acceleratorName: props.acceleratorName,
+      ipAddressType: props.ipAddressType ?? ga.IpAddressType.IPV4,
+      ipAddresses: props.ipAddresses,
+    });
+    const ports = [props.primary.listenerPort, ...(props.primary.redirectListener ? [props.primary.redirectListener.port] : [])];
+    this.listener = this.accelerator.addListener('Listener', {
+      portRanges: ports.map((port) => ({ fromPort: port, toPort: port })),
+      protocol: props.primary.listenerProtocol === elbv2.Protocol.UDP ? ga.ConnectionProtocol.UDP : ga.ConnectionProtocol.TCP,
+      clientAffinity: props.clientAffinity ?? ga.ClientAffinity.NONE,
+    });
+    const check = props.healthCheck;
+    this.endpointGroups = endpoints.map((endpoint, i) => this.listener.addEndpointGroup(i === 0 ? 'Primary' : i === 1 ? 'Standby' : `Region${i - 1}`, {
+      region: endpoint.region,
+      trafficDialPercentage: endpoint.options.trafficDialPercentage ?? 100,
+      healthCheckInterval: check?.interval,
+      healthCheckThreshold: check?.threshold,
+      healthCheckPath: check?.path,
+      healthCheckPort: check?.port,
+      endpoints: [new ga.RawEndpoint({
+        endpointId: endpoint.loadBalancerArn,
+        region: endpoint.region,
+        weight: endpoint.options.weight ?? 128,
+        preserveClientIp: endpoint.isApplication ? endpoint.options.preserveClientIp ?? true : undefined,
+      })],
+    }));
+    if (check !== undefined) {
+      Annotations.of(this).addWarningV2('cdk-ha-kit:acceleratorHealthCheckIgnored',
+        'healthCheck is ignored for load-balancer endpoints: Global Accelerator judges a load balancer by its own health checks (set them on the HaLoadBalancer\'s target groups).');
+    }
+
+    const detection = props.primary.worstCaseDetectionTime;
+    this.failoverTime = new FailoverTimeBreakdown([
+      {
+        name: 'load balancer detection',
+        duration: detection,
+        explanation: 'the primary load balancer marks its last target unhealthy, and with it the endpoint',
+        kind: FigureKind.CONFIGURED,
+        source: 'the target groups\' health checks',
+      },
+      props.acceleratorReaction ? props.acceleratorReaction.asStep(ACCELERATOR_REACTION.name, ACCELERATOR_REACTION) : ACCELERATOR_REACTION,
+    ]);
+  }
+
+  /** Worst case from the primary failing to new flows reaching the standby: the sum of `failoverTime`. */
+  public get worstCaseFailoverTime(): Duration {
+    return this.failoverTime.total;
+  }
+
+  /** The two static IPv4 addresses. */
+  public get ipv4Addresses(): string[] {
+    return this.accelerator.ipv4Addresses ?? [];
+  }
+
+  /** The accelerator's DNS name, for an alias or a CNAME of a friendly name. */
+  public get dnsName(): string {
+    return this.accelerator.dnsName;
+  }
+
+  /** New TCP and UDP flows the accelerator accepted. Default: sum over 1 minute. */
+  public metricNewFlowCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('NewFlowCount', props);
+  }
+
+  /** Bytes the accelerator received from clients. Default: sum over 1 minute. */
+  public metricProcessedBytesIn(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ProcessedBytesIn', props);
+  }
+
+  private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    // Dimension: the accelerator's id, the last part of its ARN.
+    // https://docs.aws.amazon.com/global-accelerator/latest/dg/cloudwatch-monitoring.html
+    return new cloudwatch.Metric({
+      namespace: 'AWS/GlobalAccelerator',
+      metricName,
+      dimensionsMap: { Accelerator: Stack.of(this).splitArn(this.accelerator.acceleratorArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName! },
+      statistic: 'Sum',
+      period: Duration.minutes(1),
+      region: METRICS_REGION,
+      ...props,
+    });
+  }
+
+  private validate(props: VipFailoverProps, endpoints: VipEndpoint[]): void {
+    const v = new Validator();
+    // AWS Global Accelerator API Reference: CreateAccelerator `Name`, `IpAddresses`;
+    // CreateEndpointGroup `TrafficDialPercentage`, `HealthCheckIntervalSeconds`, `ThresholdCount`,
+    // `HealthCheckPath`, `HealthCheckPort`; EndpointConfiguration `Weight`.
+    // https://docs.aws.amazon.com/global-accelerator/latest/api/API_CreateAccelerator.html
+    // https://docs.aws.amazon.com/global-accelerator/latest/api/API_CreateEndpointGroup.html
+    // The API also takes "." in a name; CloudFormation's schema for AWS::GlobalAccelerator::Accelerator
+    // does not (pattern ^[a-zA-Z0-9_-]{0,64}$), so a name holds what both take.
+    v.matches('acceleratorName', props.acceleratorName, /^(?!-)[A-Za-z0-9-]{1,64}(?<!-)$/,
+      'at most 64 letters, digits and "-", not starting or ending with "-"');
+    const addresses = props.ipAddresses ?? [];
+    if (props.ipAddresses !== undefined && (addresses.length < 1 || addresses.length > 2)) {
+      v.add('ipAddresses', `${addresses.length} addresses`, 'one or two IPv4 addresses of your own (BYOIP)');
+    }
+    addresses.forEach((a, i) => v.matches(`ipAddresses[${i}]`, a, /^(\d{1,3}\.){3}\d{1,3}$/, 'an IPv4 address'));
+    const names = ['primaryOptions', 'standby', ...(props.additionalRegions ?? []).map((_, i) => `additionalRegions[${i}]`)];
+    const seen = new Map<string, string>();
+    endpoints.forEach((e, i) => {
+      const o = e.options;
+      v.integer(`${names[i]}.trafficDialPercentage`, o.trafficDialPercentage, 0, 100);
+      v.integer(`${names[i]}.weight`, o.weight, 0, 255);
+      if (o.preserveClientIp !== undefined && !e.isApplication) {
+        v.add(`${names[i]}.preserveClientIp`, String(o.preserveClientIp), 'only for an Application Load Balancer (a Network Load Balancer endpoint does not take the setting)');
+      }
+      if (!Token.isUnresolved(e.region)) {
+        const other = seen.get(e.region);
+        if (other !== undefined) v.add(names[i], `a second endpoint in ${e.region} (${other} is there)`, 'one endpoint group per region');
+        seen.set(e.region, names[i]);
+      } else if (i === 0) {
+        v.add('primary', 'a load balancer in a stack without a region', 'a stack with an explicit region: each endpoint group names its region');
+      }
+    });
+    const check = props.healthCheck;
+    if (check?.interval !== undefined && !check.interval.isUnresolved() && ![10, 30].includes(check.interval.toSeconds({ integral: false }))) {
+      v.add('healthCheck.interval', formatSeconds(check.interval), '10 s or 30 s');
+    }
+    v.integer('healthCheck.threshold', check?.threshold, 1, 10);
+    v.matches('healthCheck.path', check?.path, /^\/[-a-zA-Z0-9@:%_+.~#?&/=]{0,254}$/, 'a path starting with "/", at most 255 characters');
+    v.integer('healthCheck.port', check?.port, 1, 65535);
+    v.throwIfAny(this);
+  }
+}
