@@ -41,4 +41,4 @@ export type { HighlyAvailableServiceProps } from './patterns/highly-available-se
 export { VipEndpoint } from './vip/vip-endpoint';
 export type { VipEndpointOptions } from './vip/vip-endpoint';
 export { VipFailover } from './vip/vip-failover';
-export type { VipFailoverProps, VipHealthCheckOptions } from './vip/vip-failover';
+export type { VipFailoverOptions, VipFailoverProps, VipHealthCheckOptions } from './vip/vip-failover';

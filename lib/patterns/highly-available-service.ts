@@ -18,6 +18,7 @@ import { LeaderHealthMonitor } from '../monitoring/leader-health-monitor';
 import { LeaderHealthMonitorOptions } from '../monitoring/props';
 import { ReplicatedCache, ReplicatedCacheOptions } from '../replication/replicated-cache';
 import { ReplicatedDatabase, ReplicatedDatabaseOptions } from '../replication/replicated-database';
+import { VipFailover, VipFailoverOptions } from '../vip/vip-failover';
 import { cheapestServiceChange, serviceBreakdown } from './service-failover';
 
 /**
@@ -43,6 +44,13 @@ export interface HighlyAvailableServiceProps {
    * @default - no DNS failover
    */
   readonly dns?: DnsFailoverOptions;
+
+  /**
+   * A virtual IP in front of this service's load balancer and a standby's: an AWS Global
+   * Accelerator. With `dns` too, the slower of the two paths counts in `failoverTime`.
+   * @default - no virtual IP
+   */
+  readonly vip?: VipFailoverOptions;
 
   /**
    * A replicated cache for the service.
@@ -111,6 +119,9 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
 
   /** The failover name, with `dns`. */
   public readonly dns?: DnsFailover;
+
+  /** The virtual IP, with `vip`. */
+  public readonly vip?: VipFailover;
 
   /** The cache, with `cache`. */
   public readonly cache?: ReplicatedCache;
@@ -182,6 +193,10 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
         primary: FailoverTarget.loadBalancer(this.loadBalancer),
         alarmActions: [...(props.dns.alarmActions ?? []), notify],
       });
+    }
+
+    if (props.vip) {
+      this.vip = new VipFailover(this, 'Vip', { ...props.vip, primary: this.loadBalancer });
     }
 
     const watched = groupNames.filter((name) => this.loadBalancer.targetGroupOptions(name).targetType === elbv2.TargetType.IP);

@@ -64,12 +64,10 @@ export interface VipHealthCheckOptions {
 }
 
 /**
- * Props of a {@link VipFailover}.
+ * Settings of a {@link VipFailover}, everything but the primary load balancer (what
+ * HighlyAvailableService takes as `vip`).
  */
-export interface VipFailoverProps {
-  /** The primary region's load balancer: its listener ports become the accelerator's. */
-  readonly primary: HaLoadBalancer;
-
+export interface VipFailoverOptions {
   /**
    * Settings of the primary's endpoint.
    * @default - dial 100 %, weight 128, the client's address preserved on an ALB
@@ -122,6 +120,14 @@ export interface VipFailoverProps {
    * @default - 30 s, the Developer Guide's typical figure
    */
   readonly acceleratorReaction?: MeasuredFailoverTime;
+}
+
+/**
+ * Props of a {@link VipFailover}.
+ */
+export interface VipFailoverProps extends VipFailoverOptions {
+  /** The primary region's load balancer: its listener ports become the accelerator's. */
+  readonly primary: HaLoadBalancer;
 }
 
 /**

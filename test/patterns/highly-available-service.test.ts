@@ -10,7 +10,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  DatabaseEngine, DnsHealthCheck, FailoverTarget, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService, HighlyAvailableServiceProps, ReplicatedDatabase,
+  DatabaseEngine, DnsHealthCheck, FailoverTarget, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService, HighlyAvailableServiceProps, ReplicatedDatabase, VipEndpoint,
 } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
 import { deployedConfig } from '../monitoring/monitor-stack';
@@ -197,6 +197,32 @@ describe('validation', () => {
   });
 });
 
+describe('the virtual IP path', () => {
+  const vip = { standby: VipEndpoint.arn('arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/app/shop-standby/50dc6c495c0c9188', 'eu-central-1') };
+
+  test('a VIP in front of the service\'s load balancer: its reaction is the name path of the budget, with no propagation and no TTL', () => {
+    const { service, template } = build(() => ({ vip }));
+    template.resourceCountIs('AWS::GlobalAccelerator::Accelerator', 1);
+    template.hasResourceProperties('AWS::GlobalAccelerator::EndpointGroup', {
+      EndpointGroupRegion: 'eu-west-1', EndpointConfigurations: [Match.objectLike({ EndpointId: { Ref: Match.stringLikeRegexp('^ShopLoadBalancer') } })],
+    });
+    const names = service.failoverTime.steps.map((s) => s.name);
+    expect(names).toContain('vip: accelerator reaction');
+    expect(names.some((n) => n.startsWith('dns:'))).toBe(false);
+    expect(service.vip!.worstCaseFailoverTime.toSeconds()).toBeLessThanOrEqual(60);
+  });
+
+  test('with a DNS name too, the slower path counts: the DNS one', () => {
+    const { service } = build((ctx) => ({ ...fullTiers(ctx), vip }));
+    const names = service.failoverTime.steps.map((s) => s.name);
+    expect(names.filter((n) => n.startsWith('dns:')).length).toBeGreaterThan(0);
+    expect(names).not.toContain('vip: accelerator reaction');
+    const dnsPath = service.dns!.failoverTime.total.toSeconds();
+    const vipPath = service.vip!.failoverTime.steps[1].duration.toSeconds();
+    expect(dnsPath).toBeGreaterThan(vipPath);
+  });
+});
+
 describe('alarms', () => {
   type Resource = { Type: string; Properties: Record<string, unknown> };
   const alarmsOf = (template: Template) => Object.entries(template.toJSON().Resources as Record<string, Resource>)
@@ -249,8 +275,8 @@ describe('alarms', () => {
 });
 
 describe('checks', () => {
-  test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
-    const { app, vpc, service } = build(fullTiers);
+  test('cdk-nag AwsSolutions finds nothing unacknowledged, with every tier and a virtual IP', () => {
+    const { app, vpc, service } = build((ctx) => ({ ...fullTiers(ctx), vip: { standby: VipEndpoint.arn('arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/app/shop-standby/50dc6c495c0c9188', 'eu-central-1') } }));
     vpc.addFlowLog('FlowLog');
     Validations.of(service.loadBalancer.securityGroup).acknowledge({ id: 'AwsSolutions-EC23', reason: 'The test service is internet-facing.' });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
