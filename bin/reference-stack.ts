@@ -9,7 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
   DatabaseEngine, DnsHealthCheck, FailoverTarget, FeatureFlags, FlagRollout, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService,
-  ServiceRegistry,
+  ServiceRegistry, VipEndpoint,
 } from '../lib';
 import { acknowledgeAppDecisions } from './compliance';
 
@@ -155,6 +155,8 @@ export class ReferenceStack extends Stack {
         secondary: FailoverTarget.loadBalancer(props.dns.standby),
         primaryHealthCheck: DnsHealthCheck.endpoint({ requestInterval: Duration.seconds(10), failureThreshold: 2 }),
       } : undefined,
+      // The same failover by a virtual IP: two static addresses, no resolver cache in the path.
+      vip: props.dns ? { standby: VipEndpoint.loadBalancer(props.dns.standby) } : undefined,
       cache: dataTier ? { nodeType: 'cache.t4g.medium', internalDns: { zoneName: 'cache.internal' } } : undefined,
       database: dataTier ? {
         engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 })),

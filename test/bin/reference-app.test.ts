@@ -289,6 +289,23 @@ describe('reference app: the service', () => {
     expect(service.worstCaseFailoverTime.toSeconds({ integral: false })).toBe(346);
     expect(service.dns!.monthlyHealthCheckCost).toBe(1.5);
   });
+
+  test('the same failover by a virtual IP: an accelerator over both regions\' load balancers, 42 s against the DNS path\'s 158 s', () => {
+    const app = sharedApp();
+    const reference = referenceStack(app) as ReferenceStack;
+    const standby = app.node.findChild('HaKitStandby') as ReferenceStack;
+    const template = Template.fromStack(reference);
+    template.resourceCountIs('AWS::GlobalAccelerator::Accelerator', 1);
+    const groups = Object.values(template.findResources('AWS::GlobalAccelerator::EndpointGroup')).map((g) => g.Properties);
+    expect(groups.map((g) => g.EndpointGroupRegion)).toEqual(['eu-west-1', 'eu-central-1']);
+    expect(groups[0].EndpointConfigurations[0].EndpointId).toEqual(reference.resolve(reference.api.loadBalancer.loadBalancerArn));
+    // The standby's ARN crosses regions as an output of the standby's stack.
+    expect(groups[1].EndpointConfigurations[0].EndpointId).toEqual({ 'Fn::GetStackOutput': expect.objectContaining({ StackName: standby.stackName, Region: 'eu-central-1' }) });
+    const vip = reference.service.vip!;
+    expect(vip.worstCaseFailoverTime.toSeconds()).toBe(42);
+    const dnsPath = reference.service.dns!.failoverTime.total.toSeconds() + reference.api.worstCaseDetectionTime.toSeconds();
+    expect(dnsPath).toBe(158);
+  });
 });
 
 describe('reference app: health monitor', () => {
