@@ -7,7 +7,11 @@ import { Annotations, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
+import { HaValidationError } from '../core/errors';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind, MeasuredFailoverTime } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
@@ -154,11 +158,17 @@ export class VipFailover extends Construct {
   /** Worst-case failover, step by step. */
   public readonly failoverTime: FailoverTimeBreakdown;
 
+  /** The alias records added with `addFriendlyName`. */
+  public readonly friendlyNames: route53.RecordSet[] = [];
+
+  private readonly dualStack: boolean;
+
   constructor(scope: Construct, id: string, props: VipFailoverProps) {
     super(scope, id);
     const primary = VipEndpoint.loadBalancer(props.primary, props.primaryOptions);
     const endpoints = [primary, props.standby, ...(props.additionalRegions ?? [])];
     this.validate(props, endpoints);
+    this.dualStack = props.ipAddressType === ga.IpAddressType.DUAL_STACK;
 
     this.accelerator = new ga.Accelerator(this, 'Accelerator', {
       acceleratorName: props.acceleratorName,
@@ -217,6 +227,23 @@ export class VipFailover extends Construct {
   /** The accelerator's DNS name, for an alias or a CNAME of a friendly name. */
   public get dnsName(): string {
     return this.accelerator.dnsName;
+  }
+
+  /**
+   * A friendly name for the accelerator: an alias A record (and AAAA, dual-stack) in `zone`. The
+   * name never changes its answer, so its TTL plays no part in a failover.
+   * @param zone the hosted zone
+   * @param recordName relative to the zone (`api`) or fully qualified
+   */
+  public addFriendlyName(zone: route53.IHostedZone, recordName: string): route53.RecordSet[] {
+    const problem = dnsNameProblem(Token.isUnresolved(zone.zoneName) || recordName.endsWith('.') ? recordName : `${recordName}.${zone.zoneName}`);
+    if (problem !== undefined) throw new HaValidationError(this.node.path, [{ prop: 'recordName', value: problem, allowed: DNS_NAME_ALLOWED }], 'arguments');
+    const target = route53.RecordTarget.fromAlias(new targets.GlobalAcceleratorTarget(this.accelerator));
+    const id = `Name${this.friendlyNames.length}`;
+    const records: route53.RecordSet[] = [new route53.ARecord(this, id, { zone, recordName, target })];
+    if (this.dualStack) records.push(new route53.AaaaRecord(this, `${id}Ipv6`, { zone, recordName, target }));
+    this.friendlyNames.push(...records);
+    return records;
   }
 
   /** New TCP and UDP flows the accelerator accepted. Default: sum over 1 minute. */

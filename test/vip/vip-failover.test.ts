@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { FigureKind, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, MeasuredFailoverTime, VipEndpoint, VipFailover, VipFailoverProps } from '../../lib';
 import { expectRejected } from '../support/rejected';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
@@ -74,6 +75,21 @@ describe('VipFailover', () => {
     const template = Template.fromStack(ctx.stack);
     template.hasResourceProperties('AWS::GlobalAccelerator::Listener', { Protocol: 'UDP', PortRanges: [{ FromPort: 53, ToPort: 53 }] });
     template.hasResourceProperties('AWS::GlobalAccelerator::EndpointGroup', { EndpointConfigurations: [{ EndpointId: STANDBY_NLB, Weight: 128, ClientIPPreservationEnabled: Match.absent() }] });
+  });
+
+  test('a friendly name is an alias of the accelerator: A, and AAAA when dual-stack', () => {
+    const { stack, lb } = primaryStack();
+    const vip = new VipFailover(stack, 'Vip', { primary: lb, standby: VipEndpoint.arn(STANDBY_ALB, 'eu-central-1'), ipAddressType: ga.IpAddressType.DUAL_STACK });
+    const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
+    expect(vip.addFriendlyName(zone, 'shop')).toHaveLength(2);
+    const template = Template.fromStack(stack);
+    for (const type of ['A', 'AAAA']) {
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'shop.example.com.', Type: type,
+        AliasTarget: { DNSName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^VipAccelerator'), 'DnsName'] }, HostedZoneId: 'Z2BJ6XQ5FK7U4H' },
+      });
+    }
+    expect(() => vip.addFriendlyName(zone, 'x'.repeat(64))).toThrow(/Invalid arguments for Vip\/Vip:\n {2}recordName: got "x{64}\.example\.com", with a label of 64 characters; allowed: a domain name of at most 255 characters/);
   });
 
   test('metrics are read in us-west-2, by the accelerator\'s id', () => {
