@@ -94,13 +94,18 @@ export class AlarmFactory {
       datapointsToAlarm: this.options.datapointsToAlarm ?? 2,
       treatMissingData: spec.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const action of this.options.actions ?? []) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
+    notifyOnAlarmAndOk(alarm, this.options.actions ?? []);
     if (this.alarms.length === 0 && (this.options.actions ?? []).length === 0) warnAlarmsWithoutActions(this.scope, 'alarms.actions');
     this.alarms.push(alarm);
     return alarm;
+  }
+}
+
+/** Makes `alarm` notify each of `actions` when it goes to ALARM and when it goes back to OK. */
+export function notifyOnAlarmAndOk(alarm: cloudwatch.AlarmBase, actions: cloudwatch.IAlarmAction[]): void {
+  for (const action of actions) {
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
   }
 }
 

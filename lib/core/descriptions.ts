@@ -3,6 +3,7 @@
  * hold characters AWS refuses. One limit per kind of description, each from its API reference.
  */
 import { Token } from 'aws-cdk-lib';
+import { Validator } from './validation';
 
 /** How long a description of one kind of resource may be, and which characters it may hold. */
 export interface DescriptionLimit {
@@ -70,6 +71,12 @@ export function fitDescription(limit: DescriptionLimit, text: string): string {
 /** `text` as a security group or security group rule description EC2 accepts. */
 export function securityGroupDescription(text: string): string {
   return fitDescription(SECURITY_GROUP_DESCRIPTION, text);
+}
+
+/** Adds to `v` what is wrong with a description the user gives as `prop`, if anything. */
+export function validateDescription(v: Validator, prop: string, limit: DescriptionLimit, text: string | undefined): void {
+  const problem = text === undefined ? undefined : descriptionProblem(limit, text);
+  if (problem !== undefined) v.add(prop, problem, `at most ${limit.maxLength} characters`);
 }
 
 /**

@@ -6,7 +6,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import type { MetricName } from '../../lambda/health-monitor/contract';
 import { REGISTRY_DIMENSION } from '../../lambda/health-monitor/contract';
-import { CLOUD_MAP_DESCRIPTION, descriptionProblem, fitDescription } from '../core/descriptions';
+import { CLOUD_MAP_DESCRIPTION, fitDescription, validateDescription } from '../core/descriptions';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { HaValidationError } from '../core/errors';
 import { Validator, formatSeconds } from '../core/validation';
@@ -326,7 +326,7 @@ export class ServiceRegistry extends Construct {
     } else {
       v.matches('namespaceName', props.namespaceName, /^[!-~]{1,1024}$/, '1 to 1024 printable ASCII characters without spaces');
     }
-    this.validateDescription(v, 'description', props.description);
+    validateDescription(v, 'description', CLOUD_MAP_DESCRIPTION, props.description);
     this.ttlPolicy._validateSelf(v, 'ttlPolicy');
     if (props.services.length === 0) v.add('services', '[]', 'at least one service');
     const seen = new Set<string>();
@@ -347,7 +347,7 @@ export class ServiceRegistry extends Construct {
       const nameProblem = this.kind === NamespaceKind.HTTP ? undefined : dnsNameProblem(recordName);
       if (nameProblem !== undefined) v.add(`${prop}.name`, `records named ${nameProblem}`, DNS_NAME_ALLOWED);
     }
-    this.validateDescription(v, `${prop}.description`, s.description);
+    validateDescription(v, `${prop}.description`, CLOUD_MAP_DESCRIPTION, s.description);
     const check = s.healthCheck ?? RegistryHealthCheck.custom();
     const cname = s.dnsRecordType === servicediscovery.DnsRecordType.CNAME;
     if (this.kind === NamespaceKind.HTTP) {
@@ -368,10 +368,5 @@ export class ServiceRegistry extends Construct {
       // https://docs.aws.amazon.com/cloud-map/latest/api/API_HealthCheckConfig.html
       if (o.path !== undefined && !Token.isUnresolved(o.path) && o.path.length > 255) v.add(`${prop}.healthCheck.path`, `${o.path.length} characters`, 'at most 255 characters');
     }
-  }
-
-  private validateDescription(v: Validator, prop: string, description: string | undefined): void {
-    const problem = description === undefined ? undefined : descriptionProblem(CLOUD_MAP_DESCRIPTION, description);
-    if (problem !== undefined) v.add(prop, problem, `at most ${CLOUD_MAP_DESCRIPTION.maxLength} characters`);
   }
 }

@@ -6,7 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import { warnAlarmsWithoutActions } from '../core/alarms';
+import { notifyOnAlarmAndOk, warnAlarmsWithoutActions } from '../core/alarms';
 import { ALARM_DESCRIPTION, fitDescription } from '../core/descriptions';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { HaValidationError } from '../core/errors';
@@ -633,10 +633,7 @@ export class DnsFailover extends Construct {
   /** Adds `alarm` to `alarms`, with the actions asked for on ALARM and OK. */
   private keep(alarm: cloudwatch.Alarm): void {
     if (this.alarms.length === 0 && this.alarmActions.length === 0) warnAlarmsWithoutActions(this, 'alarmActions');
-    for (const action of this.alarmActions) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
+    notifyOnAlarmAndOk(alarm, this.alarmActions);
     this.alarms.push(alarm);
   }
 }

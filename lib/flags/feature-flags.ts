@@ -3,8 +3,9 @@ import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { notifyOnAlarmAndOk } from '../core/alarms';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
-import { ALARM_DESCRIPTION, APPCONFIG_DESCRIPTION, IAM_ROLE_DESCRIPTION, descriptionProblem, fitDescription } from '../core/descriptions';
+import { ALARM_DESCRIPTION, APPCONFIG_DESCRIPTION, IAM_ROLE_DESCRIPTION, fitDescription, validateDescription } from '../core/descriptions';
 import { Validator, formatSeconds } from '../core/validation';
 
 /** A flag's key, as AppConfig allows it. */
@@ -211,10 +212,7 @@ export class FeatureFlags extends Construct {
         alarmRule: cloudwatch.AlarmRule.anyOf(...alarms),
         alarmDescription: fitDescription(ALARM_DESCRIPTION, `Rolls back deployments of the feature flags of ${this.node.path}: in ALARM when any of ${alarms.length} alarms is.`),
       });
-      for (const action of props.rollbackAlarmActions ?? []) {
-        this.rollbackAlarm.addAlarmAction(action);
-        this.rollbackAlarm.addOkAction(action);
-      }
+      notifyOnAlarmAndOk(this.rollbackAlarm, props.rollbackAlarmActions ?? []);
       this.rollbackRole = new iam.Role(this, 'RollbackRole', {
         assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
         description: fitDescription(IAM_ROLE_DESCRIPTION, `AppConfig reads the rollback alarm of ${this.node.path}`),
@@ -295,8 +293,7 @@ export class FeatureFlags extends Construct {
       // A flag's description is a `customerDefinedDescription` of the AWS.AppConfig.FeatureFlags
       // schema: at most 1024 characters (AppConfig User Guide, type reference for feature flags,
       // https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-type-reference-feature-flags.html).
-      const described = flag.description === undefined ? undefined : descriptionProblem(APPCONFIG_DESCRIPTION, flag.description);
-      if (described !== undefined) v.add(`flags[${i}].description`, described, `at most ${APPCONFIG_DESCRIPTION.maxLength} characters`);
+      validateDescription(v, `flags[${i}].description`, APPCONFIG_DESCRIPTION, flag.description);
     });
     const r = this.rollout;
     // GrowthFactor is a float from 1.0 to 100.0 (AppConfig API Reference, CreateDeploymentStrategy,

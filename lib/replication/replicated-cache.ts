@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmOptions } from '../core/alarms';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
-import { REPLICATION_GROUP_DESCRIPTION, SECRET_DESCRIPTION, descriptionProblem, fitDescription, securityGroupDescription } from '../core/descriptions';
+import { REPLICATION_GROUP_DESCRIPTION, SECRET_DESCRIPTION, fitDescription, securityGroupDescription, validateDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown, MeasuredFailoverTime } from '../core/failover-time';
 import { Validator } from '../core/validation';
@@ -691,8 +691,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     ] as const) {
       if (value !== undefined && !(value > 0 && value <= max)) v.add(`alarms.${prop}`, String(value), `above 0${max < Number.MAX_SAFE_INTEGER ? ` and at most ${max}` : ''}`);
     }
-    const described = props.description === undefined ? undefined : descriptionProblem(REPLICATION_GROUP_DESCRIPTION, props.description);
-    if (described !== undefined) v.add('description', described, `at most ${REPLICATION_GROUP_DESCRIPTION.maxLength} characters`);
+    validateDescription(v, 'description', REPLICATION_GROUP_DESCRIPTION, props.description);
     v.throwIfAny(this);
   }
 

@@ -514,10 +514,9 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     if (props.parameterGroup) checkGivenParameterGroup(this, engine, props.parameterGroup);
     this.rotationSecurityGroup = this.configureRotation(props, rotationTarget);
     acknowledgeDecision(this.secret, DECISIONS.SECRET_AWS_MANAGED_KEY);
-    acknowledgeDecision(this.cluster ?? this.instance!, DECISIONS.DATABASE_BACKUPS);
-    for (const replica of this.replicas) acknowledgeDecision(replica, DECISIONS.DATABASE_BACKUPS);
-    if (props.monitoringInterval === undefined) {
-      for (const db of [this.cluster ?? this.instance!, ...this.replicas]) acknowledgeDecision(db, DECISIONS.ENHANCED_MONITORING_OPTIONAL);
+    for (const db of [this.cluster ?? this.instance!, ...this.replicas]) {
+      acknowledgeDecision(db, DECISIONS.DATABASE_BACKUPS);
+      if (props.monitoringInterval === undefined) acknowledgeDecision(db, DECISIONS.ENHANCED_MONITORING_OPTIONAL);
     }
 
     if (multiAz || (this.kind === DatabaseKind.AURORA_CLUSTER && this.readReplicas > 0)) {
