@@ -156,7 +156,9 @@ export class ReferenceStack extends Stack {
         primaryHealthCheck: DnsHealthCheck.endpoint({ requestInterval: Duration.seconds(10), failureThreshold: 2 }),
       } : undefined,
       // The same failover by a virtual IP: two static addresses, no resolver cache in the path.
-      vip: props.dns ? { standby: VipEndpoint.loadBalancer(props.dns.standby) } : undefined,
+      // The standby is passive, as the name's SECONDARY is: at a traffic dial of 0 it takes
+      // traffic only while the accelerator fails over to it, which ignores the dial.
+      vip: props.dns ? { standby: VipEndpoint.loadBalancer(props.dns.standby, { trafficDialPercentage: 0 }) } : undefined,
       cache: dataTier ? { nodeType: 'cache.t4g.medium', internalDns: { zoneName: 'cache.internal' } } : undefined,
       database: dataTier ? {
         engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 })),

@@ -10,12 +10,19 @@ import { build } from 'esbuild';
 const ROOT = path.join(__dirname, '..');
 const FUNCTIONS = ['health-monitor'];
 
+/**
+ * Writes `dist/assets/<name>/index.js` by renaming a finished file over it, so that a synth
+ * reading the bundle while it is rebuilt (`cdk synth` of the reference app builds it first) finds
+ * the old file or the new one, never none or half of one. The folder holds that one file.
+ */
 async function bundle(name: string): Promise<number> {
   const outdir = path.join(ROOT, 'dist', 'assets', name);
-  fs.rmSync(outdir, { recursive: true, force: true });
+  const outfile = path.join(outdir, 'index.js');
+  // Beside the folder, not in it: the folder is the asset, hashed whole by a synth that reads it.
+  const partial = path.join(outdir, '..', `.${name}.${process.pid}.js`);
   await build({
     entryPoints: [path.join(__dirname, name, 'index.ts')],
-    outfile: path.join(outdir, 'index.js'),
+    outfile: partial,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -36,7 +43,26 @@ async function bundle(name: string): Promise<number> {
     legalComments: 'eof',
     logLevel: 'warning',
   });
-  return fs.statSync(path.join(outdir, 'index.js')).size;
+  fs.mkdirSync(outdir, { recursive: true });
+  fs.renameSync(partial, outfile);
+  for (const entry of fs.readdirSync(outdir)) {
+    if (entry !== 'index.js') fs.rmSync(path.join(outdir, entry), { recursive: true, force: true });
+  }
+  // What a build that was stopped left beside the folder (never another running build's file).
+  for (const entry of fs.readdirSync(path.dirname(outdir))) {
+    const builder = new RegExp(`^\\.${name}\\.(\\d+)\\.js$`).exec(entry)?.[1];
+    if (builder !== undefined && !running(Number(builder))) fs.rmSync(path.join(outdir, '..', entry), { force: true });
+  }
+  return fs.statSync(outfile).size;
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function main(): Promise<void> {

@@ -1,21 +1,26 @@
 import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeEndpointGroupCommand, GlobalAcceleratorClient, UpdateEndpointGroupCommand } from '@aws-sdk/client-global-accelerator';
 import { Change, ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CircuitBreaker } from './breaker';
 import { RecordSet } from './contract';
-import type { Actions, ElbTarget, NameState } from './ports';
+import type { AcceleratorEndpoint, Actions, ElbTarget, NameState } from './ports';
 import { Telemetry } from './telemetry';
 
 /**
- * The leader's calls to ELB, Route 53 and SNS, each through its API's circuit breaker; in dry run
+ * The leader's calls to ELB, Route 53, Global Accelerator and SNS, each through its API's circuit breaker; in dry run
  * the changes are logged instead. Reads are made in dry run too: they change nothing.
  */
 
 export interface AwsClients {
   readonly elb: ElasticLoadBalancingV2Client;
   readonly route53: Route53Client;
+  /** Global Accelerator's API, which is in US West (Oregon) only. */
+  readonly globalAccelerator: GlobalAcceleratorClient;
   readonly sns: SNSClient;
 }
+
+type Api = 'elb' | 'route53' | 'globalAccelerator' | 'sns';
 
 /** TXT values are quoted strings. https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#TXTFormat */
 const quoted = (value: string) => `"${value}"`;
@@ -27,7 +32,7 @@ const sameName = (a: string, b: string) => a.replace(/\.$/, '').toLowerCase() ==
 export class AwsActions implements Actions {
   constructor(
     private readonly clients: AwsClients,
-    private readonly breakers: { elb: CircuitBreaker; route53: CircuitBreaker; sns: CircuitBreaker },
+    private readonly breakers: Record<Api, CircuitBreaker>,
     private readonly telemetry: Telemetry,
   ) {}
 
@@ -66,6 +71,16 @@ export class AwsActions implements Actions {
     await this.send('route53', 'ChangeResourceRecordSets', command.input, dryRun, () => this.clients.route53.send(command));
   }
 
+  public async readEndpoints(endpointGroupArn: string): Promise<AcceleratorEndpoint[]> {
+    const { EndpointGroup: group } = await this.breakers.globalAccelerator.call(() => this.clients.globalAccelerator.send(new DescribeEndpointGroupCommand({ EndpointGroupArn: endpointGroupArn })));
+    return (group?.EndpointDescriptions ?? []).map((e) => ({ EndpointId: e.EndpointId!, Weight: e.Weight, ClientIPPreservationEnabled: e.ClientIPPreservationEnabled }));
+  }
+
+  public async setEndpoints(endpointGroupArn: string, endpoints: readonly AcceleratorEndpoint[], dryRun: boolean): Promise<void> {
+    const command = new UpdateEndpointGroupCommand({ EndpointGroupArn: endpointGroupArn, EndpointConfigurations: [...endpoints] });
+    await this.send('globalAccelerator', 'UpdateEndpointGroup', command.input, dryRun, () => this.clients.globalAccelerator.send(command));
+  }
+
   public async alert(topicArn: string, subject: string, message: string, dedupId: string, dryRun: boolean): Promise<void> {
     // FIFO topics deduplicate by id for five minutes, so a retried alert is delivered once.
     // https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html
@@ -74,7 +89,7 @@ export class AwsActions implements Actions {
     await this.send('sns', 'Publish', command.input, dryRun, () => this.clients.sns.send(command));
   }
 
-  private async send(api: 'elb' | 'route53' | 'sns', operation: string, input: unknown, dryRun: boolean, call: () => Promise<unknown>): Promise<void> {
+  private async send(api: Api, operation: string, input: unknown, dryRun: boolean, call: () => Promise<unknown>): Promise<void> {
     if (dryRun) {
       this.telemetry.info('dry run: would call', { operation, input });
       return;

@@ -1,6 +1,6 @@
 import {
   ActionSettings, BreakerOptions, CONFIG_ENV, DnsAction, FlagSource, LeaseTiming, MonitorConfig, MonitoredGroup, MonitoredHost, ProbeRequest,
-  ProbeTiming, RecordSet, RegistryService, RETRY_JITTER, leaseTimingHolds, landingMarginMs,
+  ProbeTiming, RecordSet, RegistryService, RETRY_JITTER, VipAction, leaseTimingHolds, landingMarginMs,
 } from './contract';
 import { MonitorError } from './errors';
 
@@ -92,8 +92,9 @@ const CONFIG = shape<MonitorConfig>({
   targetGroups: list(shape<MonitoredGroup>({ name: text, arn: text, probe: optional(shape<ProbeRequest>(PROBE_REQUEST)) })),
   endpoints: list(shape<MonitoredHost>({ name: text, group: text, host: text, port: count, probe: optional(shape<ProbeRequest>(PROBE_REQUEST)) })),
   dns: optional(shape<DnsAction>({ hostedZoneId: text, triggerGroups: list(text), primaryRecord: RECORD_SET, failoverRecord: RECORD_SET })),
+  vip: optional(shape<VipAction>({ endpointGroupArn: text, endpointId: text, weight: count, clientIpPreservation: optional(flag), triggerGroups: list(text) })),
   actions: shape<ActionSettings>({
-    deregister: flag, dnsFailover: flag, alertTopicArn: optional(text), maxActions: count, maxFailovers: count, windowMs: count,
+    deregister: flag, dnsFailover: flag, vipFailover: flag, alertTopicArn: optional(text), maxActions: count, maxFailovers: count, windowMs: count,
     maxEjectPercent: count, removedRetentionMs: count, dryRun: flag,
   }),
   breaker: shape<BreakerOptions>({ failureThreshold: count, failureRatePercent: count, windowSize: count, openMs: count, halfOpenTrials: count }),
@@ -114,6 +115,8 @@ export function configProblems(c: MonitorConfig): string[] {
   if (c.actions.maxEjectPercent > 100) problems.push(`maxEjectPercent ${c.actions.maxEjectPercent} is over 100`);
   if (c.probe.timeoutMs >= c.probe.intervalMs) problems.push(`probe timeout ${c.probe.timeoutMs} ms is not below the interval ${c.probe.intervalMs} ms`);
   if (c.targetGroups.length + c.endpoints.length === 0) problems.push('no targets: no target groups and no endpoints');
+  // A deployed weight of 0 would make failover and restore the same state.
+  if (c.vip && !(Number.isInteger(c.vip.weight) && c.vip.weight >= 1 && c.vip.weight <= 255)) problems.push(`vip.weight ${c.vip.weight} is not 1 to 255`);
   return problems;
 }
 

@@ -127,14 +127,35 @@ export interface DnsAction {
   readonly failoverRecord: RecordSet;
 }
 
+/**
+ * The accelerator endpoint the monitor takes out of traffic and puts back: the primary region's
+ * load balancer in its endpoint group. A weight of 0 leaves the group with no endpoint to send to,
+ * so Global Accelerator fails over to a healthy endpoint of another group, whatever that group's
+ * traffic dial.
+ * https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.unhealthy-endpoints.html
+ */
+export interface VipAction {
+  /** The primary region's endpoint group. */
+  readonly endpointGroupArn: string;
+  /** The endpoint's id: the load balancer's ARN. */
+  readonly endpointId: string;
+  /** Its weight as deployed (1 to 255), put back on recovery. */
+  readonly weight: number;
+  /** Whether the endpoint preserves the client's address, as deployed (for an endpoint the monitor adds back). */
+  readonly clientIpPreservation?: boolean;
+  /** The endpoint is taken out when every target of these groups is DOWN. */
+  readonly triggerGroups: readonly string[];
+}
+
 /** What the leader may do, and how often. */
 export interface ActionSettings {
   readonly deregister: boolean;
   readonly dnsFailover: boolean;
+  readonly vipFailover: boolean;
   readonly alertTopicArn?: string;
   /** Cap on successful deregistrations per window. */
   readonly maxActions: number;
-  /** Cap on successful failovers and restores of the name per window: a budget of their own. */
+  /** Cap on successful failovers and restores per window, of the name and of the accelerator endpoint each: a budget of their own. */
   readonly maxFailovers: number;
   readonly windowMs: number;
   /** Share of a group's targets, in percent, taken out on the monitor's verdict alone; beyond it ELB must agree. */
@@ -187,6 +208,8 @@ export interface MonitorConfig {
   readonly targetGroups: readonly MonitoredGroup[];
   readonly endpoints: readonly MonitoredHost[];
   readonly dns?: DnsAction;
+  /** The accelerator endpoint the monitor fails over (through Global Accelerator's API, in us-west-2). */
+  readonly vip?: VipAction;
   readonly actions: ActionSettings;
   /** The circuit breaker around each AWS API. */
   readonly breaker: BreakerOptions;

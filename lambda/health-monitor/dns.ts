@@ -1,6 +1,6 @@
 import { DnsAction, FENCE_PREFIX, RecordSet } from './contract';
-import { LeaderContext, actingLease, budgetUsed, deposed, record, spend } from './leader';
-import { NameState, Switches, refusedByService } from './ports';
+import { LeaderContext, actingLease, budgetUsed, changeFailed, changeMade, deposed } from './leader';
+import { NameState, Switches } from './ports';
 
 /**
  * The failover name, reconciled and fenced at Route 53.
@@ -81,22 +81,13 @@ export class NameReconciler {
       // Refused (the token moved: read again) or unknown (it may land later; its DELETE then
       // fails once anything else changed the token): either way, read before deciding again.
       this.known = undefined;
-      const refused = refusedByService(e);
-      if (!refused) ctx.telemetry.metric('UnknownOutcomes', 1);
-      ctx.telemetry.warn('could not change the name', { key, refused, error: String(e) });
-      await record(ctx, key, refused ? 'failed' : 'unknown', switches.dryRun, String(e));
+      await changeFailed(ctx, 'the name', key, e, switches.dryRun);
       return false;
     }
     // In dry run nothing changed; the name is taken as changed until the next periodic read, so
     // that the would-be call is logged once, not every cycle.
     this.known = { answer: desired, token: next, at: ctx.clock.elapsed() };
-    if (change) {
-      // A dry run changed nothing, so it spends nothing.
-      if (!switches.dryRun) await spend(ctx, 'dns');
-      ctx.telemetry.info('action taken', { key, epoch: lease.epoch, dryRun: switches.dryRun });
-      ctx.telemetry.metric('Actions', 1);
-      await record(ctx, key, 'done', switches.dryRun);
-    }
+    if (change) await changeMade(ctx, 'dns', key, reason, lease.epoch, switches.dryRun);
     return true;
   }
 

@@ -3,7 +3,7 @@ import { MonitorConfig } from './contract';
 import { Election } from './election';
 import { StaleLeaderError } from './errors';
 import { Budget, Lease, LeaseStore, budgetKey } from './lease';
-import type { Actions, LedgerSink } from './ports';
+import { Actions, LedgerSink, refusedByService } from './ports';
 import { Telemetry } from './telemetry';
 
 /**
@@ -72,4 +72,24 @@ export async function record(ctx: LeaderContext, key: string, outcome: 'done' | 
   } catch (e) {
     ctx.telemetry.warn('could not record the outcome of an action', { key, epoch, outcome, error: String(e) });
   }
+}
+
+/**
+ * A failover path's change that threw: refused (an answer came back) or of unknown outcome (it
+ * may still land). Either way the caller reads before deciding again.
+ */
+export async function changeFailed(ctx: LeaderContext, what: string, key: string, e: unknown, dryRun: boolean): Promise<void> {
+  const refused = refusedByService(e);
+  if (!refused) ctx.telemetry.metric('UnknownOutcomes', 1);
+  ctx.telemetry.warn(`could not change ${what}`, { key, refused, error: String(e) });
+  await record(ctx, key, refused ? 'failed' : 'unknown', dryRun, String(e));
+}
+
+/** A failover path's change that went through: counted (but for a dry run), logged, recorded. */
+export async function changeMade(ctx: LeaderContext, budget: Budget, key: string, reason: string, epoch: number, dryRun: boolean): Promise<void> {
+  // A dry run changed nothing, so it spends nothing.
+  if (!dryRun) await spend(ctx, budget);
+  ctx.telemetry.info('action taken', { key, reason, epoch, dryRun });
+  ctx.telemetry.metric('Actions', 1);
+  await record(ctx, key, 'done', dryRun);
 }

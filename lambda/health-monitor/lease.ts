@@ -60,8 +60,8 @@ export interface LeaseOptions {
 /** What a contender saw of the lease item, to take it only if nothing changed since. */
 export type Observed = Pick<LeaseRecord, 'epoch' | 'rvn' | 'leaseExpiresAt'>;
 
-/** The budgets of changes, each counted per window: ELB changes, and failovers and restores. */
-export type Budget = 'elb' | 'dns';
+/** The budgets of changes, each counted per window: ELB changes, and failovers and restores of the name and of the accelerator endpoint. */
+export type Budget = 'elb' | 'dns' | 'vip';
 
 const LEASE_SK = 'lease';
 

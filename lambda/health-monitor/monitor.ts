@@ -14,6 +14,7 @@ import { StoredTarget, TargetStateStore } from './state-store';
 import { UNREAD } from './switches';
 import { Telemetry } from './telemetry';
 import { INITIAL_STATE, TargetState, isDue, observe } from './tracker';
+import { EndpointReconciler } from './vip';
 
 export interface MonitorDeps {
   readonly config: MonitorConfig;
@@ -37,7 +38,23 @@ export interface MonitorDeps {
   readonly newVersion?: () => string;
 }
 
+/** The keys of the failover paths' incidents in the lease item. */
 const DNS_GROUP = '__dns__';
+const VIP_GROUP = '__vip__';
+
+/** A failover path: the name at Route 53, or the endpoint at Global Accelerator. */
+interface FailoverPath {
+  readonly group: string;
+  readonly label: 'dns' | 'vip';
+  readonly triggerGroups: readonly string[];
+  /** What it moves, for the logs: its kind, and the name or endpoint. */
+  readonly noun: string;
+  readonly what: string;
+  readonly reconciler: {
+    reconcile(desired: Answer, switches: Switches, options: { mayChange: () => boolean; fence: boolean; reason: string }): Promise<boolean>;
+    budgetLeft(): number;
+  };
+}
 
 /** Damping of flapping targets: see FlapDamper. */
 const DAMPING = { halfLifeMs: 300_000, suppressAt: 2.5, reuseAt: 1 };
@@ -55,7 +72,9 @@ export class HealthMonitor implements TargetBook {
   private readonly election: Election;
   private readonly ctx: LeaderContext;
   /** Per leadership: reset when this contender takes the lease. */
-  private leading?: { readonly epoch: number; readonly groups: GroupReconciler; readonly name?: NameReconciler; readonly alerts: Alerts };
+  private leading?: {
+    readonly epoch: number; readonly groups: GroupReconciler; readonly name?: NameReconciler; readonly endpoint?: EndpointReconciler; readonly alerts: Alerts;
+  };
   private targets = new Map<string, StoredTarget>();
   private monitored: MonitoredTarget[] = [];
   private elb = new Map<string, { readonly view: ElbView; readonly at: number }>();
@@ -65,8 +84,8 @@ export class HealthMonitor implements TargetBook {
   private discoveryFailing = false;
   private lastDetail = new Map<string, string>();
   private readonly damper = new FlapDamper(DAMPING);
-  /** The incident a held-back failover was last reported for. */
-  private heldBackSaid?: string;
+  /** Per failover path, the incident a held-back failover was last reported for. */
+  private readonly heldBackSaid = new Map<string, string | undefined>();
   private stopped = false;
 
   constructor(private readonly deps: MonitorDeps) {
@@ -133,11 +152,12 @@ export class HealthMonitor implements TargetBook {
     const lease = this.election.lease!;
     if (this.leading?.epoch !== lease.epoch) {
       const alerts = new Alerts(this.ctx);
-      const { dns } = this.deps.config;
+      const { dns, vip } = this.deps.config;
       this.leading = {
         epoch: lease.epoch, alerts,
         groups: new GroupReconciler(this.ctx, this, alerts, this.damper),
         name: dns ? new NameReconciler(this.ctx, dns) : undefined,
+        endpoint: vip ? new EndpointReconciler(this.ctx, vip) : undefined,
       };
       this.lastDiscoveredAt = this.deps.clock.elapsed();
       this.discoveryDueAt = -Infinity;
@@ -229,7 +249,7 @@ export class HealthMonitor implements TargetBook {
     }
   }
 
-  /** Every group, then the failover name. */
+  /** Every group, then the failover paths: the accelerator endpoint first, the faster of the two. */
   private async reconcile(switches: Switches): Promise<void> {
     const leading = this.leading!;
     const groups = new Map<string, MonitoredTarget[]>();
@@ -237,24 +257,35 @@ export class HealthMonitor implements TargetBook {
     for (const [group, members] of groups) {
       if (!(await leading.groups.reconcile(group, members, switches, (t) => this.lastDetail.get(t.id) ?? 'down'))) return;
     }
-    await this.reconcileName(switches);
+    for (const path of this.failoverPaths()) await this.reconcileFailover(path, switches);
+  }
+
+  /** The failover paths this leadership acts on. */
+  private failoverPaths(): FailoverPath[] {
+    const { config } = this.deps;
+    const { name, endpoint } = this.leading!;
+    const paths: FailoverPath[] = [];
+    if (config.vip && endpoint && config.actions.vipFailover) {
+      paths.push({ group: VIP_GROUP, label: 'vip', triggerGroups: config.vip.triggerGroups, noun: 'the accelerator endpoint', what: config.vip.endpointId, reconciler: endpoint });
+    }
+    if (config.dns && name && config.actions.dnsFailover) {
+      paths.push({ group: DNS_GROUP, label: 'dns', triggerGroups: config.dns.triggerGroups, noun: 'the name', what: config.dns.primaryRecord.Name, reconciler: name });
+    }
+    return paths;
   }
 
   /**
-   * The failover name: on the secondary while every trigger target is DOWN (and ELB does not
-   * call one of them healthy), on the primary once one is UP again. An incident spans the two.
+   * A failover path: failed over while every trigger target is DOWN (and ELB does not call one of
+   * them healthy), back on the primary once one is UP again. An incident spans the two.
    */
-  private async reconcileName(switches: Switches): Promise<void> {
+  private async reconcileFailover(path: FailoverPath, switches: Switches): Promise<void> {
     const { config, telemetry } = this.deps;
-    const dns = config.dns;
-    const name = this.leading?.name;
-    if (!dns || !name || !config.actions.dnsFailover) return;
-    const trigger = this.monitored.filter((t) => dns.triggerGroups.includes(t.group));
+    const trigger = this.monitored.filter((t) => path.triggerGroups.includes(t.group));
     const allDown = trigger.length > 0 && trigger.every((t) => this.stateOf(t).status === 'DOWN');
     const anyUp = trigger.some((t) => this.stateOf(t).status === 'UP');
-    let incident = actingLease(this.ctx)?.incidents[DNS_GROUP];
+    let incident = actingLease(this.ctx)?.incidents[path.group];
     if (allDown && !incident) {
-      incident = await openIncident(this.ctx, DNS_GROUP, 'dns');
+      incident = await openIncident(this.ctx, path.group, path.label);
       if (!incident) return;
     }
     const desired: Answer | undefined = allDown ? 'failover' : anyUp ? 'primary' : undefined;
@@ -262,21 +293,21 @@ export class HealthMonitor implements TargetBook {
     const agreed = desired === 'primary' || failoverAgreed(trigger, (t) => this.elbState(t));
     if (!agreed) {
       // Counted every cycle it holds; said once per incident.
-      if (this.heldBackSaid !== incident?.id) telemetry.warn('not failing the name over until ELB agrees: it calls a trigger target healthy', { name: dns.primaryRecord.Name });
-      this.heldBackSaid = incident?.id;
+      if (this.heldBackSaid.get(path.group) !== incident?.id) telemetry.warn(`not failing ${path.noun} over until ELB agrees: it calls a trigger target healthy`, { what: path.what });
+      this.heldBackSaid.set(path.group, incident?.id);
       telemetry.metric('HeldBack', 1);
       this.readBack();
     }
     const mayChange = () => {
       if (!agreed) return false;
-      if (name.budgetLeft() > 0) return true;
-      telemetry.warn('failover budget reached', { cap: config.actions.maxFailovers });
+      if (path.reconciler.budgetLeft() > 0) return true;
+      telemetry.warn('failover budget reached', { path: path.label, cap: config.actions.maxFailovers });
       telemetry.metric('CappedActions', 1);
       return false;
     };
     const reason = incident?.id ?? 'drift';
-    const holds = await name.reconcile(desired, switches, { mayChange, fence: incident !== undefined, reason });
-    if (holds && desired === 'primary' && incident) await closeIncident(this.ctx, DNS_GROUP, incident);
+    const holds = await path.reconciler.reconcile(desired, switches, { mayChange, fence: incident !== undefined, reason });
+    if (holds && desired === 'primary' && incident) await closeIncident(this.ctx, path.group, incident);
   }
 
   /**

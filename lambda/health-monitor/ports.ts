@@ -53,6 +53,13 @@ export interface NameState {
   readonly token?: string;
 }
 
+/** One endpoint of an accelerator's endpoint group, as UpdateEndpointGroup takes it. */
+export interface AcceleratorEndpoint {
+  readonly EndpointId: string;
+  readonly Weight?: number;
+  readonly ClientIPPreservationEnabled?: boolean;
+}
+
 /**
  * The calls the leader makes to the world. Each goes through its API's circuit breaker; in dry
  * run, changes are logged instead of made. A call that throws may still have been applied.
@@ -68,6 +75,14 @@ export interface Actions {
    * `from`, so a batch prepared on an older view, or by a deposed leader, changes nothing.
    */
   changeName(hostedZoneId: string, tokenName: string, from: string | undefined, to: string, record: RecordSet | undefined, comment: string, dryRun: boolean): Promise<void>;
+  /** The endpoints of an accelerator's endpoint group (DescribeEndpointGroup). */
+  readEndpoints(endpointGroupArn: string): Promise<AcceleratorEndpoint[]>;
+  /**
+   * Replaces the endpoints of an endpoint group (UpdateEndpointGroup with its endpoint
+   * configurations only; the dial, port overrides and health-check settings stay as they are).
+   * Global Accelerator has no conditional write: nothing refuses a call prepared on an older view.
+   */
+  setEndpoints(endpointGroupArn: string, endpoints: readonly AcceleratorEndpoint[], dryRun: boolean): Promise<void>;
   /**
    * Publishes an alert. `dedupId` is passed as the message deduplication id to FIFO topics (which
    * then deliver a retried alert once); standard topics do not deduplicate.

@@ -3,6 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -23,6 +24,9 @@ import { ElbDiscovery } from './targets';
 import { Telemetry } from './telemetry';
 
 /** How the handler puts the monitor together from its configuration. */
+
+/** Where Global Accelerator's control plane is. */
+export const GLOBAL_ACCELERATOR_REGION = 'us-west-2';
 
 const UNITS = { Count: MetricUnit.Count, Milliseconds: MetricUnit.Milliseconds, None: MetricUnit.NoUnit } as const;
 
@@ -71,6 +75,9 @@ export function createClients(config: Pick<MonitorConfig, 'callTimeoutMs'>, over
     db: DynamoDBDocumentClient.from(new DynamoDBClient(common), { marshallOptions: { removeUndefinedValues: true } }),
     elb: new ElasticLoadBalancingV2Client(common),
     route53: new Route53Client(common),
+    // Global Accelerator's API is in US West (Oregon), wherever the monitor runs.
+    // https://docs.aws.amazon.com/global-accelerator/latest/api/Welcome.html
+    globalAccelerator: new GlobalAcceleratorClient({ ...common, region: GLOBAL_ACCELERATOR_REGION }),
     sns: new SNSClient(common),
     serviceDiscovery: new ServiceDiscoveryClient(common),
     appConfigData: new AppConfigDataClient(common),
@@ -83,6 +90,7 @@ export interface Breakers {
   readonly elb: CircuitBreaker;
   readonly elbDiscovery: CircuitBreaker;
   readonly route53: CircuitBreaker;
+  readonly globalAccelerator: CircuitBreaker;
   readonly sns: CircuitBreaker;
   readonly serviceDiscovery: CircuitBreaker;
   readonly appConfig: CircuitBreaker;
@@ -99,6 +107,7 @@ export function createBreakers(config: Pick<MonitorConfig, 'breaker'>, clock: Cl
     elb: breaker('elasticloadbalancing'),
     elbDiscovery: breaker('elasticloadbalancing-describe'),
     route53: breaker('route53'),
+    globalAccelerator: breaker('globalaccelerator'),
     sns: breaker('sns'),
     serviceDiscovery: breaker('servicediscovery'),
     appConfig: breaker('appconfig'),

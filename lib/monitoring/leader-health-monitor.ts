@@ -31,7 +31,7 @@ import { handlerCode } from './handler-code';
 import { METRICS_NAMESPACE, MonitorMetrics, SERVICE_NAME } from './metrics';
 import { grantMonitorPermissions } from './permissions';
 import type { LeaderHealthMonitorProps } from './props';
-import { DEFAULT_HEALTH_CHECK, leaseSettings, monitorConfig, nameFailoverBoundMs, resolveSettings } from './settings';
+import { DEFAULT_HEALTH_CHECK, failoverBoundMs, leaseSettings, monitorConfig, resolveSettings } from './settings';
 import { validateEnvironmentSize, validateMonitorProps } from './validation';
 
 /**
@@ -104,6 +104,13 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
    * a read of the name and one change batch.
    */
   public readonly worstCaseNameFailoverTime?: Duration;
+
+  /**
+   * With `vipFailover`: worst case from every trigger target failing to the accelerator's primary
+   * endpoint at weight 0 (before the accelerator moves new flows). As for the name, the later of
+   * the monitor's detection and ELB's, plus a read of the endpoint group and one update.
+   */
+  public readonly worstCaseVipFailoverTime?: Duration;
 
   /**
    * Worst case from the leader dying to a standby leading: lease duration + two retry periods
@@ -231,8 +238,9 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
 
     this.worstCaseDetectionTime = Duration.millis(detectionBoundMs(settings.timing));
     this.worstCaseTakeoverTime = Duration.millis(takeoverBoundMs(this.config));
-    const nameFailover = nameFailoverBoundMs(settings, this.config);
-    this.worstCaseNameFailoverTime = nameFailover === undefined ? undefined : Duration.millis(nameFailover);
+    const { dns, vip } = this.config;
+    this.worstCaseNameFailoverTime = dns ? Duration.millis(failoverBoundMs(settings, this.config, dns.triggerGroups)) : undefined;
+    this.worstCaseVipFailoverTime = vip ? Duration.millis(failoverBoundMs(settings, this.config, vip.triggerGroups)) : undefined;
     this.landingMargin = Duration.millis(landingMarginMs(this.config));
 
     // The monitor's own alarms go where its alerts go, unless told otherwise.

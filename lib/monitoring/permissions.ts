@@ -99,6 +99,16 @@ export function grantMonitorPermissions(on: MonitorResources, props: LeaderHealt
       resources: [hostedZoneArn(role, pair.zone.hostedZoneId)],
     }));
   }
+  if (props.vipFailover && s.vip) {
+    // The endpoint is read back and its group's endpoints written whole; both actions take the
+    // endpoint group as their resource. The API is global (us-west-2), the ARN has no region.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglobalaccelerator.html
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'MoveTheAcceleratorEndpoint',
+      actions: ['globalaccelerator:DescribeEndpointGroup', 'globalaccelerator:UpdateEndpointGroup'],
+      resources: [s.vip.endpointGroupArn],
+    }));
+  }
   grantMembership(role, props.membership ?? []);
   props.switches?.grantRead(role);
   role.addToPolicy(new iam.PolicyStatement({

@@ -13,6 +13,7 @@ import { DnsFailover } from '../dns/dns-failover';
 import { FeatureFlags } from '../flags/feature-flags';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { HealthCheckProfile, HealthCheckProtocol } from '../load-balancing/health-check-profile';
+import { VipFailover } from '../vip/vip-failover';
 
 /**
  * A target group of an HaLoadBalancer whose targets the monitor probes, as its load balancer
@@ -411,4 +412,21 @@ export interface LeaderHealthMonitorProps extends LeaderHealthMonitorOptions {
    * @default - the monitored target groups of the pair's primary load balancer
    */
   readonly dnsFailoverTriggerGroups?: string[];
+
+  /**
+   * An accelerator whose primary endpoint the monitor takes out of traffic (weight 0, so that the
+   * accelerator fails over to the standby) when every target of `vipFailoverTriggerGroups` is
+   * DOWN, and puts back at its deployed weight when one is UP. The accelerator's own health-based
+   * routing stays as the safety net, and works on when its control plane (us-west-2) does not.
+   * The primary endpoint's weight must be 1 to 255.
+   * @default - no accelerator action
+   */
+  readonly vipFailover?: VipFailover;
+
+  /**
+   * Monitored target groups (by `targetGroupName`) or endpoint groups whose failure takes the
+   * accelerator's primary endpoint out of traffic.
+   * @default - the monitored target groups of the accelerator's primary load balancer
+   */
+  readonly vipFailoverTriggerGroups?: string[];
 }

@@ -8,7 +8,10 @@ import { detectionBoundMs, endReserveMs } from '../../lambda/health-monitor/cont
 import { FailoverTargetKind } from '../dns/failover-target';
 import { failoverRecordSets } from '../dns/record-sets';
 import { FeatureFlags } from '../flags/feature-flags';
+import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { HealthCheckProfile, HealthCheckProtocol } from '../load-balancing/health-check-profile';
+import { DEFAULT_ENDPOINT_WEIGHT } from '../vip/vip-endpoint';
+import type { VipFailover } from '../vip/vip-failover';
 import type { LeaderHealthMonitorProps } from './props';
 
 /** The group of an endpoint that names none. */
@@ -23,14 +26,13 @@ export const DEFAULT_HEALTH_CHECK = HealthCheckProfile.tcp({
 });
 
 /**
- * Worst case from the trigger targets failing to the name answering with the secondary: the
- * monitor's own detection, or, later, ELB's (its second opinion, seen at the next listing after
- * it, one interval), then a read of the name and one change batch. Trigger groups outside ELB
- * (endpoints) have no second opinion to wait for.
+ * Worst case from the trigger targets failing to a failover path's change (the name answering
+ * with the secondary, or the accelerator endpoint at weight 0): the monitor's own detection, or,
+ * later, ELB's (its second opinion, seen at the next listing after it, one interval), then a read
+ * and one change. Trigger groups outside ELB (endpoints) have no second opinion to wait for.
  */
-export function nameFailoverBoundMs(s: Settings, config: MonitorConfig): number | undefined {
-  if (!config.dns) return undefined;
-  const elb = s.groups.filter((g) => config.dns!.triggerGroups.includes(g.name)).map((g) => g.elbDetectionMs + s.timing.intervalMs);
+export function failoverBoundMs(s: Settings, config: MonitorConfig, triggerGroups: readonly string[]): number {
+  const elb = s.groups.filter((g) => triggerGroups.includes(g.name)).map((g) => g.elbDetectionMs + s.timing.intervalMs);
   return Math.max(detectionBoundMs(s.timing), ...elb) + 2 * config.callTimeoutMs;
 }
 
@@ -69,6 +71,7 @@ export interface Settings extends LeaseSettings {
   readonly groups: Array<{ readonly name: string; readonly arn: string; readonly request: ProbeRequest; readonly elbDetectionMs: number }>;
   readonly endpoints: readonly MonitoredHost[];
   readonly dns?: MonitorConfig['dns'];
+  readonly vip?: MonitorConfig['vip'];
   readonly vpcProbePorts: number[];
   readonly endpointPorts: number[];
 }
@@ -117,6 +120,7 @@ export function resolveSettings(props: LeaderHealthMonitorProps, timing: HealthC
     groups: groups.map(({ port: _port, ...g }) => g),
     endpoints,
     dns: props.dnsFailover ? dnsSettings(props) : undefined,
+    vip: props.vipFailover ? vipSettings(props.vipFailover, props) : undefined,
     vpcProbePorts: [...new Set(groups.map((g) => g.port))],
     endpointPorts: [...new Set(endpoints.map((e) => e.port))],
   };
@@ -144,9 +148,11 @@ export function monitorConfig(props: LeaderHealthMonitorProps, s: Settings, reso
     targetGroups: s.groups.map((g) => ({ name: g.name, arn: g.arn, probe: g.request })),
     endpoints: s.endpoints,
     dns: s.dns,
+    vip: s.vip,
     actions: {
       deregister: props.deregisterUnhealthyTargets ?? true,
       dnsFailover: s.dns !== undefined,
+      vipFailover: s.vip !== undefined,
       alertTopicArn: resources.alertTopicArn,
       maxActions: props.maxActionsPerWindow ?? 10,
       maxFailovers: props.maxFailoversPerWindow ?? 4,
@@ -197,7 +203,28 @@ function probeRequest(protocol: HealthCheckProtocol, pathName: string | undefine
 export function defaultTriggerGroups(props: LeaderHealthMonitorProps): string[] {
   const primary = props.dnsFailover?.primaryTarget;
   if (primary?.kind !== FailoverTargetKind.HA_LOAD_BALANCER) return [];
-  return (props.targetGroups ?? []).filter((g) => g.loadBalancer === primary.haLoadBalancer).map((g) => g.targetGroupName);
+  return watchedGroupsOf(props, primary.haLoadBalancer!);
+}
+
+/** The watched groups of the accelerator's primary load balancer. */
+export function defaultVipTriggerGroups(props: LeaderHealthMonitorProps): string[] {
+  return props.vipFailover ? watchedGroupsOf(props, props.vipFailover.primaryLoadBalancer) : [];
+}
+
+function watchedGroupsOf(props: LeaderHealthMonitorProps, loadBalancer: HaLoadBalancer): string[] {
+  return (props.targetGroups ?? []).filter((g) => g.loadBalancer === loadBalancer).map((g) => g.targetGroupName);
+}
+
+/** The endpoint the monitor moves: the primary's, in the first endpoint group, at its deployed weight. */
+function vipSettings(vip: VipFailover, props: LeaderHealthMonitorProps): MonitorConfig['vip'] {
+  const endpoint = vip.primaryEndpoint;
+  return {
+    endpointGroupArn: vip.endpointGroups[0].endpointGroupArn,
+    endpointId: endpoint.loadBalancerArn,
+    weight: endpoint.options.weight ?? DEFAULT_ENDPOINT_WEIGHT,
+    clientIpPreservation: endpoint.isApplication ? endpoint.options.preserveClientIp ?? true : undefined,
+    triggerGroups: props.vipFailoverTriggerGroups ?? defaultVipTriggerGroups(props),
+  };
 }
 
 function dnsSettings(props: LeaderHealthMonitorProps): MonitorConfig['dns'] {

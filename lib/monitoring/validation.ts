@@ -16,7 +16,7 @@ import { RegistryHealthCheckType } from '../discovery/service-registry';
 import { FeatureFlags } from '../flags/feature-flags';
 import { HealthCheckProfile, HealthCheckProtocol } from '../load-balancing/health-check-profile';
 import type { LeaderHealthMonitorProps, MonitorLeaseOptions, RegistryMembership } from './props';
-import { DEFAULT_ENDPOINT_GROUP, LeaseSettings, defaultTriggerGroups } from './settings';
+import { DEFAULT_ENDPOINT_GROUP, LeaseSettings, defaultTriggerGroups, defaultVipTriggerGroups } from './settings';
 
 const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 /** Lambda's limit on a function's environment. */
@@ -72,6 +72,7 @@ export function validateMonitorProps(scope: Construct, props: LeaderHealthMonito
   validateLease(v, props, s);
   validateTargets(scope, v, props);
   validateDns(v, props);
+  validateVip(v, props);
   validateBreaker(v, props, s);
   validateSwitches(v, props);
   (props.membership ?? []).forEach((m, i) => validateMembership(v, `membership[${i}]`, m, props));
@@ -251,20 +252,36 @@ function validateDns(v: Validator, props: LeaderHealthMonitorProps): void {
     v.add('dnsFailover', `the record ${name} (${dnsNameLength(name)} characters)`,
       `a record name of at most ${DNS_NAME_MAX - FENCE_PREFIX.length} characters: the monitor fences its changes with the record ${FENCE_PREFIX}<name>, and Route 53 names are at most ${DNS_NAME_MAX}`);
   }
+  validateTriggers(v, props, 'dnsFailoverTriggerGroups', triggers, defaultTriggerGroups(props), 'the pair\'s primary is not an HaLoadBalancer watched by this monitor', 'fails the name over');
+}
+
+function validateVip(v: Validator, props: LeaderHealthMonitorProps): void {
+  const triggers = props.vipFailoverTriggerGroups;
+  if (!props.vipFailover) {
+    if (triggers !== undefined) v.add('vipFailoverTriggerGroups', JSON.stringify(triggers), 'none without vipFailover');
+    return;
+  }
+  // The monitor takes the endpoint out with a weight of 0 and puts it back at its own weight.
+  if (props.vipFailover.primaryEndpoint.options.weight === 0) {
+    v.add('vipFailover', 'a primary endpoint of weight 0', 'a primary endpoint of weight 1 to 255: the monitor takes it out of traffic by setting its weight to 0, and puts it back at its own');
+  }
+  validateTriggers(v, props, 'vipFailoverTriggerGroups', triggers, defaultVipTriggerGroups(props),
+    'the accelerator\'s primary load balancer has no target group watched by this monitor', 'takes the accelerator\'s primary endpoint out of traffic');
+}
+
+/** Trigger groups given are groups the monitor watches; none given, the defaults are some. */
+function validateTriggers(v: Validator, props: LeaderHealthMonitorProps, prop: string, triggers: string[] | undefined, defaults: string[], noDefault: string, effect: string): void {
+  if (triggers === undefined) {
+    if (defaults.length === 0) v.add(prop, `none, and ${noDefault}`, `the monitored groups whose failure ${effect}`);
+    return;
+  }
   const monitored = new Set([
     ...(props.targetGroups ?? []).map((g) => g.targetGroupName),
     ...(props.endpoints ?? []).map((e) => e.group ?? DEFAULT_ENDPOINT_GROUP),
   ]);
-  if (triggers === undefined) {
-    if (defaultTriggerGroups(props).length === 0) {
-      v.add('dnsFailoverTriggerGroups', 'none, and the pair\'s primary is not an HaLoadBalancer watched by this monitor',
-        'the monitored groups whose failure fails the name over');
-    }
-    return;
-  }
-  if (triggers.length === 0) v.add('dnsFailoverTriggerGroups', '[]', 'at least one monitored group');
+  if (triggers.length === 0) v.add(prop, '[]', 'at least one monitored group');
   triggers.forEach((name, i) => {
-    if (!monitored.has(name)) v.add(`dnsFailoverTriggerGroups[${i}]`, JSON.stringify(name), `a group this monitor watches: ${[...monitored].join(', ')}`);
+    if (!monitored.has(name)) v.add(`${prop}[${i}]`, JSON.stringify(name), `a group this monitor watches: ${[...monitored].join(', ')}`);
   });
 }
 

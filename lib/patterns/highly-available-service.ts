@@ -196,7 +196,7 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
     }
 
     if (props.vip) {
-      this.vip = new VipFailover(this, 'Vip', { ...props.vip, primary: this.loadBalancer });
+      this.vip = new VipFailover(this, 'Vip', { ...props.vip, primary: this.loadBalancer, alarmActions: [...(props.vip.alarmActions ?? []), notify] });
     }
 
     const watched = groupNames.filter((name) => this.loadBalancer.targetGroupOptions(name).targetType === elbv2.TargetType.IP);
@@ -215,6 +215,7 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
           vpc: props.vpc,
           targetGroups: watched.map((targetGroupName) => ({ loadBalancer: this.loadBalancer, targetGroupName })),
           dnsFailover: watched.length > 0 ? this.dns : undefined,
+          vipFailover: watched.length > 0 ? this.vip : undefined,
         });
         for (const port of new Set(watched.map((name) => this.probePort(name)))) {
           this.serviceSecurityGroup.connections.allowFrom(this.monitor, ec2.Port.tcp(port), securityGroupDescription(`${this.monitor.node.path} health probes`));

@@ -6,6 +6,9 @@ import { Stack } from 'aws-cdk-lib';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { LoadBalancerType } from '../load-balancing/load-balancer-type';
 
+/** The weight Global Accelerator gives an endpoint when none is set. */
+export const DEFAULT_ENDPOINT_WEIGHT = 128;
+
 /**
  * Settings of one region's endpoint.
  */

@@ -3,19 +3,21 @@
  * in front of one HaLoadBalancer per region, traffic moved by health inside AWS's edge network,
  * with no resolver cache in the path.
  */
-import { Annotations, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { notifyOnAlarmAndOk, warnAlarmsWithoutActions } from '../core/alarms';
+import { ALARM_DESCRIPTION, fitDescription } from '../core/descriptions';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { HaValidationError } from '../core/errors';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind, MeasuredFailoverTime } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
-import { VipEndpoint, VipEndpointOptions } from './vip-endpoint';
+import { DEFAULT_ENDPOINT_WEIGHT, VipEndpoint, VipEndpointOptions } from './vip-endpoint';
 
 /**
  * Global Accelerator's reaction to a change of an endpoint's health. The Developer Guide gives no
@@ -124,6 +126,12 @@ export interface VipFailoverOptions {
    * @default - 30 s, the Developer Guide's typical figure
    */
   readonly acceleratorReaction?: MeasuredFailoverTime;
+
+  /**
+   * Actions on ALARM and on OK of every alarm this construct creates, e.g. an SNS topic.
+   * @default - none; HighlyAvailableService gives its alarm topic
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
 /**
@@ -155,17 +163,32 @@ export class VipFailover extends Construct {
   /** The endpoint groups: the primary's region first, then the standby's, then the others. */
   public readonly endpointGroups: ga.EndpointGroup[];
 
+  /** The primary region's endpoint: its load balancer and settings. */
+  public readonly primaryEndpoint: VipEndpoint;
+
+  /** The primary region's load balancer. */
+  public readonly primaryLoadBalancer: HaLoadBalancer;
+
   /** Worst-case failover, step by step. */
   public readonly failoverTime: FailoverTimeBreakdown;
 
   /** The alias records added with `addFriendlyName`. */
   public readonly friendlyNames: route53.RecordSet[] = [];
 
+  /**
+   * The alarms: in a us-west-2 stack, where Global Accelerator publishes its metrics, and with a
+   * standby at a traffic dial of 0, one that goes off while new flows reach the standby (the
+   * primary is failed over).
+   */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
   private readonly dualStack: boolean;
 
   constructor(scope: Construct, id: string, props: VipFailoverProps) {
     super(scope, id);
     const primary = VipEndpoint.loadBalancer(props.primary, props.primaryOptions);
+    this.primaryEndpoint = primary;
+    this.primaryLoadBalancer = props.primary;
     const endpoints = [primary, props.standby, ...(props.additionalRegions ?? [])];
     this.validate(props, endpoints);
     this.dualStack = props.ipAddressType === ga.IpAddressType.DUAL_STACK;
@@ -192,7 +215,7 @@ export class VipFailover extends Construct {
       endpoints: [new ga.RawEndpoint({
         endpointId: endpoint.loadBalancerArn,
         region: endpoint.region,
-        weight: endpoint.options.weight ?? 128,
+        weight: endpoint.options.weight ?? DEFAULT_ENDPOINT_WEIGHT,
         preserveClientIp: endpoint.isApplication ? endpoint.options.preserveClientIp ?? true : undefined,
       })],
     }));
@@ -200,6 +223,8 @@ export class VipFailover extends Construct {
       Annotations.of(this).addWarningV2('cdk-ha-kit:acceleratorHealthCheckIgnored',
         'healthCheck is ignored for load-balancer endpoints: Global Accelerator judges a load balancer by its own health checks (set them on the HaLoadBalancer\'s target groups).');
     }
+
+    this.createStandbyAlarm(props.standby, props.alarmActions ?? []);
 
     const detection = props.primary.worstCaseDetectionTime;
     this.failoverTime = new FailoverTimeBreakdown([
@@ -256,13 +281,59 @@ export class VipFailover extends Construct {
     return this.metric('ProcessedBytesIn', props);
   }
 
-  private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    // Dimension: the accelerator's id, the last part of its ARN.
+  /**
+   * New flows the accelerator sent to one region's endpoint group (the group's region, e.g.
+   * `eu-central-1`). Default: sum over 1 minute.
+   */
+  public metricNewFlowCountOf(endpointGroupRegion: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('NewFlowCount', props, this.endpointGroupDimensions(endpointGroupRegion));
+  }
+
+  /** Bytes the accelerator received for one region's endpoint group. Default: sum over 1 minute. */
+  public metricProcessedBytesInOf(endpointGroupRegion: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ProcessedBytesIn', props, this.endpointGroupDimensions(endpointGroupRegion));
+  }
+
+  /** An endpoint group's dimensions: the listener's id (the last part of its ARN) and the group's region. */
+  private endpointGroupDimensions(endpointGroupRegion: string): Record<string, string> {
+    return { Listener: Fn.select(3, Fn.split('/', this.listener.listenerArn)), EndpointGroup: endpointGroupRegion };
+  }
+
+  /**
+   * With a passive standby (dial 0), new flows reach it only while the accelerator fails over to
+   * it: the alarm says the primary is out. An alarm watches metrics of its own region, and Global
+   * Accelerator publishes them in us-west-2 only, so it is created in a us-west-2 stack only.
+   */
+  private createStandbyAlarm(standby: VipEndpoint, actions: cloudwatch.IAlarmAction[]): void {
+    const dial = standby.options.trafficDialPercentage;
+    if (dial !== 0) return;
+    const region = Stack.of(this).region;
+    if (region !== METRICS_REGION) {
+      Annotations.of(this).addInfo(`Global Accelerator publishes its metrics in ${METRICS_REGION} only: no standby-traffic alarm is created in a stack in ${Token.isUnresolved(region) ? 'an unknown region' : region}. Alarm on metricNewFlowCountOf() of the standby's region from a ${METRICS_REGION} stack.`);
+      return;
+    }
+    const alarm = new cloudwatch.Alarm(this, 'StandbyServingAlarm', {
+      alarmDescription: fitDescription(ALARM_DESCRIPTION, `New flows reach the standby of ${this.node.path} in ${standby.region}: the primary is failed over.`),
+      metric: this.metricNewFlowCountOf(standby.region),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // No flows, no data points: Global Accelerator reports a metric only while traffic flows.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (actions.length === 0) warnAlarmsWithoutActions(this, 'alarmActions');
+    notifyOnAlarmAndOk(alarm, actions);
+    this.alarms.push(alarm);
+  }
+
+  private metric(metricName: string, props?: cloudwatch.MetricOptions, dimensions: Record<string, string> = {}): cloudwatch.Metric {
+    // Dimensions: the accelerator's id, the last part of its ARN; for one endpoint group, the
+    // listener's id and the group's region.
     // https://docs.aws.amazon.com/global-accelerator/latest/dg/cloudwatch-monitoring.html
     return new cloudwatch.Metric({
       namespace: 'AWS/GlobalAccelerator',
       metricName,
-      dimensionsMap: { Accelerator: Stack.of(this).splitArn(this.accelerator.acceleratorArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName! },
+      dimensionsMap: { Accelerator: Stack.of(this).splitArn(this.accelerator.acceleratorArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!, ...dimensions },
       statistic: 'Sum',
       period: Duration.minutes(1),
       region: METRICS_REGION,

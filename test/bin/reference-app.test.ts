@@ -2,9 +2,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import * as cdk from 'aws-cdk-lib';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -23,11 +24,36 @@ function referenceApp(context: Record<string, string> = {}): App {
   return buildApp(new App({ context: { ...cdkJson.context, ...TEST_CONTEXT, ...context } }));
 }
 
+/** Certificates in context: HTTPS in both regions. */
+const CERTIFICATES = {
+  'ha-kit:certificateArn': 'arn:aws:acm:eu-west-1:111111111111:certificate/ref',
+  'ha-kit:standbyCertificateArn': 'arn:aws:acm:eu-central-1:111111111111:certificate/ref',
+};
+
+/**
+ * The reference app with AWS Control Tower's proactive controls too, run by
+ * @cdklabs/cdk-validator-cfnguard (its cfn-guard binary and rules, offline) as a policy validation
+ * plugin: every finding fails the synth unless acknowledged, on the construct it concerns, with a
+ * reason (lib/core/compliance.ts and bin/compliance.ts).
+ */
+function appWithControls(context: Record<string, string> = {}): App {
+  const app = referenceApp(context);
+  Validations.of(app).addPlugins(new CfnGuardValidator());
+  return app;
+}
+
 let shared: App | undefined;
-/** The default reference app, built once for the tests that only read it. */
+/** The default reference app (plain HTTP, opted into), built and checked once for the tests that only read it. */
 function sharedApp(): App {
-  shared ??= referenceApp();
+  shared ??= appWithControls();
   return shared;
+}
+
+let secure: App | undefined;
+/** The reference app with certificates in both regions, built and checked once. */
+function secureApp(): App {
+  secure ??= appWithControls(CERTIFICATES);
+  return secure;
 }
 
 function referenceStack(app: App): Stack {
@@ -37,8 +63,9 @@ function referenceStack(app: App): Stack {
 const attribute = (Key: string, Value: string) => Match.objectLike({ Key, Value });
 
 describe('reference app', () => {
-  test('synthesizes with cdk-nag\'s AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1 and Serverless packs and no unacknowledged finding', () => {
+  test('synthesizes with cdk-nag\'s AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1 and Serverless packs and AWS Control Tower\'s controls, and no unacknowledged finding, over HTTP (opted into) and over HTTPS', () => {
     expect(() => sharedApp().synth()).not.toThrow();
+    expect(() => secureApp().synth()).not.toThrow();
   });
 
   test('every template passes the CloudFormation resource-specification check', () => {
@@ -117,10 +144,8 @@ describe('reference app', () => {
     expect(new Set(zones)).toEqual(new Set(['us-west-2a', 'us-west-2b', 'us-west-2c']));
   });
 
-  test('with a certificate in context: HTTPS, HTTP redirected, still cdk-nag clean', () => {
-    const app = referenceApp({ 'ha-kit:certificateArn': 'arn:aws:acm:eu-west-1:111111111111:certificate/ref' });
-    expect(() => app.synth()).not.toThrow();
-    const template = Template.fromStack(referenceStack(app));
+  test('with certificates in context: HTTPS, HTTP redirected', () => {
+    const template = Template.fromStack(referenceStack(secureApp()));
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443 });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })],
@@ -128,18 +153,14 @@ describe('reference app', () => {
   });
 
   test('no warning, with or without certificates (plain HTTP is opted into without them)', () => {
-    const plain = sharedApp();
-    for (const id of ['HaKitReference', 'HaKitStandby', 'HaKitRoute53Alarms']) {
-      Annotations.fromStack(plain.node.findChild(id) as Stack).hasNoWarning('*', Match.anyValue());
+    // Read from the apps' assemblies as synthesized (Annotations.fromStack would synthesize them
+    // again, with every rule pack and control).
+    for (const app of [sharedApp(), secureApp()]) {
+      const stacks = app.synth().stacks;
+      expect(stacks.map((a) => a.stackName).sort()).toEqual(['HaKitReference', 'HaKitRoute53Alarms', 'HaKitStandby']);
+      expect(stacks.flatMap((a) => a.messages).filter((m) => m.level === 'warning').map((m) => `${m.id}: ${String(m.entry.data)}`)).toEqual([]);
     }
-    const secure = referenceApp({
-      'ha-kit:certificateArn': 'arn:aws:acm:eu-west-1:111111111111:certificate/ref',
-      'ha-kit:standbyCertificateArn': 'arn:aws:acm:eu-central-1:111111111111:certificate/ref',
-    });
-    for (const id of ['HaKitReference', 'HaKitStandby', 'HaKitRoute53Alarms']) {
-      Annotations.fromStack(secure.node.findChild(id) as Stack).hasNoWarning('*', Match.anyValue());
-    }
-    Template.fromStack(referenceStack(secure)).hasResourceProperties('AWS::Route53::HealthCheck', {
+    Template.fromStack(referenceStack(secureApp())).hasResourceProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: Match.objectLike({ Type: 'HTTPS', Port: 443, EnableSNI: true }),
     });
   });
@@ -158,6 +179,14 @@ describe('reference app', () => {
     const app = referenceApp();
     new logs.LogGroup(referenceStack(app), 'Unencrypted', { removalPolicy: RemovalPolicy.RETAIN });
     expect(() => app.synth()).toThrow(new RegExp(`HaKitReference/Unencrypted/Resource[\\s\\S]*${rule.replace(/\./g, '\\.')}`));
+  });
+
+  test('the Control Tower controls are live: a bucket without access logging fails the synth', () => {
+    // A small app with the same plugin: the reference app's own runs are the first test.
+    const app = new App({ context: TEST_CONTEXT });
+    Validations.of(app).addPlugins(new CfnGuardValidator());
+    new s3.Bucket(new Stack(app, 'Small'), 'Unlogged', { enforceSSL: true });
+    expect(() => app.synth()).toThrow(/\[CT\.S3\.PR\.2\][\s\S]*Small\/Unlogged\/Resource/);
   });
 
   test('cdk-nag Serverless is live too', () => {

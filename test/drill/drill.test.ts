@@ -17,9 +17,11 @@ describe('npm run drill', () => {
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0]) as DrillResult;
     expect(result.problems).toEqual([]);
-    for (const key of ['detected_ms', 'first_action_ms', 'leader_takeover_ms', 'recovered_ms'] as const) {
+    for (const key of ['detected_ms', 'first_action_ms', 'leader_takeover_ms', 'recovered_ms', 'vip_failover_ms', 'vip_recovered_ms'] as const) {
       expect(result[key]).toBeGreaterThan(0);
     }
+    expect(result.vip_failover_ms).toBeLessThanOrEqual(result.budget_ms.vip_failover);
+    expect(result.vip_recovered_ms).toBeLessThanOrEqual(result.budget_ms.recovery);
     expect(result.detected_ms).toBeLessThanOrEqual(result.budget_ms.detection);
     expect(result.leader_takeover_ms).toBeLessThanOrEqual(result.budget_ms.takeover);
     expect(result.recovered_ms).toBeLessThanOrEqual(result.budget_ms.recovery);
@@ -33,7 +35,7 @@ describe('npm run drill', () => {
 
     const picture = fs.readFileSync(svg, 'utf8');
     expect(picture).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    for (const label of ['kill the primary', 'kill the leader', 'bring the primary back', 'alert (', 'recovered (', '✕ killed', 'PASS']) {
+    for (const label of ['kill the primary', 'kill the leader', 'bring the primary back', 'alert (', 'recovered (', '✕ killed', 'primary out', 'PASS']) {
       expect(picture).toContain(label);
     }
   }, 120_000);
@@ -48,9 +50,9 @@ describe('npm run drill', () => {
 
 describe('the verdict', () => {
   const passing: Omit<DrillResult, 'problems'> = {
-    detected_ms: 1400, first_action_ms: 1450, failover_ms: 1500, leader_takeover_ms: 3000, recovered_ms: 1700,
+    detected_ms: 1400, first_action_ms: 1450, failover_ms: 1500, vip_failover_ms: 1480, leader_takeover_ms: 3000, recovered_ms: 1700, vip_recovered_ms: 1650,
     alerts_sent: 2, alerts_per_incident: { 'Api@t/e1': 1 }, stale_actions_refused: 0, leaders: ['c1 epoch 1', 'c2 epoch 2'],
-    budget_ms: { detection: 2600, failover: 2600, takeover: 4100, recovery: 2600 }, duration_ms: 13_000,
+    budget_ms: { detection: 2600, failover: 2600, vip_failover: 2600, takeover: 4100, recovery: 2600 }, accelerator_reaction_ms: 30_000, duration_ms: 13_000,
   };
 
   test('a drill that did everything in time passes', () => {
@@ -60,6 +62,9 @@ describe('the verdict', () => {
   test.each([
     ['no failover', { failover_ms: undefined }, 'the name was not failed over to the standby'],
     ['a late failover', { failover_ms: 2700 }, 'the DNS failover took 2700 ms, over the budget of 2600 ms'],
+    ['no accelerator failover', { vip_failover_ms: undefined }, 'the accelerator\'s primary endpoint was not taken out of traffic'],
+    ['a late accelerator failover', { vip_failover_ms: 2601 }, 'the accelerator failover took 2601 ms, over the budget of 2600 ms'],
+    ['no accelerator restore', { vip_recovered_ms: undefined }, 'the accelerator\'s primary endpoint was not put back after the primary came back'],
     ['no detection', { detected_ms: undefined }, 'the primary\'s backends were never all marked DOWN'],
     ['no action', { first_action_ms: undefined }, 'no action was taken after the primary failed'],
     ['no takeover', { leader_takeover_ms: undefined }, 'no contender took over from the killed leader'],

@@ -2,11 +2,13 @@
  * The failover drill: the health monitor's own modules, wired as its Lambda function wires them
  * and configured as HighlyAvailableService deploys them, run on this machine. DynamoDB is a local
  * dynalite server, the service is three HTTP servers on loopback, and Elastic Load Balancing,
- * Route 53 and SNS are in-process recorders that print what would be sent.
+ * Route 53, Global Accelerator and SNS are in-process recorders that print what would be sent.
  *
  * It kills the primary's backends, then the leading contender, then brings the backends back,
- * and checks that the name failed over, another contender took over, the name was restored, and
- * each incident sent one alert, each within the monitor's worst case.
+ * and checks that the accelerator's primary endpoint was taken out of traffic and the name failed
+ * over, another contender took over, both were restored, and each incident sent one alert, each
+ * within the monitor's worst case. What Global Accelerator and resolvers do after the calls (the
+ * accelerator's reaction, DNS propagation and caches) happens at AWS and is not run here.
  *
  *   npm run drill                     the timeline, as it happens, and the verdict
  *   npm run drill -- --json           one JSON line of measurements instead
@@ -44,10 +46,14 @@ export interface DrillResult {
   readonly first_action_ms?: number;
   /** From killing the backends to the UPSERT pointing the name at the standby (once ELB's own checks agree). */
   readonly failover_ms?: number;
+  /** From killing the backends to the accelerator's primary endpoint at weight 0 (once ELB's own checks agree). */
+  readonly vip_failover_ms?: number;
   /** From killing the leader to another contender leading. */
   readonly leader_takeover_ms?: number;
   /** From the backends answering again to the name restored and the recovery alert sent. */
   readonly recovered_ms?: number;
+  /** From the backends answering again to the accelerator's primary endpoint back at its weight. */
+  readonly vip_recovered_ms?: number;
   /** SNS messages sent: one alert and one recovery per incident. */
   readonly alerts_sent: number;
   /** Down alerts of each incident. */
@@ -57,7 +63,9 @@ export interface DrillResult {
   /** Leaders, in order. */
   readonly leaders: string[];
   /** The budget each time was checked against. */
-  readonly budget_ms: { readonly detection: number; readonly failover: number; readonly takeover: number; readonly recovery: number };
+  readonly budget_ms: { readonly detection: number; readonly failover: number; readonly vip_failover: number; readonly takeover: number; readonly recovery: number };
+  /** Global Accelerator's reaction after the endpoint's change, as the service's failover time states it (AWS's, not run here). */
+  readonly accelerator_reaction_ms: number;
   readonly duration_ms: number;
   /** Failed checks; empty when the drill passed. */
   readonly problems: string[];
@@ -80,9 +88,12 @@ export async function runDrill(options: { readonly print?: (line: string) => voi
   });
   recorder.register(DRILL_NAMES.targetGroupArn, backends.ports.map((port) => ({ Id: '127.0.0.1', Port: port })));
   recorder.addRecord(service.config.dns!.primaryRecord as ResourceRecordSet);
+  recorder.addEndpointGroup(DRILL_NAMES.endpointGroupArn, [{ EndpointId: DRILL_NAMES.primaryLoadBalancerArn, Weight: service.config.vip!.weight, ClientIPPreservationEnabled: true }]);
   const answering = (yes: boolean) => backends.ports.forEach((port) => recorder.setAnswering('127.0.0.1', port, yes));
   timeline.add('drill', 'note', `${service.recordName} → ${DRILL_NAMES.primaryDnsName} (PRIMARY), ${DRILL_NAMES.standbyDnsName} (SECONDARY); `
     + `target group Api: ${backends.ports.map((p) => `127.0.0.1:${p}`).join(', ')}`);
+  timeline.add('drill', 'note', `accelerator: primary endpoint ${DRILL_NAMES.primaryLoadBalancerArn.split('/').slice(-2, -1)[0]} at weight ${service.config.vip!.weight}, `
+    + `standby ${DRILL_NAMES.standbyLoadBalancerArn.split('/').slice(-2, -1)[0]} at dial 0`);
   timeline.add('drill', 'note', `probes every ${config.probe.intervalMs / 1000} s, DOWN after ${config.probe.unhealthyThreshold} failures, `
     + `UP after ${config.probe.healthyThreshold} successes; lease ${config.lease.durationMs / 1000} s; ${CONTENDERS.length} contenders`);
 
@@ -95,8 +106,8 @@ export async function runDrill(options: { readonly print?: (line: string) => voi
     const killedPrimary = timeline.phase('kill the primary: every backend of target group Api stops');
     await backends.stopAll();
     answering(false);
-    await waitFor('the name failed over and the alert sent', () => failoverAfter(recorder, killedPrimary) !== undefined
-      && actionAfter(recorder, killedPrimary, 'Publish') !== undefined, 30_000);
+    await waitFor('the endpoint out of traffic, the name failed over and the alert sent', () => failoverAfter(recorder, killedPrimary) !== undefined
+      && taggedAfter(recorder, killedPrimary, 'vip-out') !== undefined && actionAfter(recorder, killedPrimary, 'Publish') !== undefined, 30_000);
     await delay(1500);
 
     const victim = leader();
@@ -110,8 +121,8 @@ export async function runDrill(options: { readonly print?: (line: string) => voi
     const restored = timeline.phase('bring the primary back: every backend answers again');
     await backends.startAll();
     answering(true);
-    await waitFor('the name restored and the recovery alert sent', () => recorder.actions.some((c) => c.at >= restored && tagOf(c) === 'restore')
-      && recorder.actions.some((c) => c.at >= restored && tagOf(c) === 'recovery'), 15_000);
+    await waitFor('the endpoint back, the name restored and the recovery alert sent', () => taggedAfter(recorder, restored, 'restore') !== undefined
+      && taggedAfter(recorder, restored, 'vip-in') !== undefined && taggedAfter(recorder, restored, 'recovery') !== undefined, 15_000);
     await delay(1000);
 
     const result = measure(service, timeline, recorder, contenders, { killedPrimary, killedLeader, restored }, Date.now() - started);
@@ -217,6 +228,10 @@ function tagOf(call: RecordedCall): CallTag | undefined {
     if (!text.includes('"UPSERT"')) return undefined;
     return text.includes(DRILL_NAMES.standbyDnsName) ? 'failover' : 'restore';
   }
+  if (call.operation === 'UpdateEndpointGroup') {
+    const ours = (call.input.EndpointConfigurations as Array<{ EndpointId: string; Weight: number }>).find((e) => e.EndpointId === DRILL_NAMES.primaryLoadBalancerArn);
+    return ours?.Weight === 0 ? 'vip-out' : 'vip-in';
+  }
   if (call.operation === 'DeregisterTargets') return 'deregister';
   if (call.operation === 'RegisterTargets') return 'register';
   return undefined;
@@ -229,7 +244,11 @@ function actionAfter(recorder: AwsRecorder, at: number, operation: string) {
 }
 
 function failoverAfter(recorder: AwsRecorder, at: number) {
-  return recorder.actions.find((c) => c.at >= at && tagOf(c) === 'failover');
+  return taggedAfter(recorder, at, 'failover');
+}
+
+function taggedAfter(recorder: AwsRecorder, at: number, tag: CallTag) {
+  return recorder.actions.find((c) => c.at >= at && tagOf(c) === tag);
 }
 
 function measure(
@@ -242,6 +261,8 @@ function measure(
   const actions = recorder.actions;
   const failover = actions.find((c) => c.at >= killedPrimary && tagOf(c) === 'failover');
   const restore = actions.find((c) => c.at >= restored && tagOf(c) === 'restore');
+  const vipOut = actions.find((c) => c.at >= killedPrimary && tagOf(c) === 'vip-out');
+  const vipIn = actions.find((c) => c.at >= restored && tagOf(c) === 'vip-in');
   const alerts = actions.filter((c) => c.operation === 'Publish');
   const recovery = alerts.find((c) => c.at >= restored && tagOf(c) === 'recovery');
   const perIncident: Record<string, number> = {};
@@ -254,13 +275,19 @@ function measure(
     detected_ms: downs.length >= BACKENDS ? downs[BACKENDS - 1].at - killedPrimary : undefined,
     first_action_ms: since(killedPrimary, actions.find((c) => c.at >= killedPrimary)?.at),
     failover_ms: since(killedPrimary, failover?.at),
+    vip_failover_ms: since(killedPrimary, vipOut?.at),
     leader_takeover_ms: since(killedLeader, timeline.firstAfter(killedLeader, (e) => e.kind === 'lead')?.at),
     recovered_ms: since(restored, recoveredAt),
+    vip_recovered_ms: since(restored, vipIn?.at),
     alerts_sent: alerts.length,
     alerts_per_incident: perIncident,
     stale_actions_refused: contenders.reduce((sum, c) => sum + c.metric('RefusedStaleActions'), 0),
     leaders: timeline.events.filter((e) => e.kind === 'lead').map((e) => `${e.who} ${e.text.replace('leads, ', '')}`),
-    budget_ms: { detection: service.worstCaseDetectionMs, failover: service.worstCaseNameFailoverMs, takeover: service.worstCaseTakeoverMs, recovery: service.worstCaseRecoveryMs },
+    budget_ms: {
+      detection: service.worstCaseDetectionMs, failover: service.worstCaseNameFailoverMs, vip_failover: service.worstCaseVipFailoverMs,
+      takeover: service.worstCaseTakeoverMs, recovery: service.worstCaseRecoveryMs,
+    },
+    accelerator_reaction_ms: service.acceleratorReactionMs,
     duration_ms: durationMs,
   };
   return { ...result, problems: judge(result) };
@@ -276,8 +303,10 @@ export function judge(r: Omit<DrillResult, 'problems'>): string[] {
   within('detection', r.detected_ms, r.budget_ms.detection, 'the primary\'s backends were never all marked DOWN');
   within('the first action', r.first_action_ms, r.budget_ms.detection, 'no action was taken after the primary failed');
   within('the DNS failover', r.failover_ms, r.budget_ms.failover, 'the name was not failed over to the standby');
+  within('the accelerator failover', r.vip_failover_ms, r.budget_ms.vip_failover, 'the accelerator\'s primary endpoint was not taken out of traffic');
   within('the leader takeover', r.leader_takeover_ms, r.budget_ms.takeover, 'no contender took over from the killed leader');
   within('the recovery', r.recovered_ms, r.budget_ms.recovery, 'the name was not restored with a recovery alert after the primary came back');
+  within('the accelerator restore', r.vip_recovered_ms, r.budget_ms.recovery, 'the accelerator\'s primary endpoint was not put back after the primary came back');
   const incidents = Object.entries(r.alerts_per_incident);
   if (incidents.length === 0) problems.push('no alert was sent');
   for (const [incident, alerts] of incidents) if (alerts !== 1) problems.push(`incident ${incident} sent ${alerts} alerts, not one`);
@@ -288,14 +317,17 @@ export function judge(r: Omit<DrillResult, 'problems'>): string[] {
 
 function verdict(r: DrillResult): string[] {
   const row = (what: string, value: number | undefined, budget: number) =>
-    `  ${what.padEnd(34)} ${value === undefined ? '     —' : `${(value / 1000).toFixed(2).padStart(6)} s`}   budget ${(budget / 1000).toFixed(2)} s`;
+    `  ${what.padEnd(36)} ${value === undefined ? '     —' : `${(value / 1000).toFixed(2).padStart(6)} s`}   budget ${(budget / 1000).toFixed(2)} s`;
   return [
     '',
     row('detected (every backend DOWN)', r.detected_ms, r.budget_ms.detection),
     row('first action', r.first_action_ms, r.budget_ms.detection),
     row('name failed over to the standby', r.failover_ms, r.budget_ms.failover),
+    row('accelerator endpoint out (weight 0)', r.vip_failover_ms, r.budget_ms.vip_failover),
     row('leader takeover', r.leader_takeover_ms, r.budget_ms.takeover),
     row('recovered (name restored, alerted)', r.recovered_ms, r.budget_ms.recovery),
+    row('accelerator endpoint back', r.vip_recovered_ms, r.budget_ms.recovery),
+    `  then, at AWS: Global Accelerator moves new flows to the standby in ${r.accelerator_reaction_ms / 1000} s (typical; not run here)`,
     `  alerts: ${r.alerts_sent} sent, ${Object.entries(r.alerts_per_incident).map(([i, n]) => `${n} for incident ${i}`).join(', ')}, plus its recovery`,
     `  leaders: ${r.leaders.join(' → ')}; stale actions refused: ${r.stale_actions_refused}`,
     '',

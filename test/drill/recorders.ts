@@ -2,13 +2,14 @@ import {
   DeregisterTargetsCommand, DeregisterTargetsCommandInput, DescribeTargetHealthCommand, RegisterTargetsCommand, RegisterTargetsCommandInput,
   TargetDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeEndpointGroupCommand, EndpointConfiguration, UpdateEndpointGroupCommand, UpdateEndpointGroupCommandInput } from '@aws-sdk/client-global-accelerator';
 import { ChangeResourceRecordSetsCommand, ChangeResourceRecordSetsCommandInput, ListResourceRecordSetsCommand, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { MonitorClients } from '../../lambda/health-monitor/wiring';
 
 /**
- * Elastic Load Balancing, Route 53 and SNS as the drill's contenders see them: each request, built
+ * Elastic Load Balancing, Route 53, Global Accelerator and SNS as the drill's contenders see them: each request, built
  * by the monitor's real code with the SDK's real command types, is recorded and answered in
  * process.
  *
@@ -18,9 +19,11 @@ import type { MonitorClients } from '../../lambda/health-monitor/wiring';
  *   thresholds.
  * - Route 53 keeps the zone's records: a change batch is applied whole or not at all, a DELETE
  *   must match the record exactly, and ListResourceRecordSets lists from a name and type.
+ * - Global Accelerator keeps each endpoint group's endpoints: UpdateEndpointGroup replaces them,
+ *   with no condition, and DescribeEndpointGroup lists them.
  */
 
-export type Api = 'elasticloadbalancing' | 'route53' | 'sns';
+export type Api = 'elasticloadbalancing' | 'route53' | 'globalaccelerator' | 'sns';
 
 export interface RecordedCall {
   /** Milliseconds since the drill started. */
@@ -47,6 +50,7 @@ export class AwsRecorder {
   private readonly down = new Map<string, number>();
   private readonly upSince = new Map<string, number>();
   private readonly records: ResourceRecordSet[] = [];
+  private readonly endpointGroups = new Map<string, EndpointConfiguration[]>();
 
   /**
    * @param started when the drill started (its times are relative to it)
@@ -69,6 +73,16 @@ export class AwsRecorder {
   /** Records in the zone before the drill starts. */
   public addRecord(record: ResourceRecordSet): void {
     this.records.push(record);
+  }
+
+  /** An accelerator endpoint group and its endpoints before the drill starts. */
+  public addEndpointGroup(endpointGroupArn: string, endpoints: EndpointConfiguration[]): void {
+    this.endpointGroups.set(endpointGroupArn, endpoints);
+  }
+
+  /** The weight of an accelerator endpoint now. */
+  public weightOf(endpointGroupArn: string, endpointId: string): number | undefined {
+    return this.endpointGroups.get(endpointGroupArn)?.find((e) => e.EndpointId === endpointId)?.Weight;
   }
 
   /** ELB's verdict on a target now: the checks since it changed, on ELB's schedule. */
@@ -158,6 +172,17 @@ export class AwsRecorder {
         && (input.StartRecordIdentifier === undefined || r.SetIdentifier === input.StartRecordIdentifier));
       return { ResourceRecordSets: from < 0 ? [] : this.records.slice(from, from + (input.MaxItems ?? 100)), IsTruncated: false, MaxItems: input.MaxItems };
     });
+    const ga = mockClient(clients.globalAccelerator);
+    ga.on(DescribeEndpointGroupCommand).callsFake((input) => {
+      if (!alive()) throw new Error(`${by} is gone`);
+      const endpoints = this.endpointGroups.get(input.EndpointGroupArn) ?? [];
+      return { EndpointGroup: { EndpointGroupArn: input.EndpointGroupArn, TrafficDialPercentage: 100, EndpointDescriptions: endpoints.map((e) => ({ ...e, HealthState: 'HEALTHY' })) } };
+    });
+    ga.on(UpdateEndpointGroupCommand).callsFake((input: UpdateEndpointGroupCommandInput) => {
+      record('globalaccelerator', 'UpdateEndpointGroup', input);
+      if (input.EndpointConfigurations) this.endpointGroups.set(input.EndpointGroupArn!, input.EndpointConfigurations.map((e) => ({ ...e })));
+      return { EndpointGroup: { EndpointGroupArn: input.EndpointGroupArn } };
+    });
     mockClient(clients.sns).on(PublishCommand).callsFake((input) => {
       record('sns', 'Publish', input);
       return { MessageId: `message-${this.calls.length}` };
@@ -186,6 +211,9 @@ export function describeCall(call: RecordedCall): string {
       const what = upsert ? `UPSERT ${upsert.ResourceRecordSet.Name} ${upsert.ResourceRecordSet.Type} ${upsert.ResourceRecordSet.Failover} → ${upsert.ResourceRecordSet.AliasTarget?.DNSName}` : 'the fencing token only';
       return `Route 53 ChangeResourceRecordSets ${input.HostedZoneId}: ${what} (token ${token})`;
     }
+    case 'UpdateEndpointGroup':
+      return `Global Accelerator UpdateEndpointGroup ${String(input.EndpointGroupArn).replace(/^arn:aws:globalaccelerator::\d+:/, '')}: `
+        + (input.EndpointConfigurations as EndpointConfiguration[]).map((e) => `${shortArn(e.EndpointId!)} weight ${e.Weight}`).join(', ');
     case 'DescribeTargetHealth':
       return `ELB DescribeTargetHealth ${shortArn(input.TargetGroupArn)}`;
     default:

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { MonitorConfig } from '../../lambda/health-monitor/contract';
-import { FailoverTarget, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService } from '../../lib';
+import { FailoverTarget, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService, VipEndpoint } from '../../lib';
 import { deployedConfig } from '../monitoring/monitor-stack';
 import type { ElbCheck } from './recorders';
 
@@ -20,6 +20,9 @@ export const DRILL_NAMES = {
   standbyDnsName: 'shop-standby-5678.eu-central-1.elb.amazonaws.com',
   standbyAliasZoneId: 'Z215JYRZR1TBD5',
   alertTopicArn: 'arn:aws:sns:eu-west-1:111111111111:shop-alerts',
+  primaryLoadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/shop-primary/50dc6c495c0c9188',
+  standbyLoadBalancerArn: 'arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/app/shop-standby/6c495c0c918850dc',
+  endpointGroupArn: 'arn:aws:globalaccelerator::111111111111:accelerator/0a1b2c3d-drill/listener/0f1e2d3c/endpoint-group/4b5a6978',
 } as const;
 
 export interface DrillService {
@@ -30,6 +33,10 @@ export interface DrillService {
   /** The monitor's worst cases, as the construct computes them. */
   readonly worstCaseDetectionMs: number;
   readonly worstCaseNameFailoverMs: number;
+  /** To the accelerator's primary endpoint at weight 0. */
+  readonly worstCaseVipFailoverMs: number;
+  /** Global Accelerator's own reaction to that, as the service's failover time states it (not run by the drill). */
+  readonly acceleratorReactionMs: number;
   readonly worstCaseTakeoverMs: number;
   /** Worst case from a DOWN target answering again to UP: dead interval × healthy threshold + timeout + jitter. */
   readonly worstCaseRecoveryMs: number;
@@ -56,6 +63,7 @@ export function drillService(): DrillService {
       defaultTargetGroup: 'Api',
     },
     dns: { zone, recordName: 'api', secondary: FailoverTarget.remoteLoadBalancer(DRILL_NAMES.standbyDnsName, DRILL_NAMES.standbyAliasZoneId) },
+    vip: { standby: VipEndpoint.arn(DRILL_NAMES.standbyLoadBalancerArn, 'eu-central-1', { trafficDialPercentage: 0 }) },
     monitor: {
       healthCheck: HealthCheckProfile.http({ interval: Duration.seconds(1), timeout: Duration.millis(500), healthyThreshold: 2, unhealthyThreshold: 2 }),
       lease: { duration: Duration.seconds(3), renewDeadline: Duration.seconds(2), retryPeriod: Duration.millis(500) },
@@ -71,6 +79,8 @@ export function drillService(): DrillService {
     recordName: 'api.example.com',
     worstCaseDetectionMs: monitor.worstCaseDetectionTime.toMilliseconds(),
     worstCaseNameFailoverMs: monitor.worstCaseNameFailoverTime!.toMilliseconds(),
+    worstCaseVipFailoverMs: monitor.worstCaseVipFailoverTime!.toMilliseconds(),
+    acceleratorReactionMs: service.vip!.failoverTime.steps[1].duration.toMilliseconds(),
     worstCaseTakeoverMs: monitor.worstCaseTakeoverTime.toMilliseconds(),
     worstCaseRecoveryMs: config.probe.downIntervalMs * config.probe.healthyThreshold + config.probe.timeoutMs + config.probe.jitterMs,
     elbCheck: {
@@ -90,6 +100,8 @@ function withLocalNames(config: MonitorConfig): MonitorConfig {
     [/<\w*LoadBalancer\w*\.CanonicalHostedZoneID>/g, DRILL_NAMES.primaryAliasZoneId],
     [/<\w*LoadBalancer\w*\.DNSName>/g, DRILL_NAMES.primaryDnsName],
     [/<Ref \w*(Alerts|Alarms)\w*>/g, DRILL_NAMES.alertTopicArn],
+    [/<Ref \w*LoadBalancer\w*>/g, DRILL_NAMES.primaryLoadBalancerArn],
+    [/<\w*Vip\w*\.EndpointGroupArn>/g, DRILL_NAMES.endpointGroupArn],
   ];
   const json = names.reduce((text, [pattern, name]) => text.replace(pattern, name), JSON.stringify(config));
   const left = json.match(/<[^>]+>/);

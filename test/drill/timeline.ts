@@ -6,7 +6,7 @@
 export type EventKind = 'phase' | 'note' | 'lead' | 'kill' | 'probe' | 'state' | 'call' | 'action' | 'refused' | 'warn';
 
 /** What a call did, for the picture. */
-export type CallTag = 'alert' | 'recovery' | 'failover' | 'restore' | 'deregister' | 'register';
+export type CallTag = 'alert' | 'recovery' | 'failover' | 'restore' | 'vip-out' | 'vip-in' | 'deregister' | 'register';
 
 export interface DrillEvent {
   /** Milliseconds since the drill started. */
@@ -49,6 +49,7 @@ export class Timeline {
 export interface TimelineSummary {
   readonly detected_ms?: number;
   readonly failover_ms?: number;
+  readonly vip_failover_ms?: number;
   readonly leader_takeover_ms?: number;
   readonly recovered_ms?: number;
   readonly alerts_sent: number;
@@ -110,23 +111,28 @@ export function renderSvg(events: DrillEvent[], summary: TimelineSummary): strin
     y += LANE;
   }
 
-  // Where the name pointed, and the messages sent.
+  // Where the name pointed and where the accelerator sent traffic, and the messages sent.
   y += 22;
-  parts.push(heading(y - 14, 'DNS and alerts'));
-  laneLabel('api.example.com');
+  parts.push(heading(y - 14, 'DNS, accelerator and alerts'));
   const calls = events.filter((e) => e.kind === 'call');
-  let from = 0;
-  let pointsAt = 'primary';
-  for (const call of calls.filter((c) => c.tag === 'failover' || c.tag === 'restore')) {
-    bar(from, call.at, pointsAt === 'primary' ? COLORS.up : COLORS.standbyName);
-    from = call.at;
-    pointsAt = call.tag === 'failover' ? 'standby' : 'primary';
-  }
-  bar(from, end, pointsAt === 'primary' ? COLORS.up : COLORS.standbyName);
-  for (const change of [{ at: 0, tag: 'restore' }, ...calls.filter((c) => c.tag === 'failover' || c.tag === 'restore')]) {
-    parts.push(text(x(change.at) + 4, y + LANE / 2 + 4, change.tag === 'failover' ? 'standby' : 'primary', { fill: '#ffffff', size: 10 }));
-  }
-  y += LANE;
+  const switchLane = (label: string, out: CallTag, back: CallTag, names: { primary: string; standby: string }) => {
+    laneLabel(label);
+    const changes = calls.filter((c) => c.tag === out || c.tag === back);
+    let from = 0;
+    let onPrimary = true;
+    for (const change of changes) {
+      bar(from, change.at, onPrimary ? COLORS.up : COLORS.standbyName);
+      from = change.at;
+      onPrimary = change.tag === back;
+    }
+    bar(from, end, onPrimary ? COLORS.up : COLORS.standbyName);
+    for (const change of [{ at: 0, tag: back }, ...changes]) {
+      parts.push(text(x(change.at) + 4, y + LANE / 2 + 4, change.tag === out ? names.standby : names.primary, { fill: '#ffffff', size: 10 }));
+    }
+    y += LANE;
+  };
+  switchLane('api.example.com', 'failover', 'restore', { primary: 'primary', standby: 'standby' });
+  switchLane('accelerator', 'vip-out', 'vip-in', { primary: 'primary in', standby: 'primary out' });
   laneLabel('SNS');
   for (const call of calls.filter((c) => c.tag === 'alert' || c.tag === 'recovery')) {
     parts.push(`<circle cx="${x(call.at).toFixed(1)}" cy="${y + LANE / 2}" r="6" fill="${call.tag === 'alert' ? COLORS.down : COLORS.up}"/>`);
@@ -150,11 +156,12 @@ export function renderSvg(events: DrillEvent[], summary: TimelineSummary): strin
   }
   y += 40;
   const s = (ms?: number) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
-  parts.push(text(LEFT, y, `detected ${s(summary.detected_ms)} · failed over ${s(summary.failover_ms)} · leader taken over ${s(summary.leader_takeover_ms)} · `
+  parts.push(text(LEFT, y, `detected ${s(summary.detected_ms)} · endpoint out ${s(summary.vip_failover_ms)} · name failed over ${s(summary.failover_ms)} · `
+    + `leader taken over ${s(summary.leader_takeover_ms)} · `
     + `recovered ${s(summary.recovered_ms)} · ${summary.alerts_sent} messages · ${summary.problems.length === 0 ? 'PASS' : 'FAIL'}`, { size: 12 }));
   y += 18;
   parts.push(text(LEFT, y, 'grey: not yet probed, or standing by · green: UP, or the name on the primary · red: DOWN, or an alert · '
-    + 'blue: leading · amber: the name on the standby', { size: 10, fill: COLORS.faint }));
+    + 'blue: leading · amber: the name on the standby, or the primary endpoint out', { size: 10, fill: COLORS.faint }));
   y += 14;
 
   return [

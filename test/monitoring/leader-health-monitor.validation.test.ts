@@ -4,7 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import {
   DnsFailover, DnsHealthCheck, FailoverTarget, FeatureFlags, HaLoadBalancer, HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor, LeaderHealthMonitorProps,
-  LoadBalancerType, NamespaceKind, RegistryHealthCheck, ServiceRegistry,
+  LoadBalancerType, NamespaceKind, RegistryHealthCheck, ServiceRegistry, VipEndpoint, VipFailover,
 } from '../../lib';
 import { expectRejected } from '../support/rejected';
 import { MonitorFixture, monitorFixture } from './monitor-stack';
@@ -99,6 +99,15 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['no trigger groups', (f) => ({ dnsFailover: f.dns, dnsFailoverTriggerGroups: [] }), /dnsFailoverTriggerGroups: got \[\]; allowed: at least one monitored group/],
   ['a failover name with no room for the fence record beside it', (f) => ({ dnsFailover: pairNamed(f, 249) }),
     /dnsFailover: got the record \S+ \(249 characters\); allowed: a record name of at most 248 characters: the monitor fences its changes with the record _fence.<name>, and Route 53 names are at most 255/],
+  // Accelerator
+  ['trigger groups without an accelerator', () => ({ vipFailoverTriggerGroups: ['Api'] }), /vipFailoverTriggerGroups: got \["Api"\]; allowed: none without vipFailover/],
+  ['an accelerator trigger group not watched', (f) => ({ vipFailover: vipOver(f, f.lb), vipFailoverTriggerGroups: ['Web'] }),
+    /vipFailoverTriggerGroups\[0\]: got "Web"; allowed: a group this monitor watches: Api/],
+  ['no accelerator trigger groups', (f) => ({ vipFailover: vipOver(f, f.lb), vipFailoverTriggerGroups: [] }), /vipFailoverTriggerGroups: got \[\]; allowed: at least one monitored group/],
+  ['an accelerator in front of a load balancer not watched', (f) => ({ vipFailover: vipOver(f, otherLoadBalancer(f)) }),
+    /vipFailoverTriggerGroups: got none, and the accelerator's primary load balancer has no target group watched by this monitor; allowed: the monitored groups whose failure takes the accelerator's primary endpoint out of traffic/],
+  ['a primary endpoint the monitor could not tell from one taken out', (f) => ({ vipFailover: vipOver(f, f.lb, 0) }),
+    /vipFailover: got a primary endpoint of weight 0; allowed: a primary endpoint of weight 1 to 255: the monitor takes it out of traffic by setting its weight to 0/],
   // Names
   ['a monitor id with a space', () => ({ monitorId: 'shop monitor' }), /monitorId: got "shop monitor"; allowed: letters, digits, ".", "_" and "-"; at most 64 characters/],
   ['a monitor id of 65 characters', () => ({ monitorId: 'm'.repeat(65) }), /monitorId: got "m{65}"; allowed: letters, digits/],
@@ -168,6 +177,22 @@ function tcpLb(f: MonitorFixture): HaLoadBalancer {
   return new HaLoadBalancer(f.stack, 'Nlb', {
     vpc: f.vpc, loadBalancerType: LoadBalancerType.NETWORK,
     targetGroups: [{ name: 'Tcp', port: 9000, targetType: elbv2.TargetType.IP, healthCheck: HealthCheckProfile.tcp() }],
+  });
+}
+
+/** An accelerator in front of `lb`, with a standby by ARN. */
+function vipOver(f: MonitorFixture, lb: HaLoadBalancer, weight?: number): VipFailover {
+  return new VipFailover(f.stack, 'Vip', {
+    primary: lb, primaryOptions: { weight },
+    standby: VipEndpoint.arn('arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/app/standby/50dc6c495c0c9188', 'eu-central-1'),
+  });
+}
+
+/** A second load balancer in the fixture's stack, which the monitor does not watch. */
+function otherLoadBalancer(f: MonitorFixture): HaLoadBalancer {
+  return new HaLoadBalancer(f.stack, 'Other', {
+    vpc: f.vpc, internetFacing: true, allowPlaintext: true,
+    targetGroups: [{ name: 'Other', port: 8080, targetType: elbv2.TargetType.IP, healthCheck: HealthCheckProfile.http() }], defaultTargetGroup: 'Other',
   });
 }
 

@@ -1,9 +1,11 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { FigureKind, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, MeasuredFailoverTime, VipEndpoint, VipFailover, VipFailoverProps } from '../../lib';
 import { expectRejected } from '../support/rejected';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
@@ -13,9 +15,9 @@ const STANDBY_ALB = 'arn:aws:elasticloadbalancing:eu-central-1:111111111111:load
 const STANDBY_NLB = 'arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/ledger-standby/50dc6c495c0c9188';
 const CERT = elbv2.ListenerCertificate.fromArn('arn:aws:acm:eu-west-1:111111111111:certificate/abc');
 
-function primaryStack(lbProps: object = {}) {
+function primaryStack(lbProps: object = {}, region = 'eu-west-1') {
   const app = new App({ context: TEST_CONTEXT });
-  const stack = new Stack(app, 'Vip', { env: { region: 'eu-west-1', account: '111111111111' } });
+  const stack = new Stack(app, 'Vip', { env: { region, account: '111111111111' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const lb = new HaLoadBalancer(stack, 'Lb', {
     vpc, internetFacing: true, certificates: [CERT], defaultTargetGroup: 'Api',
@@ -98,6 +100,51 @@ describe('VipFailover', () => {
     expect(metric).toMatchObject({ namespace: 'AWS/GlobalAccelerator', metricName: 'NewFlowCount', statistic: 'Sum', region: 'us-west-2' });
     expect(JSON.stringify(stack.resolve(metric.dimensions))).toContain('AcceleratorArn');
     expect(vip.metricProcessedBytesIn().metricName).toBe('ProcessedBytesIn');
+  });
+});
+
+describe('VipFailover alarms', () => {
+  const CERT_USW2 = elbv2.ListenerCertificate.fromArn('arn:aws:acm:us-west-2:111111111111:certificate/abc');
+  const passive = (actions = true) => {
+    const ctx = primaryStack({ certificates: [CERT_USW2] }, 'us-west-2');
+    const topic = new sns.Topic(ctx.stack, 'Alarms');
+    const vip = new VipFailover(ctx.stack, 'Vip', {
+      primary: ctx.lb, standby: VipEndpoint.arn(STANDBY_ALB, 'eu-central-1', { trafficDialPercentage: 0 }), alarmActions: actions ? [new cwActions.SnsAction(topic)] : [],
+    });
+    return { ...ctx, vip, topic };
+  };
+
+  test('a passive standby taking new flows is an alarm, notified on ALARM and OK: by the accelerator, its listener and the standby\'s region', () => {
+    const { stack, vip } = passive();
+    expect(vip.alarms).toHaveLength(1);
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/GlobalAccelerator', MetricName: 'NewFlowCount', Statistic: 'Sum', Period: 60,
+      Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
+      Dimensions: [Match.objectLike({ Name: 'Accelerator' }), { Name: 'EndpointGroup', Value: 'eu-central-1' }, Match.objectLike({ Name: 'Listener' })],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }], OKActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+    });
+    Annotations.fromStack(stack).hasNoWarning('/Vip/Vip', Match.anyValue());
+  });
+
+  test('without actions the alarm is there, with a warning that it reaches no one', () => {
+    const { stack } = passive(false);
+    Annotations.fromStack(stack).hasWarning('/Vip/Vip', Match.stringLikeRegexp('give alarmActions'));
+  });
+
+  test('none outside us-west-2, where the metrics are not (an info says where to alarm), and none for an active standby', () => {
+    const outside = build(() => ({ standby: VipEndpoint.arn(STANDBY_ALB, 'eu-central-1', { trafficDialPercentage: 0 }) }));
+    expect(outside.vip.alarms).toEqual([]);
+    Annotations.fromStack(outside.stack).hasInfo('/Vip/Vip', Match.stringLikeRegexp('publishes its metrics in us-west-2 only'));
+    expect(build().vip.alarms).toEqual([]);
+  });
+
+  test('per endpoint group metrics name the group by its region', () => {
+    const { vip, stack } = passive();
+    const metric = vip.metricProcessedBytesInOf('us-west-2');
+    expect(metric).toMatchObject({ metricName: 'ProcessedBytesIn', region: 'us-west-2' });
+    expect(stack.resolve(metric.dimensions)).toMatchObject({
+      EndpointGroup: 'us-west-2', Listener: { 'Fn::Select': [3, { 'Fn::Split': ['/', { 'Fn::GetAtt': [expect.stringMatching(/^VipAcceleratorListener/), 'ListenerArn'] }] }] },
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   DeregisterTargetsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeEndpointGroupCommand, GlobalAcceleratorClient, UpdateEndpointGroupCommand } from '@aws-sdk/client-global-accelerator';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -11,10 +12,13 @@ import { CircuitOpenError } from '../../../lambda/health-monitor/errors';
 import { StoredTarget } from '../../../lambda/health-monitor/state-store';
 import { ElbDiscovery } from '../../../lambda/health-monitor/targets';
 import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
+import { createClients } from '../../../lambda/health-monitor/wiring';
 import { testConfig } from './fixtures';
 
 const TG = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/api/0123456789abcdef';
 const TOPIC = 'arn:aws:sns:eu-west-1:111111111111:alerts';
+const EG = 'arn:aws:globalaccelerator::111111111111:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123vxyz/endpoint-group/098765zyxwvu';
+const LB = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/api/50dc6c495c0c9188';
 const RECORD = {
   Name: 'api.example.com.', Type: 'A' as const, SetIdentifier: 'primary', Failover: 'PRIMARY' as const, HealthCheckId: 'hc-1',
   AliasTarget: { DNSName: 'standby-123.eu-central-1.elb.amazonaws.com.', HostedZoneId: 'Z215JYRZR1TBD5', EvaluateTargetHealth: true },
@@ -25,15 +29,20 @@ const BREAKER = { failureThreshold: 2, failureRatePercent: 100, windowSize: 10, 
 function setup() {
   const elb = mockClient(ElasticLoadBalancingV2Client);
   const route53 = mockClient(Route53Client);
+  const ga = mockClient(GlobalAcceleratorClient);
   const sns = mockClient(SNSClient);
   const breakers = {
     elb: new CircuitBreaker('elasticloadbalancing', BREAKER, systemClock),
     route53: new CircuitBreaker('route53', BREAKER, systemClock),
+    globalAccelerator: new CircuitBreaker('globalaccelerator', BREAKER, systemClock),
     sns: new CircuitBreaker('sns', BREAKER, systemClock),
   };
   const telemetry = new RecordingTelemetry();
-  const clients = { elb: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }), route53: new Route53Client({ region: 'us-east-1' }), sns: new SNSClient({ region: 'eu-west-1' }) };
-  return { elb, route53, sns, breakers, telemetry, clients, actions: new AwsActions(clients, breakers, telemetry) };
+  const clients = {
+    elb: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }), route53: new Route53Client({ region: 'us-east-1' }),
+    globalAccelerator: new GlobalAcceleratorClient({ region: 'us-west-2' }), sns: new SNSClient({ region: 'eu-west-1' }),
+  };
+  return { elb, route53, ga, sns, breakers, telemetry, clients, actions: new AwsActions(clients, breakers, telemetry) };
 }
 
 describe('AwsActions sends exactly these requests', () => {
@@ -89,6 +98,26 @@ describe('AwsActions sends exactly these requests', () => {
     ]);
   });
 
+  test('the accelerator endpoints are read with DescribeEndpointGroup and set with UpdateEndpointGroup, endpoint configurations only', async () => {
+    const { ga, actions } = setup();
+    ga.on(DescribeEndpointGroupCommand).resolves({ EndpointGroup: {
+      EndpointGroupArn: EG, TrafficDialPercentage: 100, HealthCheckPort: 80,
+      EndpointDescriptions: [{ EndpointId: LB, Weight: 128, ClientIPPreservationEnabled: true, HealthState: 'HEALTHY' }],
+    } }).on(UpdateEndpointGroupCommand).resolves({});
+    expect(await actions.readEndpoints(EG)).toEqual([{ EndpointId: LB, Weight: 128, ClientIPPreservationEnabled: true }]);
+    await actions.setEndpoints(EG, [{ EndpointId: LB, Weight: 0, ClientIPPreservationEnabled: true }], false);
+    expect(ga.commandCalls(DescribeEndpointGroupCommand).map((c) => c.args[0].input)).toEqual([{ EndpointGroupArn: EG }]);
+    // The dial, the port overrides and the health-check settings are left out: they stay as they are.
+    expect(ga.commandCalls(UpdateEndpointGroupCommand).map((c) => c.args[0].input)).toEqual([{
+      EndpointGroupArn: EG, EndpointConfigurations: [{ EndpointId: LB, Weight: 0, ClientIPPreservationEnabled: true }],
+    }]);
+  });
+
+  test('the accelerator\'s client calls US West (Oregon), where its API is, from any region', async () => {
+    const clients = createClients({ callTimeoutMs: 500 });
+    expect(await clients.globalAccelerator.config.region()).toBe('us-west-2');
+  });
+
   test('an alert is one Publish, its subject cut to the 99 characters SNS allows', async () => {
     const { sns, actions } = setup();
     sns.on(PublishCommand).resolves({ MessageId: 'm1' });
@@ -104,15 +133,18 @@ describe('AwsActions sends exactly these requests', () => {
   });
 
   test('in dry run nothing is sent; the request is logged', async () => {
-    const { elb, route53, sns, actions, telemetry } = setup();
+    const { elb, route53, ga, sns, actions, telemetry } = setup();
     await actions.deregister(TG, { id: '10.0.1.10', port: 8080 }, true);
     await actions.changeName('Z0123456789', '_fence.api.example.com', 'e1.1', 'e1.2', RECORD, 'c', true);
+    await actions.setEndpoints(EG, [{ EndpointId: LB, Weight: 0 }], true);
     await actions.alert(TOPIC, 's', 'm', 'k', true);
     expect(elb.calls()).toHaveLength(0);
     expect(route53.calls()).toHaveLength(0);
+    expect(ga.calls()).toHaveLength(0);
     expect(sns.calls()).toHaveLength(0);
     expect(telemetry.logs.map((l) => [l.message, l.data?.operation])).toEqual([
-      ['dry run: would call', 'DeregisterTargets'], ['dry run: would call', 'ChangeResourceRecordSets'], ['dry run: would call', 'Publish'],
+      ['dry run: would call', 'DeregisterTargets'], ['dry run: would call', 'ChangeResourceRecordSets'], ['dry run: would call', 'UpdateEndpointGroup'],
+      ['dry run: would call', 'Publish'],
     ]);
   });
 

@@ -21,7 +21,7 @@ export function testConfig(overrides: {
     targetGroups: [],
     endpoints: [],
     actions: {
-      deregister: true, dnsFailover: true, alertTopicArn: 'arn:aws:sns:eu-west-1:111111111111:alerts', maxActions: 10, maxFailovers: 4, windowMs: 60000,
+      deregister: true, dnsFailover: true, vipFailover: true, alertTopicArn: 'arn:aws:sns:eu-west-1:111111111111:alerts', maxActions: 10, maxFailovers: 4, windowMs: 60000,
       maxEjectPercent: 50, removedRetentionMs: 600_000, dryRun: false,
     },
     breaker: { failureThreshold: 3, failureRatePercent: 50, windowSize: 10, openMs: 1000, halfOpenTrials: 1 },

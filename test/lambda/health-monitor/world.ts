@@ -1,17 +1,20 @@
 import { RecordSet } from '../../../lambda/health-monitor/contract';
-import type { Actions, Discovered, Discovery, ElbTarget, MonitoredTarget } from '../../../lambda/health-monitor/ports';
+import type { AcceleratorEndpoint, Actions, Discovered, Discovery, ElbTarget, MonitoredTarget } from '../../../lambda/health-monitor/ports';
 import { ProbeResult, ProbeSpec } from '../../../lambda/health-monitor/probes';
 import { StoredTarget } from '../../../lambda/health-monitor/state-store';
 
 /**
  * The world a monitor acts on, for tests, the safety test and the benchmark: targets whose health
- * the test sets; ELB target groups, a Route 53 name with its fencing token and an SNS topic that
- * behave as those services do; and faults injected into the calls, as the README's fault model
+ * the test sets; ELB target groups, a Route 53 name with its fencing token, accelerator endpoint
+ * groups and an SNS topic that behave as those services do; and faults injected into the calls, as the README's fault model
  * states them. Every effect that landed is recorded: by whom, with which epoch, when it was sent
  * and when it landed.
  */
 
 export const TG_ARN = (group: string) => `arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/${group}/0123456789abcdef`;
+
+/** An endpoint group's endpoints as `<id>=<weight>,…`. */
+const weights = (endpoints: readonly AcceleratorEndpoint[]) => endpoints.map((e) => `${e.EndpointId}=${e.Weight}`).join(',');
 
 export function ipTargets(group: string, count: number, firstOctet = 10): MonitoredTarget[] {
   return Array.from({ length: count }, (_, i) => {
@@ -22,13 +25,13 @@ export function ipTargets(group: string, count: number, firstOctet = 10): Monito
 
 const bare = (name: string) => name.replace(/\.$/, '');
 
-export type EffectKind = 'deregister' | 'register' | 'upsert' | 'fence' | 'alert';
+export type EffectKind = 'deregister' | 'register' | 'upsert' | 'fence' | 'weight' | 'alert';
 
 export interface ActionRecord {
   readonly kind: EffectKind;
-  /** The target (`host:port`), the record's value, or the alert's subject. */
+  /** The target (`host:port`), the record's value, the endpoints' weights (`<id>=<weight>,…`), or the alert's subject. */
   readonly what: string;
-  /** What the effect acts on: `elb:<group arn>/<host:port>`, `dns:<name>`, `sns`. */
+  /** What the effect acts on: `elb:<group arn>/<host:port>`, `dns:<name>`, `ga:<endpoint group arn>`, `sns`. */
   readonly resource: string;
   readonly by: string;
   /** The epoch the contender believed it led with when it sent the call. */
@@ -81,6 +84,8 @@ export class World {
   public readonly describeFails = new Set<string>();
   /** The failover name's answer and its fencing token, by record name. */
   public readonly names = new Map<string, { value: string; token?: string }>();
+  /** Accelerator endpoint groups by ARN: their endpoints as Global Accelerator holds them. */
+  public readonly endpointGroups = new Map<string, AcceleratorEndpoint[]>();
   public faults?: FaultPlan;
   /**
    * A target whose deregistration's answer is lost comes back at that moment (it flaps): the
@@ -204,9 +209,30 @@ export class World {
           return true;
         });
       },
+      readEndpoints: async (arn) => {
+        await onCall('read');
+        if (this.faults?.pick('read') === 'refused') {
+          this.faultsInjected++;
+          throw serviceError('ThrottlingException', 400);
+        }
+        const endpoints = this.endpointGroups.get(arn);
+        if (!endpoints) throw serviceError('EndpointGroupNotFoundException', 400);
+        return endpoints.map((e) => ({ ...e }));
+      },
+      // No condition: the last call to land wins, as at Global Accelerator.
+      setEndpoints: (arn, endpoints, dryRun) => this.call(by, epochOf(), onCall, 'weight', weights(endpoints), `ga:${arn}`, dryRun, () => {
+        const changed = weights(this.endpointGroups.get(arn) ?? []) !== weights(endpoints);
+        this.endpointGroups.set(arn, endpoints.map((e) => ({ ...e })));
+        return changed;
+      }),
       // Each alert is a message of its own, not a state that a later one replaces.
       alert: (_topic, subject, message, _dedup, dryRun) => this.call(by, epochOf(), onCall, 'alert', subject, `sns:${subject}\n${message}`, dryRun, () => true, message),
     };
+  }
+
+  /** The weight of an accelerator endpoint now. */
+  public weightOf(endpointGroupArn: string, endpointId: string): number | undefined {
+    return this.endpointGroups.get(endpointGroupArn)?.find((e) => e.EndpointId === endpointId)?.Weight;
   }
 
   /** Tracks a failover name (its PRIMARY record's name, with the answer it gives now). */
