@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { DrillResult, judge } from './drill';
+import { DrillResult, judge, main } from './drill';
 
 const run = promisify(execFile);
 const TSX = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
@@ -40,12 +40,9 @@ describe('npm run drill', () => {
     }
   }, 120_000);
 
-  test('an unknown argument is refused with a non-zero exit', async () => {
-    await expect(run(TSX, [DRILL, '--jsn'], { timeout: 30_000 })).rejects.toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining("drill failed: Unknown option '--jsn'"),
-    });
-  }, 60_000);
+  test('an unknown argument is refused before anything runs (the command then exits with 1, saying why)', async () => {
+    await expect(main(['--jsn'])).rejects.toThrow("Unknown option '--jsn'");
+  });
 });
 
 describe('the verdict', () => {

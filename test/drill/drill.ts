@@ -335,7 +335,8 @@ function verdict(r: DrillResult): string[] {
   ];
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The command line: runs the drill and prints it; the exit code, or a rejection for arguments it does not take. */
+export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, svg: { type: 'string' } } });
   const json = values.json === true;
   const svgFile = values.svg;
