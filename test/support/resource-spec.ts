@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 import type { Property, PropertyType, Resource, SpecDatabase, TypeDefinition } from '@aws-cdk/service-spec-types';
 import { checkTextLimits } from './text-limits';
@@ -19,6 +22,60 @@ let database: SpecDatabase | undefined;
 function db(): SpecDatabase {
   database ??= loadAwsServiceSpecSync();
   return database;
+}
+
+/** One resource type's entry in the specification, and every type definition its properties use. */
+interface SpecEntry {
+  readonly resource?: Resource;
+  readonly definitions: Record<string, TypeDefinition>;
+}
+
+/**
+ * Each resource type's entry is kept in a file of its own once read, per version of the
+ * specification: loading the whole database takes more than a second in every test file that
+ * checks a template, and most files need a few dozen types of it.
+ */
+const SPEC_VERSION = (JSON.parse(fs.readFileSync(require.resolve('@aws-cdk/aws-service-spec/package.json'), 'utf8')) as { version: string }).version;
+const CACHE_DIR = path.join(os.tmpdir(), `ha-kit-spec-${SPEC_VERSION}`);
+const entries = new Map<string, SpecEntry>();
+const definitions = new Map<string, TypeDefinition>();
+
+function specEntry(type: string): SpecEntry {
+  let found = entries.get(type);
+  if (found) return found;
+  const file = path.join(CACHE_DIR, `${type.replace(/[^A-Za-z0-9]/g, '_')}.json`);
+  if (fs.existsSync(file)) {
+    found = JSON.parse(fs.readFileSync(file, 'utf8')) as SpecEntry;
+  } else {
+    found = entryFromDatabase(type);
+    // Written beside and renamed: another test file may read it at the same moment.
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    const partial = `${file}.${process.pid}`;
+    fs.writeFileSync(partial, JSON.stringify(found));
+    fs.renameSync(partial, file);
+  }
+  for (const [id, definition] of Object.entries(found.definitions)) definitions.set(id, definition);
+  entries.set(type, found);
+  return found;
+}
+
+function entryFromDatabase(type: string): SpecEntry {
+  const found = db().lookup('resource', 'cloudFormationType', 'equals', type);
+  const resource = found.length === 1 ? found[0] : undefined;
+  const used: Record<string, TypeDefinition> = {};
+  const visit = (t: PropertyType): void => {
+    if (t.type === 'ref' && used[t.reference.$ref] === undefined) {
+      const definition = db().get('typeDefinition', t.reference.$ref) as TypeDefinition;
+      used[t.reference.$ref] = definition;
+      Object.values(definition.properties).forEach((p) => visit(p.type));
+    } else if (t.type === 'array' || t.type === 'map') {
+      visit(t.element);
+    } else if (t.type === 'union') {
+      t.types.forEach(visit);
+    }
+  };
+  Object.values(resource?.properties ?? {}).forEach((p) => visit(p.type));
+  return { resource, definitions: used };
 }
 
 const INTRINSICS = new Set([
@@ -48,8 +105,7 @@ function isIntrinsic(value: Json): boolean {
 }
 
 function lookupResource(type: string): Resource | undefined {
-  const found = db().lookup('resource', 'cloudFormationType', 'equals', type);
-  return found.length === 1 ? found[0] : undefined;
+  return specEntry(type).resource;
 }
 
 class TemplateChecker {
@@ -140,7 +196,8 @@ class TemplateChecker {
         if (value === null || typeof value !== 'object' || Array.isArray(value)) return bad('a map');
         return Object.entries(value).flatMap(([k, v]) => this.valueErrors(`${where}.${k}`, type.element, v));
       case 'ref': {
-        const def = db().get('typeDefinition', type.reference.$ref) as TypeDefinition;
+        // Known: every definition a resource's properties use is read with the resource.
+        const def = definitions.get(type.reference.$ref)!;
         const sub = new TemplateChecker('', this.template);
         sub.checkProperties(`${where} (${def.name})`, def.properties, value);
         return sub.problems.map((p) => p.trimStart());
