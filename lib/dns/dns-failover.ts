@@ -124,12 +124,6 @@ interface EndpointPlan {
 }
 
 const ROOT_REGISTRY = new WeakMap<IConstruct, Map<string, string>>();
-const MODELS = new WeakMap<DnsFailover, FailoverModel>();
-
-/** The model behind a pair's failover time, with the knobs that change it. */
-export function failoverModelOf(pair: DnsFailover): FailoverModel {
-  return MODELS.get(pair)!;
-}
 const US_EAST_1 = 'us-east-1';
 
 /**
@@ -190,6 +184,13 @@ export class DnsFailover extends Construct {
   /** How the worst-case failover time is made up. */
   public readonly failoverTime: FailoverTimeBreakdown;
 
+  /**
+   * The model behind `failoverTime`, with the knobs that change it (the service's failover
+   * budget searches them).
+   * @internal
+   */
+  public readonly _failoverModel: FailoverModel;
+
   /** What the health checks cost per month (see `pricing.ts` for the source and date). */
   public readonly healthCheckCosts: HealthCheckCost[];
 
@@ -224,7 +225,7 @@ export class DnsFailover extends Construct {
     const primaryPlan = this.planPrimary(props);
     const secondaryPlan = props.secondaryHealthCheck ? this.planExplicit(props.secondaryHealthCheck, props.secondary) : undefined;
     const model = this.failoverModel(props.primary, primaryPlan);
-    MODELS.set(this, model);
+    this._failoverModel = model;
     this.failoverTime = failoverBreakdown(model);
     this.validate(props, primaryPlan, secondaryPlan, model);
     this.warnAboutIgnoredSettings(props, primaryPlan);

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { detectionBoundMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';
-import { DnsFailover, failoverModelOf } from '../dns/dns-failover';
+import { DnsFailover } from '../dns/dns-failover';
 import { cheapestChange, fastestPossible } from '../dns/failover-budget';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { HealthCheckPreset, HealthCheckProfile } from '../load-balancing/health-check-profile';
@@ -165,7 +165,7 @@ export function cheapestServiceChange(t: ServiceTiers, budgetSeconds: number): S
   }
   const path = namePath(t);
   if (total > budgetSeconds && t.dns && path?.name === 'dns') {
-    const model = failoverModelOf(t.dns);
+    const model = t.dns._failoverModel;
     const dnsTotal = seconds(t.dns.failoverTime.total);
     const dnsChange = cheapestChange(model, dnsTotal - (total - budgetSeconds))
       ?? cheapestChange(model, fastestPossible(model));
