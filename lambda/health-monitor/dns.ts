@@ -1,5 +1,5 @@
 import { DnsAction, FENCE_PREFIX, RecordSet } from './contract';
-import { LeaderContext, actingLease, budgetUsed, changeFailed, changeMade, deposed } from './leader';
+import { LeaderContext, actingLease, budgetUsed, changeFailed, changeMade, mustRead, deposed } from './leader';
 import { NameState, Switches } from './ports';
 
 /**
@@ -58,8 +58,7 @@ export class NameReconciler {
     const { ctx, dns } = this;
     const lease = actingLease(ctx);
     if (!lease) return false;
-    const stale = this.known === undefined || ctx.clock.elapsed() - this.known.at > ctx.config.discoveryIntervalMs || this.known.answer !== desired;
-    if (stale && !(await this.read())) return false;
+    if (mustRead(ctx, this.known, desired) && !(await this.read())) return false;
     const known = this.known!;
     const token = parseToken(known.token);
     if (token.epoch > lease.epoch) {

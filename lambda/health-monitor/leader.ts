@@ -93,3 +93,12 @@ export async function changeMade(ctx: LeaderContext, budget: Budget, key: string
   ctx.telemetry.metric('Actions', 1);
   await record(ctx, key, 'done', dryRun);
 }
+
+/**
+ * Whether a failover path must read what AWS holds before deciding: it knows nothing, its
+ * knowledge is older than a discovery interval, or it knows of another state than the one wanted
+ * (a change always follows a read made in the same cycle).
+ */
+export function mustRead<A>(ctx: LeaderContext, known: { readonly answer: A | 'other'; readonly at: number } | undefined, desired: A): boolean {
+  return known === undefined || ctx.clock.elapsed() - known.at > ctx.config.discoveryIntervalMs || known.answer !== desired;
+}

@@ -1,6 +1,6 @@
 import { VipAction } from './contract';
 import type { Answer } from './dns';
-import { LeaderContext, actingLease, budgetUsed, changeFailed, changeMade } from './leader';
+import { LeaderContext, actingLease, budgetUsed, changeFailed, changeMade, mustRead } from './leader';
 import { AcceleratorEndpoint, Switches } from './ports';
 
 /**
@@ -45,8 +45,7 @@ export class EndpointReconciler {
     const { ctx, vip } = this;
     const lease = actingLease(ctx);
     if (!lease) return false;
-    const stale = this.known === undefined || ctx.clock.elapsed() - this.known.at > ctx.config.discoveryIntervalMs || this.known.answer !== desired;
-    if (stale && !(await this.read())) return false;
+    if (mustRead(ctx, this.known, desired) && !(await this.read())) return false;
     const known = this.known!;
     if (known.answer === desired) return true;
     if (!options.mayChange()) return false;

@@ -222,7 +222,7 @@ function vipSettings(vip: VipFailover, props: LeaderHealthMonitorProps): Monitor
     endpointGroupArn: vip.endpointGroups[0].endpointGroupArn,
     endpointId: endpoint.loadBalancerArn,
     weight: endpoint.options.weight ?? DEFAULT_ENDPOINT_WEIGHT,
-    clientIpPreservation: endpoint.isApplication ? endpoint.options.preserveClientIp ?? true : undefined,
+    clientIpPreservation: endpoint.clientIpPreservation,
     triggerGroups: props.vipFailoverTriggerGroups ?? defaultVipTriggerGroups(props),
   };
 }

@@ -59,4 +59,12 @@ export class VipEndpoint {
     /** The HaLoadBalancer, when it is one. */
     public readonly haLoadBalancer?: HaLoadBalancer,
   ) {}
+
+  /**
+   * Whether the endpoint preserves the client's address: an Application Load Balancer does unless
+   * told not to; a Network Load Balancer endpoint takes no such setting (undefined).
+   */
+  public get clientIpPreservation(): boolean | undefined {
+    return this.isApplication ? this.options.preserveClientIp ?? true : undefined;
+  }
 }

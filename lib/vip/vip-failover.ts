@@ -216,7 +216,7 @@ export class VipFailover extends Construct {
         endpointId: endpoint.loadBalancerArn,
         region: endpoint.region,
         weight: endpoint.options.weight ?? DEFAULT_ENDPOINT_WEIGHT,
-        preserveClientIp: endpoint.isApplication ? endpoint.options.preserveClientIp ?? true : undefined,
+        preserveClientIp: endpoint.clientIpPreservation,
       })],
     }));
     if (check !== undefined) {

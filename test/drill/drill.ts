@@ -106,7 +106,7 @@ export async function runDrill(options: { readonly print?: (line: string) => voi
     const killedPrimary = timeline.phase('kill the primary: every backend of target group Api stops');
     await backends.stopAll();
     answering(false);
-    await waitFor('the endpoint out of traffic, the name failed over and the alert sent', () => failoverAfter(recorder, killedPrimary) !== undefined
+    await waitFor('the endpoint out of traffic, the name failed over and the alert sent', () => taggedAfter(recorder, killedPrimary, 'failover') !== undefined
       && taggedAfter(recorder, killedPrimary, 'vip-out') !== undefined && actionAfter(recorder, killedPrimary, 'Publish') !== undefined, 30_000);
     await delay(1500);
 
@@ -243,10 +243,6 @@ function actionAfter(recorder: AwsRecorder, at: number, operation: string) {
   return recorder.actions.find((c) => c.at >= at && c.operation === operation);
 }
 
-function failoverAfter(recorder: AwsRecorder, at: number) {
-  return taggedAfter(recorder, at, 'failover');
-}
-
 function taggedAfter(recorder: AwsRecorder, at: number, tag: CallTag) {
   return recorder.actions.find((c) => c.at >= at && tagOf(c) === tag);
 }
@@ -259,12 +255,12 @@ function measure(
   const since = (from: number, at: number | undefined) => (at === undefined ? undefined : at - from);
   const downs = timeline.events.filter((e) => e.kind === 'state' && e.text.endsWith(' DOWN') && e.at >= killedPrimary && e.at < killedLeader);
   const actions = recorder.actions;
-  const failover = actions.find((c) => c.at >= killedPrimary && tagOf(c) === 'failover');
-  const restore = actions.find((c) => c.at >= restored && tagOf(c) === 'restore');
-  const vipOut = actions.find((c) => c.at >= killedPrimary && tagOf(c) === 'vip-out');
-  const vipIn = actions.find((c) => c.at >= restored && tagOf(c) === 'vip-in');
+  const failover = taggedAfter(recorder, killedPrimary, 'failover');
+  const restore = taggedAfter(recorder, restored, 'restore');
+  const vipOut = taggedAfter(recorder, killedPrimary, 'vip-out');
+  const vipIn = taggedAfter(recorder, restored, 'vip-in');
   const alerts = actions.filter((c) => c.operation === 'Publish');
-  const recovery = alerts.find((c) => c.at >= restored && tagOf(c) === 'recovery');
+  const recovery = taggedAfter(recorder, restored, 'recovery');
   const perIncident: Record<string, number> = {};
   for (const alert of alerts.filter((a) => tagOf(a) === 'alert')) {
     const incident = /^Incident (\S+)/.exec(String(alert.input.Message))?.[1] ?? 'unknown';
