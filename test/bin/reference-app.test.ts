@@ -14,14 +14,14 @@ import { API_IMAGE, ReferenceStack } from '../../bin/reference-stack';
 import { FigureKind } from '../../lib';
 import { deployedConfig } from '../monitoring/monitor-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
-import { TEST_CONTEXT } from '../support/stacks';
+import { testApp } from '../support/stacks';
 
 const ROOT = path.join(__dirname, '..', '..');
 const cdkJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
 
 /** The reference app as `cdk synth` builds it: cdk.json's feature flags plus the given context. */
 function referenceApp(context: Record<string, string> = {}): App {
-  return buildApp(new App({ context: { ...cdkJson.context, ...TEST_CONTEXT, ...context } }));
+  return buildApp(testApp({ ...cdkJson.context, ...context }));
 }
 
 /** Certificates in context: HTTPS in both regions. */
@@ -200,7 +200,7 @@ describe('reference app', () => {
 
   test('the Control Tower controls are live: a bucket without access logging fails the synth', () => {
     // A small app with the same plugin: the reference app's own runs are the first test.
-    const app = new App({ context: TEST_CONTEXT });
+    const app = testApp();
     Validations.of(app).addPlugins(new CfnGuardValidator());
     new s3.Bucket(new Stack(app, 'Small'), 'Unlogged', { enforceSSL: true });
     expect(() => app.synth()).toThrow(/\[CT\.S3\.PR\.2\][\s\S]*Small\/Unlogged\/Resource/);

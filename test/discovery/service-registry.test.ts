@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,10 +6,10 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { HealthCheckProtocol, NamespaceKind, RegistryHealthCheck, ServiceRegistry, ServiceRegistryProps, TtlPolicy } from '../../lib';
 import { expectRejected } from '../support/rejected';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
-import { TEST_CONTEXT } from '../support/stacks';
+import { testApp } from '../support/stacks';
 
 function build(props: (vpc: ec2.Vpc) => Partial<ServiceRegistryProps> = () => ({})) {
-  const app = new App({ context: TEST_CONTEXT });
+  const app = testApp();
   const stack = new Stack(app, 'Disc', { env: { region: 'eu-west-1', account: '111111111111' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
   const registry = new ServiceRegistry(stack, 'Registry', { vpc, namespaceName: 'service.internal', services: [{ name: 'api' }], ...props(vpc) });

@@ -1,4 +1,4 @@
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -13,13 +13,13 @@ import {
   HealthCheckProfile, TtlPolicy,
 } from '../../lib';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
-import { TEST_CONTEXT } from '../support/stacks';
+import { testApp } from '../support/stacks';
 
 const CERT = elbv2.ListenerCertificate.fromArn('arn:aws:acm:us-east-1:111111111111:certificate/abc');
 const STANDBY = FailoverTarget.remoteLoadBalancer('standby-123.eu-central-1.elb.amazonaws.com', 'Z215JYRZR1TBD5');
 
 function setup(region = 'us-east-1') {
-  const app = new App({ context: TEST_CONTEXT });
+  const app = testApp();
   const stack = new Stack(app, 'Dns', { env: { region } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
@@ -356,7 +356,7 @@ describe('across regions', () => {
     ['custom-resource exports (CDK\'s default without the recommended flags)', {}, 'ExportsReader'],
     ['Fn::GetStackOutput (the recommended "weak" references)', { '@aws-cdk/core:defaultCrossStackReferences': 'weak' }, 'Fn::GetStackOutput'],
   ])('the secondary can be an HaLoadBalancer of a stack in another region, through %s', (_name, context, mechanism) => {
-    const app = new App({ context: { ...TEST_CONTEXT, ...context } });
+    const app = testApp(context);
     const standbyStack = new Stack(app, 'Standby', { env: { region: 'eu-central-1', account: '111111111111' }, crossRegionReferences: true });
     const standbyVpc = new ec2.Vpc(standbyStack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const standby = new HaLoadBalancer(standbyStack, 'Lb', { vpc: standbyVpc, internetFacing: true, allowPlaintext: true, targetGroups: [{ name: 'Web', port: 80 }], defaultTargetGroup: 'Web' });
@@ -425,7 +425,7 @@ describe('stable identity and the CloudFormation specification', () => {
   });
 
   test('cdk-nag AwsSolutions finds nothing in a DNS failover stack', () => {
-    const app = new App({ context: TEST_CONTEXT });
+    const app = testApp();
     const stack = new Stack(app, 'Global', { env: { region: 'us-east-1' } });
     const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
     new DnsFailover(stack, 'Api', {

@@ -1,4 +1,4 @@
-import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DnsFailover, DnsFailoverProps, DnsHealthCheck, FailoverTarget, HaLoadBalancer, HealthCheckProfile, LoadBalancerType, TtlPolicy } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
-import { TEST_CONTEXT } from '../support/stacks';
+import { testApp } from '../support/stacks';
 
 const IP = FailoverTarget.ipAddress('52.95.110.10');
 const IP2 = FailoverTarget.ipAddress('52.95.110.20');
@@ -21,7 +21,7 @@ interface Ctx { stack: Stack; vpc: ec2.Vpc; zone: route53.IHostedZone; lb: (inte
 type Overrides = (ctx: Ctx) => Partial<DnsFailoverProps>;
 
 function context(region = 'us-east-1'): Ctx {
-  const stack = new Stack(new App({ context: TEST_CONTEXT }), 'Dns', { env: { region } });
+  const stack = new Stack(testApp(), 'Dns', { env: { region } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
   let n = 0;
@@ -188,7 +188,7 @@ describe('DnsFailover rejects at synth', () => {
   });
 
   test('host-count alarms on a load balancer in another region', () => {
-    const app = new App({ context: TEST_CONTEXT });
+    const app = testApp();
     const lbStack = new Stack(app, 'Lb', { env: { region: 'eu-west-1' } });
     const vpc = new ec2.Vpc(lbStack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const lb = new HaLoadBalancer(lbStack, 'Lb', { vpc, targetGroups: [{ name: 'Web', port: 80 }], defaultTargetGroup: 'Web' });

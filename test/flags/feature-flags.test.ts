@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -7,10 +7,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { FeatureFlags, FeatureFlagsProps, FlagRollout } from '../../lib';
 import { expectRejected } from '../support/rejected';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
-import { TEST_CONTEXT } from '../support/stacks';
+import { testApp } from '../support/stacks';
 
 function build(props: (stack: Stack) => FeatureFlagsProps = () => ({ flags: [{ name: 'newCheckout' }] })) {
-  const app = new App({ context: TEST_CONTEXT });
+  const app = testApp();
   const stack = new Stack(app, 'Fl', { env: { region: 'eu-west-1', account: '111111111111' } });
   const flags = new FeatureFlags(stack, 'Flags', props(stack));
   return { stack, flags, template: () => Template.fromStack(stack) };

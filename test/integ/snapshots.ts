@@ -4,15 +4,11 @@
  * hashes are in the templates). `npm test` synthesizes each app again and compares;
  * `npm run integ:snapshot` rewrites them.
  */
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { promisify } from 'util';
 
-const run = promisify(execFile);
 const TEST_DIR = path.join(__dirname, '..');
-const TSX = path.join(TEST_DIR, '..', 'node_modules', '.bin', 'tsx');
 
 /** The integration test apps, by file name. */
 export function integApps(): string[] {
@@ -21,13 +17,28 @@ export function integApps(): string[] {
 
 export const snapshotDir = (app: string) => path.join(TEST_DIR, `${app}.snapshot`);
 
-/** Synthesizes one app into a new directory, with no account or region from the environment. */
-export async function synthesize(app: string): Promise<string> {
+/**
+ * Synthesizes one app into a new directory, with no account or region from the environment, in
+ * this process: the app's module runs as the CLI would run it, reading its output directory from
+ * CDK_OUTDIR. A module runs once per process (per test file under jest), so each app is
+ * synthesized at most once here.
+ */
+export function synthesize(app: string): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-kit-integ-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, CDK_OUTDIR: outdir };
-  delete env.CDK_DEFAULT_ACCOUNT;
-  delete env.CDK_DEFAULT_REGION;
-  await run(TSX, [path.join(TEST_DIR, app)], { env, timeout: 120_000 });
+  const saved = { CDK_OUTDIR: process.env.CDK_OUTDIR, CDK_DEFAULT_ACCOUNT: process.env.CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION: process.env.CDK_DEFAULT_REGION };
+  process.env.CDK_OUTDIR = outdir;
+  delete process.env.CDK_DEFAULT_ACCOUNT;
+  delete process.env.CDK_DEFAULT_REGION;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the app runs for its effect, now that its output directory is set
+    require(path.join(TEST_DIR, app));
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  if (!fs.existsSync(path.join(outdir, 'manifest.json'))) throw new Error(`${app} wrote no cloud assembly to ${outdir} (synthesized already in this process?)`);
   return outdir;
 }
 
@@ -50,8 +61,8 @@ export function contents(dir: string): Record<string, unknown> {
 }
 
 /** Replaces an app's committed snapshot with a fresh synthesis. */
-export async function updateSnapshot(app: string): Promise<string[]> {
-  const outdir = await synthesize(app);
+export function updateSnapshot(app: string): string[] {
+  const outdir = synthesize(app);
   const target = snapshotDir(app);
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(target);
@@ -62,10 +73,5 @@ export async function updateSnapshot(app: string): Promise<string[]> {
 }
 
 if (require.main === module) {
-  (async () => {
-    for (const app of integApps()) console.log(`${app}.snapshot: ${(await updateSnapshot(app)).join(', ')}`);
-  })().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
+  for (const app of integApps()) console.log(`${app}.snapshot: ${updateSnapshot(app).join(', ')}`);
 }

@@ -1,10 +1,10 @@
-import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HaLoadBalancer, HaLoadBalancerProps, HealthCheckProfile, LoadBalancerType, LoadBalancingAlgorithm, Stickiness } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
-import { TEST_CONTEXT, stackWithVpc } from '../support/stacks';
+import { stackWithVpc, testApp } from '../support/stacks';
 
 const CERT = elbv2.ListenerCertificate.fromArn('arn:aws:acm:eu-west-1:111111111111:certificate/abc');
 const NLB = LoadBalancerType.NETWORK;
@@ -233,14 +233,14 @@ describe('HaLoadBalancer rejects at synth', () => {
   });
 
   test('an ALB with access logs in a stack without a region', () => {
-    const stack = new Stack(new App({ context: TEST_CONTEXT }), 'Agnostic');
+    const stack = new Stack(testApp(), 'Agnostic');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     const create = () => new HaLoadBalancer(stack, 'Lb', { vpc, targetGroups: [{ name: 'App', port: 80 }], defaultTargetGroup: 'App' });
     expect(create).toThrow(/Invalid props for Agnostic\/Lb:\n {2}accessLogs: got enabled in a stack without a region; allowed: a stack with env.region set .*, or accessLogs: \{ enabled: false \}/);
   });
 
   test('an ALB without access logs needs no region', () => {
-    const stack = new Stack(new App({ context: TEST_CONTEXT }), 'Agnostic');
+    const stack = new Stack(testApp(), 'Agnostic');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     expect(() => new HaLoadBalancer(stack, 'Lb', { vpc, targetGroups: [{ name: 'App', port: 80 }], defaultTargetGroup: 'App', accessLogs: { enabled: false } })).not.toThrow();
   });

@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { CONFIG_ENV, MonitorConfig } from '../../lambda/health-monitor/contract';
 import { DnsFailover, FailoverTarget, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, LeaderHealthMonitor, LeaderHealthMonitorProps } from '../../lib';
-import { TEST_CONTEXT } from '../support/stacks';
+import { testApp } from '../support/stacks';
 
 export interface MonitorFixture {
   readonly app: App;
@@ -19,7 +19,7 @@ export interface MonitorFixture {
 
 /** A stack with a VPC, an ALB with two IP target groups, and a failover pair in a public zone. */
 export function monitorFixture(): MonitorFixture {
-  const app = new App({ context: TEST_CONTEXT });
+  const app = testApp();
   const stack = new Stack(app, 'Mon', { env: { region: 'eu-west-1', account: '111111111111' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const lb = new HaLoadBalancer(stack, 'Api', {

@@ -1,10 +1,10 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { DatabaseAvailability, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
 import { dataStack } from '../support/data-stack';
 import { ENGINES } from '../support/engines';
-import { TEST_CONTEXT } from '../support/stacks';
+import { testApp } from '../support/stacks';
 
 const { POSTGRES, ORACLE_EE, ORACLE_SE2, SQLSERVER_SE, SQLSERVER_EX, MYSQL, AURORA_PG, AURORA_MYSQL } = ENGINES;
 
@@ -78,7 +78,7 @@ describe('ReplicatedDatabase rejects at synth', () => {
   });
 
   test('rotation from a VPC without subnets that reach Secrets Manager', () => {
-    const stack = new Stack(new App({ context: TEST_CONTEXT }), 'Data', { env: { region: 'eu-west-1' } });
+    const stack = new Stack(testApp(), 'Data', { env: { region: 'eu-west-1' } });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     const create = (rotation?: boolean) => new ReplicatedDatabase(stack, `Db${rotation}`, { vpc, engine: AURORA_PG, rotation });
     expect(() => new ReplicatedDatabase(stack, 'Explicit', { vpc, engine: AURORA_PG, rotationSubnets: { subnetGroupName: 'Nope' } }))

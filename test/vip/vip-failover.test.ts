@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -9,14 +9,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { FigureKind, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, MeasuredFailoverTime, VipEndpoint, VipFailover, VipFailoverProps } from '../../lib';
 import { expectRejected } from '../support/rejected';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
-import { TEST_CONTEXT } from '../support/stacks';
+import { testApp } from '../support/stacks';
 
 const STANDBY_ALB = 'arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/app/shop-standby/50dc6c495c0c9188';
 const STANDBY_NLB = 'arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/ledger-standby/50dc6c495c0c9188';
 const CERT = elbv2.ListenerCertificate.fromArn('arn:aws:acm:eu-west-1:111111111111:certificate/abc');
 
 function primaryStack(lbProps: object = {}, region = 'eu-west-1') {
-  const app = new App({ context: TEST_CONTEXT });
+  const app = testApp();
   const stack = new Stack(app, 'Vip', { env: { region, account: '111111111111' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const lb = new HaLoadBalancer(stack, 'Lb', {
@@ -183,7 +183,7 @@ describe('VipFailover rejects at synth', () => {
   });
 
   test('a primary in a stack without a region', () => {
-    const app = new App({ context: TEST_CONTEXT });
+    const app = testApp();
     const stack = new Stack(app, 'Vip');
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['a', 'b'], publicSubnetIds: ['s-1', 's-2'], privateSubnetIds: ['s-3', 's-4'] });
     const lb = new HaLoadBalancer(stack, 'Lb', { vpc, internetFacing: true, allowPlaintext: true, targetGroups: [{ name: 'Api', port: 80 }], defaultTargetGroup: 'Api', accessLogs: { enabled: false } });
