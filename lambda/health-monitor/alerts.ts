@@ -17,7 +17,8 @@ import { Switches, refusedByService } from './ports';
  *   the alert sent again in a later cycle.
  * - A send whose outcome is unknown (timeout, broken connection) may have been delivered: on a
  *   standard topic it is settled as `unknown` and never sent again; a FIFO topic deduplicates by
- *   the claim's key, so it is sent again.
+ *   the claim's key, so it is sent again. It may also land late: a recovery alert waits until it
+ *   can no longer land (`landed`), so that it never comes before the alert it follows.
  * - A claim left `sending` by an earlier epoch may still be sent by its claimant until that
  *   invocation ends (the function's timeout after it marked it). After that it is settled: it
  *   was sent or it never will be, and sending it again could send it twice. This compares the
@@ -41,6 +42,16 @@ export class Alerts {
     const claim = this.ctx.election.lease?.actions[key];
     if (!claim) return false;
     return claim.status === 'done' || claim.status === 'unknown' || (claim.status === 'sending' && this.othersClaim(claim) && this.claimantGone(claim));
+  }
+
+  /**
+   * Whether the alert is settled and no publish of it can land any more, so that a message sent
+   * now lands after it. A publish whose outcome is unknown may still be applied until the
+   * invocation that sent it has surely ended, the bound a claimant's `sending` claim is given.
+   */
+  public landed(key: string): boolean {
+    const claim = this.ctx.election.lease?.actions[key];
+    return claim !== undefined && this.settled(key) && (claim.status !== 'unknown' || this.claimantGone(claim));
   }
 
   /**

@@ -249,8 +249,9 @@ export class GroupReconciler {
   }
 
   /**
-   * Over when every target is up and back in its group, the incident's alert went out, and no
-   * earlier leader may still send one of its alerts: then the recovery alert, then the close.
+   * Over when every target is up and back in its group, the incident's alert went out and can no
+   * longer land, and no earlier leader may still send one of its alerts: then the recovery alert,
+   * then the close.
    */
   private async closeIfOver(group: string, incident: Incident, members: MonitoredTarget[], switches: Switches): Promise<boolean> {
     const { ctx, book } = this;
@@ -259,7 +260,8 @@ export class GroupReconciler {
     if (await this.alerts.othersMayAct(incident.id)) return true;
     const topic = ctx.config.actions.alertTopicArn;
     if (topic) {
-      if (!this.alerts.settled(`alert#${incident.id}`)) return true;
+      // The recovery lands after the incident's alert: it waits while that publish may still land.
+      if (!this.alerts.landed(`alert#${incident.id}`)) return true;
       const key = `recovery#${incident.id}`;
       const sent = await this.alerts.send(key, group, incident.id, switches, (dedup) => ctx.actions.alert(topic,
         `[${ctx.config.monitorId}] ${group}: recovered`, `Incident ${incident.id} is over: all ${members.length} targets are up.`, dedup, switches.dryRun));

@@ -195,6 +195,20 @@ describe('alerts: exactly once', () => {
     expect(Object.values(lease!.actions)[0]).toMatchObject({ status: 'unknown' });
   });
 
+  test('an alert whose publish times out and lands late still comes before the recovery: the leader waits out the invocation that sent it', async () => {
+    // The invocation that sent the alert has surely ended a function timeout after it marked it
+    // (plus 5 s for clocks): 1 s here, so the publish may land until about 6 s.
+    const { config, world, targets } = await leading(3, { functionTimeoutMs: 1000 });
+    script(world, { alert: ['late'] }, 2500);
+    world.setHealthy(targets[0], false);
+    await waitFor('out', () => !world.inGroup(targets[0]));
+    world.setHealthy(targets[0], true);
+    await waitFor('both alerts', () => world.of('alert').length === 2, 12_000);
+    expect(world.of('alert').map((a) => a.what)).toEqual(['[test-monitor] api: 1 of 3 targets down', '[test-monitor] api: recovered']);
+    const [alert, recovery] = world.of('alert');
+    expect(recovery.at - alert.at).toBeGreaterThanOrEqual(config.functionTimeoutMs + 5000 - 500);
+  }, 20_000);
+
   test('a claim whose answer was lost is recognised as the leader\'s own, and the alert goes out once', async () => {
     const config = await configFor();
     const world = new World();
