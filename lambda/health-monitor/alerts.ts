@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { ActionAlreadyClaimedError, IncidentClosedError } from './errors';
 import { LeaderContext, actingLease, fenced, record } from './leader';
-import { ActionClaim, ClaimStatus } from './lease';
+import type { ActionClaim, ClaimStatus } from './lease-records';
 import { Switches, refusedByService } from './ports';
 
 /**

@@ -1,16 +1,4 @@
-import type { ActionClaim } from './lease';
-
-/** Who holds the lease, as the lease item says. */
-export interface LeaseRecord {
-  readonly holder?: string;
-  readonly epoch: number;
-  /** The record version: a new value at every acquire, renewal and release. */
-  readonly rvn: string;
-  /** The holder ended its lease: the next contender may take it at once. */
-  readonly released: boolean;
-  /** The holder's wall clock at its last renewal plus the lease: for people, never compared. */
-  readonly leaseExpiresAt: number;
-}
+import type { ActionClaim, LeaseRecord } from './lease-records';
 
 /**
  * Base of the monitor's own errors. Each names itself in a literal: the bundle is minified, and a

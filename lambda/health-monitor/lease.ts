@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ActionAlreadyClaimedError, IncidentClosedError, LeaseHeldError, LeaseLostError, LeaseRecord, StaleLeaderError } from './errors';
+import { ActionAlreadyClaimedError, IncidentClosedError, LeaseHeldError, LeaseLostError, StaleLeaderError } from './errors';
+import type { ActionClaim, ClaimStatus, LeaseRecord } from './lease-records';
 
 /**
  * The lease item: one DynamoDB item per monitor, and the writes to it.
@@ -18,26 +19,6 @@ import { ActionAlreadyClaimedError, IncidentClosedError, LeaseHeldError, LeaseLo
 export interface Incident {
   readonly id: string;
   readonly openedAt: number;
-}
-
-/**
- * `claimed`: claimed, not sent yet (a later epoch may take it over at once: its claimant can no
- * longer mark it `sending`); `sending`: the call may be under way; `done`: the call succeeded;
- * `unknown`: the call's outcome is unknown (it may have been delivered), so it is never made
- * again; `abandoned`: not made, or refused, and free to be claimed again.
- */
-export type ClaimStatus = 'claimed' | 'sending' | 'done' | 'unknown' | 'abandoned';
-
-/** A leader's claim on an alert, recorded before the alert is sent. */
-export interface ActionClaim {
-  readonly epoch: number;
-  /** This claim, apart from other claims of the same alert: what marks and settles it name. */
-  readonly token: string;
-  readonly status: ClaimStatus;
-  /** The claimant's wall clock when it claimed. */
-  readonly claimedAt: number;
-  /** The claimant's wall clock when it marked the claim `sending`. */
-  readonly sendingAt?: number;
 }
 
 /** The lease item, as read or written. */

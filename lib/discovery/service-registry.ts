@@ -9,10 +9,10 @@ import { REGISTRY_DIMENSION } from '../../lambda/health-monitor/contract';
 import { CLOUD_MAP_DESCRIPTION, fitDescription, validateDescription } from '../core/descriptions';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { HaValidationError } from '../core/errors';
+import { HealthCheckProtocol } from '../core/health-check-profile';
+import { emittedMetric } from '../core/metrics';
+import { TtlPolicy } from '../core/ttl-policy';
 import { Validator, formatSeconds } from '../core/validation';
-import { TtlPolicy } from '../dns/ttl-policy';
-import { HealthCheckProtocol } from '../load-balancing/health-check-profile';
-import { emittedMetric } from '../monitoring/metrics';
 
 /**
  * A Cloud Map service name: a DNS label, or the DNS-SD form `_service._protocol` that SRV clients

@@ -11,15 +11,15 @@ import { ALARM_DESCRIPTION, fitDescription } from '../core/descriptions';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown } from '../core/failover-time';
+import { HealthCheckProfile, HealthCheckProtocol } from '../core/health-check-profile';
+import { TtlPolicy } from '../core/ttl-policy';
 import { Validator, formatSeconds } from '../core/validation';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
-import { HealthCheckProfile, HealthCheckProtocol } from '../load-balancing/health-check-profile';
 import { isInternalElb, isUnroutable } from './checker-reach';
 import { DnsHealthCheck, DnsHealthCheckType, EndpointHealthCheckOptions, ROUTE53_CHECKER_REGIONS } from './dns-health-check';
 import { ALIAS_TTL, DetectionModel, FailoverModel, ROUTE53_CHECKER_TIMEOUT_SECONDS, cheapestChange, failoverBreakdown, fastestPossible } from './failover-budget';
 import { FailoverTarget, FailoverTargetKind } from './failover-target';
 import { EndpointKind, HealthCheckCost, priceHealthCheck } from './pricing';
-import { TtlPolicy } from './ttl-policy';
 
 /**
  * Settings of a {@link DnsFailover} other than its primary, for constructs that put their own
@@ -559,7 +559,7 @@ export class DnsFailover extends Construct {
 
   /** Private zones: one alarm-driven check per target group, combined when there are several. */
   private createHostCountChecks(id: string, lb: HaLoadBalancer): route53.IHealthCheck {
-    const names = lb.targetGroups.map((g) => g.node.id.replace(/TargetGroup$/, ''));
+    const names = lb.targetGroupNames;
     const children = names.map((name) => {
       const alarm = new cloudwatch.Alarm(this, `${name}NoHealthyHostsAlarm`, {
         alarmName: `${this.alarmNamePrefix}-${name}-no-healthy-hosts`,

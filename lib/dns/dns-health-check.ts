@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { HealthCheckProfile } from '../load-balancing/health-check-profile';
+import { HealthCheckProfile } from '../core/health-check-profile';
 
 /**
  * How a failover record's health is decided.

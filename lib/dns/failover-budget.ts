@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';
-import { HealthCheckPreset } from '../load-balancing/health-check-profile';
+import { HealthCheckPreset } from '../core/health-check-profile';
 import { EndpointKind, featurePrice } from './pricing';
 
 /**

@@ -2,8 +2,8 @@ import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
+import { LoadBalancerType } from '../core/load-balancer-type';
 import { Validator } from '../core/validation';
-import { LoadBalancerType } from './load-balancer-type';
 
 /**
  * Where and how long the load balancer's access logs are kept.

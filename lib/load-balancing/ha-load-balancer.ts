@@ -9,10 +9,10 @@ import { AlarmFactory, AlarmOptions } from '../core/alarms';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
+import { HealthCheckProfile } from '../core/health-check-profile';
+import { LoadBalancerType, describeType } from '../core/load-balancer-type';
 import { Validator } from '../core/validation';
 import { AccessLogSettings, createAccessLogBucket, validateAccessLogs } from './access-logs';
-import { HealthCheckProfile } from './health-check-profile';
-import { LoadBalancerType, describeType } from './load-balancer-type';
 import {
   DEFAULT_FIXED_RESPONSE, FixedResponse, RoutingRule, fixedResponseAction, ruleAction, ruleConditions, validateFixedResponse,
   validateRoutes,
@@ -226,6 +226,9 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
   /** Target groups, in the order given. */
   public readonly targetGroups: elbv2.TargetGroupBase[];
 
+  /** The target groups' names, as given, in the order of `targetGroups`. */
+  public readonly targetGroupNames: string[];
+
   /** Port clients connect to: the main listener's (ALB) or the first group's listener's (NLB). */
   public readonly listenerPort: number;
 
@@ -284,6 +287,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     }
     this.connections = this.securityGroup.connections;
 
+    this.targetGroupNames = props.targetGroups.map((options) => options.name);
     this.targetGroups = props.targetGroups.map((options) => {
       const group = createTargetGroup(this, props.vpc, options, this.loadBalancerType);
       this.groupsByName.set(options.name, group);

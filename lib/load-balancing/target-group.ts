@@ -2,10 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { HealthCheckProfile, HealthCheckProtocol } from '../core/health-check-profile';
+import { LoadBalancerType, describeType } from '../core/load-balancer-type';
 import { Validator } from '../core/validation';
 import { LoadBalancingAlgorithm, Stickiness, StickinessType } from './algorithms';
-import { HealthCheckProfile, HealthCheckProtocol } from './health-check-profile';
-import { LoadBalancerType, describeType } from './load-balancer-type';
 
 /**
  * One target group of an {@link HaLoadBalancer}.

@@ -8,11 +8,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmOptions } from '../core/alarms';
+import { HealthCheckProfile, HealthCheckProtocol } from '../core/health-check-profile';
 import { ServiceRegistry } from '../discovery/service-registry';
 import { DnsFailover } from '../dns/dns-failover';
 import { FeatureFlags } from '../flags/feature-flags';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
-import { HealthCheckProfile, HealthCheckProtocol } from '../load-balancing/health-check-profile';
 import { VipFailover } from '../vip/vip-failover';
 
 /**

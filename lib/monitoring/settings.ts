@@ -5,11 +5,11 @@
 import { Duration } from 'aws-cdk-lib';
 import type { LeaseTiming, MonitorConfig, MonitoredHost, ProbeRequest, ProbeTiming } from '../../lambda/health-monitor/contract';
 import { detectionBoundMs, endReserveMs } from '../../lambda/health-monitor/contract';
+import { HealthCheckProfile, HealthCheckProtocol } from '../core/health-check-profile';
 import { FailoverTargetKind } from '../dns/failover-target';
 import { failoverRecordSets } from '../dns/record-sets';
 import { FeatureFlags } from '../flags/feature-flags';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
-import { HealthCheckProfile, HealthCheckProtocol } from '../load-balancing/health-check-profile';
 import { DEFAULT_ENDPOINT_WEIGHT } from '../vip/vip-endpoint';
 import type { VipFailover } from '../vip/vip-failover';
 import type { LeaderHealthMonitorProps } from './props';

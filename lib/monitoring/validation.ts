@@ -11,10 +11,10 @@ import { Construct } from 'constructs';
 import type { MonitorConfig } from '../../lambda/health-monitor/contract';
 import { FENCE_PREFIX, REGISTERED_BY, RETRY_JITTER, leaseTimingHolds } from '../../lambda/health-monitor/contract';
 import { DNS_NAME_MAX, dnsNameLength } from '../core/dns-names';
+import { HealthCheckProfile, HealthCheckProtocol } from '../core/health-check-profile';
 import { Validator, formatSeconds } from '../core/validation';
 import { RegistryHealthCheckType } from '../discovery/service-registry';
 import { FeatureFlags } from '../flags/feature-flags';
-import { HealthCheckProfile, HealthCheckProtocol } from '../load-balancing/health-check-profile';
 import type { LeaderHealthMonitorProps, MonitorLeaseOptions, RegistryMembership } from './props';
 import { DEFAULT_ENDPOINT_GROUP, LeaseSettings, defaultTriggerGroups, defaultVipTriggerGroups } from './settings';
 
@@ -180,7 +180,7 @@ function validateTargets(scope: Construct, v: Validator, props: LeaderHealthMoni
     try {
       group = g.loadBalancer.targetGroup(g.targetGroupName);
     } catch {
-      v.add(`${prop}.targetGroupName`, JSON.stringify(g.targetGroupName), `a target group of ${g.loadBalancer.node.path}: ${g.loadBalancer.targetGroups.map((tg) => tg.node.id.replace(/TargetGroup$/, '')).join(', ')}`);
+      v.add(`${prop}.targetGroupName`, JSON.stringify(g.targetGroupName), `a target group of ${g.loadBalancer.node.path}: ${g.loadBalancer.targetGroupNames.join(', ')}`);
       return;
     }
     const lbRegion = Stack.of(g.loadBalancer).region;

@@ -176,7 +176,7 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
       this.serviceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: image pulls, logs and AWS APIs');
     }
     this.connections = new ec2.Connections({ securityGroups: [this.serviceSecurityGroup] });
-    const groupNames = this.loadBalancer.targetGroups.map((g) => g.node.id.replace(/TargetGroup$/, ''));
+    const groupNames = this.loadBalancer.targetGroupNames;
     for (const name of groupNames) this.loadBalancer.allowTargetTraffic(name, this.serviceSecurityGroup);
 
     if (props.cache) {

@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { detectionBoundMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';
+import { HealthCheckPreset, HealthCheckProfile } from '../core/health-check-profile';
 import { DnsFailover } from '../dns/dns-failover';
 import { cheapestChange, fastestPossible } from '../dns/failover-budget';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
-import { HealthCheckPreset, HealthCheckProfile } from '../load-balancing/health-check-profile';
 import { LeaderHealthMonitor } from '../monitoring/leader-health-monitor';
 import { DEFAULT_HEALTH_CHECK, defaultJitterMs, leaseSettings } from '../monitoring/settings';
 import { AURORA_FAILOVER } from '../replication/failover-figures';

@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
+import { TtlPolicy } from '../core/ttl-policy';
 import { Validator } from '../core/validation';
-import { TtlPolicy } from '../dns/ttl-policy';
 
 /**
  * Stable private names for a data tier's writer and readers, so that applications keep one

@@ -3,8 +3,8 @@
  * load balancer known by its ARN (another account's, or one made elsewhere).
  */
 import { Stack } from 'aws-cdk-lib';
+import { LoadBalancerType } from '../core/load-balancer-type';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
-import { LoadBalancerType } from '../load-balancing/load-balancer-type';
 
 /** The weight Global Accelerator gives an endpoint when none is set. */
 export const DEFAULT_ENDPOINT_WEIGHT = 128;

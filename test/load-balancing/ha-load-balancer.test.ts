@@ -470,6 +470,7 @@ describe('exposed resources', () => {
     const profile = HealthCheckProfile.http({ preset: HealthCheckPreset.FAST });
     const { lb } = build({ targetGroups: [{ name: 'A', port: 80, healthCheck: profile }, { name: 'B', port: 81 }], routes: [{ priority: 1, pathPatterns: ['/b'], targetGroup: 'B' }], defaultTargetGroup: 'A' });
     expect(lb.targetGroups).toEqual([lb.targetGroup('A'), lb.targetGroup('B')]);
+    expect(lb.targetGroupNames).toEqual(['A', 'B']);
     expect(lb.applicationTargetGroup('B')).toBeInstanceOf(elbv2.ApplicationTargetGroup);
     expect(lb.healthCheck('A')).toBe(profile);
     expect(lb.healthCheck('B').preset).toBe(HealthCheckPreset.STANDARD);

@@ -1,5 +1,5 @@
 import { CONFIG_ENV, MonitorConfig } from '../../../lambda/health-monitor/contract';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../lib/monitoring/metrics';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../lib/core/metrics';
 
 /** A monitor configuration for tests: fast, small numbers, overridable per part. */
 export function testConfig(overrides: {

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Validator, formatSeconds } from '../core/validation';
+import { Validator, formatSeconds } from './validation';
 
 /** Route 53's TTL range. */
 const ROUTE53_MAX_TTL = 2147483647;

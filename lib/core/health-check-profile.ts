@@ -1,8 +1,8 @@
 import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { ValidationIssue } from '../core/errors';
-import { Validator } from '../core/validation';
+import { ValidationIssue } from './errors';
 import { LoadBalancerType, describeType } from './load-balancer-type';
+import { Validator } from './validation';
 
 /**
  * How a health check talks to a target.
