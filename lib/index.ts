@@ -20,7 +20,7 @@ export { TtlPolicy } from './core/ttl-policy';
 export type { AccessLogSettings } from './load-balancing/access-logs';
 export { LoadBalancingAlgorithm, Stickiness, StickinessType } from './load-balancing/algorithms';
 export { HaLoadBalancer } from './load-balancing/ha-load-balancer';
-export type { HaLoadBalancerAlarmOptions, HaLoadBalancerOptions, HaLoadBalancerProps } from './load-balancing/ha-load-balancer';
+export type { HaLoadBalancerAlarmOptions, HaLoadBalancerOptions, HaLoadBalancerProps } from './load-balancing/props';
 export type { FixedResponse, RoutingRule, WeightedTargetGroup } from './load-balancing/routing';
 export type { HaTargetGroupOptions } from './load-balancing/target-group';
 

@@ -1,3 +1,7 @@
+/**
+ * The HaLoadBalancer construct: what both kinds of load balancer share. `alb.ts` and `nlb.ts`
+ * hold what only one kind has, `props.ts` its props.
+ */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -5,184 +9,18 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { AlarmFactory } from '../core/alarms';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { HealthCheckProfile } from '../core/health-check-profile';
 import { LoadBalancerType, describeType } from '../core/load-balancer-type';
 import { Validator } from '../core/validation';
-import { AccessLogSettings, createAccessLogBucket, validateAccessLogs } from './access-logs';
-import {
-  DEFAULT_FIXED_RESPONSE, FixedResponse, RoutingRule, fixedResponseAction, ruleAction, ruleConditions, validateFixedResponse,
-  validateRoutes,
-} from './routing';
+import { createAccessLogBucket, validateAccessLogs } from './access-logs';
+import { createApplicationListeners, validateApplicationProps } from './alb';
+import { createNetworkListeners, portsFor, validateNetworkListeners } from './nlb';
+import { DEFAULT_SSL_POLICY, HaLoadBalancerAlarmOptions, HaLoadBalancerProps } from './props';
 import { HaTargetGroupOptions, createTargetGroup, targetGroupHealthCheck, targetGroupProtocol, validateTargetGroup } from './target-group';
-
-/**
- * The alarms an {@link HaLoadBalancer} creates.
- */
-export interface HaLoadBalancerAlarmOptions extends AlarmOptions {
-  /**
-   * Unhealthy targets in one group that raise its alarm. At least 1.
-   * @default 1
-   */
-  readonly unhealthyHostThreshold?: number;
-
-  /**
-   * Application Load Balancer: share of requests answered 5XX by targets, in percent, that raises
-   * the alarm. Above 0, at most 100.
-   * @default 5
-   */
-  readonly target5xxRatePercent?: number;
-}
-
-/**
- * Settings of an {@link HaLoadBalancer} other than its VPC, for constructs that create one in a VPC of their
- * own choosing.
- */
-export interface HaLoadBalancerOptions {
-  /**
-   * Application (layer 7) or Network (layer 4) Load Balancer.
-   * @default LoadBalancerType.APPLICATION
-   */
-  readonly loadBalancerType?: LoadBalancerType;
-
-  /**
-   * Reachable from the internet, or only from inside the VPC and connected networks.
-   * @default false
-   */
-  readonly internetFacing?: boolean;
-
-  /**
-   * Subnets for the load balancer's nodes, in at least two Availability Zones.
-   * @default - public subnets when internet-facing, private subnets otherwise
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * Who may connect to the listeners.
-   * @default - any IPv4 address when internet-facing, the VPC's CIDR block when internal
-   */
-  readonly allowedClients?: ec2.IPeer[];
-
-  /**
-   * The target groups, at least one, names unique.
-   */
-  readonly targetGroups: HaTargetGroupOptions[];
-
-  /**
-   * Application Load Balancer: path- and host-based rules, evaluated by priority.
-   * @default - no rules
-   */
-  readonly routes?: RoutingRule[];
-
-  /**
-   * Application Load Balancer: the target group for requests no rule matches.
-   * @default - answer with `defaultResponse`
-   */
-  readonly defaultTargetGroup?: string;
-
-  /**
-   * Application Load Balancer: the answer to requests no rule matches, when there is no
-   * `defaultTargetGroup`.
-   * @default - 404, text/plain, "Not Found"
-   */
-  readonly defaultResponse?: FixedResponse;
-
-  /**
-   * Server certificates. With them, an Application Load Balancer listens with HTTPS and a Network
-   * Load Balancer terminates TLS for its TCP groups.
-   * @default - no TLS: HTTP / TCP listeners
-   */
-  readonly certificates?: elbv2.IListenerCertificate[];
-
-  /**
-   * Lets an internet-facing Application Load Balancer without `certificates` serve plain HTTP.
-   * Without it such a load balancer is refused at synth: traffic from the internet in plaintext
-   * is a choice to make, not a default.
-   * @default false
-   */
-  readonly allowPlaintext?: boolean;
-
-  /**
-   * Application Load Balancer: the ARN of an AWS WAF web ACL (regional scope, in the load
-   * balancer's region) to associate with it.
-   * @default - no web ACL
-   */
-  readonly webAclArn?: string;
-
-  /**
-   * TLS policy of the TLS listeners. The default allows TLS 1.2 and 1.3 with forward-secret
-   * AES-GCM ciphers only, and hybrid post-quantum key exchange for clients that offer it; it is
-   * AWS's recommended policy. CloudFormation's own default, `ELBSecurityPolicy-2016-08`, still
-   * accepts TLS 1.0.
-   * @default elbv2.SslPolicy.TLS13_12_RES_PQ
-   */
-  readonly sslPolicy?: elbv2.SslPolicy;
-
-  /**
-   * Application Load Balancer: port of the main listener. 1 to 65535.
-   * @default - 443 with certificates, 80 without
-   */
-  readonly listenerPort?: number;
-
-  /**
-   * Application Load Balancer with certificates: also listen on port 80 and redirect to HTTPS
-   * (301).
-   * @default - true when certificates are given
-   */
-  readonly redirectHttpToHttps?: boolean;
-
-  /**
-   * Access logs.
-   * @default - enabled, to a new encrypted bucket that keeps logs 90 days
-   */
-  readonly accessLogs?: AccessLogSettings;
-
-  /**
-   * Application Load Balancer: drop HTTP headers whose names are not valid, instead of passing
-   * them to targets (request smuggling hardening).
-   * @default true
-   */
-  readonly dropInvalidHeaderFields?: boolean;
-
-  /**
-   * Application Load Balancer: how requests that could be used for HTTP desync are handled.
-   * @default elbv2.DesyncMitigationMode.DEFENSIVE
-   */
-  readonly desyncMitigationMode?: elbv2.DesyncMitigationMode;
-
-  /**
-   * Refuse deletion of the load balancer (and so of its DNS name) until this is turned off.
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-
-  /**
-   * Cross-zone load balancing: every node sends to targets in every zone, so a zone with few
-   * healthy targets is not overloaded. Always on for an Application Load Balancer (turn it off per
-   * target group instead).
-   * @default true
-   */
-  readonly crossZoneEnabled?: boolean;
-
-  /**
-   * Alarms on unhealthy hosts and on the 5XX rate.
-   * @default - created, with the defaults of HaLoadBalancerAlarmOptions
-   */
-  readonly alarms?: HaLoadBalancerAlarmOptions;
-}
-
-/**
- * Props of an {@link HaLoadBalancer}.
- */
-export interface HaLoadBalancerProps extends HaLoadBalancerOptions {
-  /**
-   * The VPC. The load balancer's subnets must span at least two Availability Zones.
-   */
-  readonly vpc: ec2.IVpc;
-}
 
 /**
  * An Application or Network Load Balancer set up for high availability: target groups with
@@ -194,7 +32,7 @@ export interface HaLoadBalancerProps extends HaLoadBalancerOptions {
  */
 export class HaLoadBalancer extends Construct implements ec2.IConnectable {
   /** TLS policy used when `sslPolicy` is not given. */
-  public static readonly DEFAULT_SSL_POLICY = elbv2.SslPolicy.TLS13_12_RES_PQ;
+  public static readonly DEFAULT_SSL_POLICY = DEFAULT_SSL_POLICY;
 
   /** Application or Network. */
   public readonly loadBalancerType: LoadBalancerType;
@@ -312,7 +150,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     }
     if (isAlb) {
       const alb = this.applicationLoadBalancer!;
-      const { listener, redirect } = this.createApplicationListeners(alb, props);
+      const { listener, redirect } = createApplicationListeners(alb, props, this.listenerPort, (name) => this.applicationTargetGroup(name));
       this.listeners = [listener];
       this.redirectListener = redirect;
       if (props.webAclArn !== undefined) {
@@ -327,7 +165,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
         for (const peer of clients) this.connections.allowFrom(peer, ec2.Port.tcp(l.port), `clients to listener ${l.port}`);
       }
     } else {
-      this.listeners = this.createNetworkListeners(this.networkLoadBalancer!, props, clients);
+      this.listeners = createNetworkListeners(this.networkLoadBalancer!, props, clients, this.connections, (name) => this.networkTargetGroup(name));
     }
 
     const logs = props.accessLogs ?? {};
@@ -479,7 +317,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     const hasCerts = (props.certificates?.length ?? 0) > 0;
     if (props.sslPolicy !== undefined && !hasCerts) v.add('sslPolicy', props.sslPolicy, 'only with certificates (there is no TLS listener without them)');
     if (isAlb) {
-      this.validateApplicationProps(v, props, names, hasCerts);
+      validateApplicationProps(v, props, names, hasCerts);
     } else {
       const albOnly: Array<[string, unknown]> = [
         ['routes', props.routes], ['defaultTargetGroup', props.defaultTargetGroup], ['defaultResponse', props.defaultResponse],
@@ -490,7 +328,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
       for (const [prop, value] of albOnly) {
         if (value !== undefined) v.add(prop, JSON.stringify(value), `unset on ${lb}: this is an Application Load Balancer setting`);
       }
-      this.validateNetworkListeners(v, props, hasCerts);
+      validateNetworkListeners(v, props, hasCerts);
     }
     validateAccessLogs(v, this, props.accessLogs ?? {}, type);
     this.validateAlarms(v, props.alarms ?? {});
@@ -499,120 +337,12 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
 
 
 
-  private validateApplicationProps(v: Validator, props: HaLoadBalancerProps, names: string[], hasCerts: boolean): void {
-    const routes = props.routes ?? [];
-    validateRoutes(v, routes, names);
-    if (props.defaultTargetGroup !== undefined && !names.includes(props.defaultTargetGroup)) {
-      v.add('defaultTargetGroup', JSON.stringify(props.defaultTargetGroup), `the name of a target group: ${names.join(', ')}`);
-    }
-    if (props.defaultTargetGroup !== undefined && props.defaultResponse !== undefined) {
-      v.add('defaultResponse', 'set together with defaultTargetGroup', 'one default: defaultTargetGroup or defaultResponse');
-    }
-    if (props.defaultResponse !== undefined) validateFixedResponse(v, 'defaultResponse', props.defaultResponse);
-    if (props.crossZoneEnabled === false) {
-      v.add('crossZoneEnabled', 'false', 'true or unset on an Application Load Balancer (always cross-zone); set targetGroups[i].crossZoneEnabled instead');
-    }
-    v.integer('listenerPort', props.listenerPort, 1, 65535);
-    if (props.internetFacing && !hasCerts && props.allowPlaintext !== true) {
-      v.add('certificates', 'none on an internet-facing Application Load Balancer', 'certificates, to serve HTTPS; or allowPlaintext: true, to serve plain HTTP to the internet on purpose');
-    }
-    if (props.allowPlaintext === true && hasCerts) v.add('allowPlaintext', 'true with certificates', 'only without certificates: with them the load balancer serves HTTPS');
-    if (props.redirectHttpToHttps === true && !hasCerts) {
-      v.add('redirectHttpToHttps', 'true without certificates', 'only with certificates (there is no HTTPS listener to redirect to)');
-    }
-    const redirects = hasCerts && props.redirectHttpToHttps !== false;
-    if (redirects && props.listenerPort === 80) {
-      v.add('listenerPort', '80 with the HTTP-to-HTTPS redirect', 'a port other than 80, or redirectHttpToHttps: false');
-    }
-
-    const routed = new Set<string>(props.defaultTargetGroup ? [props.defaultTargetGroup] : []);
-    for (const r of routes) {
-      if (r.targetGroup) routed.add(r.targetGroup);
-      for (const w of r.weightedTargetGroups ?? []) routed.add(w.targetGroup);
-    }
-    names.forEach((name, i) => {
-      if (!routed.has(name)) {
-        v.add(`targetGroups[${i}]`, `${JSON.stringify(name)}, which nothing routes to`, 'a group named by defaultTargetGroup or by a route');
-      }
-    });
-  }
-
-  private validateNetworkListeners(v: Validator, props: HaLoadBalancerProps, hasCerts: boolean): void {
-    const ports = new Map<number, number>();
-    props.targetGroups.forEach((g, i) => {
-      const port = g.listenerPort ?? g.port;
-      if (port === undefined) return;
-      const earlier = ports.get(port);
-      if (earlier !== undefined && !Token.isUnresolved(port)) {
-        v.add(`targetGroups[${i}].listenerPort`, String(port), `a listener port not used by targetGroups[${earlier}]`);
-      }
-      ports.set(port, i);
-      if (targetGroupProtocol(g, LoadBalancerType.NETWORK) === elbv2.Protocol.TLS && !hasCerts) {
-        v.add(`targetGroups[${i}].protocol`, 'TLS without certificates', 'TLS only with certificates (the TLS listener needs one)');
-      }
-    });
-  }
-
   private validateAlarms(v: Validator, alarms: HaLoadBalancerAlarmOptions): void {
     if (alarms.enabled === false) return;
     AlarmFactory.validate(v, alarms);
     v.integer('alarms.unhealthyHostThreshold', alarms.unhealthyHostThreshold, 1, Number.MAX_SAFE_INTEGER, 'an integer of at least 1');
     const rate = alarms.target5xxRatePercent;
     if (rate !== undefined && !(rate > 0 && rate <= 100)) v.add('alarms.target5xxRatePercent', String(rate), 'above 0 and at most 100');
-  }
-
-  private createApplicationListeners(alb: elbv2.ApplicationLoadBalancer, props: HaLoadBalancerProps) {
-    const hasCerts = (props.certificates?.length ?? 0) > 0;
-    const group = (name: string) => this.targetGroup(name) as elbv2.ApplicationTargetGroup;
-    const defaultAction = props.defaultTargetGroup !== undefined
-      ? elbv2.ListenerAction.forward([group(props.defaultTargetGroup)])
-      : fixedResponseAction(props.defaultResponse ?? DEFAULT_FIXED_RESPONSE);
-    const port = this.listenerPort;
-    const listener = alb.addListener('Listener', {
-      port,
-      protocol: hasCerts ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
-      certificates: hasCerts ? props.certificates : undefined,
-      sslPolicy: hasCerts ? props.sslPolicy ?? HaLoadBalancer.DEFAULT_SSL_POLICY : undefined,
-      open: false,
-      defaultAction,
-    });
-    for (const rule of props.routes ?? []) {
-      listener.addAction(`Route${rule.priority}`, {
-        priority: rule.priority,
-        conditions: ruleConditions(rule),
-        action: ruleAction(rule, group),
-      });
-    }
-    let redirect: elbv2.ApplicationListener | undefined;
-    if (hasCerts && props.redirectHttpToHttps !== false) {
-      redirect = alb.addListener('HttpRedirect', {
-        port: 80,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        open: false,
-        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(port), permanent: true }),
-      });
-    }
-    return { listener, redirect };
-  }
-
-  private createNetworkListeners(nlb: elbv2.NetworkLoadBalancer, props: HaLoadBalancerProps, clients: ec2.IPeer[]): elbv2.NetworkListener[] {
-    const hasCerts = (props.certificates?.length ?? 0) > 0;
-    return props.targetGroups.map((options) => {
-      const groupProtocol = targetGroupProtocol(options, LoadBalancerType.NETWORK);
-      const terminatesTls = hasCerts && (groupProtocol === elbv2.Protocol.TCP || groupProtocol === elbv2.Protocol.TLS);
-      const port = options.listenerPort ?? options.port!;
-      const listener = nlb.addListener(`${options.name}Listener`, {
-        port,
-        protocol: terminatesTls ? elbv2.Protocol.TLS : groupProtocol,
-        certificates: terminatesTls ? props.certificates : undefined,
-        sslPolicy: terminatesTls ? props.sslPolicy ?? HaLoadBalancer.DEFAULT_SSL_POLICY : undefined,
-        defaultTargetGroups: [this.targetGroup(options.name) as elbv2.NetworkTargetGroup],
-      });
-      for (const peer of clients) {
-        for (const p of portsFor(groupProtocol, port)) this.connections.allowFrom(peer, p, `clients to listener ${port}`);
-      }
-      return listener;
-    });
   }
 
   /** Egress from the load balancer to the VPC on a group's ports: IP targets have no security group to allow it. */
@@ -677,12 +407,4 @@ function vpcCidrBlock(vpc: ec2.IVpc): string {
     return cfn.cidrBlock;
   }
   return vpc.vpcCidrBlock;
-}
-
-function portsFor(protocol: elbv2.Protocol, port: number): ec2.Port[] {
-  switch (protocol) {
-    case elbv2.Protocol.UDP: return [ec2.Port.udp(port)];
-    case elbv2.Protocol.TCP_UDP: return [ec2.Port.tcp(port), ec2.Port.udp(port)];
-    default: return [ec2.Port.tcp(port)];
-  }
 }
