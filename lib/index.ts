@@ -8,6 +8,7 @@
 export { AlarmTopic } from './core/alarm-topic';
 export type { AlarmTopicProps } from './core/alarm-topic';
 export type { AlarmOptions } from './core/alarms';
+export type { ConnectionEndpoint } from './core/connection-endpoint';
 export type { ValidationIssue } from './core/errors';
 export { FailoverTimeBreakdown, FigureKind, MeasuredFailoverTime } from './core/failover-time';
 export type { FailoverStep } from './core/failover-time';
@@ -43,10 +44,12 @@ export type { VipFailoverOptions, VipFailoverProps, VipHealthCheckOptions } from
 // replication/: data replicated across zones.
 export { InternalDnsNames } from './replication/internal-dns';
 export type { InternalDnsNamesProps, InternalDnsOptions, ReaderTarget } from './replication/internal-dns';
-export { CacheAuthentication, CacheAuthenticationType, CacheEngine, ReplicatedCache } from './replication/replicated-cache';
-export type { ConnectionEndpoint, ReplicatedCacheAlarmOptions, ReplicatedCacheOptions, ReplicatedCacheProps } from './replication/replicated-cache';
-export { DatabaseAvailability, DatabaseEngine, DatabaseKind, ReplicatedDatabase } from './replication/replicated-database';
-export type { ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseOptions, ReplicatedDatabaseProps } from './replication/replicated-database';
+export { CacheAuthentication, CacheAuthenticationType, CacheEngine } from './replication/cache-props';
+export type { ReplicatedCacheAlarmOptions, ReplicatedCacheOptions, ReplicatedCacheProps } from './replication/cache-props';
+export { ReplicatedCache } from './replication/replicated-cache';
+export { DatabaseAvailability, DatabaseEngine, DatabaseKind } from './replication/database-props';
+export type { ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseOptions, ReplicatedDatabaseProps } from './replication/database-props';
+export { ReplicatedDatabase } from './replication/replicated-database';
 
 // discovery/: a service registry (Cloud Map).
 export { NamespaceKind, RegistryHealthCheck, RegistryHealthCheckType, ServiceRegistry } from './discovery/service-registry';

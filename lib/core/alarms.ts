@@ -4,6 +4,9 @@ import { Construct } from 'constructs';
 import { ALARM_DESCRIPTION, fitDescription } from './descriptions';
 import { Validator } from './validation';
 
+/** Metrics one alarm on metric math may read (CloudWatch's hard limit). */
+export const MAX_ALARM_METRICS = 10;
+
 /**
  * Settings every construct of this library applies to the alarms it creates.
  */

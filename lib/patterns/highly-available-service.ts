@@ -17,8 +17,10 @@ import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { HaLoadBalancerOptions } from '../load-balancing/props';
 import { LeaderHealthMonitor } from '../monitoring/leader-health-monitor';
 import { LeaderHealthMonitorOptions } from '../monitoring/props';
-import { ReplicatedCache, ReplicatedCacheOptions } from '../replication/replicated-cache';
-import { ReplicatedDatabase, ReplicatedDatabaseOptions } from '../replication/replicated-database';
+import { ReplicatedCacheOptions } from '../replication/cache-props';
+import { ReplicatedDatabaseOptions } from '../replication/database-props';
+import { ReplicatedCache } from '../replication/replicated-cache';
+import { ReplicatedDatabase } from '../replication/replicated-database';
 import { VipFailover, VipFailoverOptions } from '../vip/vip-failover';
 import { cheapestServiceChange, serviceBreakdown } from './service-failover';
 

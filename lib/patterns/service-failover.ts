@@ -7,9 +7,10 @@ import { cheapestChange, fastestPossible } from '../dns/failover-budget';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { LeaderHealthMonitor } from '../monitoring/leader-health-monitor';
 import { DEFAULT_HEALTH_CHECK, defaultJitterMs, leaseSettings } from '../monitoring/settings';
+import { DatabaseKind } from '../replication/database-props';
 import { AURORA_FAILOVER } from '../replication/failover-figures';
 import { ReplicatedCache } from '../replication/replicated-cache';
-import { DatabaseKind, ReplicatedDatabase } from '../replication/replicated-database';
+import { ReplicatedDatabase } from '../replication/replicated-database';
 import { VipFailover } from '../vip/vip-failover';
 
 /** The tiers of a service, as far as its failover time goes. */

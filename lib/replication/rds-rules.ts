@@ -1,6 +1,6 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Validator } from '../core/validation';
+import { Validator, formatSeconds } from '../core/validation';
 
 /**
  * What RDS and Aurora accept, per engine and edition, from AWS's documentation (read 2026-12).
@@ -168,5 +168,18 @@ export function validateInstanceClass(v: Validator, engineType: string, instance
   }
   if (aurora && (/^[mc]\d/.test(family) || (/^t\d/.test(family) && /^(nano|micro|small)$/.test(size)))) {
     v.add('instanceType', `db.${name} on Aurora`, 'a class Aurora offers: memory-optimized (db.r*, db.x2g) or burstable db.t3/db.t4g from medium up');
+  }
+}
+
+const NO_PERFORMANCE_INSIGHTS = /^(t2|t3|t4g)\.(micro|small)$/;
+const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
+
+/** Performance Insights only on classes that support it; Enhanced Monitoring at one of its intervals. */
+export function validateMonitoring(v: Validator, performanceInsights: boolean | undefined, monitoringInterval: Duration | undefined, instanceType: ec2.InstanceType): void {
+  if (performanceInsights && NO_PERFORMANCE_INSIGHTS.test(instanceType.toString())) {
+    v.add('performanceInsights', `true on db.${instanceType.toString()}`, 'an instance class that supports Performance Insights (not the micro and small burstable classes)');
+  }
+  if (monitoringInterval !== undefined && !monitoringInterval.isUnresolved() && !MONITORING_INTERVALS.includes(monitoringInterval.toSeconds({ integral: false }))) {
+    v.add('monitoringInterval', formatSeconds(monitoringInterval), 'one of 1, 5, 10, 15, 30, 60 s');
   }
 }

@@ -2,298 +2,23 @@ import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { AlarmFactory, MAX_ALARM_METRICS } from '../core/alarms';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
+import { ConnectionEndpoint } from '../core/connection-endpoint';
 import { securityGroupDescription } from '../core/descriptions';
-import { FailoverTimeBreakdown, MeasuredFailoverTime } from '../core/failover-time';
+import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
+import { DatabaseAvailability, DatabaseKind, ReplicatedDatabaseProps } from './database-props';
 import { AURORA_FAILOVER, RDS_MULTI_AZ_FAILOVER, failoverStep } from './failover-figures';
-import { InternalDnsNames, InternalDnsOptions, validateInternalDns } from './internal-dns';
+import { InternalDnsNames, validateInternalDns } from './internal-dns';
 import {
   defaultInstanceType, defaultLogExports, defaultPort, maxStorageGiB, storageCeilingGiB, supportsIamAuthentication, supportsMultiAz,
-  validateDatabaseName, validateInstanceClass, validateLogExports, validatePort, validateUsername,
-} from './rds-rules';
-import { ConnectionEndpoint } from './replicated-cache';
+  validateDatabaseName, validateInstanceClass, validateLogExports, validateMonitoring, validatePort, validateUsername } from './rds-rules';
 import { checkGivenParameterGroup, tlsParameterGroup } from './tls-rules';
-
-/**
- * Which kind of database a {@link DatabaseEngine} makes.
- */
-export enum DatabaseKind {
-  /** An RDS DB instance with a Multi-AZ standby, plus read replicas. */
-  RDS_INSTANCE = 'RDS_INSTANCE',
-  /** An Aurora DB cluster: a writer and readers on shared storage. */
-  AURORA_CLUSTER = 'AURORA_CLUSTER',
-}
-
-/**
- * The engine of a {@link ReplicatedDatabase}, and with it the kind of database.
- */
-export class DatabaseEngine {
-  /** An RDS instance engine, e.g. `rds.DatabaseInstanceEngine.postgres({ version })`. */
-  public static rds(engine: rds.IInstanceEngine): DatabaseEngine {
-    return new DatabaseEngine(DatabaseKind.RDS_INSTANCE, engine, undefined);
-  }
-
-  /** An Aurora engine, e.g. `rds.DatabaseClusterEngine.auroraPostgres({ version })`. */
-  public static aurora(engine: rds.IClusterEngine): DatabaseEngine {
-    return new DatabaseEngine(DatabaseKind.AURORA_CLUSTER, undefined, engine);
-  }
-
-  /** RDS instances or an Aurora cluster. */
-  public readonly kind: DatabaseKind;
-  /** The engine of an RDS instance and its replicas. */
-  public readonly instanceEngine?: rds.IInstanceEngine;
-  /** The engine of an Aurora cluster. */
-  public readonly clusterEngine?: rds.IClusterEngine;
-
-  private constructor(kind: DatabaseKind, instanceEngine?: rds.IInstanceEngine, clusterEngine?: rds.IClusterEngine) {
-    this.kind = kind;
-    this.instanceEngine = instanceEngine;
-    this.clusterEngine = clusterEngine;
-  }
-
-  /** `postgres`, `mysql`, `mariadb`, `oracle-ee`, `sqlserver-ee`, `aurora-postgresql`, `aurora-mysql`... */
-  public get engineType(): string {
-    return (this.instanceEngine ?? this.clusterEngine)!.engineType;
-  }
-}
-
-/**
- * How much availability a {@link ReplicatedDatabase} must have.
- */
-export enum DatabaseAvailability {
-  /** A standby to fail over to: RDS Multi-AZ, or at least one Aurora reader. The default. */
-  HIGHLY_AVAILABLE = 'HIGHLY_AVAILABLE',
-  /** One zone, no standby: for development and tests. */
-  SINGLE_AZ = 'SINGLE_AZ',
-}
-
-/**
- * The alarms of a {@link ReplicatedDatabase}.
- */
-export interface ReplicatedDatabaseAlarmOptions extends AlarmOptions {
-  /**
-   * Replica lag that raises the alarm.
-   * @default - 30 s for RDS read replicas, 1 s for Aurora readers
-   */
-  readonly replicaLag?: Duration;
-
-  /**
-   * CPU of any instance, percent.
-   * @default 80
-   */
-  readonly cpuPercent?: number;
-
-  /**
-   * Free storage below which the alarm fires, GiB: RDS free storage space; Aurora free local
-   * (temporary) storage.
-   * @default - 10% of the allocated storage for RDS, 2 GiB for Aurora
-   */
-  readonly freeStorageGiB?: number;
-
-  /**
-   * Connections to the writer. Tune to the engine's `max_connections`.
-   * @default 500
-   */
-  readonly connections?: number;
-}
-
-/**
- * Settings of a {@link ReplicatedDatabase} other than its VPC, for constructs that create one in a VPC of their
- * own choosing.
- */
-export interface ReplicatedDatabaseOptions {
-  /**
-   * Subnets of the instances, in at least two Availability Zones.
-   * @default - the VPC's isolated subnets
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /** The engine: `DatabaseEngine.rds(...)` or `DatabaseEngine.aurora(...)`. */
-  readonly engine: DatabaseEngine;
-
-  /**
-   * A standby to fail over to (RDS Multi-AZ, Aurora readers), or one zone for development.
-   * @default DatabaseAvailability.HIGHLY_AVAILABLE
-   */
-  readonly availability?: DatabaseAvailability;
-
-  /**
-   * Instance type of every instance.
-   * @default - db.r7g.large (Graviton), or db.r6i.large for Oracle and SQL Server, which RDS does
-   * not run on Graviton
-   */
-  readonly instanceType?: ec2.InstanceType;
-
-  /**
-   * Read replicas (RDS, 0 to 15, 5 for Oracle) or readers (Aurora, 0 to 15), spread over the
-   * zones of the subnets.
-   * @default - 1 when highly available, 0 otherwise
-   */
-  readonly readReplicas?: number;
-
-  /**
-   * RDS: a synchronous standby in another zone.
-   * @default - true when highly available
-   */
-  readonly multiAz?: boolean;
-
-  /**
-   * RDS: storage in GiB, 20 to 65536 (16384 for SQL Server); it grows automatically up to four
-   * times this, at most to the engine's maximum.
-   * @default 100
-   */
-  readonly allocatedStorage?: number;
-
-  /**
-   * Name of a database to create.
-   * @default - none
-   */
-  readonly databaseName?: string;
-
-  /**
-   * Master user name; its password is generated into a secret.
-   * @default 'dbadmin'
-   */
-  readonly username?: string;
-
-  /**
-   * Port. Defaults away from the engine's well-known port, so that scanners of that port pass it
-   * by; clients read it from the endpoints.
-   * @default - 5433 for PostgreSQL, 3307 for MySQL and MariaDB, 1522 for Oracle, 1435 for SQL Server (RDS refuses 1434 for it)
-   */
-  readonly port?: number;
-
-  /**
-   * Rotate the master password.
-   * @default true
-   */
-  readonly rotation?: boolean;
-
-  /**
-   * Days between rotations, 1 to 1000.
-   * @default Duration.days(30)
-   */
-  readonly rotationInterval?: Duration;
-
-  /**
-   * Where the rotation function runs: it needs the database and the Secrets Manager API.
-   * @default - the VPC's private subnets with egress
-   */
-  readonly rotationSubnets?: ec2.SubnetSelection;
-
-  /**
-   * Customer managed key for storage encryption (always on).
-   * @default - the AWS managed key for RDS
-   */
-  readonly storageEncryptionKey?: kms.IKey;
-
-  /**
-   * Refuse deletion until turned off.
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-
-  /**
-   * Days of automated backups, 1 to 35.
-   * @default Duration.days(7)
-   */
-  readonly backupRetention?: Duration;
-
-  /**
-   * What happens to the data when the database leaves the stack.
-   * @default RemovalPolicy.SNAPSHOT
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * IAM database authentication (MySQL, MariaDB, PostgreSQL and Aurora).
-   * @default - true where the engine supports it
-   */
-  readonly iamAuthentication?: boolean;
-
-  /**
-   * A DB parameter group (RDS) or cluster parameter group (Aurora). Give it the engine's TLS
-   * parameter (`rds.force_ssl` or `require_secure_transport`): a group that is not seen to set it
-   * is warned about (`cdk-ha-kit:tlsNotEnforced`).
-   * @default - a group that refuses connections without TLS, with the engine's defaults otherwise;
-   * none for Oracle and MariaDB before 10.5, which have no TLS parameter (warned about)
-   */
-  readonly parameterGroup?: rds.IParameterGroup;
-
-  /**
-   * Logs exported to CloudWatch Logs.
-   * @default - the engine's main logs: `postgresql`; `error`, `general`, `slowquery` (and `audit`
-   * on Aurora MySQL); `alert`, `listener` (Oracle); `error`, `agent` (SQL Server)
-   */
-  readonly cloudwatchLogsExports?: string[];
-
-  /**
-   * Retention of the exported logs.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly cloudwatchLogsRetention?: logs.RetentionDays;
-
-  /**
-   * Performance Insights. Not available on the micro and small burstable classes.
-   * @default false
-   */
-  readonly performanceInsights?: boolean;
-
-  /**
-   * Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60 s.
-   * @default - no enhanced monitoring
-   */
-  readonly monitoringInterval?: Duration;
-
-  /**
-   * Aurora MySQL: how far back the cluster can be rewound in place, up to 72 hours.
-   * @default - 24 hours on Aurora MySQL
-   */
-  readonly backtrackWindow?: Duration;
-
-  /**
-   * Alarms on replica lag, CPU, free storage and connections.
-   * @default - created with the defaults of ReplicatedDatabaseAlarmOptions
-   */
-  readonly alarms?: ReplicatedDatabaseAlarmOptions;
-
-  /**
-   * Stable `writer.` and `reader.` names in a private hosted zone.
-   * @default - none
-   */
-  readonly internalDns?: InternalDnsOptions;
-
-  /**
-   * A failover time the team measured (for example by rebooting the writer with failover in a game
-   * day), with where it was measured. It replaces the documented typical figure in `failoverTime`
-   * and in every budget built on it.
-   * @default - the user guide's figure: 120 s for RDS Multi-AZ ("typically 60–120 seconds"), 60 s
-   * for Aurora ("typically restored in less than 60 seconds")
-   */
-  readonly measuredFailoverTime?: MeasuredFailoverTime;
-}
-
-/**
- * Props of a {@link ReplicatedDatabase}.
- */
-export interface ReplicatedDatabaseProps extends ReplicatedDatabaseOptions {
-  /** The VPC. */
-  readonly vpc: ec2.IVpc;
-}
-
-
-const NO_PERFORMANCE_INSIGHTS = /^(t2|t3|t4g)\.(micro|small)$/;
-const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
-/** Metrics one alarm on metric math may read (CloudWatch's hard limit). */
-const MAX_ALARM_METRICS = 10;
-
 
 /**
  * A replicated relational database: an RDS instance with a Multi-AZ standby and read replicas in
@@ -387,8 +112,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       allowAllOutbound: false,
-      description: securityGroupDescription(`${this.node.path}: database`),
-    });
+      description: securityGroupDescription(`${this.node.path}: database`) });
     const port = props.port ?? defaultPort(engineType);
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(port) });
 
@@ -416,16 +140,14 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
       cloudwatchLogsExports: logExports,
       monitoringInterval: props.monitoringInterval,
       monitoringRole,
-      autoMinorVersionUpgrade: true,
-    };
+      autoMinorVersionUpgrade: true };
 
     let rotationTarget: rds.DatabaseInstance | rds.DatabaseCluster;
     if (this.kind === DatabaseKind.RDS_INSTANCE) {
       const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
         vpc: props.vpc,
         vpcSubnets: subnets,
-        description: `${this.node.path}: database subnets`,
-      });
+        description: `${this.node.path}: database subnets` });
       const instance = new rds.DatabaseInstance(this, 'Resource', {
         ...common,
         instanceIdentifier: this.identifier,
@@ -439,8 +161,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
         databaseName: props.databaseName,
         backupRetention: props.backupRetention ?? Duration.days(7),
         enablePerformanceInsights: props.performanceInsights ?? false,
-        publiclyAccessible: false,
-      });
+        publiclyAccessible: false });
       this.instance = instance;
       this.writerEndpoint = { hostname: instance.dbInstanceEndpointAddress, port };
       for (let i = 0; i < this.readReplicas; i++) {
@@ -466,24 +187,20 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
           backupRetention: replicaBackupRetention(engineType),
           storageType: rds.StorageType.GP3,
           enablePerformanceInsights: props.performanceInsights ?? false,
-          publiclyAccessible: false,
-        }));
+          publiclyAccessible: false }));
         const replica = this.replicas[i];
         // A replica listens on its source's port; CDK leaves the property out, so state it.
         (replica.node.defaultChild as rds.CfnDBInstance).port = String(port);
         Validations.of(replica).acknowledge(
           {
             id: 'AwsSolutions-RDS2',
-            reason: 'A read replica inherits the storage encryption of its encrypted source; CloudFormation refuses StorageEncrypted together with SourceDBInstanceIdentifier.',
-          },
+            reason: 'A read replica inherits the storage encryption of its encrypted source; CloudFormation refuses StorageEncrypted together with SourceDBInstanceIdentifier.' },
           {
             id: 'AwsSolutions-RDS11',
-            reason: 'The replica listens on its source\'s non-default port (its Port property says so), but a read replica has no Engine property, which this rule requires to tell default ports apart.',
-          },
+            reason: 'The replica listens on its source\'s non-default port (its Port property says so), but a read replica has no Engine property, which this rule requires to tell default ports apart.' },
           {
             id: 'AwsSolutions-RDS3',
-            reason: 'Read replicas are spread over the Availability Zones: losing a zone loses one replica while the reader name answers with the others. A Multi-AZ standby per replica would double their cost without adding read availability; the writer is Multi-AZ.',
-          },
+            reason: 'Read replicas are spread over the Availability Zones: losing a zone loses one replica while the reader name answers with the others. A Multi-AZ standby per replica would double their cost without adding read availability; the writer is Multi-AZ.' },
         );
       }
       rotationTarget = instance;
@@ -497,12 +214,10 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
           instanceType,
           availabilityZone: zones[(i + 1) % zones.length],
           promotionTier: Math.min(i + 1, 15),
-          enablePerformanceInsights: props.performanceInsights ?? false,
-        })),
+          enablePerformanceInsights: props.performanceInsights ?? false })),
         defaultDatabaseName: props.databaseName,
         backup: { retention: props.backupRetention ?? Duration.days(7) },
-        backtrackWindow: props.backtrackWindow ?? (engineType === 'aurora-mysql' ? Duration.hours(24) : undefined),
-      });
+        backtrackWindow: props.backtrackWindow ?? (engineType === 'aurora-mysql' ? Duration.hours(24) : undefined) });
       this.cluster = cluster;
       this.writerEndpoint = { hostname: cluster.clusterEndpoint.hostname, port };
       this.readerEndpoint = { hostname: cluster.clusterReadEndpoint.hostname, port };
@@ -568,8 +283,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
         usingMetrics: { lag: this.cluster.metric('AuroraReplicaLagMaximum', { statistic: 'Maximum', period: Duration.minutes(1) }) },
         label: 'Replica lag (s)',
         period: Duration.minutes(1),
-        ...props,
-      });
+        ...props });
     }
     return this.maximumOver('ReplicaLag', this.replicas, 'MAX', props);
   }
@@ -598,20 +312,17 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
       usingMetrics,
       label: `${metricName} (${fn === 'MAX' ? 'maximum' : 'minimum'} over instances)`,
       period: Duration.minutes(1),
-      ...props,
-    });
+      ...props });
   }
 
   /** One enhanced-monitoring role for every instance, with the policy AWS documents for it. */
   private createMonitoringRole(): iam.Role {
     const role = new iam.Role(this, 'MonitoringRole', {
       assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
-    });
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')] });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-      reason: 'AmazonRDSEnhancedMonitoringRole is the policy AWS documents for the enhanced-monitoring role: it only writes the RDSOSMetrics log group, and AWS keeps it in step with what the monitoring agent needs.',
-    });
+      reason: 'AmazonRDSEnhancedMonitoringRole is the policy AWS documents for the enhanced-monitoring role: it only writes the RDSOSMetrics log group, and AWS keeps it in step with what the monitoring agent needs.' });
     return role;
   }
 
@@ -625,15 +336,13 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
       ? [{ path: `/aws/rds/cluster/${this.identifier}`, resource: this.cluster as Construct }]
       : [this.instance!, ...this.replicas].map((inst, i) => ({
         path: `/aws/rds/instance/${i === 0 ? this.identifier : `${this.identifier}-replica-${i}`}`,
-        resource: inst as Construct,
-      }));
+        resource: inst as Construct }));
     owners.forEach((owner, i) => {
       for (const type of types) {
         const group = new logs.LogGroup(this, `Logs${i === 0 ? '' : `Replica${i}`}${type.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`, {
           logGroupName: `${owner.path}/${type}`,
           retention,
-          removalPolicy: RemovalPolicy.RETAIN,
-        });
+          removalPolicy: RemovalPolicy.RETAIN });
         owner.resource.node.addDependency(group);
         this.logGroups.push(group);
         acknowledgeDecision(group, DECISIONS.LOG_GROUPS_SERVICE_ENCRYPTED);
@@ -646,8 +355,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     if (props.rotation === false) {
       Validations.of(this.secret).acknowledge({
         id: 'AwsSolutions-SMG4',
-        reason: 'Rotation of the master password was switched off explicitly with `rotation: false`.',
-      });
+        reason: 'Rotation of the master password was switched off explicitly with `rotation: false`.' });
       return undefined;
     }
     // The rotation function's own group, so that its description is one EC2 accepts and its
@@ -656,8 +364,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     const securityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
       vpc: props.vpc,
       allowAllOutbound: false,
-      description: securityGroupDescription(`${this.node.path}: password rotation`),
-    });
+      description: securityGroupDescription(`${this.node.path}: password rotation`) });
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: Secrets Manager');
     // Opened here first, with a description EC2 accepts: SecretRotation's own rule has the same
     // construct id and is skipped, where its description (`from <unique id>:<port>`) can pass 255 characters.
@@ -666,8 +373,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     target.addRotationSingleUser({
       automaticallyAfter: props.rotationInterval ?? Duration.days(30),
       vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroup,
-    });
+      securityGroup });
     return securityGroup;
   }
 
@@ -689,8 +395,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
         id: i === 0 ? id : `${id}${i + 1}`,
         nameSuffix: i === 0 ? suffix : `${suffix}-${i + 1}`,
         metric: group ? one(group) : whole(),
-        ...alarm,
-      }));
+        ...alarm }));
     };
     if (this.readReplicas > 0) {
       perAlarm('ReplicaLagAlarm', 'replica-lag', this.replicas, () => this.metricReplicaLag(), (g) => this.maximumOver('ReplicaLag', g, 'MAX'),
@@ -731,12 +436,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     if (props.backtrackWindow !== undefined && engineType === 'aurora-mysql') {
       v.seconds('backtrackWindow', props.backtrackWindow, 0, 72 * 3600, 'at most 72 hours');
     }
-    if (props.performanceInsights && NO_PERFORMANCE_INSIGHTS.test(instanceType.toString())) {
-      v.add('performanceInsights', `true on db.${instanceType.toString()}`, 'an instance class that supports Performance Insights (not the micro and small burstable classes)');
-    }
-    if (props.monitoringInterval !== undefined && !props.monitoringInterval.isUnresolved() && !MONITORING_INTERVALS.includes(props.monitoringInterval.toSeconds({ integral: false }))) {
-      v.add('monitoringInterval', formatSeconds(props.monitoringInterval), 'one of 1, 5, 10, 15, 30, 60 s');
-    }
+    validateMonitoring(v, props.performanceInsights, props.monitoringInterval, instanceType);
     const retention = props.backupRetention;
     if (retention !== undefined && !retention.isUnresolved()) {
       const days = retention.toDays({ integral: false });
