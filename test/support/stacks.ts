@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, CloudFormationValidatePlugin, IPolicyValidationContext, PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
  * Context of every test app: aws-cdk-lib validates templates against CloudFormation's rules at
  * synth, and this makes its findings errors instead of warnings.
  */
-export const TEST_CONTEXT = { '@aws-cdk/core:validateAgainstDefaultRules': true };
+const TEST_CONTEXT = { '@aws-cdk/core:validateAgainstDefaultRules': true };
 
 /**
  * aws-cdk-lib's CloudFormation validation, with one engine for every app of a test file.
@@ -21,16 +20,16 @@ export const TEST_CONTEXT = { '@aws-cdk/core:validateAgainstDefaultRules': true 
  */
 class SharedEngineValidation extends CloudFormationValidatePlugin {
   private readonly seen = new Set<string>();
-  private readonly warmup = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ha-kit-validate-')), 'types.template.json');
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const types = context.stackTemplates.flatMap((s) => Object.values<{ Type: string }>(JSON.parse(fs.readFileSync(s.templatePath, 'utf8')).Resources ?? {}).map((r) => r.Type));
     if (types.some((t) => !this.seen.has(t))) {
       types.forEach((t) => this.seen.add(t));
-      // A template of one bare resource per type builds the engine for all of them; its own
-      // findings (no properties anywhere) are not anyone's and are dropped.
-      fs.writeFileSync(this.warmup, JSON.stringify({ Resources: Object.fromEntries([...this.seen].map((type, i) => [`R${i}`, { Type: type }])) }));
-      super.validate({ ...context, templatePaths: [this.warmup], stackTemplates: [{ stackConstructPath: 'Types', templatePath: this.warmup, accountId: undefined, region: undefined }] });
+      // A template of one bare resource per type, beside the app's own, builds the engine for all
+      // of them; its own findings (no properties anywhere) are not anyone's and are dropped.
+      const warmup = path.join(path.dirname(context.stackTemplates[0].templatePath), 'ha-kit-types.json');
+      fs.writeFileSync(warmup, JSON.stringify({ Resources: Object.fromEntries([...this.seen].map((type, i) => [`R${i}`, { Type: type }])) }));
+      super.validate({ ...context, templatePaths: [warmup], stackTemplates: [{ stackConstructPath: 'Types', templatePath: warmup, accountId: undefined, region: undefined }] });
     }
     return super.validate(context);
   }
