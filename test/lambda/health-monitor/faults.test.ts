@@ -142,7 +142,9 @@ describe('ELB: reconciled, never assumed', () => {
 
 describe('budgets', () => {
   test('a refused deregistration does not use the cap; a success does', async () => {
-    const { world, targets, c } = await leading(4, { actions: { maxActions: 1 } });
+    // DynamoDB calls get 800 ms, not 200: on a busy machine a budget write that times out is not
+    // counted (the cap counts successes), and the test would wait for a cap that never came.
+    const { world, targets, c } = await leading(4, { actions: { maxActions: 1 }, lease: { durationMs: 3000, renewDeadlineMs: 2000 }, callTimeoutMs: 800 });
     world.failNext('deregister', 2);
     world.setHealthy(targets[0], false);
     await waitFor('taken out on the third try', () => world.of('deregister').length === 1, 5000);
