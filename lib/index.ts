@@ -27,7 +27,7 @@ export type { HaTargetGroupOptions } from './load-balancing/target-group';
 
 // dns/: failover by name.
 export { DnsFailover } from './dns/dns-failover';
-export type { DnsFailoverOptions, DnsFailoverProps } from './dns/dns-failover';
+export type { DnsFailoverOptions, DnsFailoverProps } from './dns/dns-failover-props';
 export { DnsHealthCheck, DnsHealthCheckType } from './dns/dns-health-check';
 export type { AlarmHealthCheckOptions, CalculatedHealthCheckOptions, EndpointHealthCheckOptions } from './dns/dns-health-check';
 export { FailoverTarget, FailoverTargetKind } from './dns/failover-target';

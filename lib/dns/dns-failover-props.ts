@@ -1,0 +1,90 @@
+/**
+ * The props of a `DnsFailover`: the zone and name, both targets, their health checks, the TTL
+ * policy, the failover budget and the alarms' settings.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { TtlPolicy } from '../core/ttl-policy';
+import { DnsHealthCheck } from './dns-health-check';
+import { FailoverTarget } from './failover-target';
+
+/**
+ * Settings of a `DnsFailover` other than its primary, for constructs that put their own
+ * load balancer there.
+ */
+export interface DnsFailoverOptions {
+  /** The hosted zone, public or private. */
+  readonly zone: route53.IHostedZone;
+
+  /**
+   * The name, relative to the zone (`api`) or fully qualified (`api.example.com`): labels of at
+   * most 63 characters, at most 255 in all, printable ASCII (Punycode for internationalized names).
+   */
+  readonly recordName: string;
+
+  /** Where the name points while the primary is unhealthy. */
+  readonly secondary: FailoverTarget;
+
+  /**
+   * How the primary's health is decided.
+   * @default - public zone: a Route 53 endpoint check of an HaLoadBalancer (its listener, the
+   * default target group's health path, 30 s × 3), target health alone for other alias targets;
+   * private zone: an alarm on each target group's healthy host count of an HaLoadBalancer, target
+   * health alone for other alias targets. IP and host-name targets need one.
+   */
+  readonly primaryHealthCheck?: DnsHealthCheck;
+
+  /**
+   * How the secondary's health is decided. Route 53 treats a secondary without one as healthy.
+   * @default - target health for alias targets, none otherwise
+   */
+  readonly secondaryHealthCheck?: DnsHealthCheck;
+
+  /**
+   * Whether `zone` is private (Route 53 checkers cannot reach private endpoints).
+   * @default - true when `zone` is a `route53.PrivateHostedZone` construct
+   */
+  readonly privateZone?: boolean;
+
+  /**
+   * TTL bounds for the records.
+   * @default - TtlPolicy.EXTERNAL for a public zone, TtlPolicy.INTERNAL for a private one
+   */
+  readonly ttlPolicy?: TtlPolicy;
+
+  /**
+   * TTL of the records that are not aliases (IP addresses, host names). Alias records carry their
+   * target's TTL (60 s for load balancers and S3 websites); a TTL given with two alias targets is
+   * reported as a warning.
+   * @default - the policy's default
+   */
+  readonly ttl?: Duration;
+
+  /**
+   * Longest acceptable worst-case failover time. Synth fails when the configuration cannot meet
+   * it, with the breakdown and the cheapest change that would.
+   * @default - not checked
+   */
+  readonly failoverBudget?: Duration;
+
+  /**
+   * Start of the names of the alarms this construct creates. At most 200 characters.
+   * @default - a name unique in the app, derived from the construct path
+   */
+  readonly alarmNamePrefix?: string;
+
+  /**
+   * Actions on ALARM and on OK of every alarm this construct creates, e.g. an SNS topic.
+   * @default - none; HighlyAvailableService gives its alarm topic
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
+}
+
+/**
+ * Props of a `DnsFailover`.
+ */
+export interface DnsFailoverProps extends DnsFailoverOptions {
+  /** Where the name points while the primary is healthy. */
+  readonly primary: FailoverTarget;
+}

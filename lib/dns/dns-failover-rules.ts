@@ -1,0 +1,204 @@
+/**
+ * The synth-time rules of a `DnsFailover`: the name and targets, each side's health check as
+ * Route 53 accepts and can run it, the TTL policy and the failover budget. Each rule cites the
+ * Route 53 or S3 page it comes from.
+ */
+import { isIP } from 'net';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
+import { FailoverTimeBreakdown } from '../core/failover-time';
+import { HealthCheckProtocol } from '../core/health-check-profile';
+import { Validator, formatSeconds } from '../core/validation';
+import { CheckPlan, EndpointPlan, PairSettings, Side, unreachableByCheckers } from './check-plan';
+import { isUnroutable } from './checker-reach';
+import { DnsFailoverProps } from './dns-failover-props';
+import { DnsHealthCheckType, ROUTE53_CHECKER_REGIONS } from './dns-health-check';
+import { FailoverModel, cheapestChange, fastestPossible } from './failover-budget';
+import { FailoverTarget, FailoverTargetKind } from './failover-target';
+import { recordTypeOf } from './records';
+
+/** What the rules read of the pair being built. */
+export interface PairFacts extends PairSettings {
+  readonly scope: Construct;
+  /** Fully qualified, without the trailing dot. */
+  readonly recordName: string;
+  readonly recordType: route53.RecordType;
+  readonly failoverTime: FailoverTimeBreakdown;
+  /** The path of a pair built earlier for the same zone, name and type, if any. */
+  readonly duplicateOf?: string;
+}
+
+/** Every problem of `props`, in one Validator. */
+export function validateDnsFailover(pair: PairFacts, props: DnsFailoverProps, primaryPlan: CheckPlan | undefined, secondaryPlan: CheckPlan | undefined, model: FailoverModel): Validator {
+  const v = new Validator();
+  const zoneName = props.zone.zoneName;
+  if (!Token.isUnresolved(zoneName) && !Token.isUnresolved(props.recordName) && pair.recordName !== zoneName && !pair.recordName.endsWith(`.${zoneName}`)) {
+    v.add('recordName', JSON.stringify(props.recordName), `a name in the zone ${zoneName}`);
+  }
+  const nameProblem = dnsNameProblem(pair.recordName);
+  if (nameProblem !== undefined) v.add('recordName', nameProblem, DNS_NAME_ALLOWED);
+  validateTarget(v, pair, 'primary', props.primary);
+  validateTarget(v, pair, 'secondary', props.secondary);
+  const secondaryType = recordTypeOf(props.secondary);
+  if (secondaryType !== pair.recordType) {
+    v.add('secondary', `a ${secondaryType} record while the primary is a ${pair.recordType} record`, 'targets of one record type: a failover pair is two records of the same name and type');
+  }
+  if (pair.recordType === route53.RecordType.CNAME && pair.recordName === zoneName) {
+    v.add('recordName', JSON.stringify(props.recordName), 'a name below the zone apex for host-name targets (a CNAME cannot be at the apex)');
+  }
+  if (pair.duplicateOf !== undefined) {
+    v.add('recordName', `${pair.recordName} (${pair.recordType}), already a failover pair at ${pair.duplicateOf}`, 'one failover pair per name and record type in a zone');
+  }
+
+  if (primaryPlan === undefined || (primaryPlan.type === DnsHealthCheckType.TARGET_HEALTH_ONLY && !props.primary.isAlias)) {
+    v.add('primaryHealthCheck', `none for a ${props.primary.kind} target`, 'a health check (DnsHealthCheck.endpoint(), .calculated() or .alarm()), or an alias target whose health Route 53 evaluates');
+  }
+  if (secondaryPlan?.type === DnsHealthCheckType.TARGET_HEALTH_ONLY && !props.secondary.isAlias) {
+    v.add('secondaryHealthCheck', `target health only for a ${props.secondary.kind} target`, 'a Route 53 health check, or none: only alias targets have a target health');
+  }
+  validatePlan(v, pair, 'primaryHealthCheck', primaryPlan, props.primary);
+  validatePlan(v, pair, 'secondaryHealthCheck', secondaryPlan, props.secondary);
+
+  pair.ttlPolicy._validateSelf(v, 'ttlPolicy');
+  const anyPlainRecord = !props.primary.isAlias || !props.secondary.isAlias;
+  if (anyPlainRecord) pair.ttlPolicy._validateTtl(v, 'ttl', pair.ttl);
+  if (props.alarmNamePrefix !== undefined && !Token.isUnresolved(props.alarmNamePrefix) && (props.alarmNamePrefix.length < 1 || props.alarmNamePrefix.length > 200)) {
+    v.add('alarmNamePrefix', JSON.stringify(props.alarmNamePrefix), '1 to 200 characters');
+  }
+  if (props.failoverBudget !== undefined && v.issues.length === 0) validateBudget(v, pair, props.failoverBudget, model);
+  return v;
+}
+
+function validateTarget(v: Validator, pair: PairFacts, side: Side, target: FailoverTarget): void {
+  if (target.kind === FailoverTargetKind.IP_ADDRESS && !Token.isUnresolved(target.address!) && isIP(target.address!) === 0) {
+    v.add(side, JSON.stringify(target.address), 'an IPv4 or IPv6 address');
+  }
+  if (target.kind === FailoverTargetKind.S3_WEBSITE) {
+    const name = literalBucketName(target.bucket!);
+    if (name !== undefined && name !== pair.recordName) {
+      v.add(side, `bucket ${JSON.stringify(name)}`, `a bucket named ${JSON.stringify(pair.recordName)}: Route 53 serves an S3 website only from the bucket named like the record`);
+    }
+  }
+}
+
+function validatePlan(v: Validator, pair: PairFacts, prop: string, plan: CheckPlan | undefined, target: FailoverTarget): void {
+  if (plan === undefined) return;
+  const check = plan.check;
+  if (plan.type === DnsHealthCheckType.ENDPOINT) {
+    if (unreachableByCheckers(pair, target)) {
+      const where = pair.privateZone ? 'in a private hosted zone' : 'of an internal load balancer';
+      // Route 53 checkers probe from the internet ("Route 53 health checkers ... can't reach
+      // private endpoints", Route 53 Developer Guide, "Health checks for private hosted zones"
+      // and "Values that you specify when you create or update health checks").
+      // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
+      v.add(prop, `an endpoint health check ${where}`, 'DnsHealthCheck.alarm() or .calculated(): Route 53 checkers run on the internet and cannot reach private endpoints');
+      return;
+    }
+    validateEndpoint(v, prop, plan.endpoint!);
+    validateReachable(v, prop, plan.endpoint!, target);
+  }
+  if (plan.type === DnsHealthCheckType.CALCULATED) {
+    const c = check!.calculatedOptions!;
+    v.integer(`${prop}.children`, c.children.length, 1, 256, '1 to 256 child health checks');
+    v.integer(`${prop}.healthThreshold`, c.healthThreshold, 0, c.children.length, `an integer from 0 to the number of children (${c.children.length})`);
+  }
+  if (plan.type === DnsHealthCheckType.ALARM && check?.alarmOptions) {
+    validateRoute53Alarm(v, `${prop}.alarm`, check.alarmOptions.alarm);
+  }
+  if (plan.type === DnsHealthCheckType.ALARM && plan.hostCountOf) {
+    const lbRegion = Stack.of(plan.hostCountOf).region;
+    const region = Stack.of(pair.scope).region;
+    if (!Token.isUnresolved(lbRegion) && !Token.isUnresolved(region) && lbRegion !== region) {
+      v.add(prop, `alarms on a load balancer in ${lbRegion} from a stack in ${region}`, 'a DnsFailover in the load balancer\'s region, or DnsHealthCheck.alarm() with an alarm of your own (CloudWatch alarms watch metrics of their own region)');
+    }
+  }
+}
+
+/**
+ * What Route 53 checkers can probe at all (Route 53 Developer Guide, "Values that you specify
+ * when you create or update health checks"): no address in a local, private, non-routable or
+ * multicast range; an S3 website endpoint over HTTP only (S3 User Guide, "Website endpoints":
+ * "Amazon S3 website endpoints do not support HTTPS"); and TCP, HTTP or HTTPS, never UDP.
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteEndpoints.html
+ */
+function validateReachable(v: Validator, prop: string, e: EndpointPlan, target: FailoverTarget): void {
+  if (e.ipAddress !== undefined && !Token.isUnresolved(e.ipAddress) && isUnroutable(e.ipAddress)) {
+    v.add(prop, `an endpoint health check of ${e.ipAddress}`, 'a public address: Route 53 does not check local, private, non-routable or multicast addresses (use DnsHealthCheck.alarm() for private endpoints)');
+  }
+  if (target.kind === FailoverTargetKind.S3_WEBSITE && (e.profile.protocol === HealthCheckProtocol.HTTPS)) {
+    v.add(`${prop}.profile.protocol`, 'HTTPS on an S3 website', 'HTTP: S3 website endpoints serve HTTP only');
+  }
+  const lb = target.haLoadBalancer;
+  if (lb !== undefined && e.options.profile === undefined && lb.listenerProtocol === elbv2.Protocol.UDP) {
+    v.add(prop, 'a check derived from a UDP listener', 'a profile of your own (`profile`: a TCP or HTTP port the targets also serve), or DnsHealthCheck.alarm(): Route 53 checks TCP, HTTP and HTTPS only');
+  }
+}
+
+function validateEndpoint(v: Validator, prop: string, e: EndpointPlan): void {
+  const p = e.profile;
+  const interval = p.interval;
+  if (!interval.isUnresolved() && ![10, 30].includes(interval.toSeconds({ integral: false }))) {
+    const name = e.options.requestInterval ? 'requestInterval' : 'profile.interval';
+    v.add(`${prop}.${name}`, formatSeconds(interval), '10 s (fast, billed as an optional feature) or 30 s: the only Route 53 request intervals');
+  }
+  const thresholdName = e.options.failureThreshold !== undefined ? 'failureThreshold' : 'profile.unhealthyThreshold';
+  v.integer(`${prop}.${thresholdName}`, p.unhealthyThreshold, 1, 10, 'an integer from 1 to 10 (the Route 53 failure threshold)');
+  v.integer(`${prop}.profile.port`, p.port, 1, 65535);
+  if (p.protocol !== HealthCheckProtocol.TCP && p.path !== undefined && !Token.isUnresolved(p.path) && (p.path.length > 255 || !p.path.startsWith('/'))) {
+    v.add(`${prop}.profile.path`, JSON.stringify(p.path), 'a path starting with "/", at most 255 characters (Route 53)');
+  }
+  if (p.protocol === HealthCheckProtocol.TCP && e.port === undefined) {
+    v.add(`${prop}.profile.port`, 'none for a TCP check', 'the port to connect to: TCP checks have no default port');
+  }
+  const search = e.options.searchString;
+  if (search !== undefined) {
+    if (p.protocol === HealthCheckProtocol.TCP) {
+      v.add(`${prop}.searchString`, JSON.stringify(search), 'no search string on a TCP check: string matching reads an HTTP(S) response body');
+    } else if (!Token.isUnresolved(search) && (search.length < 1 || search.length > 255)) {
+      v.add(`${prop}.searchString`, `${search.length} characters`, '1 to 255 characters, searched for in the first 5,120 bytes of the body');
+    }
+  }
+  const regions = e.options.regions;
+  if (regions !== undefined) {
+    if (regions.length < 3) v.add(`${prop}.regions`, JSON.stringify(regions), 'at least 3 checker regions, so one region\'s trouble cannot decide health');
+    regions.forEach((r, i) => v.oneOf(`${prop}.regions[${i}]`, r, ROUTE53_CHECKER_REGIONS));
+    if (new Set(regions).size !== regions.length) v.add(`${prop}.regions`, JSON.stringify(regions), 'each region once');
+  }
+}
+
+function validateBudget(v: Validator, pair: PairFacts, budget: Duration, model: FailoverModel): void {
+  if (budget.isUnresolved()) return;
+  const budgetSeconds = budget.toSeconds({ integral: false });
+  const total = pair.failoverTime.total.toSeconds({ integral: false });
+  if (total <= budgetSeconds) return;
+  const change = cheapestChange(model, budgetSeconds);
+  const advice = change
+    ? `cheapest change that meets it: ${change.changes.join(' and ')}, for a total of ${change.total} s`
+    : `no change within AWS's limits meets it: the fastest this configuration can fail over is ${fastestPossible(model)} s`;
+  v.add('failoverBudget', formatSeconds(budget), `at least ${total} s for this configuration:\n${pair.failoverTime.render('    ')}\n    ${advice}`);
+}
+
+/** Route 53 only follows alarms on one standard-resolution metric with a basic statistic. */
+function validateRoute53Alarm(v: Validator, prop: string, alarm: cloudwatch.IAlarm): void {
+  const cfn = alarm.node.defaultChild;
+  if (!(cfn instanceof cloudwatch.CfnAlarm)) return;
+  const allowed = 'an alarm on one metric with period ≥ 60 s and statistic Average, Minimum, Maximum, Sum or SampleCount (what Route 53 health checks accept)';
+  if (cfn.metrics !== undefined) v.add(prop, 'an alarm on metric math or a labelled metric', allowed);
+  if (cfn.extendedStatistic !== undefined) v.add(prop, `statistic ${cfn.extendedStatistic}`, allowed);
+  const period = cfn.period;
+  if (typeof period === 'number' && period < 60) v.add(prop, `period ${period} s`, allowed);
+}
+
+function literalBucketName(bucket: s3.IBucket): string | undefined {
+  const cfn = bucket.node.defaultChild;
+  if (cfn instanceof s3.CfnBucket) {
+    return cfn.bucketName !== undefined && !Token.isUnresolved(cfn.bucketName) ? cfn.bucketName : undefined;
+  }
+  return Token.isUnresolved(bucket.bucketName) ? undefined : bucket.bucketName;
+}
