@@ -1,3 +1,7 @@
+/**
+ * How every construct of the library makes its alarms: the shared `AlarmOptions` (names,
+ * evaluation, actions), the factory that applies them, and the warning for alarms nobody hears.
+ */
 import { Annotations, Names, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
@@ -53,19 +57,36 @@ export interface AlarmSpec {
   readonly comparison: cloudwatch.ComparisonOperator;
   /** @default NOT_BREACHING */
   readonly treatMissingData?: cloudwatch.TreatMissingData;
+  /**
+   * A health check follows this alarm, so it is created even with alarms disabled, and its
+   * evaluation stays at one period of one minute whatever the options say: the failover time
+   * counts on it.
+   * @default false
+   */
+  readonly drivesFailover?: boolean;
 }
+
+/** How many periods an alarm looks at, where a construct's alarms differ from the library's. */
+export interface AlarmEvaluation {
+  readonly evaluationPeriods: number;
+  /** @default - CloudWatch's: all of `evaluationPeriods` */
+  readonly datapointsToAlarm?: number;
+}
+
+/** The library's evaluation: 2 of 3 one-minute periods, so one stray data point does not alarm. */
+const DEFAULT_EVALUATION: AlarmEvaluation = { evaluationPeriods: 3, datapointsToAlarm: 2 };
 
 /**
  * Creates a construct's alarms with the shared naming, evaluation and actions.
  */
 export class AlarmFactory {
-  public static validate(v: Validator, options: AlarmOptions, prop = 'alarms'): void {
+  public static validate(v: Validator, options: AlarmOptions, prop = 'alarms', defaults: AlarmEvaluation = DEFAULT_EVALUATION): void {
     if (options.enabled === false) return;
     const prefix = options.namePrefix;
     if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.length < 1 || prefix.length > 200)) {
       v.add(`${prop}.namePrefix`, JSON.stringify(prefix), '1 to 200 characters');
     }
-    const periods = options.evaluationPeriods ?? 3;
+    const periods = options.evaluationPeriods ?? defaults.evaluationPeriods;
     v.integer(`${prop}.evaluationPeriods`, options.evaluationPeriods, 1, 1440);
     v.integer(`${prop}.datapointsToAlarm`, options.datapointsToAlarm, 1, periods, `an integer from 1 to evaluationPeriods (${periods})`);
   }
@@ -76,7 +97,7 @@ export class AlarmFactory {
   /** Every alarm created so far. */
   public readonly alarms: cloudwatch.Alarm[] = [];
 
-  constructor(private readonly scope: Construct, private readonly options: AlarmOptions) {
+  constructor(private readonly scope: Construct, private readonly options: AlarmOptions, private readonly defaults: AlarmEvaluation = DEFAULT_EVALUATION) {
     this.prefix = options.namePrefix ?? Names.uniqueResourceName(scope, { maxLength: 128, separator: '-' });
   }
 
@@ -86,15 +107,18 @@ export class AlarmFactory {
 
   /** Creates the alarm (unless alarms are disabled) and returns it. */
   public create(spec: AlarmSpec): cloudwatch.Alarm | undefined {
-    if (!this.enabled) return undefined;
+    if (!this.enabled && !spec.drivesFailover) return undefined;
+    const evaluation = spec.drivesFailover ? { evaluationPeriods: 1 } : {
+      evaluationPeriods: this.options.evaluationPeriods ?? this.defaults.evaluationPeriods,
+      datapointsToAlarm: this.options.datapointsToAlarm ?? this.defaults.datapointsToAlarm,
+    };
     const alarm = new cloudwatch.Alarm(this.scope, spec.id, {
       alarmName: `${this.prefix}-${spec.nameSuffix}`,
       alarmDescription: fitDescription(ALARM_DESCRIPTION, spec.description),
       metric: spec.metric,
       threshold: spec.threshold,
       comparisonOperator: spec.comparison,
-      evaluationPeriods: this.options.evaluationPeriods ?? 3,
-      datapointsToAlarm: this.options.datapointsToAlarm ?? 2,
+      ...evaluation,
       treatMissingData: spec.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     notifyOnAlarmAndOk(alarm, this.options.actions ?? []);

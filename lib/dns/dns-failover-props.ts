@@ -5,6 +5,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import { AlarmOptions } from '../core/alarms';
 import { TtlPolicy } from '../core/ttl-policy';
 import { DnsHealthCheck } from './dns-health-check';
 import { FailoverTarget } from './failover-target';
@@ -69,14 +70,27 @@ export interface DnsFailoverOptions {
   readonly failoverBudget?: Duration;
 
   /**
+   * The alarms: the primary-unhealthy alarm (us-east-1 stacks, where Route 53 publishes its
+   * health-check metrics), and in a private zone the healthy-host alarms the primary's health
+   * check follows. Those are created even with `enabled: false`, at one one-minute period each,
+   * since the failover time counts on them; `evaluationPeriods` and `datapointsToAlarm` apply to
+   * the primary-unhealthy alarm.
+   * @default - named from the construct path; the primary-unhealthy alarm at 1 of 1 period (the
+   * health check already counts its failures); no actions (HighlyAvailableService gives its alarm topic)
+   */
+  readonly alarms?: AlarmOptions;
+
+  /**
    * Start of the names of the alarms this construct creates. At most 200 characters.
    * @default - a name unique in the app, derived from the construct path
+   * @deprecated use `alarms.namePrefix`
    */
   readonly alarmNamePrefix?: string;
 
   /**
-   * Actions on ALARM and on OK of every alarm this construct creates, e.g. an SNS topic.
-   * @default - none; HighlyAvailableService gives its alarm topic
+   * Actions on ALARM and on OK of every alarm this construct creates, added to `alarms.actions`.
+   * @default - none
+   * @deprecated use `alarms.actions`
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
 }

@@ -10,6 +10,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { AlarmEvaluation, AlarmFactory } from '../core/alarms';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { HealthCheckProtocol } from '../core/health-check-profile';
@@ -29,6 +30,8 @@ export interface PairFacts extends PairSettings {
   readonly recordName: string;
   readonly recordType: route53.RecordType;
   readonly failoverTime: FailoverTimeBreakdown;
+  /** The evaluation of the pair's alarms when `alarms` does not say. */
+  readonly alarmEvaluation: AlarmEvaluation;
   /** The path of a pair built earlier for the same zone, name and type, if any. */
   readonly duplicateOf?: string;
 }
@@ -70,6 +73,10 @@ export function validateDnsFailover(pair: PairFacts, props: DnsFailoverProps, pr
   if (props.alarmNamePrefix !== undefined && !Token.isUnresolved(props.alarmNamePrefix) && (props.alarmNamePrefix.length < 1 || props.alarmNamePrefix.length > 200)) {
     v.add('alarmNamePrefix', JSON.stringify(props.alarmNamePrefix), '1 to 200 characters');
   }
+  if (props.alarmNamePrefix !== undefined && props.alarms?.namePrefix !== undefined) {
+    v.add('alarmNamePrefix', JSON.stringify(props.alarmNamePrefix), `no value beside alarms.namePrefix (${JSON.stringify(props.alarms.namePrefix)}): alarmNamePrefix is its deprecated name`);
+  }
+  AlarmFactory.validate(v, props.alarms ?? {}, 'alarms', pair.alarmEvaluation);
   if (props.failoverBudget !== undefined && v.issues.length === 0) validateBudget(v, pair, props.failoverBudget, model);
   return v;
 }

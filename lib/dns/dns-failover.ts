@@ -3,12 +3,11 @@
  * (`check-plan.ts`), after its rules (`dns-failover-rules.ts`) pass; its records, health checks,
  * alarms and failover time.
  */
-import { Annotations, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { notifyOnAlarmAndOk, warnAlarmsWithoutActions } from '../core/alarms';
-import { ALARM_DESCRIPTION, fitDescription } from '../core/descriptions';
+import { AlarmFactory, AlarmOptions } from '../core/alarms';
 import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { HealthCheckProtocol } from '../core/health-check-profile';
@@ -25,6 +24,12 @@ import { EndpointKind, HealthCheckCost, priceHealthCheck } from './pricing';
 import { qualify, recordTarget, recordTypeOf } from './records';
 
 const US_EAST_1 = 'us-east-1';
+
+/**
+ * The primary-unhealthy alarm raises on the first minute the check reports unhealthy: the Route 53
+ * check has already counted its failure threshold by then.
+ */
+const DNS_ALARM_EVALUATION = { evaluationPeriods: 1 };
 
 /**
  * A Route 53 failover pair: one name, a PRIMARY record with a health check, a SECONDARY record
@@ -70,9 +75,7 @@ export class DnsFailover extends Construct {
   public readonly healthChecks: route53.HealthCheck[] = [];
 
   /** Every CloudWatch alarm this construct created. */
-  public readonly alarms: cloudwatch.Alarm[] = [];
-
-  private readonly alarmActions: cloudwatch.IAlarmAction[];
+  public readonly alarms: cloudwatch.Alarm[];
 
   /**
    * Alarm raised while the primary's health check is unhealthy. Route 53 publishes health-check
@@ -119,8 +122,9 @@ export class DnsFailover extends Construct {
     this.ttl = props.ttl ?? this.ttlPolicy.defaultTtl;
     this.recordName = qualify(props.recordName, props.zone.zoneName);
     this.recordType = recordTypeOf(props.primary);
-    this.alarmNamePrefix = props.alarmNamePrefix ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
-    this.alarmActions = props.alarmActions ?? [];
+    const alarms = new AlarmFactory(this, alarmOptions(props), DNS_ALARM_EVALUATION);
+    this.alarmNamePrefix = alarms.prefix;
+    this.alarms = alarms.alarms;
 
     const primaryPlan = planPrimary(this, props.primary, props.primaryHealthCheck);
     const secondaryPlan = props.secondaryHealthCheck ? planExplicit(props.secondaryHealthCheck, props.secondary) : undefined;
@@ -129,20 +133,21 @@ export class DnsFailover extends Construct {
     this.failoverTime = failoverBreakdown(model);
     const facts = {
       scope: this, recordName: this.recordName, recordType: this.recordType, privateZone: this.privateZone,
-      ttl: this.ttl, ttlPolicy: this.ttlPolicy, failoverTime: this.failoverTime, duplicateOf: this.earlierPairOfTheSameName()?.node.path,
+      ttl: this.ttl, ttlPolicy: this.ttlPolicy, failoverTime: this.failoverTime, alarmEvaluation: DNS_ALARM_EVALUATION,
+      duplicateOf: this.earlierPairOfTheSameName()?.node.path,
     };
     validateDnsFailover(facts, props, primaryPlan, secondaryPlan, model).throwIfAny(this);
     this.warnAboutIgnoredSettings(props, primaryPlan);
 
-    this.primaryHealthCheck = this.createHealthCheck('primary', primaryPlan);
-    this.secondaryHealthCheck = this.createHealthCheck('secondary', secondaryPlan);
+    this.primaryHealthCheck = this.createHealthCheck('primary', primaryPlan, alarms);
+    this.secondaryHealthCheck = this.createHealthCheck('secondary', secondaryPlan, alarms);
     this.primaryRecord = this.createRecord('primary', props.primary, this.primaryHealthCheck);
     this.secondaryRecord = this.createRecord('secondary', props.secondary, this.secondaryHealthCheck);
     this.healthCheckCosts = [
       ...this.costs('primary', primaryPlan),
       ...this.costs('secondary', secondaryPlan),
     ];
-    this.primaryUnhealthyAlarm = this.createPrimaryAlarm();
+    this.primaryUnhealthyAlarm = this.createPrimaryAlarm(alarms);
   }
 
   /** Worst case from the primary failing to clients reaching the secondary. */
@@ -209,7 +214,7 @@ export class DnsFailover extends Construct {
     }
   }
 
-  private createHealthCheck(side: Side, plan: CheckPlan | undefined): route53.IHealthCheck | undefined {
+  private createHealthCheck(side: Side, plan: CheckPlan | undefined, alarms: AlarmFactory): route53.IHealthCheck | undefined {
     if (plan === undefined || plan.type === DnsHealthCheckType.TARGET_HEALTH_ONLY) return undefined;
     const id = side === 'primary' ? 'PrimaryHealthCheck' : 'SecondaryHealthCheck';
     switch (plan.type) {
@@ -220,7 +225,7 @@ export class DnsFailover extends Construct {
         return this.track(new route53.HealthCheck(this, id, { type: route53.HealthCheckType.CALCULATED, childHealthChecks: c.children, healthThreshold: c.healthThreshold }));
       }
       default: {
-        if (plan.hostCountOf) return this.createHostCountChecks(id, plan.hostCountOf);
+        if (plan.hostCountOf) return this.createHostCountChecks(id, plan.hostCountOf, alarms);
         const a = plan.check!.alarmOptions!;
         return this.track(alarmHealthCheck(this, id, a.alarm, a.insufficientDataStatus));
       }
@@ -228,19 +233,19 @@ export class DnsFailover extends Construct {
   }
 
   /** Private zones: one alarm-driven check per target group, combined when there are several. */
-  private createHostCountChecks(id: string, lb: HaLoadBalancer): route53.IHealthCheck {
+  private createHostCountChecks(id: string, lb: HaLoadBalancer, alarms: AlarmFactory): route53.IHealthCheck {
     const names = lb.targetGroupNames;
     const children = names.map((name) => {
-      const alarm = new cloudwatch.Alarm(this, `${name}NoHealthyHostsAlarm`, {
-        alarmName: `${this.alarmNamePrefix}-${name}-no-healthy-hosts`,
-        alarmDescription: fitDescription(ALARM_DESCRIPTION, `No healthy target in ${name} behind ${lb.node.path}: the failover record ${this.recordName} turns unhealthy.`),
+      const alarm = alarms.create({
+        id: `${name}NoHealthyHostsAlarm`,
+        nameSuffix: `${name}-no-healthy-hosts`,
+        description: `No healthy target in ${name} behind ${lb.node.path}: the failover record ${this.recordName} turns unhealthy.`,
         metric: lb.metricHealthyHostCount(name),
         threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: 1,
+        comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      });
-      this.keep(alarm);
+        drivesFailover: true,
+      })!;
       return this.track(alarmHealthCheck(this, names.length === 1 ? id : `${name}HostsHealthCheck`, alarm, route53.InsufficientDataHealthStatusEnum.UNHEALTHY));
     });
     if (children.length === 1) return children[0];
@@ -282,30 +287,20 @@ export class DnsFailover extends Construct {
     return Array.from({ length: count }, (_, i) => priceHealthCheck(count === 1 ? side : `${side} ${i + 1}`, EndpointKind.NONE, []));
   }
 
-  private createPrimaryAlarm(): cloudwatch.Alarm | undefined {
-    if (this.primaryHealthCheck === undefined) return undefined;
+  private createPrimaryAlarm(alarms: AlarmFactory): cloudwatch.Alarm | undefined {
+    if (this.primaryHealthCheck === undefined || !alarms.enabled) return undefined;
     if (Stack.of(this).region !== US_EAST_1) {
       Annotations.of(this).addInfo('Route 53 publishes health-check metrics in us-east-1 only: no primary-unhealthy alarm is created outside a us-east-1 stack. Alarm on metricPrimaryHealthCheckStatus() from a us-east-1 stack instead.');
       return undefined;
     }
-    const alarm = new cloudwatch.Alarm(this, 'PrimaryUnhealthyAlarm', {
-      alarmName: `${this.alarmNamePrefix}-primary-unhealthy`,
-      alarmDescription: fitDescription(ALARM_DESCRIPTION, `The primary of ${this.recordName} is unhealthy: Route 53 answers with the secondary.`),
+    return alarms.create({
+      id: 'PrimaryUnhealthyAlarm',
+      nameSuffix: 'primary-unhealthy',
+      description: `The primary of ${this.recordName} is unhealthy: Route 53 answers with the secondary.`,
       metric: this.metricPrimaryHealthCheckStatus(),
       threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     });
-    this.keep(alarm);
-    return alarm;
-  }
-
-  /** Adds `alarm` to `alarms`, with the actions asked for on ALARM and OK. */
-  private keep(alarm: cloudwatch.Alarm): void {
-    if (this.alarms.length === 0 && this.alarmActions.length === 0) warnAlarmsWithoutActions(this, 'alarmActions');
-    notifyOnAlarmAndOk(alarm, this.alarmActions);
-    this.alarms.push(alarm);
   }
 }
 
@@ -313,4 +308,13 @@ export class DnsFailover extends Construct {
 function pairKey(pair: DnsFailover): string {
   const zone = Token.isUnresolved(pair.zone.hostedZoneId) ? pair.zone.node.path : pair.zone.hostedZoneId;
   return `${zone} ${pair.recordName} ${pair.recordType}`;
+}
+
+/** `alarms`, with the deprecated `alarmNamePrefix` and `alarmActions` folded in. */
+function alarmOptions(props: DnsFailoverProps): AlarmOptions {
+  return {
+    ...props.alarms,
+    namePrefix: props.alarms?.namePrefix ?? props.alarmNamePrefix,
+    actions: [...(props.alarms?.actions ?? []), ...(props.alarmActions ?? [])],
+  };
 }

@@ -195,12 +195,12 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
       this.dns = new DnsFailover(this, 'Dns', {
         ...props.dns,
         primary: FailoverTarget.loadBalancer(this.loadBalancer),
-        alarmActions: [...(props.dns.alarmActions ?? []), notify],
+        alarms: toTopic(props.dns.alarms),
       });
     }
 
     if (props.vip) {
-      this.vip = new VipFailover(this, 'Vip', { ...props.vip, primary: this.loadBalancer, alarmActions: [...(props.vip.alarmActions ?? []), notify] });
+      this.vip = new VipFailover(this, 'Vip', { ...props.vip, primary: this.loadBalancer, alarms: toTopic(props.vip.alarms) });
     }
 
     const watched = groupNames.filter((name) => this.loadBalancer.targetGroupOptions(name).targetType === elbv2.TargetType.IP);

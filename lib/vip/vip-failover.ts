@@ -10,8 +10,7 @@ import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { notifyOnAlarmAndOk, warnAlarmsWithoutActions } from '../core/alarms';
-import { ALARM_DESCRIPTION, fitDescription } from '../core/descriptions';
+import { AlarmFactory, AlarmOptions } from '../core/alarms';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { HaValidationError } from '../core/errors';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind, MeasuredFailoverTime } from '../core/failover-time';
@@ -37,6 +36,9 @@ const ACCELERATOR_REACTION: FailoverStep = {
 
 /** Global Accelerator publishes its metrics in US West (Oregon) only. */
 const METRICS_REGION = 'us-west-2';
+
+/** A flow to a passive standby means the primary is out: the alarm raises on the first such minute. */
+const VIP_ALARM_EVALUATION = { evaluationPeriods: 1 };
 
 /**
  * Health-check settings of the endpoint groups. Global Accelerator ignores them for load-balancer
@@ -128,8 +130,17 @@ export interface VipFailoverOptions {
   readonly acceleratorReaction?: MeasuredFailoverTime;
 
   /**
-   * Actions on ALARM and on OK of every alarm this construct creates, e.g. an SNS topic.
-   * @default - none; HighlyAvailableService gives its alarm topic
+   * The alarms: in a us-west-2 stack, where Global Accelerator publishes its metrics, and with a
+   * standby at a traffic dial of 0, one that goes off while new flows reach the standby.
+   * @default - named from the construct path; 1 of 1 period (a flow to a passive standby means
+   * the primary is out); no actions (HighlyAvailableService gives its alarm topic)
+   */
+  readonly alarms?: AlarmOptions;
+
+  /**
+   * Actions on ALARM and on OK of every alarm this construct creates, added to `alarms.actions`.
+   * @default - none
+   * @deprecated use `alarms.actions`
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
@@ -180,7 +191,10 @@ export class VipFailover extends Construct {
    * standby at a traffic dial of 0, one that goes off while new flows reach the standby (the
    * primary is failed over).
    */
-  public readonly alarms: cloudwatch.Alarm[] = [];
+  public readonly alarms: cloudwatch.Alarm[];
+
+  /** Prefix of the created alarms' names. */
+  public readonly alarmNamePrefix: string;
 
   private readonly dualStack: boolean;
 
@@ -224,7 +238,10 @@ export class VipFailover extends Construct {
         'healthCheck is ignored for load-balancer endpoints: Global Accelerator judges a load balancer by its own health checks (set them on the HaLoadBalancer\'s target groups).');
     }
 
-    this.createStandbyAlarm(props.standby, props.alarmActions ?? []);
+    const alarms = new AlarmFactory(this, { ...props.alarms, actions: [...(props.alarms?.actions ?? []), ...(props.alarmActions ?? [])] }, VIP_ALARM_EVALUATION);
+    this.alarmNamePrefix = alarms.prefix;
+    this.alarms = alarms.alarms;
+    this.createStandbyAlarm(props.standby, alarms);
 
     const detection = props.primary.worstCaseDetectionTime;
     this.failoverTime = new FailoverTimeBreakdown([
@@ -304,26 +321,24 @@ export class VipFailover extends Construct {
    * it: the alarm says the primary is out. An alarm watches metrics of its own region, and Global
    * Accelerator publishes them in us-west-2 only, so it is created in a us-west-2 stack only.
    */
-  private createStandbyAlarm(standby: VipEndpoint, actions: cloudwatch.IAlarmAction[]): void {
+  private createStandbyAlarm(standby: VipEndpoint, alarms: AlarmFactory): void {
     const dial = standby.options.trafficDialPercentage;
-    if (dial !== 0) return;
+    if (dial !== 0 || !alarms.enabled) return;
     const region = Stack.of(this).region;
     if (region !== METRICS_REGION) {
       Annotations.of(this).addInfo(`Global Accelerator publishes its metrics in ${METRICS_REGION} only: no standby-traffic alarm is created in a stack in ${Token.isUnresolved(region) ? 'an unknown region' : region}. Alarm on metricNewFlowCountOf() of the standby's region from a ${METRICS_REGION} stack.`);
       return;
     }
-    const alarm = new cloudwatch.Alarm(this, 'StandbyServingAlarm', {
-      alarmDescription: fitDescription(ALARM_DESCRIPTION, `New flows reach the standby of ${this.node.path} in ${standby.region}: the primary is failed over.`),
+    alarms.create({
+      id: 'StandbyServingAlarm',
+      nameSuffix: 'standby-serving',
+      description: `New flows reach the standby of ${this.node.path} in ${standby.region}: the primary is failed over.`,
       metric: this.metricNewFlowCountOf(standby.region),
       threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       // No flows, no data points: Global Accelerator reports a metric only while traffic flows.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (actions.length === 0) warnAlarmsWithoutActions(this, 'alarmActions');
-    notifyOnAlarmAndOk(alarm, actions);
-    this.alarms.push(alarm);
   }
 
   private metric(metricName: string, props?: cloudwatch.MetricOptions, dimensions: Record<string, string> = {}): cloudwatch.Metric {
@@ -352,6 +367,7 @@ export class VipFailover extends Construct {
     // does not (pattern ^[a-zA-Z0-9_-]{0,64}$), so a name holds what both take.
     v.matches('acceleratorName', props.acceleratorName, /^(?!-)[A-Za-z0-9-]{1,64}(?<!-)$/,
       'at most 64 letters, digits and "-", not starting or ending with "-"');
+    AlarmFactory.validate(v, props.alarms ?? {}, 'alarms', VIP_ALARM_EVALUATION);
     const addresses = props.ipAddresses ?? [];
     if (props.ipAddresses !== undefined && (addresses.length < 1 || addresses.length > 2)) {
       v.add('ipAddresses', `${addresses.length} addresses`, 'one or two IPv4 addresses of your own (BYOIP)');

@@ -155,7 +155,32 @@ describe('a public name failing over from an HaLoadBalancer', () => {
     });
     Annotations.fromStack(stack).hasNoWarning('/Dns/Api', Match.stringLikeRegexp('alarmsWithoutActions'));
     failover({ recordName: 'quiet', primary: FailoverTarget.loadBalancer(lb({}, 'Lb2')) }, 'Quiet');
-    Annotations.fromStack(stack).hasWarning('/Dns/Quiet', Match.stringLikeRegexp('The alarms of this construct have no action: give alarmActions .*cdk-ha-kit:alarmsWithoutActions'));
+    Annotations.fromStack(stack).hasWarning('/Dns/Quiet', Match.stringLikeRegexp('The alarms of this construct have no action: give alarms.actions .*cdk-ha-kit:alarmsWithoutActions'));
+  });
+
+  test('alarms takes the options every tier takes: name prefix, actions and evaluation of the primary-unhealthy alarm', () => {
+    const { lb, failover, template, stack } = setup();
+    const topic = new sns.Topic(stack, 'Oncall', { enforceSSL: true });
+    const old = new sns.Topic(stack, 'Old', { enforceSSL: true });
+    const dns = failover({
+      primary: FailoverTarget.loadBalancer(lb()),
+      alarms: { namePrefix: 'shop', actions: [new cwActions.SnsAction(topic)], evaluationPeriods: 3, datapointsToAlarm: 2 },
+      alarmActions: [new cwActions.SnsAction(old)],
+    });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'shop-primary-unhealthy', EvaluationPeriods: 3, DatapointsToAlarm: 2,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Oncall') }, { Ref: Match.stringLikeRegexp('^Old') }],
+    });
+    expect(dns.alarmNamePrefix).toBe('shop');
+  });
+
+  test('by default the primary-unhealthy alarm raises on the first unhealthy minute; alarms.enabled false leaves it out', () => {
+    const { lb, failover, template } = setup();
+    failover({ primary: FailoverTarget.loadBalancer(lb()) });
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: Match.stringLikeRegexp('-primary-unhealthy$'), EvaluationPeriods: 1, DatapointsToAlarm: Match.absent() });
+    const dns = failover({ recordName: 'off', primary: FailoverTarget.loadBalancer(lb({}, 'Lb2')), alarms: { enabled: false } }, 'Off');
+    expect(dns.primaryUnhealthyAlarm).toBeUndefined();
+    expect(dns.alarms).toEqual([]);
   });
 
   test('outside us-east-1 there is no alarm, and an info annotation says why', () => {
@@ -299,6 +324,19 @@ describe('private endpoints', () => {
     expect(dns.healthCheckCosts).toHaveLength(3);
     expect(dns.worstCaseFailoverTime.toSeconds()).toBe(35 + 120 + 60 + 60);
     Annotations.fromStack(stack).hasInfo('/Dns/Svc', Match.stringLikeRegexp('This zone is private and Route 53 checkers cannot reach private endpoints'));
+  });
+
+  test('the healthy-host alarms the health check follows stay, at one period, with alarms disabled or evaluated over more periods', () => {
+    const { vpc, lb, stack, template } = setup();
+    const zone = new route53.PrivateHostedZone(stack, 'Internal', { zoneName: 'corp.internal', vpc });
+    const balancer = lb({ internetFacing: false });
+    const on = new DnsFailover(stack, 'Slow', { zone, recordName: 'slow', primary: FailoverTarget.loadBalancer(balancer), secondary: STANDBY, alarms: { namePrefix: 'slow', evaluationPeriods: 5, datapointsToAlarm: 3 } });
+    const off = new DnsFailover(stack, 'Off', { zone, recordName: 'off', primary: FailoverTarget.loadBalancer(balancer), secondary: STANDBY, alarms: { namePrefix: 'off', enabled: false } });
+    for (const prefix of ['slow', 'off']) {
+      template().hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${prefix}-Web-no-healthy-hosts`, EvaluationPeriods: 1, DatapointsToAlarm: Match.absent() });
+    }
+    expect(off.alarms).toHaveLength(1);
+    expect(on.worstCaseFailoverTime.toSeconds()).toBe(off.worstCaseFailoverTime.toSeconds());
   });
 
   test('an internal load balancer behind a public name is watched the same way, one group without a calculated check', () => {

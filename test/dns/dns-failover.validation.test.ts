@@ -156,6 +156,10 @@ const rejected: Array<[string, Overrides, RegExp]> = [
 
   // uniqueness and naming
   ['an alarm prefix of 201 characters', () => ({ alarmNamePrefix: 'p'.repeat(201) }), /alarmNamePrefix: got "p{201}"; allowed: 1 to 200 characters/],
+  ['an alarms name prefix of 201 characters', () => ({ alarms: { namePrefix: 'p'.repeat(201) } }), /alarms\.namePrefix: got "p{201}"; allowed: 1 to 200 characters/],
+  ['both alarm name prefixes', () => ({ alarmNamePrefix: 'a', alarms: { namePrefix: 'b' } }), /alarmNamePrefix: got "a"; allowed: no value beside alarms\.namePrefix \("b"\): alarmNamePrefix is its deprecated name/],
+  ['more alarming data points than the default one period', () => ({ alarms: { datapointsToAlarm: 2 } }), /alarms\.datapointsToAlarm: got 2; allowed: an integer from 1 to evaluationPeriods \(1\)/],
+  ['more evaluation periods than CloudWatch allows', () => ({ alarms: { evaluationPeriods: 1441 } }), /alarms\.evaluationPeriods: got 1441; allowed: an integer from 1 to 1440/],
 ];
 
 describe('names at Route 53\'s bounds synthesize', () => {
@@ -169,6 +173,19 @@ describe('names at Route 53\'s bounds synthesize', () => {
     const ctx = context();
     const failover = attempt(() => ({ recordName }), ctx);
     expect(failover.recordName.replace(/\.$/, '').replace(/\\\d{3}/g, 'x').length).toBeLessThanOrEqual(255);
+    expect(checkTemplateAgainstSpec('dns', Template.fromStack(ctx.stack).toJSON())).toEqual([]);
+  });
+});
+
+describe('alarm settings at CloudWatch\'s bounds synthesize', () => {
+  test.each([
+    ['a name prefix of 200 characters', { namePrefix: 'p'.repeat(200) }],
+    ['1440 periods, all of them alarming', { evaluationPeriods: 1440, datapointsToAlarm: 1440 }],
+    ['one period', { evaluationPeriods: 1, datapointsToAlarm: 1 }],
+  ])('%s', (_name, alarms) => {
+    const ctx = context();
+    const failover = attempt(() => ({ alarms }), ctx);
+    expect(failover.primaryUnhealthyAlarm).toBeDefined();
     expect(checkTemplateAgainstSpec('dns', Template.fromStack(ctx.stack).toJSON())).toEqual([]);
   });
 });

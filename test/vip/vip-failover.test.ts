@@ -128,7 +128,7 @@ describe('VipFailover alarms', () => {
 
   test('without actions the alarm is there, with a warning that it reaches no one', () => {
     const { stack } = passive(false);
-    Annotations.fromStack(stack).hasWarning('/Vip/Vip', Match.stringLikeRegexp('give alarmActions'));
+    Annotations.fromStack(stack).hasWarning('/Vip/Vip', Match.stringLikeRegexp('give alarms.actions'));
   });
 
   test('none outside us-west-2, where the metrics are not (an info says where to alarm), and none for an active standby', () => {
@@ -136,6 +136,22 @@ describe('VipFailover alarms', () => {
     expect(outside.vip.alarms).toEqual([]);
     Annotations.fromStack(outside.stack).hasInfo('/Vip/Vip', Match.stringLikeRegexp('publishes its metrics in us-west-2 only'));
     expect(build().vip.alarms).toEqual([]);
+  });
+
+  test('alarms takes the options every tier takes: name prefix, evaluation, actions (the deprecated alarmActions added), or none at all', () => {
+    const ctx = primaryStack({ certificates: [CERT_USW2] }, 'us-west-2');
+    const topic = new sns.Topic(ctx.stack, 'Alarms');
+    const old = new sns.Topic(ctx.stack, 'Old');
+    const standby = VipEndpoint.arn(STANDBY_ALB, 'eu-central-1', { trafficDialPercentage: 0 });
+    const vip = new VipFailover(ctx.stack, 'Vip', {
+      primary: ctx.lb, standby, alarms: { namePrefix: 'shop', evaluationPeriods: 3, datapointsToAlarm: 2, actions: [new cwActions.SnsAction(topic)] }, alarmActions: [new cwActions.SnsAction(old)],
+    });
+    expect(vip.alarmNamePrefix).toBe('shop');
+    Template.fromStack(ctx.stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'shop-standby-serving', EvaluationPeriods: 3, DatapointsToAlarm: 2,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }, { Ref: Match.stringLikeRegexp('^Old') }],
+    });
+    expect(new VipFailover(ctx.stack, 'Quiet', { primary: ctx.lb, standby, alarms: { enabled: false } }).alarms).toEqual([]);
   });
 
   test('per endpoint group metrics name the group by its region', () => {
@@ -154,6 +170,7 @@ describe('VipFailover accepts the documented bounds', () => {
     ['a name of 64 characters', { acceleratorName: `a${'bc-'.repeat(20)}def` }],
     ['two addresses of your own, dual stack, source-IP affinity', { ipAddresses: ['198.51.100.10', '198.51.100.11'], ipAddressType: ga.IpAddressType.DUAL_STACK, clientAffinity: ga.ClientAffinity.SOURCE_IP }],
     ['a 30 s interval, thresholds 1 and a 255-character path', { healthCheck: { interval: Duration.seconds(30), threshold: 1, path: `/${'p'.repeat(254)}`, port: 65535 } }],
+    ['alarms over 1440 periods, all alarming, and a 200-character prefix', { alarms: { evaluationPeriods: 1440, datapointsToAlarm: 1440, namePrefix: 'p'.repeat(200) } }],
     ['a third region', { additionalRegions: [VipEndpoint.arn(STANDBY_ALB.replace(/eu-central-1/g, 'us-east-1'), 'us-east-1')] }],
   ])('%s', (_name, props) => {
     const { template } = build(() => props);
@@ -178,6 +195,8 @@ describe('VipFailover rejects at synth', () => {
     ['a threshold of 11', () => ({ healthCheck: { threshold: 11 } }), /healthCheck\.threshold: got 11; allowed: an integer from 1 to 10/],
     ['a path without a slash', () => ({ healthCheck: { path: 'health' } }), /healthCheck\.path: got "health"; allowed: a path starting with "\/", at most 255 characters/],
     ['port 0', () => ({ healthCheck: { port: 0 } }), /healthCheck\.port: got 0; allowed: an integer from 1 to 65535/],
+    ['more alarming data points than the default one period', () => ({ alarms: { datapointsToAlarm: 2 } }), /alarms\.datapointsToAlarm: got 2; allowed: an integer from 1 to evaluationPeriods \(1\)/],
+    ['an alarm name prefix of 201 characters', () => ({ alarms: { namePrefix: 'p'.repeat(201) } }), /alarms\.namePrefix: got "p{201}"; allowed: 1 to 200 characters/],
   ])('%s', (_name, overrides, message) => {
     expectRejected(() => build(overrides), 'Vip/Vip', message);
   });
