@@ -50,6 +50,18 @@ export class Validator {
     }
   }
 
+  /** A duration above zero, e.g. an alarm's threshold. */
+  public aboveZero(prop: string, value: Duration | undefined): void {
+    if (value === undefined || value.isUnresolved()) return;
+    if (!(value.toSeconds({ integral: false }) > 0)) this.add(prop, formatSeconds(value), 'above 0 s');
+  }
+
+  /** A deprecated prop given beside the prop that replaces it. */
+  public deprecatedBeside(prop: string, value: unknown, replacement: string, replacementValue: unknown): void {
+    if (value === undefined || replacementValue === undefined) return;
+    this.add(prop, describe(value), `no value beside ${replacement} (${describe(replacementValue)}): ${prop} is its deprecated name`);
+  }
+
   public oneOf(prop: string, value: string | undefined, allowed: readonly string[]): void {
     if (value === undefined || Token.isUnresolved(value)) return;
     if (!allowed.includes(value)) {
@@ -86,4 +98,9 @@ export class Validator {
       throw new HaValidationError(scope.node.path, [...this.found]);
     }
   }
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Duration) return formatSeconds(value);
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

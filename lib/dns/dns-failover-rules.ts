@@ -73,9 +73,7 @@ export function validateDnsFailover(pair: PairFacts, props: DnsFailoverProps, pr
   if (props.alarmNamePrefix !== undefined && !Token.isUnresolved(props.alarmNamePrefix) && (props.alarmNamePrefix.length < 1 || props.alarmNamePrefix.length > 200)) {
     v.add('alarmNamePrefix', JSON.stringify(props.alarmNamePrefix), '1 to 200 characters');
   }
-  if (props.alarmNamePrefix !== undefined && props.alarms?.namePrefix !== undefined) {
-    v.add('alarmNamePrefix', JSON.stringify(props.alarmNamePrefix), `no value beside alarms.namePrefix (${JSON.stringify(props.alarms.namePrefix)}): alarmNamePrefix is its deprecated name`);
-  }
+  v.deprecatedBeside('alarmNamePrefix', props.alarmNamePrefix, 'alarms.namePrefix', props.alarms?.namePrefix);
   AlarmFactory.validate(v, props.alarms ?? {}, 'alarms', pair.alarmEvaluation);
   if (props.failoverBudget !== undefined && v.issues.length === 0) validateBudget(v, pair, props.failoverBudget, model);
   return v;

@@ -71,8 +71,15 @@ export class CacheAuthentication {
  */
 export interface ReplicatedCacheAlarmOptions extends AlarmOptions {
   /**
+   * Replication lag that raises the alarm (ElastiCache's `ReplicationLag`, in seconds). Above 0.
+   * @default Duration.seconds(5)
+   */
+  readonly replicationLag?: Duration;
+
+  /**
    * Seconds a replica may lag behind its primary.
    * @default 5
+   * @deprecated use `replicationLag`
    */
   readonly replicationLagSeconds?: number;
 

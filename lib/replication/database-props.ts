@@ -64,7 +64,7 @@ export enum DatabaseAvailability {
  */
 export interface ReplicatedDatabaseAlarmOptions extends AlarmOptions {
   /**
-   * Replica lag that raises the alarm.
+   * Replica lag that raises the alarm (RDS's `ReplicaLag` or Aurora's `AuroraReplicaLag`). Above 0.
    * @default - 30 s for RDS read replicas, 1 s for Aurora readers
    */
   readonly replicaLag?: Duration;

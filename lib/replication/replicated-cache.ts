@@ -45,7 +45,16 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
   /** Traffic rules; `connections.allowDefaultPortFrom(service)` lets a client in. */
   public readonly connections: ec2.Connections;
 
-  /** Where writes go: the primary endpoint, or the configuration endpoint in cluster mode. */
+  /**
+   * Where writes go: the replication group's primary endpoint, or its configuration endpoint in
+   * cluster mode. Named like ReplicatedDatabase's `writerEndpoint`.
+   */
+  public readonly writerEndpoint: ConnectionEndpoint;
+
+  /**
+   * Where writes go.
+   * @deprecated use `writerEndpoint`
+   */
   public readonly primaryEndpoint: ConnectionEndpoint;
 
   /** Where reads go: the reader endpoint (spread over replicas), or the configuration endpoint in cluster mode. */
@@ -163,12 +172,13 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
 
     const rg = this.replicationGroup;
     if (this.clusterMode) {
-      this.primaryEndpoint = { hostname: rg.attrConfigurationEndPointAddress, port };
-      this.readerEndpoint = this.primaryEndpoint;
+      this.writerEndpoint = { hostname: rg.attrConfigurationEndPointAddress, port };
+      this.readerEndpoint = this.writerEndpoint;
     } else {
-      this.primaryEndpoint = { hostname: rg.attrPrimaryEndPointAddress, port };
+      this.writerEndpoint = { hostname: rg.attrPrimaryEndPointAddress, port };
       this.readerEndpoint = { hostname: rg.attrReaderEndPointAddress, port };
     }
+    this.primaryEndpoint = this.writerEndpoint;
 
     if (automaticFailover && this.replicasPerShard > 0) {
       this.failoverTime = new FailoverTimeBreakdown([failoverStep(ELASTICACHE_FAILOVER, props.measuredFailoverTime)]);
@@ -182,7 +192,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       this.internalDns = new InternalDnsNames(this, 'InternalDns', {
         vpc: props.vpc,
         options: props.internalDns,
-        writer: this.primaryEndpoint.hostname,
+        writer: this.writerEndpoint.hostname,
         readers: [{ hostname: this.readerEndpoint.hostname, setIdentifier: 'reader' }] });
     }
   }
@@ -315,7 +325,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
   private createAlarms(factory: AlarmFactory, options: ReplicatedCacheAlarmOptions): void {
     const gt = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
     const alarms: Array<{ id: string; suffix: string; metric: string; statistic?: string; what: string; threshold: number }> = [
-      ...(this.replicasPerShard > 0 ? [{ id: 'ReplicationLagAlarm', suffix: 'replication-lag', metric: 'ReplicationLag', what: 'A replica of {} lags behind its primary.', threshold: options.replicationLagSeconds ?? 5 }] : []),
+      ...(this.replicasPerShard > 0 ? [{ id: 'ReplicationLagAlarm', suffix: 'replication-lag', metric: 'ReplicationLag', what: 'A replica of {} lags behind its primary.', threshold: options.replicationLag?.toSeconds({ integral: false }) ?? options.replicationLagSeconds ?? 5 }] : []),
       { id: 'EngineCpuAlarm', suffix: 'engine-cpu', metric: 'EngineCPUUtilization', what: 'The engine thread of a node of {} is busy.', threshold: options.engineCpuPercent ?? 90 },
       { id: 'MemoryAlarm', suffix: 'memory', metric: 'DatabaseMemoryUsagePercentage', what: 'A node of {} is running out of memory.', threshold: options.memoryPercent ?? 80 },
       { id: 'EvictionsAlarm', suffix: 'evictions', metric: 'Evictions', statistic: 'Sum', what: 'A node of {} evicts keys: its working set does not fit.', threshold: options.evictionsPerMinute ?? 1000 },
@@ -398,6 +408,8 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     validateInternalDns(v, props.internalDns);
     const alarms = props.alarms ?? {};
     AlarmFactory.validate(v, alarms);
+    v.aboveZero('alarms.replicationLag', alarms.replicationLag);
+    v.deprecatedBeside('alarms.replicationLagSeconds', alarms.replicationLagSeconds, 'alarms.replicationLag', alarms.replicationLag);
     for (const [prop, value, max] of [
       ['replicationLagSeconds', alarms.replicationLagSeconds, Number.MAX_SAFE_INTEGER], ['engineCpuPercent', alarms.engineCpuPercent, 100],
       ['memoryPercent', alarms.memoryPercent, 100], ['evictionsPerMinute', alarms.evictionsPerMinute, Number.MAX_SAFE_INTEGER],

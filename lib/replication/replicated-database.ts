@@ -461,6 +461,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     validateInternalDns(v, props.internalDns);
     const alarms = props.alarms ?? {};
     AlarmFactory.validate(v, alarms);
+    v.aboveZero('alarms.replicaLag', alarms.replicaLag);
     if (alarms.cpuPercent !== undefined && !(alarms.cpuPercent > 0 && alarms.cpuPercent <= 100)) v.add('alarms.cpuPercent', String(alarms.cpuPercent), 'above 0 and at most 100');
     if (alarms.freeStorageGiB !== undefined && !(alarms.freeStorageGiB > 0)) v.add('alarms.freeStorageGiB', String(alarms.freeStorageGiB), 'above 0');
     if (alarms.connections !== undefined && !(alarms.connections > 0)) v.add('alarms.connections', String(alarms.connections), 'above 0');

@@ -114,6 +114,13 @@ describe('defaults', () => {
 });
 
 describe('options', () => {
+  test('writes go to writerEndpoint, the primary endpoint, and reads to readerEndpoint, as on ReplicatedDatabase', () => {
+    const { cache, stack } = build();
+    expect(stack.resolve(cache.writerEndpoint.hostname)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Cache/), 'PrimaryEndPoint.Address'] });
+    expect(stack.resolve(cache.readerEndpoint.hostname)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Cache/), 'ReaderEndPoint.Address'] });
+    expect(cache.primaryEndpoint).toBe(cache.writerEndpoint);
+  });
+
   test('Redis OSS, cluster mode with shards, a node type, a parameter group, a port and windows', () => {
     const { template, cache } = build({
       engine: CacheEngine.REDIS, engineVersion: '7.1', clusterMode: true, shards: 3, replicasPerShard: 1, nodeType: 'cache.m7g.xlarge',
@@ -259,6 +266,11 @@ describe('metrics and alarms', () => {
     });
     expect(cache.alarms).toHaveLength(10);
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'c-replication-lag-shard-2', Threshold: 2, AlarmActions: [{ Ref: Match.stringLikeRegexp('Pager') }] });
+  });
+
+  test('the lag threshold is a Duration, fractions of a second allowed (ReplicationLag is reported in seconds)', () => {
+    const { template } = build({ alarms: { namePrefix: 'c', replicationLag: Duration.millis(500) } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'c-replication-lag', Threshold: 0.5 });
   });
 
   test('alarms can be switched off', () => {

@@ -60,6 +60,9 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['a memory threshold above 100 %', () => ({ alarms: { memoryPercent: 120 } }), /alarms\.memoryPercent: got 120; allowed: above 0 and at most 100/],
   ['a connections threshold above the engine limit', () => ({ alarms: { connections: 70000 } }), /alarms\.connections: got 70000; allowed: above 0 and at most 65000/],
   ['a lag threshold of 0', () => ({ alarms: { replicationLagSeconds: 0 } }), /alarms\.replicationLagSeconds: got 0; allowed: above 0$/m],
+  ['a lag of 0 s', () => ({ alarms: { replicationLag: Duration.seconds(0) } }), /alarms\.replicationLag: got 0 s; allowed: above 0 s$/m],
+  ['both lag thresholds', () => ({ alarms: { replicationLag: Duration.seconds(2), replicationLagSeconds: 3 } }),
+    /alarms\.replicationLagSeconds: got 3; allowed: no value beside alarms\.replicationLag \(2 s\): alarms\.replicationLagSeconds is its deprecated name/],
   ['more datapoints than periods', () => ({ alarms: { evaluationPeriods: 1, datapointsToAlarm: 2 } }), /alarms\.datapointsToAlarm: got 2; allowed: an integer from 1 to evaluationPeriods \(1\)/],
 ];
 

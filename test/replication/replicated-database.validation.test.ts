@@ -68,6 +68,7 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['a CPU threshold of 150 %', () => ({ alarms: { cpuPercent: 150 } }), /alarms\.cpuPercent: got 150; allowed: above 0 and at most 100/],
   ['a free-storage threshold of 0', () => ({ alarms: { freeStorageGiB: 0 } }), /alarms\.freeStorageGiB: got 0; allowed: above 0/],
   ['a connections threshold of 0', () => ({ alarms: { connections: 0 } }), /alarms\.connections: got 0; allowed: above 0/],
+  ['a replica lag of 0 s', () => ({ alarms: { replicaLag: Duration.millis(0) } }), /alarms\.replicaLag: got 0 s; allowed: above 0 s/],
   ['internal DNS with both a zone and a zone name', () => ({ internalDns: { zoneName: 'a.internal', zone: { zoneName: 'b.internal' } as never } }), /internalDns\.zoneName: got "a.internal"; allowed: unset when `zone` is given/],
 ];
 
