@@ -1,3 +1,8 @@
+/**
+ * The monitor's effects on AWS: ELB deregister and register, the Route 53 batch with its token
+ * record and the read-back, the accelerator's endpoint group read and update, SNS publish; each
+ * through its circuit breaker, and none in a dry run.
+ */
 import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeEndpointGroupCommand, GlobalAcceleratorClient, UpdateEndpointGroupCommand } from '@aws-sdk/client-global-accelerator';
 import { Change, ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';

@@ -1,3 +1,7 @@
+/**
+ * Alerts exactly once per claim: claim in the lease item, mark sending, publish, settle; and when
+ * an alert whose outcome is unknown can no longer land.
+ */
 import { randomUUID } from 'crypto';
 import { ActionAlreadyClaimedError, IncidentClosedError } from './errors';
 import { LeaderContext, actingLease, fenced, record } from './leader';

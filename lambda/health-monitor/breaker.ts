@@ -1,3 +1,4 @@
+/** A circuit breaker per AWS API: closed, open after repeated failures, half-open to try again. */
 import { Clock } from './clock';
 import type { BreakerOptions } from './contract';
 import { CircuitOpenError } from './errors';

@@ -1,3 +1,7 @@
+/**
+ * Reading the monitor's configuration: its shape checked against the contract field by field,
+ * then its values, every problem reported at once.
+ */
 import {
   ActionSettings, BreakerOptions, CONFIG_ENV, DnsAction, FlagSource, LeaseTiming, MonitorConfig, MonitoredGroup, MonitoredHost, ProbeRequest,
   ProbeTiming, RecordSet, RegistryService, RETRY_JITTER, VipAction, leaseTimingHolds, landingMarginMs,

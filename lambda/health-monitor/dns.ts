@@ -1,3 +1,7 @@
+/**
+ * The failover name reconciled with Route 53: the answer the leader wants, what Route 53 holds,
+ * and the change between them, fenced by the epoch in a token record of the same batch.
+ */
 import { DnsAction, FENCE_PREFIX, RecordSet } from './contract';
 import { LeaderContext, actingLease, budgetUsed, changeFailed, changeMade, mustRead, deposed } from './leader';
 import { NameState, Switches } from './ports';

@@ -1,3 +1,7 @@
+/**
+ * Taking, keeping and ending the lease, judged by observed time on the contender's own monotonic
+ * clock; whether this contender may act now.
+ */
 import { randomUUID } from 'crypto';
 import { Clock } from './clock';
 import { LeaseTiming } from './contract';

@@ -1,3 +1,7 @@
+/**
+ * The monitor's own errors: lease held or lost, a stale leader, an action already claimed, an
+ * incident closed, a circuit open.
+ */
 import type { ActionClaim, LeaseRecord } from './lease-records';
 
 /**

@@ -1,3 +1,4 @@
+/** The AppConfig feature-flag session, and the switches (pause, dry run) read from its flags. */
 import { AppConfigDataClient, GetLatestConfigurationCommand, StartConfigurationSessionCommand } from '@aws-sdk/client-appconfigdata';
 import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';

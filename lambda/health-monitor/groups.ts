@@ -1,3 +1,7 @@
+/**
+ * One target group reconciled with ELB: incidents, intents written before calls, read-back,
+ * recovery alerts after the incident's alert, replaced targets forgotten.
+ */
 import type { Alerts } from './alerts';
 import { landingMarginMs } from './contract';
 import { FlapDamper, ejection } from './guardrails';

@@ -1,3 +1,7 @@
+/**
+ * The guardrails on ejection and failover: the per-group cap with ELB's second opinion, failing
+ * open, flap damping.
+ */
 import type { MonitoredTarget } from './ports';
 
 /**

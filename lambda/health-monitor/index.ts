@@ -1,3 +1,4 @@
+/** The handler: one invocation of one contender; clients, breakers and watchers built once per execution environment. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';

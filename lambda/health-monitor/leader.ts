@@ -1,3 +1,7 @@
+/**
+ * What the parts of a leader's cycle share: the acting lease, fenced writes, the failover budget,
+ * the ledger, and the outcome of a change.
+ */
 import { Clock } from './clock';
 import { MonitorConfig } from './contract';
 import { Election } from './election';

@@ -1,3 +1,7 @@
+/**
+ * The lease item's writes: acquire on an observed version, renew, release; incidents, alert claims
+ * and budgets, each write fenced by the epoch.
+ */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';

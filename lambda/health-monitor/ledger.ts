@@ -1,3 +1,4 @@
+/** The history of action outcomes, one item per outcome, kept with a TTL. */
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { queryPrefix } from './query';
 

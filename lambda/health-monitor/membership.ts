@@ -1,3 +1,4 @@
+/** Cloud Map instances kept in step with the monitor's verdicts. */
 import { isIPv4 } from 'net';
 import {
   CustomHealthNotFound, DeregisterInstanceCommand, GetInstancesHealthStatusCommand, InstanceNotFound, ListInstancesCommand, RegisterInstanceCommand,

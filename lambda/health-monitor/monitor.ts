@@ -1,3 +1,7 @@
+/**
+ * The contender loop: lead, list what is due, probe it, track, reconcile the groups and then each
+ * failover path (the accelerator endpoint, the name); the target book.
+ */
 import { Alerts } from './alerts';
 import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';

@@ -1,3 +1,7 @@
+/**
+ * What the monitor depends on, as interfaces: discovery, the effects and the reads that settle
+ * them, switches, watchers, membership.
+ */
 import type { RecordSet } from './contract';
 import type { LedgerEntry } from './ledger';
 import type { StoredTarget } from './state-store';

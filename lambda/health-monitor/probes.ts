@@ -1,3 +1,7 @@
+/**
+ * TCP and HTTP(S) probes, bounded by their timeout with the body included; concurrency sized to
+ * the interval; jitter.
+ */
 import * as http from 'http';
 import * as https from 'https';
 import * as net from 'net';

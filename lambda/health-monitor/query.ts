@@ -1,3 +1,4 @@
+/** Reading a DynamoDB partition by sort-key prefix, page after page. */
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 /** Every item of partition `pk` whose sort key starts with `prefix`, page after page. */

@@ -1,3 +1,4 @@
+/** Per-target tracking state and registration, each write fenced by the writer's epoch. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { queryPrefix } from './query';

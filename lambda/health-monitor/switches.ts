@@ -1,3 +1,7 @@
+/**
+ * The operator switches (pause, dry run) from the table, failing closed, and their combination
+ * with the feature flags by OR.
+ */
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SwitchSource, Switches } from './ports';
 import { Telemetry } from './telemetry';

@@ -1,3 +1,7 @@
+/**
+ * Targets from ELB target groups (DescribeTargetHealth), with ELB's own view of each, and explicit
+ * endpoints.
+ */
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CircuitBreaker } from './breaker';
 import { MonitorConfig } from './contract';

@@ -1,3 +1,4 @@
+/** The logging and metrics interface, and a recorder of it for tests. */
 import type { MetricName } from './contract';
 
 /**

@@ -1,3 +1,7 @@
+/**
+ * The accelerator's primary endpoint reconciled with Global Accelerator: weight 0 to fail over,
+ * its deployed weight to restore, settled by reading the endpoint group back.
+ */
 import { VipAction } from './contract';
 import type { Answer } from './dns';
 import { LeaderContext, actingLease, budgetUsed, changeFailed, changeMade, mustRead } from './leader';

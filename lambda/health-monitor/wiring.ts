@@ -1,3 +1,7 @@
+/**
+ * The clients, breakers, switches and monitor, put together from the configuration; the
+ * Powertools telemetry.
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';

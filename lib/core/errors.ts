@@ -1,3 +1,5 @@
+/** The error bad props raise at synth: every rejected value, with its prop and what is allowed. */
+
 /**
  * One rejected value: which prop, what was given, and what would have been accepted.
  */

@@ -1,3 +1,7 @@
+/**
+ * `HealthCheckProfile`: one health check (protocol, path, codes, timing) for ELB, Route 53, the
+ * accelerator and the monitor, its presets, and the timing rules every tier applies.
+ */
 import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ValidationIssue } from './errors';

@@ -1,3 +1,5 @@
+/** `LoadBalancerType`: ALB or NLB, the choice the load balancer's and the health checks' rules turn on. */
+
 /**
  * Which Elastic Load Balancing v2 load balancer to create.
  */

@@ -1,3 +1,4 @@
+/** `TtlPolicy`: the TTL bounds and default of a name, for clients outside and inside a VPC. */
 import { Duration } from 'aws-cdk-lib';
 import { Validator, formatSeconds } from './validation';
 

@@ -1,3 +1,7 @@
+/**
+ * `Validator`: collects every rejected prop of a construct with its value and what is allowed,
+ * then throws them together; the shared checks.
+ */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';

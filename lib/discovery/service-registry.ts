@@ -1,3 +1,7 @@
+/**
+ * `ServiceRegistry`: a Cloud Map namespace and its services, with their health checks, for
+ * callers that balance on their own.
+ */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

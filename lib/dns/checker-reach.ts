@@ -1,3 +1,4 @@
+/** What Route 53's checkers cannot reach: internal load balancers and unroutable addresses. */
 import { isIP } from 'net';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { FailoverTarget } from './failover-target';

@@ -1,3 +1,7 @@
+/**
+ * `DnsHealthCheck`: how the health of one side of a failover pair is decided (an endpoint check,
+ * a calculated check, an alarm, or the target's health alone), and the checker regions.
+ */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';

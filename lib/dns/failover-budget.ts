@@ -1,3 +1,7 @@
+/**
+ * The DNS failover model: detection, propagation and TTL as a breakdown with sources, and the
+ * cheapest change within AWS's limits that meets a budget.
+ */
 import { Duration } from 'aws-cdk-lib';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';
 import { HealthCheckPreset } from '../core/health-check-profile';

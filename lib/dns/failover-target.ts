@@ -1,3 +1,7 @@
+/**
+ * `FailoverTarget`: what one side of a failover pair points at, as alias or plain records, and the
+ * detection time known for it.
+ */
 import { Duration } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';

@@ -1,3 +1,4 @@
+/** A failover pair's records as the Route 53 API spells them, for the monitor that changes them. */
 import { Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { RecordSet } from '../../lambda/health-monitor/contract';

@@ -1,3 +1,4 @@
+/** `FeatureFlags`: AppConfig feature flags, rolled out gradually and watched by a rollback alarm. */
 import { Aws, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';

@@ -1,3 +1,4 @@
+/** Access logs of a load balancer: their bucket (encrypted, TLS only, retained) and its rules. */
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';

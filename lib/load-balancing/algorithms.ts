@@ -1,3 +1,4 @@
+/** Load-balancing algorithms and stickiness of a target group. */
 import { Duration } from 'aws-cdk-lib';
 
 /**

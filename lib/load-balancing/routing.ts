@@ -1,3 +1,4 @@
+/** ALB routing: rules by path and host, weighted target groups, fixed responses. */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Validator } from '../core/validation';

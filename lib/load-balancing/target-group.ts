@@ -1,3 +1,7 @@
+/**
+ * One target group of an HaLoadBalancer: its options, its health check from the profile, its
+ * rules and its creation.
+ */
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';

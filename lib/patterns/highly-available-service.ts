@@ -1,3 +1,7 @@
+/**
+ * `HighlyAvailableService`: every tier composed, one alarm topic for all of them, and the
+ * service's worst-case failover checked against its budget.
+ */
 import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';

@@ -1,3 +1,7 @@
+/**
+ * The service's failover time, tier by tier: when every tier has reacted to a failure; and the
+ * cheapest change that meets the service's budget.
+ */
 import { Duration } from 'aws-cdk-lib';
 import { detectionBoundMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';

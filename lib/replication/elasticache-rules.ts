@@ -1,3 +1,4 @@
+/** ElastiCache's rules: engine versions, node families and data tiering. */
 import { Token } from 'aws-cdk-lib';
 import { Validator } from '../core/validation';
 

@@ -1,3 +1,4 @@
+/** The data tiers' failover figures (RDS Multi-AZ, Aurora, ElastiCache), each with its source. */
 import { Duration } from 'aws-cdk-lib';
 import { FailoverStep, FigureKind, MeasuredFailoverTime } from '../core/failover-time';
 

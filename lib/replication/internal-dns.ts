@@ -1,3 +1,4 @@
+/** Internal names (`writer.`, `reader.`) for a data tier in a private hosted zone. */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';

@@ -1,3 +1,7 @@
+/**
+ * RDS's rules per engine: ports, storage, Multi-AZ, names, log exports, IAM authentication,
+ * instance classes, monitoring.
+ */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Validator, formatSeconds } from '../core/validation';

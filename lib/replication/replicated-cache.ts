@@ -1,3 +1,7 @@
+/**
+ * `ReplicatedCache`: a Valkey or Redis OSS replication group across zones, encrypted, with its
+ * alarms, endpoints, grants and failover time.
+ */
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

@@ -1,3 +1,4 @@
+/** `ReplicatedDatabase`: RDS Multi-AZ with read replicas, or Aurora with readers; encrypted, with alarms, endpoints and grants. */
 import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -467,8 +468,6 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     if (alarms.connections !== undefined && !(alarms.connections > 0)) v.add('alarms.connections', String(alarms.connections), 'above 0');
     v.throwIfAny(this);
   }
-
-
 
   private validateRotationSubnets(v: Validator, vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined): void {
     try {
