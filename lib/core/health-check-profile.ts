@@ -6,7 +6,7 @@ import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ValidationIssue } from './errors';
 import { LoadBalancerType, describeType } from './load-balancer-type';
-import { Validator } from './validation';
+import { Validator, formatSeconds } from './validation';
 
 /**
  * How a health check talks to a target.
@@ -270,15 +270,46 @@ export class HealthCheckProfile {
     return [...v.issues];
   }
 
+  /**
+   * Every value of this profile that the leader-elected monitor would refuse. It probes from
+   * inside one invocation, so every 1 to 60 s, and a probe must end before the next is due. Props
+   * are named relative to the profile; unresolved tokens are skipped.
+   * @internal
+   */
+  public _validateForMonitor(): ValidationIssue[] {
+    const v = new Validator();
+    if (!this.interval.isUnresolved()) {
+      const interval = this.intervalSeconds();
+      if (interval < 1 || interval > 60) v.add('interval', formatSeconds(this.interval), '1 to 60 seconds: the monitor probes from inside one invocation');
+    }
+    if (!this.timeout.isUnresolved() && !this.interval.isUnresolved() && (this.timeout.toMilliseconds() < 100 || !this.timeoutFitsInterval(true))) {
+      v.add('timeout', formatSeconds(this.timeout), `0.1 s to below the interval (${formatSeconds(this.interval)}), so that a probe ends before the next is due`);
+    }
+    v.integer('healthyThreshold', this.healthyThreshold, 1, 10);
+    v.integer('unhealthyThreshold', this.unhealthyThreshold, 1, 10);
+    if (this.port !== undefined) v.add('port', String(this.port), 'no port: the monitor probes each target group on its health check\'s port and each endpoint on its own');
+    return [...v.issues];
+  }
+
   private intervalSeconds(): number {
     return this.interval.toSeconds({ integral: false });
+  }
+
+  /**
+   * The one rule every tier applies to timing: a check ends before the next is due (`strict`), or
+   * at the latest when it is due.
+   */
+  private timeoutFitsInterval(strict: boolean): boolean {
+    const timeout = this.timeout.toMilliseconds({ integral: false });
+    const interval = this.interval.toMilliseconds({ integral: false });
+    return strict ? timeout < interval : timeout <= interval;
   }
 
   private checkTimeoutBelowInterval(v: Validator, isHttp: boolean): void {
     if (this.interval.isUnresolved() || this.timeout.isUnresolved()) return;
     const timeout = this.timeout.toSeconds({ integral: false });
     const interval = this.intervalSeconds();
-    if (isHttp ? timeout >= interval : timeout > interval) {
+    if (!this.timeoutFitsInterval(isHttp)) {
       const rule = isHttp ? 'below' : 'at most';
       v.add('timeout', `${timeout} s with an interval of ${interval} s`, `a timeout ${rule} the interval for ${this.protocol} checks`);
     }

@@ -28,19 +28,7 @@ const TOKEN_ROOM = 120;
 export function validateMonitorProps(scope: Construct, props: LeaderHealthMonitorProps, t: HealthCheckProfile, s: LeaseSettings): void {
   const v = new Validator();
   const prefix = props.healthCheck ? 'healthCheck' : 'healthCheck (default)';
-  if (!t.interval.isUnresolved()) {
-    const interval = t.interval.toSeconds({ integral: false });
-    if (interval < 1 || interval > 60) v.add(`${prefix}.interval`, formatSeconds(t.interval), '1 to 60 seconds: the monitor probes from inside one invocation');
-  }
-  if (!t.timeout.isUnresolved() && !t.interval.isUnresolved()) {
-    const timeout = t.timeout.toMilliseconds();
-    if (timeout < 100 || timeout >= t.interval.toMilliseconds()) {
-      v.add(`${prefix}.timeout`, formatSeconds(t.timeout), `0.1 s to below the interval (${formatSeconds(t.interval)}), so that a probe ends before the next is due`);
-    }
-  }
-  v.integer(`${prefix}.healthyThreshold`, t.healthyThreshold, 1, 10);
-  v.integer(`${prefix}.unhealthyThreshold`, t.unhealthyThreshold, 1, 10);
-  if (t.port !== undefined) v.add(`${prefix}.port`, String(t.port), 'no port: the monitor probes each target group on its health check\'s port and each endpoint on its own');
+  v.addAll(prefix, t._validateForMonitor());
   if (props.downInterval && !props.downInterval.isUnresolved()) {
     const down = props.downInterval.toMilliseconds();
     if (down < t.interval.toMilliseconds() || down > 300_000) v.add('downInterval', formatSeconds(props.downInterval), `from the interval (${formatSeconds(t.interval)}) to 300 s`);
