@@ -64,7 +64,7 @@ export function createEncryptedTopic(scope: Construct, keyId: string, topicId: s
 }
 
 /**
- * Props of {@link AlarmTopic}.
+ * Props of `AlarmTopic`.
  */
 export interface AlarmTopicProps {
   /**

@@ -96,7 +96,7 @@ export class Validator {
     if (distinct < 2) this.add(prop, `subnets in ${distinct} Availability Zone(s)`, `subnets in at least two Availability Zones, ${why}`);
   }
 
-  /** Throws an {@link HaValidationError} naming `scope`'s path if anything was rejected. */
+  /** Throws an `HaValidationError` naming `scope`'s path if anything was rejected. */
   public throwIfAny(scope: IConstruct): void {
     if (this.found.length > 0) {
       throw new HaValidationError(scope.node.path, [...this.found]);

@@ -105,7 +105,7 @@ export interface Route53RegistryHealthCheckOptions {
 }
 
 /**
- * A service of a {@link ServiceRegistry}.
+ * A service of a `ServiceRegistry`.
  */
 export interface RegistryServiceOptions {
   /** The service's name: a DNS label (its DNS name is `<name>.<namespace>`, at most 255 characters). */
@@ -138,7 +138,7 @@ export interface RegistryServiceOptions {
 }
 
 /**
- * Props of {@link ServiceRegistry}.
+ * Props of `ServiceRegistry`.
  */
 export interface ServiceRegistryProps {
   /** The namespace's name: a domain such as `internal.example.com`, or any name for HTTP. */

@@ -98,7 +98,7 @@ export interface GradualRolloutOptions {
 }
 
 /**
- * Props of {@link FeatureFlags}.
+ * Props of `FeatureFlags`.
  */
 export interface FeatureFlagsProps {
   /**

@@ -4,7 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 /**
  * How an Application Load Balancer picks a target for each request. Network Load Balancers hash
  * each flow (protocol, addresses, ports) to a target and take no algorithm; use
- * {@link Stickiness.sourceIp} there for client affinity.
+ * `Stickiness.sourceIp` there for client affinity.
  */
 export enum LoadBalancingAlgorithm {
   /** Each target in turn. */

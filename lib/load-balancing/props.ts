@@ -1,4 +1,4 @@
-/** The props of an {@link HaLoadBalancer}, and the TLS policy it uses unless told otherwise. */
+/** The props of an `HaLoadBalancer`, and the TLS policy it uses unless told otherwise. */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AlarmOptions } from '../core/alarms';
@@ -11,7 +11,7 @@ import { HaTargetGroupOptions } from './target-group';
 export const DEFAULT_SSL_POLICY = elbv2.SslPolicy.TLS13_12_RES_PQ;
 
 /**
- * The alarms an {@link HaLoadBalancer} creates.
+ * The alarms an `HaLoadBalancer` creates.
  */
 export interface HaLoadBalancerAlarmOptions extends AlarmOptions {
   /**
@@ -29,7 +29,7 @@ export interface HaLoadBalancerAlarmOptions extends AlarmOptions {
 }
 
 /**
- * Settings of an {@link HaLoadBalancer} other than its VPC, for constructs that create one in a VPC of their
+ * Settings of an `HaLoadBalancer` other than its VPC, for constructs that create one in a VPC of their
  * own choosing.
  */
 export interface HaLoadBalancerOptions {
@@ -166,7 +166,7 @@ export interface HaLoadBalancerOptions {
 }
 
 /**
- * Props of an {@link HaLoadBalancer}.
+ * Props of an `HaLoadBalancer`.
  */
 export interface HaLoadBalancerProps extends HaLoadBalancerOptions {
   /**

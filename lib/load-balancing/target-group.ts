@@ -12,7 +12,7 @@ import { Validator } from '../core/validation';
 import { LoadBalancingAlgorithm, Stickiness, StickinessType } from './algorithms';
 
 /**
- * One target group of an {@link HaLoadBalancer}.
+ * One target group of an `HaLoadBalancer`.
  */
 export interface HaTargetGroupOptions {
   /**
@@ -96,7 +96,7 @@ export interface HaTargetGroupOptions {
   readonly listenerPort?: number;
 }
 
-/** Default draining time, see {@link HaTargetGroupOptions.deregistrationDelay}. */
+/** Default draining time, see `HaTargetGroupOptions.deregistrationDelay`. */
 export const DEFAULT_DEREGISTRATION_DELAY = Duration.seconds(30);
 
 const NAME = /^[A-Za-z][A-Za-z0-9]{0,31}$/;

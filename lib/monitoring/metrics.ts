@@ -8,7 +8,7 @@ import { SERVICE_NAME, emittedMetric } from '../core/metrics';
 export class MonitorMetrics {
   constructor(public readonly monitorId: string) {}
 
-  /** `name`, as {@link emittedMetric} reads it, for this monitor. */
+  /** `name`, as `emittedMetric` reads it, for this monitor. */
   public of(name: MetricName, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return emittedMetric(name, { [MONITOR_DIMENSION]: this.monitorId, service: SERVICE_NAME }, props);
   }

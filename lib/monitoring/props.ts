@@ -160,7 +160,7 @@ export interface CircuitBreakerOptions {
 }
 
 /**
- * A service of a {@link ServiceRegistry} whose instances the monitor registers and keeps in step.
+ * A service of a `ServiceRegistry` whose instances the monitor registers and keeps in step.
  */
 export interface RegistryMembership {
   /** The registry. */
@@ -185,7 +185,7 @@ export interface RegistryMembership {
 }
 
 /**
- * Settings of a {@link LeaderHealthMonitor} other than what it watches and where it runs: its
+ * Settings of a `LeaderHealthMonitor` other than what it watches and where it runs: its
  * timing, lease, actions and resources.
  */
 export interface LeaderHealthMonitorOptions {
@@ -389,7 +389,7 @@ export interface LeaderHealthMonitorOptions {
 }
 
 /**
- * Props of a {@link LeaderHealthMonitor}.
+ * Props of a `LeaderHealthMonitor`.
  */
 export interface LeaderHealthMonitorProps extends LeaderHealthMonitorOptions {
   /** The VPC the contenders run in, to reach private targets. */

@@ -30,7 +30,7 @@ import { VipFailover, VipFailoverOptions } from '../vip/vip-failover';
 import { cheapestServiceChange, serviceBreakdown } from './service-failover';
 
 /**
- * Props of a {@link HighlyAvailableService}.
+ * Props of a `HighlyAvailableService`.
  */
 export interface HighlyAvailableServiceProps {
   /** The VPC of every tier. */

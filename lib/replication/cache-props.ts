@@ -67,7 +67,7 @@ export class CacheAuthentication {
 }
 
 /**
- * The alarms of a {@link ReplicatedCache}, each the maximum over the nodes of a shard.
+ * The alarms of a `ReplicatedCache`, each the maximum over the nodes of a shard.
  */
 export interface ReplicatedCacheAlarmOptions extends AlarmOptions {
   /**
@@ -109,7 +109,7 @@ export interface ReplicatedCacheAlarmOptions extends AlarmOptions {
 }
 
 /**
- * Settings of a {@link ReplicatedCache} other than its VPC, for constructs that create one in a VPC of their
+ * Settings of a `ReplicatedCache` other than its VPC, for constructs that create one in a VPC of their
  * own choosing.
  */
 export interface ReplicatedCacheOptions {
@@ -269,7 +269,7 @@ export interface ReplicatedCacheOptions {
 }
 
 /**
- * Props of a {@link ReplicatedCache}.
+ * Props of a `ReplicatedCache`.
  */
 export interface ReplicatedCacheProps extends ReplicatedCacheOptions {
   /** The VPC. */

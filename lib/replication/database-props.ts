@@ -9,7 +9,7 @@ import { MeasuredFailoverTime } from '../core/failover-time';
 import { InternalDnsOptions } from './internal-dns';
 
 /**
- * Which kind of database a {@link DatabaseEngine} makes.
+ * Which kind of database a `DatabaseEngine` makes.
  */
 export enum DatabaseKind {
   /** An RDS DB instance with a Multi-AZ standby, plus read replicas. */
@@ -18,7 +18,7 @@ export enum DatabaseKind {
   AURORA_CLUSTER = 'AURORA_CLUSTER' }
 
 /**
- * The engine of a {@link ReplicatedDatabase}, and with it the kind of database.
+ * The engine of a `ReplicatedDatabase`, and with it the kind of database.
  */
 export class DatabaseEngine {
   /** An RDS instance engine, e.g. `rds.DatabaseInstanceEngine.postgres({ version })`. */
@@ -51,7 +51,7 @@ export class DatabaseEngine {
 }
 
 /**
- * How much availability a {@link ReplicatedDatabase} must have.
+ * How much availability a `ReplicatedDatabase` must have.
  */
 export enum DatabaseAvailability {
   /** A standby to fail over to: RDS Multi-AZ, or at least one Aurora reader. The default. */
@@ -60,7 +60,7 @@ export enum DatabaseAvailability {
   SINGLE_AZ = 'SINGLE_AZ' }
 
 /**
- * The alarms of a {@link ReplicatedDatabase}.
+ * The alarms of a `ReplicatedDatabase`.
  */
 export interface ReplicatedDatabaseAlarmOptions extends AlarmOptions {
   /**
@@ -90,7 +90,7 @@ export interface ReplicatedDatabaseAlarmOptions extends AlarmOptions {
 }
 
 /**
- * Settings of a {@link ReplicatedDatabase} other than its VPC, for constructs that create one in a VPC of their
+ * Settings of a `ReplicatedDatabase` other than its VPC, for constructs that create one in a VPC of their
  * own choosing.
  */
 export interface ReplicatedDatabaseOptions {
@@ -266,7 +266,7 @@ export interface ReplicatedDatabaseOptions {
 }
 
 /**
- * Props of a {@link ReplicatedDatabase}.
+ * Props of a `ReplicatedDatabase`.
  */
 export interface ReplicatedDatabaseProps extends ReplicatedDatabaseOptions {
   /** The VPC. */

@@ -72,7 +72,7 @@ export interface ReaderTarget {
 }
 
 /**
- * Props of {@link InternalDnsNames}.
+ * Props of `InternalDnsNames`.
  */
 export interface InternalDnsNamesProps {
   /** The VPC a new private zone is attached to. */

@@ -72,7 +72,7 @@ export interface VipHealthCheckOptions {
 }
 
 /**
- * Settings of a {@link VipFailover}, everything but the primary load balancer (what
+ * Settings of a `VipFailover`, everything but the primary load balancer (what
  * HighlyAvailableService takes as `vip`).
  */
 export interface VipFailoverOptions {
@@ -146,7 +146,7 @@ export interface VipFailoverOptions {
 }
 
 /**
- * Props of a {@link VipFailover}.
+ * Props of a `VipFailover`.
  */
 export interface VipFailoverProps extends VipFailoverOptions {
   /** The primary region's load balancer: its listener ports become the accelerator's. */
