@@ -13,11 +13,13 @@ import { ConnectionEndpoint } from '../core/connection-endpoint';
 import { securityGroupDescription } from '../core/descriptions';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
+import { createAuroraCluster } from './aurora-cluster';
 import { DatabaseAvailability, DatabaseKind, ReplicatedDatabaseProps } from './database-props';
 import { AURORA_FAILOVER, RDS_MULTI_AZ_FAILOVER, failoverStep } from './failover-figures';
 import { InternalDnsNames, validateInternalDns } from './internal-dns';
+import { SharedDatabaseSettings, createRdsInstance } from './rds-instance';
 import {
-  defaultInstanceType, defaultLogExports, defaultPort, maxStorageGiB, storageCeilingGiB, supportsIamAuthentication, supportsMultiAz,
+  defaultInstanceType, defaultLogExports, defaultPort, maxStorageGiB, supportsIamAuthentication, supportsMultiAz,
   validateDatabaseName, validateInstanceClass, validateLogExports, validateMonitoring, validatePort, validateUsername } from './rds-rules';
 import { checkGivenParameterGroup, tlsParameterGroup } from './tls-rules';
 
@@ -126,7 +128,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     const monitoringRole = props.monitoringInterval ? this.createMonitoringRole() : undefined;
     const engine: rds.IEngine = props.engine.instanceEngine ?? props.engine.clusterEngine!;
     const parameterGroup = tlsParameterGroup(this, engine, props.parameterGroup);
-    const common = {
+    const shared: SharedDatabaseSettings = {
       vpc: props.vpc,
       vpcSubnets: subnets,
       securityGroups: [this.securityGroup],
@@ -142,83 +144,16 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
       monitoringInterval: props.monitoringInterval,
       monitoringRole,
       autoMinorVersionUpgrade: true };
-
+    const layout = { props, shared, identifier: this.identifier, engineType, instanceType, multiAz, readReplicas: this.readReplicas, zones };
     let rotationTarget: rds.DatabaseInstance | rds.DatabaseCluster;
     if (this.kind === DatabaseKind.RDS_INSTANCE) {
-      const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
-        vpc: props.vpc,
-        vpcSubnets: subnets,
-        description: `${this.node.path}: database subnets` });
-      const instance = new rds.DatabaseInstance(this, 'Resource', {
-        ...common,
-        instanceIdentifier: this.identifier,
-        subnetGroup,
-        engine: props.engine.instanceEngine!,
-        instanceType,
-        multiAz,
-        allocatedStorage: props.allocatedStorage ?? 100,
-        maxAllocatedStorage: storageCeilingGiB(engineType, props.allocatedStorage ?? 100),
-        storageType: rds.StorageType.GP3,
-        databaseName: props.databaseName,
-        backupRetention: props.backupRetention ?? Duration.days(7),
-        enablePerformanceInsights: props.performanceInsights ?? false,
-        publiclyAccessible: false });
+      const { instance, replicas } = createRdsInstance(this, layout);
       this.instance = instance;
+      this.replicas.push(...replicas);
       this.writerEndpoint = { hostname: instance.dbInstanceEndpointAddress, port };
-      for (let i = 0; i < this.readReplicas; i++) {
-        // A replica inherits engine, credentials and storage encryption from its source.
-        this.replicas.push(new rds.DatabaseInstanceReadReplica(this, `Replica${i + 1}`, {
-          sourceDatabaseInstance: instance,
-          instanceIdentifier: `${this.identifier}-replica-${i + 1}`,
-          instanceType,
-          vpc: props.vpc,
-          subnetGroup,
-          securityGroups: [this.securityGroup],
-          availabilityZone: zones[(i + 1) % zones.length],
-          port,
-          deletionProtection: common.deletionProtection,
-          // Replicas hold no data of their own: they are rebuilt from the source.
-          removalPolicy: RemovalPolicy.DESTROY,
-          iamAuthentication: this.iamAuthentication,
-          parameterGroup,
-          cloudwatchLogsExports: logExports,
-          monitoringInterval: props.monitoringInterval,
-          monitoringRole,
-          autoMinorVersionUpgrade: true,
-          backupRetention: replicaBackupRetention(engineType),
-          storageType: rds.StorageType.GP3,
-          enablePerformanceInsights: props.performanceInsights ?? false,
-          publiclyAccessible: false }));
-        const replica = this.replicas[i];
-        // A replica listens on its source's port; CDK leaves the property out, so state it.
-        (replica.node.defaultChild as rds.CfnDBInstance).port = String(port);
-        Validations.of(replica).acknowledge(
-          {
-            id: 'AwsSolutions-RDS2',
-            reason: 'A read replica inherits the storage encryption of its encrypted source; CloudFormation refuses StorageEncrypted together with SourceDBInstanceIdentifier.' },
-          {
-            id: 'AwsSolutions-RDS11',
-            reason: 'The replica listens on its source\'s non-default port (its Port property says so), but a read replica has no Engine property, which this rule requires to tell default ports apart.' },
-          {
-            id: 'AwsSolutions-RDS3',
-            reason: 'Read replicas are spread over the Availability Zones: losing a zone loses one replica while the reader name answers with the others. A Multi-AZ standby per replica would double their cost without adding read availability; the writer is Multi-AZ.' },
-        );
-      }
       rotationTarget = instance;
     } else {
-      const cluster = new rds.DatabaseCluster(this, 'Resource', {
-        ...common,
-        clusterIdentifier: this.identifier,
-        engine: props.engine.clusterEngine!,
-        writer: rds.ClusterInstance.provisioned('Writer', { instanceType, availabilityZone: zones[0], enablePerformanceInsights: props.performanceInsights ?? false }),
-        readers: Array.from({ length: this.readReplicas }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
-          instanceType,
-          availabilityZone: zones[(i + 1) % zones.length],
-          promotionTier: Math.min(i + 1, 15),
-          enablePerformanceInsights: props.performanceInsights ?? false })),
-        defaultDatabaseName: props.databaseName,
-        backup: { retention: props.backupRetention ?? Duration.days(7) },
-        backtrackWindow: props.backtrackWindow ?? (engineType === 'aurora-mysql' ? Duration.hours(24) : undefined) });
+      const cluster = createAuroraCluster(this, layout);
       this.cluster = cluster;
       this.writerEndpoint = { hostname: cluster.clusterEndpoint.hostname, port };
       this.readerEndpoint = { hostname: cluster.clusterReadEndpoint.hostname, port };
@@ -488,9 +423,3 @@ function physicalIdentifier(scope: Construct): string {
 function chunk<T>(items: T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
-
-/** Automated backups on a replica: MySQL and MariaDB replicas keep them (so that they can be promoted and chained); others cannot. */
-function replicaBackupRetention(engineType: string): Duration | undefined {
-  return /^(mysql|mariadb)$/.test(engineType) ? Duration.days(1) : undefined;
-}
-
