@@ -3,14 +3,13 @@
  * cheapest change that meets the service's budget.
  */
 import { Duration } from 'aws-cdk-lib';
-import { detectionBoundMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';
 import { HealthCheckPreset, HealthCheckProfile } from '../core/health-check-profile';
 import { DnsFailover } from '../dns/dns-failover';
 import { cheapestChange, fastestPossible } from '../dns/failover-budget';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { LeaderHealthMonitor } from '../monitoring/leader-health-monitor';
-import { DEFAULT_HEALTH_CHECK, defaultJitterMs, leaseSettings } from '../monitoring/settings';
+import { defaultBounds } from '../monitoring/settings';
 import { DatabaseKind } from '../replication/database-props';
 import { AURORA_FAILOVER } from '../replication/failover-figures';
 import { ReplicatedCache } from '../replication/replicated-cache';
@@ -111,30 +110,20 @@ function freeChanges(t: ServiceTiers): Change[] {
   if (t.monitor) {
     // The monitor's defaults are its fastest documented settings.
     const m = t.monitor;
-    const defaults = monitorDefaults();
+    const defaults = defaultBounds();
     const detection = seconds(m.worstCaseDetectionTime);
-    if (detection > defaults.detectionSeconds) {
-      changes.push({ description: `use the monitor's default healthCheck (free; detection ${detection} s → ${defaults.detectionSeconds} s)`, savingSeconds: detection - defaults.detectionSeconds });
+    if (detection > seconds(defaults.detection)) {
+      changes.push({ description: `use the monitor's default healthCheck (free; detection ${detection} s → ${seconds(defaults.detection)} s)`, savingSeconds: detection - seconds(defaults.detection) });
     }
     const takeover = seconds(m.worstCaseTakeoverTime);
-    if (takeover > defaults.takeoverSeconds) {
+    if (takeover > seconds(defaults.takeover)) {
       changes.push({
-        description: `use the monitor's default lease and callTimeout (free, more DynamoDB writes; takeover ${takeover} s → ${defaults.takeoverSeconds} s)`,
-        savingSeconds: takeover - defaults.takeoverSeconds,
+        description: `use the monitor's default lease and callTimeout (free, more DynamoDB writes; takeover ${takeover} s → ${seconds(defaults.takeover)} s)`,
+        savingSeconds: takeover - seconds(defaults.takeover),
       });
     }
   }
   return changes;
-}
-
-/** The monitor's detection and takeover at its defaults, in seconds. */
-function monitorDefaults(): { detectionSeconds: number; takeoverSeconds: number } {
-  const lease = leaseSettings({});
-  const h = DEFAULT_HEALTH_CHECK;
-  const timeoutMs = h.timeout.toMilliseconds();
-  const intervalMs = h.interval.toMilliseconds();
-  const detection = detectionBoundMs({ intervalMs, timeoutMs, unhealthyThreshold: h.unhealthyThreshold, jitterMs: defaultJitterMs(intervalMs, timeoutMs) });
-  return { detectionSeconds: detection / 1000, takeoverSeconds: takeoverBoundMs(lease) / 1000 };
 }
 
 /** The database step with Aurora, if that is a change. */
