@@ -1,7 +1,6 @@
 /**
- * The monitor's effects on AWS: ELB deregister and register, the Route 53 batch with its token
- * record and the read-back, the accelerator's endpoint group read and update, SNS publish; each
- * through its circuit breaker, and none in a dry run.
+ * The leader's calls to ELB, Route 53, Global Accelerator and SNS, each through its API's circuit breaker; in dry run
+ * the changes are logged instead. Reads are made in dry run too: they change nothing.
  */
 import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeEndpointGroupCommand, GlobalAcceleratorClient, UpdateEndpointGroupCommand } from '@aws-sdk/client-global-accelerator';
@@ -11,11 +10,6 @@ import { CircuitBreaker } from './breaker';
 import { RecordSet } from './contract';
 import type { AcceleratorEndpoint, Actions, ElbTarget, NameState } from './ports';
 import { Telemetry } from './telemetry';
-
-/**
- * The leader's calls to ELB, Route 53, Global Accelerator and SNS, each through its API's circuit breaker; in dry run
- * the changes are logged instead. Reads are made in dry run too: they change nothing.
- */
 
 export interface AwsClients {
   readonly elb: ElasticLoadBalancingV2Client;

@@ -1,8 +1,3 @@
-/** A circuit breaker per AWS API: closed, open after repeated failures, half-open to try again. */
-import { Clock } from './clock';
-import type { BreakerOptions } from './contract';
-import { CircuitOpenError } from './errors';
-
 /**
  * A circuit breaker around one AWS API, so that an impaired API is neither hammered nor allowed
  * to hold up the monitor's cycle.
@@ -18,6 +13,9 @@ import { CircuitOpenError } from './errors';
  * A refused call throws `CircuitOpenError`, or returns the caller's fallback. The fallback also
  * answers for a call that failed, so a caller with a fallback never sees the API's error.
  */
+import { Clock } from './clock';
+import type { BreakerOptions } from './contract';
+import { CircuitOpenError } from './errors';
 
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 

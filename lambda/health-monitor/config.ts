@@ -1,18 +1,13 @@
 /**
- * Reading the monitor's configuration: its shape checked against the contract field by field,
- * then its values, every problem reported at once.
+ * Reading the configuration the construct wrote: its shape is checked against the contract,
+ * field by field, before its values are; a configuration from another version of the construct
+ * is refused with every problem named instead of failing somewhere in a cycle.
  */
 import {
   ActionSettings, BreakerOptions, CONFIG_ENV, DnsAction, FlagSource, LeaseTiming, MonitorConfig, MonitoredGroup, MonitoredHost, ProbeRequest,
   ProbeTiming, RecordSet, RegistryService, RETRY_JITTER, VipAction, leaseTimingHolds, landingMarginMs,
 } from './contract';
 import { MonitorError } from './errors';
-
-/**
- * Reading the configuration the construct wrote: its shape is checked against the contract,
- * field by field, before its values are; a configuration from another version of the construct
- * is refused with every problem named instead of failing somewhere in a cycle.
- */
 
 /** The configuration is missing, malformed or unusable. */
 export class ConfigError extends MonitorError {

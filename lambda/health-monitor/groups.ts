@@ -1,17 +1,4 @@
 /**
- * One target group reconciled with ELB: incidents, intents written before calls, read-back,
- * recovery alerts after the incident's alert, replaced targets forgotten.
- */
-import type { Alerts } from './alerts';
-import { landingMarginMs } from './contract';
-import { FlapDamper, ejection } from './guardrails';
-import { LeaderContext, actingLease, budgetUsed, fenced, record, spend } from './leader';
-import { Incident } from './lease';
-import { MonitoredTarget, Switches, refusedByService } from './ports';
-import { StoredTarget } from './state-store';
-import { TargetState } from './tracker';
-
-/**
  * One target group, reconciled: from the tracked health of its targets, which of them belong in
  * the group and which alerts are owed; then ELB is brought to that, and each change is settled by
  * reading ELB back rather than by trusting the call.
@@ -22,6 +9,14 @@ import { TargetState } from './tracker';
  * listing settles it; the monitor only ever puts back an address it took out itself, and forgets
  * one that stayed away past the retention (it was replaced, and its address may be reused).
  */
+import type { Alerts } from './alerts';
+import { landingMarginMs } from './contract';
+import { FlapDamper, ejection } from './guardrails';
+import { LeaderContext, actingLease, budgetUsed, fenced, record, spend } from './leader';
+import { Incident } from './lease';
+import { MonitoredTarget, Switches, refusedByService } from './ports';
+import { StoredTarget } from './state-store';
+import { TargetState } from './tracker';
 
 /** The targets the monitor tracks, shared with the loop. */
 export interface TargetBook {

@@ -1,10 +1,4 @@
 /**
- * The guardrails on ejection and failover: the per-group cap with ELB's second opinion, failing
- * open, flap damping.
- */
-import type { MonitoredTarget } from './ports';
-
-/**
  * The rules that keep the monitor from making an outage worse, as pure functions: the ejection
  * cap with ELB's second opinion, fail-open, and flap damping.
  *
@@ -13,6 +7,7 @@ import type { MonitoredTarget } from './ports';
  * safe to act on. Up to the cap, the monitor's verdict is enough; beyond it, ELB's own health
  * checks, made from the load balancer's nodes rather than the monitor's subnet, must agree.
  */
+import type { MonitoredTarget } from './ports';
 
 export type EjectionVerdict =
   | { readonly eject: true; readonly why: 'within the cap' | 'ELB agrees' }

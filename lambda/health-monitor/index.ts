@@ -1,4 +1,9 @@
-/** The handler: one invocation of one contender; clients, breakers and watchers built once per execution environment. */
+/**
+ * A contender. One invocation contends for the lease until its deadline, leads while it holds
+ * the lease, and releases it before returning, so that an overlapping invocation takes over at
+ * once. Clients, circuit breakers and the feature-flag session are built once per execution
+ * environment.
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -6,13 +11,6 @@ import { systemClock } from './clock';
 import { parseConfig } from './config';
 import { CONFIG_ENV, MONITOR_DIMENSION, invocationDeadline } from './contract';
 import { PowertoolsTelemetry, createBreakers, createClients, createMonitor, createWatchers } from './wiring';
-
-/**
- * A contender. One invocation contends for the lease until its deadline, leads while it holds
- * the lease, and releases it before returning, so that an overlapping invocation takes over at
- * once. Clients, circuit breakers and the feature-flag session are built once per execution
- * environment.
- */
 
 const config = parseConfig(process.env[CONFIG_ENV]);
 const logger = new Logger();

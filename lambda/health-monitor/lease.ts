@@ -1,14 +1,4 @@
 /**
- * The lease item's writes: acquire on an observed version, renew, release; incidents, alert claims
- * and budgets, each write fenced by the epoch.
- */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ActionAlreadyClaimedError, IncidentClosedError, LeaseHeldError, LeaseLostError, StaleLeaderError } from './errors';
-import type { ActionClaim, ClaimStatus, LeaseRecord } from './lease-records';
-
-/**
  * The lease item: one DynamoDB item per monitor, and the writes to it.
  *
  * Besides who leads, it carries what may change only under the leader's epoch: open incidents,
@@ -18,6 +8,11 @@ import type { ActionClaim, ClaimStatus, LeaseRecord } from './lease-records';
  * by the contenders' own observation (see `election.ts`), and taking it is conditioned on the
  * record version they observed.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ActionAlreadyClaimedError, IncidentClosedError, LeaseHeldError, LeaseLostError, StaleLeaderError } from './errors';
+import type { ActionClaim, ClaimStatus, LeaseRecord } from './lease-records';
 
 /** An incident: one group of targets with targets down, from the first down to the last up. */
 export interface Incident {

@@ -1,17 +1,12 @@
 /**
- * What the monitor depends on, as interfaces: discovery, the effects and the reads that settle
- * them, switches, watchers, membership.
+ * What the monitor depends on, as interfaces: the AWS effects it makes and the reads that settle
+ * them, discovery, switches, membership and the ledger. `wiring.ts` binds them to AWS; tests bind
+ * them to doubles under `test/`.
  */
 import type { RecordSet } from './contract';
 import type { LedgerEntry } from './ledger';
 import type { StoredTarget } from './state-store';
 import type { Status } from './tracker';
-
-/**
- * What the monitor depends on, as interfaces: the AWS effects it makes and the reads that settle
- * them, discovery, switches, membership and the ledger. `wiring.ts` binds them to AWS; tests bind
- * them to doubles under `test/`.
- */
 
 /** An ELB target. */
 export interface ElbTarget {

@@ -1,16 +1,11 @@
 /**
- * The operator switches (pause, dry run) from the table, failing closed, and their combination
- * with the feature flags by OR.
- */
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { SwitchSource, Switches } from './ports';
-import { Telemetry } from './telemetry';
-
-/**
  * The operator switches (pause, dry run), from the table and from feature flags, read so that a
  * source that cannot be read never makes the monitor less careful: it counts with its last known
  * value, and a source never read yet counts as dry run.
  */
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { SwitchSource, Switches } from './ports';
+import { Telemetry } from './telemetry';
 
 /**
  * Operator switches in the table (item `sk = switches`): `paused` and `dryRun`. Absent means

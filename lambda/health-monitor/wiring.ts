@@ -1,7 +1,4 @@
-/**
- * The clients, breakers, switches and monitor, put together from the configuration; the
- * Powertools telemetry.
- */
+/** How the handler puts the monitor together from its configuration. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
@@ -26,8 +23,6 @@ import { TargetStateStore } from './state-store';
 import { AnySwitches, TableSwitches } from './switches';
 import { ElbDiscovery } from './targets';
 import { Telemetry } from './telemetry';
-
-/** How the handler puts the monitor together from its configuration. */
 
 /** Where Global Accelerator's control plane is. */
 export const GLOBAL_ACCELERATOR_REGION = 'us-west-2';

@@ -1,11 +1,9 @@
-/** ElastiCache's rules: engine versions, node families and data tiering. */
-import { Token } from 'aws-cdk-lib';
-import { Validator } from '../core/validation';
-
 /**
  * What ElastiCache (Valkey, Redis OSS) accepts, from its user guide (read 2026-12). Every
  * replication group of this library encrypts in transit, so only versions that support it count.
  */
+import { Token } from 'aws-cdk-lib';
+import { Validator } from '../core/validation';
 
 /** The engine names of `CfnReplicationGroup.engine`. */
 export type CacheEngineName = 'valkey' | 'redis';

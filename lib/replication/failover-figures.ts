@@ -1,13 +1,11 @@
-/** The data tiers' failover figures (RDS Multi-AZ, Aurora, ElastiCache), each with its source. */
-import { Duration } from 'aws-cdk-lib';
-import { FailoverStep, FigureKind, MeasuredFailoverTime } from '../core/failover-time';
-
 /**
  * The data tiers' failover figures, each from the service's own user guide, with whether AWS
  * states it as a bound or as a typical value. AWS states none of them as a bound: each is the
  * upper end of what the guide calls typical. A team that measured its own replaces the figure with
  * `measuredFailoverTime` on the construct.
  */
+import { Duration } from 'aws-cdk-lib';
+import { FailoverStep, FigureKind, MeasuredFailoverTime } from '../core/failover-time';
 
 /**
  * RDS Multi-AZ DB instance: "Failovers, as defined by the interval between the detection of the

@@ -1,16 +1,11 @@
 /**
- * RDS's rules per engine: ports, storage, Multi-AZ, names, log exports, IAM authentication,
- * instance classes, monitoring.
- */
-import { Duration, Token } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Validator, formatSeconds } from '../core/validation';
-
-/**
  * What RDS and Aurora accept, per engine and edition, from AWS's documentation (read 2026-12).
  * Each rule cites its page; the engine type is the `Engine` value: `postgres`, `mysql`, `mariadb`,
  * `oracle-ee`, `oracle-se2`, `sqlserver-ee|se|ex|web`, `aurora-mysql`, `aurora-postgresql`.
  */
+import { Duration, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Validator, formatSeconds } from '../core/validation';
 
 const isPostgres = (e: string) => e === 'postgres' || e === 'aurora-postgresql';
 const isMysqlFamily = (e: string) => e === 'mysql' || e === 'mariadb' || e === 'aurora-mysql';
