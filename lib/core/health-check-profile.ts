@@ -291,6 +291,29 @@ export class HealthCheckProfile {
     return [...v.issues];
   }
 
+  /**
+   * Every value of this profile that a Route 53 health check would refuse: a request interval of
+   * 10 or 30 s, a failure threshold of 1 to 10, a resource path of at most 255 characters (Route 53
+   * API Reference, HealthCheckConfig,
+   * https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html). Route 53
+   * has fixed timeouts and one threshold both ways, so `timeout` and `healthyThreshold` do not
+   * apply. Props are named relative to the profile; unresolved tokens are skipped.
+   * @internal
+   */
+  public _validateForRoute53(): ValidationIssue[] {
+    const v = new Validator();
+    if (!this.interval.isUnresolved() && ![10, 30].includes(this.intervalSeconds())) {
+      v.add('interval', formatSeconds(this.interval), '10 s (fast, billed as an optional feature) or 30 s: the only Route 53 request intervals');
+    }
+    v.integer('unhealthyThreshold', this.unhealthyThreshold, 1, 10, 'an integer from 1 to 10 (the Route 53 failure threshold)');
+    v.integer('port', this.port, 1, 65535);
+    const path = this.path;
+    if (this.protocol !== HealthCheckProtocol.TCP && path !== undefined && !Token.isUnresolved(path) && (path.length > 255 || !path.startsWith('/'))) {
+      v.add('path', JSON.stringify(path), 'a path starting with "/", at most 255 characters (Route 53)');
+    }
+    return [...v.issues];
+  }
+
   private intervalSeconds(): number {
     return this.interval.toSeconds({ integral: false });
   }

@@ -147,17 +147,13 @@ function validateReachable(v: Validator, prop: string, e: EndpointPlan, target: 
 
 function validateEndpoint(v: Validator, prop: string, e: EndpointPlan): void {
   const p = e.profile;
-  const interval = p.interval;
-  if (!interval.isUnresolved() && ![10, 30].includes(interval.toSeconds({ integral: false }))) {
-    const name = e.options.requestInterval ? 'requestInterval' : 'profile.interval';
-    v.add(`${prop}.${name}`, formatSeconds(interval), '10 s (fast, billed as an optional feature) or 30 s: the only Route 53 request intervals');
-  }
-  const thresholdName = e.options.failureThreshold !== undefined ? 'failureThreshold' : 'profile.unhealthyThreshold';
-  v.integer(`${prop}.${thresholdName}`, p.unhealthyThreshold, 1, 10, 'an integer from 1 to 10 (the Route 53 failure threshold)');
-  v.integer(`${prop}.profile.port`, p.port, 1, 65535);
-  if (p.protocol !== HealthCheckProtocol.TCP && p.path !== undefined && !Token.isUnresolved(p.path) && (p.path.length > 255 || !p.path.startsWith('/'))) {
-    v.add(`${prop}.profile.path`, JSON.stringify(p.path), 'a path starting with "/", at most 255 characters (Route 53)');
-  }
+  // The profile's rules for Route 53, under the names the user gave: requestInterval and
+  // failureThreshold replace the profile's own.
+  const given: Record<string, string> = {
+    interval: e.options.requestInterval ? 'requestInterval' : 'profile.interval',
+    unhealthyThreshold: e.options.failureThreshold !== undefined ? 'failureThreshold' : 'profile.unhealthyThreshold',
+  };
+  for (const issue of p._validateForRoute53()) v.add(`${prop}.${given[issue.prop] ?? `profile.${issue.prop}`}`, issue.value, issue.allowed);
   if (p.protocol === HealthCheckProtocol.TCP && e.port === undefined) {
     v.add(`${prop}.profile.port`, 'none for a TCP check', 'the port to connect to: TCP checks have no default port');
   }

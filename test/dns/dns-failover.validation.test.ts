@@ -47,6 +47,8 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['a failure threshold of 0', () => ({ primaryHealthCheck: endpoint(http30({ unhealthyThreshold: 0 })) }),
     /primaryHealthCheck\.profile\.unhealthyThreshold: got 0; allowed: an integer from 1 to 10 \(the Route 53 failure threshold\)/],
   ['a failure threshold of 11', () => ({ primaryHealthCheck: endpoint(http30({ unhealthyThreshold: 11 })) }), /primaryHealthCheck\.profile\.unhealthyThreshold: got 11; allowed: an integer from 1 to 10/],
+  ['a resource path of 256 characters', () => ({ primaryHealthCheck: endpoint(http30({ path: `/${'p'.repeat(255)}` })) }),
+    /primaryHealthCheck\.profile\.path: got "\/p{255}"; allowed: a path starting with "\/", at most 255 characters \(Route 53\)/],
   ['string matching on a TCP check', () => ({ primaryHealthCheck: endpoint(HealthCheckProfile.tcp({ interval: Duration.seconds(30), port: 443 }), { searchString: 'ok' }) }),
     /primaryHealthCheck\.searchString: got "ok"; allowed: no search string on a TCP check: string matching reads an HTTP\(S\) response body/],
   ['a search string of 256 characters', () => ({ primaryHealthCheck: endpoint(http30(), { searchString: 's'.repeat(256) }) }),
@@ -173,6 +175,17 @@ describe('names at Route 53\'s bounds synthesize', () => {
     const ctx = context();
     const failover = attempt(() => ({ recordName }), ctx);
     expect(failover.recordName.replace(/\.$/, '').replace(/\\\d{3}/g, 'x').length).toBeLessThanOrEqual(255);
+    expect(checkTemplateAgainstSpec('dns', Template.fromStack(ctx.stack).toJSON())).toEqual([]);
+  });
+});
+
+describe('Route 53 health-check settings at their bounds synthesize', () => {
+  test.each([
+    ['a 10 s interval, threshold 1, a path of 255 characters', http30({ interval: Duration.seconds(10), timeout: Duration.seconds(5), unhealthyThreshold: 1, path: `/${'p'.repeat(254)}` })],
+    ['a 30 s interval, threshold 10, port 65535', http30({ unhealthyThreshold: 10, port: 65535 })],
+  ])('%s', (_name, profile) => {
+    const ctx = context();
+    attempt(() => ({ primaryHealthCheck: endpoint(profile) }), ctx);
     expect(checkTemplateAgainstSpec('dns', Template.fromStack(ctx.stack).toJSON())).toEqual([]);
   });
 });
