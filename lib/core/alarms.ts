@@ -81,11 +81,12 @@ const DEFAULT_EVALUATION: AlarmEvaluation = { evaluationPeriods: 3, datapointsTo
  */
 export class AlarmFactory {
   public static validate(v: Validator, options: AlarmOptions, prop = 'alarms', defaults: AlarmEvaluation = DEFAULT_EVALUATION): void {
-    if (options.enabled === false) return;
+    // Checked even with alarms disabled: alarms a health check follows are created all the same.
     const prefix = options.namePrefix;
     if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.length < 1 || prefix.length > 200)) {
       v.add(`${prop}.namePrefix`, JSON.stringify(prefix), '1 to 200 characters');
     }
+    if (options.enabled === false) return;
     const periods = options.evaluationPeriods ?? defaults.evaluationPeriods;
     v.integer(`${prop}.evaluationPeriods`, options.evaluationPeriods, 1, 1440);
     v.integer(`${prop}.datapointsToAlarm`, options.datapointsToAlarm, 1, periods, `an integer from 1 to evaluationPeriods (${periods})`);

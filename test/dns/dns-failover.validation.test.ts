@@ -159,6 +159,7 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   // uniqueness and naming
   ['an alarm prefix of 201 characters', () => ({ alarmNamePrefix: 'p'.repeat(201) }), /alarmNamePrefix: got "p{201}"; allowed: 1 to 200 characters/],
   ['an alarms name prefix of 201 characters', () => ({ alarms: { namePrefix: 'p'.repeat(201) } }), /alarms\.namePrefix: got "p{201}"; allowed: 1 to 200 characters/],
+  ['an alarms name prefix of 201 characters with alarms disabled', () => ({ alarms: { enabled: false, namePrefix: 'p'.repeat(201) } }), /alarms\.namePrefix: got "p{201}"; allowed: 1 to 200 characters/],
   ['both alarm name prefixes', () => ({ alarmNamePrefix: 'a', alarms: { namePrefix: 'b' } }), /alarmNamePrefix: got "a"; allowed: no value beside alarms\.namePrefix \("b"\): alarmNamePrefix is its deprecated name/],
   ['more alarming data points than the default one period', () => ({ alarms: { datapointsToAlarm: 2 } }), /alarms\.datapointsToAlarm: got 2; allowed: an integer from 1 to evaluationPeriods \(1\)/],
   ['more evaluation periods than CloudWatch allows', () => ({ alarms: { evaluationPeriods: 1441 } }), /alarms\.evaluationPeriods: got 1441; allowed: an integer from 1 to 1440/],
