@@ -17,6 +17,12 @@ import { ALIAS_TTL, DetectionModel, FailoverModel, ROUTE53_CHECKER_TIMEOUT_SECON
 import { FailoverTarget, FailoverTargetKind } from './failover-target';
 import { EndpointKind } from './pricing';
 
+/**
+ * Route 53's own defaults, used when the user gives no profile: a request every 30 s, unhealthy
+ * after 3 failures (Route 53 API Reference, HealthCheckConfig `RequestInterval`, `FailureThreshold`).
+ */
+const DEFAULT_TIMING = { interval: Duration.seconds(30), unhealthyThreshold: 3 };
+
 /** Side of a failover pair, in construct ids and messages. */
 export type Side = 'primary' | 'secondary';
 
@@ -75,7 +81,7 @@ export function unreachableByCheckers(pair: PairSettings, target: FailoverTarget
 /** Where and how Route 53 probes `target`. */
 function endpointPlan(options: EndpointHealthCheckOptions, target: FailoverTarget): EndpointPlan {
   const lb = target.haLoadBalancer;
-  const base = options.profile ?? (lb ? frontDoorProfile(lb) : HealthCheckProfile.http({ interval: Duration.seconds(30), unhealthyThreshold: 3 }));
+  const base = options.profile ?? (lb ? frontDoorProfile(lb) : HealthCheckProfile.http(DEFAULT_TIMING));
   const profile = withTiming(base, options.requestInterval, options.failureThreshold);
   const defaultPort = lb && options.profile === undefined ? lb.listenerPort : undefined;
   const common = { options, profile, port: profile.port ?? defaultPort };
@@ -91,12 +97,11 @@ function endpointPlan(options: EndpointHealthCheckOptions, target: FailoverTarge
 
 /** A check a client outside can run against an HaLoadBalancer's listener. */
 function frontDoorProfile(lb: HaLoadBalancer): HealthCheckProfile {
-  const timing = { interval: Duration.seconds(30), unhealthyThreshold: 3 };
   const protocol = lb.listenerProtocol;
-  if (protocol !== elbv2.Protocol.HTTP && protocol !== elbv2.Protocol.HTTPS) return HealthCheckProfile.tcp(timing);
+  if (protocol !== elbv2.Protocol.HTTP && protocol !== elbv2.Protocol.HTTPS) return HealthCheckProfile.tcp(DEFAULT_TIMING);
   const groupCheck = lb.defaultTargetGroupName ? lb.healthCheck(lb.defaultTargetGroupName) : undefined;
   const path = groupCheck?.protocol === HealthCheckProtocol.TCP ? '/' : groupCheck?.path ?? '/';
-  return protocol === elbv2.Protocol.HTTPS ? HealthCheckProfile.https({ ...timing, path }) : HealthCheckProfile.http({ ...timing, path });
+  return protocol === elbv2.Protocol.HTTPS ? HealthCheckProfile.https({ ...DEFAULT_TIMING, path }) : HealthCheckProfile.http({ ...DEFAULT_TIMING, path });
 }
 
 /** `profile` with Route 53's request interval and failure threshold put in, where given. */
