@@ -76,6 +76,14 @@ export interface AlarmEvaluation {
 /** The library's evaluation: 2 of 3 one-minute periods, so one stray data point does not alarm. */
 const DEFAULT_EVALUATION: AlarmEvaluation = { evaluationPeriods: 3, datapointsToAlarm: 2 };
 
+/** One one-minute period: for alarms whose metric has already been debounced, or whose first breach means the failover happened. */
+export const ONE_PERIOD: AlarmEvaluation = { evaluationPeriods: 1 };
+
+/** `options` with `actions` added to its own. */
+export function withActions(options: AlarmOptions | undefined, actions: readonly cloudwatch.IAlarmAction[]): AlarmOptions {
+  return { ...options, actions: [...(options?.actions ?? []), ...actions] };
+}
+
 /**
  * Creates a construct's alarms with the shared naming, evaluation and actions.
  */
@@ -109,7 +117,7 @@ export class AlarmFactory {
   /** Creates the alarm (unless alarms are disabled) and returns it. */
   public create(spec: AlarmSpec): cloudwatch.Alarm | undefined {
     if (!this.enabled && !spec.drivesFailover) return undefined;
-    const evaluation = spec.drivesFailover ? { evaluationPeriods: 1 } : {
+    const evaluation = spec.drivesFailover ? ONE_PERIOD : {
       evaluationPeriods: this.options.evaluationPeriods ?? this.defaults.evaluationPeriods,
       datapointsToAlarm: this.options.datapointsToAlarm ?? this.defaults.datapointsToAlarm,
     };

@@ -7,7 +7,7 @@ import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { AlarmFactory, AlarmOptions, ONE_PERIOD, withActions } from '../core/alarms';
 import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { HealthCheckProtocol } from '../core/health-check-profile';
@@ -29,7 +29,7 @@ const US_EAST_1 = 'us-east-1';
  * The primary-unhealthy alarm raises on the first minute the check reports unhealthy: the Route 53
  * check has already counted its failure threshold by then.
  */
-const DNS_ALARM_EVALUATION = { evaluationPeriods: 1 };
+const DNS_ALARM_EVALUATION = ONE_PERIOD;
 
 /**
  * A Route 53 failover pair: one name, a PRIMARY record with a health check, a SECONDARY record
@@ -312,9 +312,5 @@ function pairKey(pair: DnsFailover): string {
 
 /** `alarms`, with the deprecated `alarmNamePrefix` and `alarmActions` folded in. */
 function alarmOptions(props: DnsFailoverProps): AlarmOptions {
-  return {
-    ...props.alarms,
-    namePrefix: props.alarms?.namePrefix ?? props.alarmNamePrefix,
-    actions: [...(props.alarms?.actions ?? []), ...(props.alarmActions ?? [])],
-  };
+  return { ...withActions(props.alarms, props.alarmActions ?? []), namePrefix: props.alarms?.namePrefix ?? props.alarmNamePrefix };
 }

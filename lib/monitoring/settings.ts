@@ -46,11 +46,23 @@ export function defaultJitterMs(intervalMs: number, timeoutMs: number): number {
  * service's failover budget can gain by going back to them.
  */
 export function defaultBounds(): { readonly detection: Duration; readonly takeover: Duration } {
-  const h = DEFAULT_HEALTH_CHECK;
-  const intervalMs = h.interval.toMilliseconds();
-  const timeoutMs = h.timeout.toMilliseconds();
-  const detectionMs = detectionBoundMs({ intervalMs, timeoutMs, unhealthyThreshold: h.unhealthyThreshold, jitterMs: defaultJitterMs(intervalMs, timeoutMs) });
+  const detectionMs = detectionBoundMs(probeTiming({}, DEFAULT_HEALTH_CHECK));
   return { detection: Duration.millis(detectionMs), takeover: Duration.millis(takeoverBoundMs(leaseSettings({}))) };
+}
+
+/** The probe timing `props` resolve to with `timing` as the health check. */
+function probeTiming(props: Pick<LeaderHealthMonitorProps, 'downInterval' | 'probeConcurrency' | 'probeJitter'>, timing: HealthCheckProfile): ProbeTiming {
+  const intervalMs = timing.interval.toMilliseconds();
+  const timeoutMs = timing.timeout.toMilliseconds();
+  return {
+    intervalMs,
+    timeoutMs,
+    healthyThreshold: timing.healthyThreshold,
+    unhealthyThreshold: timing.unhealthyThreshold,
+    downIntervalMs: (props.downInterval ?? timing.interval).toMilliseconds(),
+    concurrency: props.probeConcurrency ?? 32,
+    jitterMs: props.probeJitter?.toMilliseconds() ?? defaultJitterMs(intervalMs, timeoutMs),
+  };
 }
 
 /** How often the leader lists the targets of its groups again. */
@@ -89,7 +101,6 @@ export interface Settings extends LeaseSettings {
 }
 
 export function resolveSettings(props: LeaderHealthMonitorProps, timing: HealthCheckProfile, leaseTiming: LeaseSettings): Settings {
-  const intervalMs = timing.interval.toMilliseconds();
   const timeoutMs = timing.timeout.toMilliseconds();
   const maxBodyBytes = props.maxBodyBytes ?? 5120;
   const { lease, callTimeoutMs, invocationMs } = leaseTiming;
@@ -114,15 +125,7 @@ export function resolveSettings(props: LeaderHealthMonitorProps, timing: HealthC
     probe: probeRequest(e.protocol ?? HealthCheckProtocol.TCP, e.path, e.successCodes, undefined, e.bodyContains, e.bodyMatches, maxBodyBytes),
   }));
   return {
-    timing: {
-      intervalMs,
-      timeoutMs,
-      healthyThreshold: timing.healthyThreshold,
-      unhealthyThreshold: timing.unhealthyThreshold,
-      downIntervalMs: (props.downInterval ?? timing.interval).toMilliseconds(),
-      concurrency: props.probeConcurrency ?? 32,
-      jitterMs: props.probeJitter?.toMilliseconds() ?? defaultJitterMs(intervalMs, timeoutMs),
-    },
+    timing: probeTiming(props, timing),
     lease,
     callTimeoutMs,
     invocationMs,

@@ -11,7 +11,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { createEncryptedTopic } from '../core/alarm-topic';
-import { AlarmOptions } from '../core/alarms';
+import { AlarmOptions, withActions } from '../core/alarms';
 import { securityGroupDescription } from '../core/descriptions';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
@@ -168,7 +168,7 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
       this.alarmTopicKey = key;
     }
     const notify = new cwActions.SnsAction(this.alarmTopic);
-    const toTopic = (options: AlarmOptions | undefined): AlarmOptions => ({ ...options, actions: [...(options?.actions ?? []), notify] });
+    const toTopic = (options: AlarmOptions | undefined): AlarmOptions => withActions(options, [notify]);
 
     this.loadBalancer = new HaLoadBalancer(this, 'LoadBalancer', { ...props.loadBalancer, vpc: props.vpc, alarms: toTopic(props.loadBalancer.alarms) });
     if (props.serviceSecurityGroup) {

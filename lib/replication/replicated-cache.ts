@@ -55,11 +55,6 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
    */
   public readonly writerEndpoint: ConnectionEndpoint;
 
-  /**
-   * Where writes go.
-   * @deprecated use `writerEndpoint`
-   */
-  public readonly primaryEndpoint: ConnectionEndpoint;
 
   /** Where reads go: the reader endpoint (spread over replicas), or the configuration endpoint in cluster mode. */
   public readonly readerEndpoint: ConnectionEndpoint;
@@ -182,7 +177,6 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       this.writerEndpoint = { hostname: rg.attrPrimaryEndPointAddress, port };
       this.readerEndpoint = { hostname: rg.attrReaderEndPointAddress, port };
     }
-    this.primaryEndpoint = this.writerEndpoint;
 
     if (automaticFailover && this.replicasPerShard > 0) {
       this.failoverTime = new FailoverTimeBreakdown([failoverStep(ELASTICACHE_FAILOVER, props.measuredFailoverTime)]);
@@ -199,6 +193,14 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
         writer: this.writerEndpoint.hostname,
         readers: [{ hostname: this.readerEndpoint.hostname, setIdentifier: 'reader' }] });
     }
+  }
+
+  /**
+   * Where writes go.
+   * @deprecated use `writerEndpoint`
+   */
+  public get primaryEndpoint(): ConnectionEndpoint {
+    return this.writerEndpoint;
   }
 
   /** Worst case from a primary failing to writes being accepted again; undefined without automatic failover. */

@@ -10,7 +10,7 @@ import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { AlarmFactory, AlarmOptions } from '../core/alarms';
+import { AlarmFactory, AlarmOptions, ONE_PERIOD, withActions } from '../core/alarms';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { HaValidationError } from '../core/errors';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind, MeasuredFailoverTime } from '../core/failover-time';
@@ -38,7 +38,7 @@ const ACCELERATOR_REACTION: FailoverStep = {
 const METRICS_REGION = 'us-west-2';
 
 /** A flow to a passive standby means the primary is out: the alarm raises on the first such minute. */
-const VIP_ALARM_EVALUATION = { evaluationPeriods: 1 };
+const VIP_ALARM_EVALUATION = ONE_PERIOD;
 
 /**
  * Health-check settings of the endpoint groups. Global Accelerator ignores them for load-balancer
@@ -238,7 +238,7 @@ export class VipFailover extends Construct {
         'healthCheck is ignored for load-balancer endpoints: Global Accelerator judges a load balancer by its own health checks (set them on the HaLoadBalancer\'s target groups).');
     }
 
-    const alarms = new AlarmFactory(this, { ...props.alarms, actions: [...(props.alarms?.actions ?? []), ...(props.alarmActions ?? [])] }, VIP_ALARM_EVALUATION);
+    const alarms = new AlarmFactory(this, withActions(props.alarms, props.alarmActions ?? []), VIP_ALARM_EVALUATION);
     this.alarmNamePrefix = alarms.prefix;
     this.alarms = alarms.alarms;
     this.createStandbyAlarm(props.standby, alarms);
