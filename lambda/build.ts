@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { build } from 'esbuild';
+import { sdkTrim } from './sdk-trim';
 
 const ROOT = path.join(__dirname, '..');
 const FUNCTIONS = ['health-monitor'];
@@ -38,6 +39,8 @@ async function bundle(name: string): Promise<number> {
       '@aws-sdk/credential-provider-node': path.join(__dirname, 'stubs', 'env-credentials.ts'),
       '@smithy/core/event-streams': path.join(__dirname, 'stubs', 'no-event-streams.ts'),
     },
+    // Each client's package.json down to its version, its error classes made by one factory.
+    plugins: sdkTrim(),
     // Names are not kept: the SDK's errors and the monitor's own name themselves in literals.
     minify: true,
     legalComments: 'eof',

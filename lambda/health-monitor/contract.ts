@@ -249,6 +249,37 @@ export function landingMarginMs(config: Pick<MonitorConfig, 'lease' | 'callTimeo
   return config.lease.durationMs - config.lease.renewDeadlineMs - config.callTimeoutMs;
 }
 
+/**
+ * How long after it was signed a request may still reach AWS and be applied. The IAM User Guide
+ * says that "in most cases" a request must reach AWS within five minutes of its time stamp
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html), and the services'
+ * common errors refuse one as `RequestExpired` only once it arrives "more than 15 minutes after
+ * the date stamp" (e.g. https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/CommonErrors.html).
+ * The longer of the two is the bound: no shorter one is promised.
+ */
+export const SIGNED_REQUEST_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Until when (the sender's wall clock) a change sent at `sentAt` whose outcome was never seen may
+ * still land: the request is signed as it is sent, may arrive until the end of the signing window,
+ * and is applied within a call's time of arriving.
+ */
+export function mayLandUntil(config: Pick<MonitorConfig, 'callTimeoutMs'>, sentAt: number): number {
+  return sentAt + SIGNED_REQUEST_WINDOW_MS + config.callTimeoutMs;
+}
+
+/**
+ * While a change whose outcome is unknown may still land, the leader reads the resource back at
+ * least every this many probe intervals (and at least every discovery interval), so that a late
+ * change is undone within that time of landing.
+ */
+export const LATE_READ_INTERVALS = 5;
+
+/** How often the leader reads back a resource a late change may still land on. */
+export function lateReadPeriodMs(config: Pick<MonitorConfig, 'probe' | 'discoveryIntervalMs'>): number {
+  return Math.min(config.discoveryIntervalMs, LATE_READ_INTERVALS * config.probe.intervalMs);
+}
+
 /** Time kept at the end of an invocation to finish the current cycle and release the lease. */
 export function endReserveMs(config: { readonly probe: Pick<ProbeTiming, 'timeoutMs'>; readonly callTimeoutMs: number }): number {
   return config.probe.timeoutMs + 3 * config.callTimeoutMs + 1000;

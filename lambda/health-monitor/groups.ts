@@ -10,7 +10,7 @@
  * one that stayed away past the retention (it was replaced, and its address may be reused).
  */
 import type { Alerts } from './alerts';
-import { landingMarginMs } from './contract';
+import { landingMarginMs, mayLandUntil } from './contract';
 import { FlapDamper, ejection } from './guardrails';
 import { LeaderContext, actingLease, budgetUsed, fenced, record, spend } from './leader';
 import { Incident } from './lease';
@@ -24,6 +24,8 @@ export interface TargetBook {
   storedOf(t: MonitoredTarget): StoredTarget;
   /** Writes the target's registration (fenced by the epoch); false when a later epoch wrote it. */
   saveRegistration(t: MonitoredTarget, incidentId: string | undefined): Promise<boolean>;
+  /** Records until when a change of the target whose outcome is unknown may still land (undefined: none can); false when a later epoch wrote it. */
+  saveLate(t: MonitoredTarget, late: { readonly until: number; readonly out: boolean } | undefined): Promise<boolean>;
   forget(t: MonitoredTarget): Promise<boolean>;
   /** ELB's state of the target at the latest listing; undefined when it is not listed or unknown. */
   elbState(t: MonitoredTarget): string | undefined;
@@ -45,6 +47,8 @@ export class GroupReconciler {
   private readonly spent = new Set<string>();
   /** Decisions not to act already logged, once per DOWN transition: `<target>@<lastChangeAt>`. */
   private readonly said = new Set<string>();
+  /** Groups in which, this cycle, a DOWN target stayed in because the ejection cap was reached. */
+  private readonly pastCap = new Set<string>();
 
   constructor(
     private readonly ctx: LeaderContext,
@@ -65,15 +69,26 @@ export class GroupReconciler {
     }
     const topic = config.actions.alertTopicArn;
     if (incident && topic) {
-      const subject = `[${config.monitorId}] ${group}: ${down.length} of ${members.length} targets down`;
+      // An alert sent again after its targets came back says so rather than "0 of n down".
+      const subject = `[${config.monitorId}] ${group}: ${down.length > 0 ? `${down.length} of ${members.length} targets down` : `targets were down, all ${members.length} are up again`}`;
       const body = `Incident ${incident.id}\n${down.map((t) => `${t.id}: ${detail(t)}`).join('\n')}`;
       const sent = await this.step(`alert#${incident.id}`, () => this.alerts.send(`alert#${incident.id}`, group, incident.id, switches,
         (dedup) => ctx.actions.alert(topic, subject, body, dedup, switches.dryRun)));
       if (sent === 'refused') return false;
     }
     if (config.actions.deregister) {
+      this.pastCap.delete(group);
       for (const target of members) {
         if ((await this.step(target.id, () => this.reconcileTarget(target, members, incident, switches))) === false) return false;
+      }
+      if (incident && topic && this.pastCap.has(group)) {
+        const out = members.filter((t) => book.storedOf(t).deregistered).length;
+        const subject = `[${config.monitorId}] ${group}: ejection cap reached, ${down.length} of ${members.length} targets down`;
+        const body = `Incident ${incident.id}\nThe monitor took out ${out} of ${members.length} targets, its cap of ${config.actions.maxEjectPercent} %, and leaves `
+          + `the other ${down.length - out} DOWN targets registered: ELB routes only to the targets its own checks find healthy, and to all of them when none is (fail open).`;
+        const sent = await this.step(`cap#${incident.id}`, () => this.alerts.send(`cap#${incident.id}`, group, incident.id, switches,
+          (dedup) => ctx.actions.alert(topic, subject, body, dedup, switches.dryRun)));
+        if (sent === 'refused') return false;
       }
     }
     if (!incident) return true;
@@ -88,6 +103,8 @@ export class GroupReconciler {
     const now = ctx.clock.elapsed();
     if (stored.deregistered && status !== 'UP' && await this.forgetIfReplaced(target, stored)) return true;
     if (switches.dryRun) return this.dryRun(target, status, stored, members, incident);
+    const late = await this.watchLate(target, stored, status, switches);
+    if (late !== undefined) return late;
     if (status === 'DOWN' && incident) {
       const listedActive = (s: string | undefined) => s !== undefined && s !== 'draining';
       // Already out: send again only when a listing made after the last call still shows it in.
@@ -148,6 +165,31 @@ export class GroupReconciler {
   }
 
   /**
+   * A change of the target whose outcome was never seen may still land until `lateUntil` (AWS
+   * accepts a signed request for that long): its group is listed every few cycles meanwhile (see
+   * the monitor's discovery), and a target the monitor may have taken out that is UP and no
+   * longer listed in its group, after a listing made since this leader's last call on it, is put
+   * back. A listing made after the window ends the watch: nothing of it can land any more.
+   * Targets others removed, with no such change on them, are never touched.
+   * @returns undefined when the rest of the reconciliation applies
+   */
+  private async watchLate(target: MonitoredTarget, stored: StoredTarget, status: string, switches: Switches): Promise<boolean | undefined> {
+    const { ctx, book } = this;
+    if (stored.lateUntil === undefined) return undefined;
+    const closedAt = ctx.clock.elapsed() - (ctx.clock.now() - stored.lateUntil);
+    if (book.listedSince(target, closedAt)) {
+      if (!(await book.saveLate(target, undefined))) return this.lostTarget(target);
+      return undefined;
+    }
+    if (!stored.lateOut || status !== 'UP' || stored.deregistered) return undefined;
+    const state = book.elbState(target);
+    if ((state !== undefined && state !== 'draining') || !book.listedSince(target, this.calls.get(target.id)?.sentAt ?? -Infinity)) return undefined;
+    if (!ctx.election.acting) return false;
+    ctx.telemetry.warn('a healthy target is out of its group, and a deregistration of the monitor\'s may have landed late: putting it back', { target: target.id, elbState: state });
+    return this.call(target, 'register', `register#${target.id}#late`, switches);
+  }
+
+  /**
    * Whether a call of the other kind whose outcome is unknown can no longer land after `kind`:
    * a listing was made after the latest moment it could land (its timeout plus the landing
    * margin). Until then, the opposite call waits, so that the two cannot land out of order.
@@ -184,18 +226,17 @@ export class GroupReconciler {
       isOut: (t) => book.storedOf(t).deregistered,
       isUp: (t) => book.stateOf(t).status === 'UP',
       maxEjectPercent: ctx.config.actions.maxEjectPercent,
-      elbState: book.elbState(target),
     });
     if (!verdict.eject) {
       const failOpen = verdict.why === 'last healthy target';
+      if (!failOpen) this.pastCap.add(target.group);
       // Counted every cycle it holds; said once per DOWN transition.
       ctx.telemetry.metric(failOpen ? 'SkippedFailOpen' : 'HeldBack', 1);
-      if (!failOpen) book.readBack();
       const once = `${target.id}@${book.stateOf(target).lastChangeAt}`;
       if (!this.said.has(once)) {
         this.said.add(once);
         if (failOpen) ctx.telemetry.warn('not deregistering: no other healthy target in its group (failing open)', { target: target.id });
-        else ctx.telemetry.warn(`not deregistering beyond ${ctx.config.actions.maxEjectPercent} % of the group: ${verdict.why}`, { target: target.id, elbState: book.elbState(target) });
+        else ctx.telemetry.warn(`not deregistering beyond ${ctx.config.actions.maxEjectPercent} % of the group: routing is left to ELB`, { target: target.id, elbState: book.elbState(target) });
       }
       return false;
     }
@@ -212,12 +253,16 @@ export class GroupReconciler {
     // The last check before the call leaves: the intent write before it may have taken long.
     if (!ctx.election.acting) return false;
     const sentAt = ctx.clock.elapsed();
+    const sentAtWall = ctx.clock.now();
     this.calls.set(target.id, { kind, sentAt, unknown: false });
     try {
       await ctx.actions[kind](target.targetGroupArn!, target.elbTarget!, switches.dryRun);
     } catch (e) {
       const refused = refusedByService(e);
-      if (!refused) this.calls.set(target.id, { kind, sentAt, unknown: true });
+      if (!refused) {
+        this.calls.set(target.id, { kind, sentAt, unknown: true });
+        await this.mayLandLate(target, kind, sentAtWall);
+      }
       ctx.telemetry.error('action failed', { key, refused, error: String(e) });
       ctx.telemetry.metric(refused ? 'ActionFailures' : 'UnknownOutcomes', 1);
       await record(ctx, key, refused ? 'failed' : 'unknown', switches.dryRun, String(e));
@@ -239,6 +284,16 @@ export class GroupReconciler {
     return spend(ctx, 'elb');
   }
 
+  /** Remembers, in the target's item, that a call sent at `sentAtWall` may land until AWS stops accepting it. */
+  private async mayLandLate(target: MonitoredTarget, kind: 'deregister' | 'register', sentAtWall: number): Promise<void> {
+    const stored = this.book.storedOf(target);
+    const until = Math.max(stored.lateUntil ?? 0, mayLandUntil(this.ctx.config, sentAtWall));
+    // Kept in memory even when the write fails; the write is made again at the next unknown outcome.
+    await this.book.saveLate(target, { until, out: stored.lateOut === true || kind === 'deregister' }).catch((e) => {
+      this.ctx.telemetry.warn('could not record a change that may still land', { target: target.id, error: String(e) });
+    });
+  }
+
   /** A later epoch wrote the target: this contender is deposed. */
   private lostTarget(target: MonitoredTarget): boolean {
     this.ctx.telemetry.warn('refused: a later leader wrote the target', { target: target.id });
@@ -248,9 +303,8 @@ export class GroupReconciler {
   }
 
   /**
-   * Over when every target is up and back in its group, the incident's alert went out and can no
-   * longer land, and no earlier leader may still send one of its alerts: then the recovery alert,
-   * then the close.
+   * Over when every target is up and back in its group, the incident's alerts went out, and no
+   * earlier leader may still send one of them: then the recovery alert, then the close.
    */
   private async closeIfOver(group: string, incident: Incident, members: MonitoredTarget[], switches: Switches): Promise<boolean> {
     const { ctx, book } = this;
@@ -259,9 +313,9 @@ export class GroupReconciler {
     if (await this.alerts.othersMayAct(incident.id)) return true;
     const topic = ctx.config.actions.alertTopicArn;
     if (topic) {
-      // The recovery lands after the incident's alert: it waits while that publish may still land.
-      if (!this.alerts.landed(`alert#${incident.id}`)) return true;
+      // The recovery follows the incident's alerts: it waits until each of them went out.
       const key = `recovery#${incident.id}`;
+      if (!this.alerts.settled(`alert#${incident.id}`) || !this.alerts.sentBefore(incident.id, key)) return true;
       const sent = await this.alerts.send(key, group, incident.id, switches, (dedup) => ctx.actions.alert(topic,
         `[${ctx.config.monitorId}] ${group}: recovered`, `Incident ${incident.id} is over: all ${members.length} targets are up.`, dedup, switches.dryRun));
       if (sent === 'refused') return false;

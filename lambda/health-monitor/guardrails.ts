@@ -1,17 +1,23 @@
 /**
  * The rules that keep the monitor from making an outage worse, as pure functions: the ejection
- * cap with ELB's second opinion, fail-open, and flap damping.
+ * cap, fail-open, the second opinion before a failover, and flap damping.
  *
- * A monitor whose own network path fails sees every target fail at once; so does a monitor
- * looking at a zone that went dark. The two look alike from inside, and only the first is
- * safe to act on. Up to the cap, the monitor's verdict is enough; beyond it, ELB's own health
- * checks, made from the load balancer's nodes rather than the monitor's subnet, must agree.
+ * The ejection cap is absolute, as Envoy's `max_ejection_percent` is: whatever ELB says, the
+ * monitor takes out at most that share of a group. Beyond it, taking targets out gains nothing
+ * (ELB already routes only to healthy targets) and removes what protects the service at that
+ * moment: a load balancer whose targets are all unhealthy routes to all of them (fail open), and
+ * a target group's health thresholds (unhealthy state routing) do the same below a count or a
+ * share; both work only on registered targets. A failure of many targets at once is also when a
+ * fault of the monitor's own (its network path, its probes) is most likely.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health.html
+ * https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/cluster/v3/outlier_detection.proto
  */
 import type { MonitoredTarget } from './ports';
 
 export type EjectionVerdict =
-  | { readonly eject: true; readonly why: 'within the cap' | 'ELB agrees' }
-  | { readonly eject: false; readonly why: 'last healthy target' | 'ELB disagrees' | 'no second opinion' };
+  | { readonly eject: true; readonly why: 'within the cap' }
+  | { readonly eject: false; readonly why: 'last healthy target' | 'past the cap' };
 
 export interface EjectionInput {
   readonly members: readonly MonitoredTarget[];
@@ -19,10 +25,13 @@ export interface EjectionInput {
   /** Whether a target is out of its group (taken out, or being taken out, by the monitor). */
   readonly isOut: (t: MonitoredTarget) => boolean;
   readonly isUp: (t: MonitoredTarget) => boolean;
-  /** At most this share of a group's targets is taken out on the monitor's verdict alone. */
+  /** At most this share of a group's targets is ever taken out. */
   readonly maxEjectPercent: number;
-  /** ELB's state of the candidate, from a listing made after the verdict; undefined when unknown. */
-  readonly elbState?: string;
+}
+
+/** How many of `members` targets the cap lets the monitor take out. */
+export function ejectionCap(members: number, maxEjectPercent: number): number {
+  return Math.floor((members * maxEjectPercent) / 100);
 }
 
 /** Whether the monitor may take `candidate` out of its target group now. */
@@ -31,10 +40,8 @@ export function ejection(input: EjectionInput): EjectionVerdict {
   // Fail open, as ELB does: never take out the last healthy target of a group.
   const otherHealthy = members.filter((t) => t.id !== candidate.id && isUp(t) && !isOut(t));
   if (otherHealthy.length === 0) return { eject: false, why: 'last healthy target' };
-  const cap = Math.floor((members.length * input.maxEjectPercent) / 100);
-  if (members.filter(isOut).length + 1 <= cap) return { eject: true, why: 'within the cap' };
-  if (input.elbState === 'unhealthy' || input.elbState === 'unhealthy.draining') return { eject: true, why: 'ELB agrees' };
-  return { eject: false, why: input.elbState === undefined ? 'no second opinion' : 'ELB disagrees' };
+  if (members.filter(isOut).length + 1 <= ejectionCap(members.length, input.maxEjectPercent)) return { eject: true, why: 'within the cap' };
+  return { eject: false, why: 'past the cap' };
 }
 
 /**

@@ -81,12 +81,14 @@ export async function record(ctx: LeaderContext, key: string, outcome: 'done' | 
 /**
  * A failover path's change that threw: refused (an answer came back) or of unknown outcome (it
  * may still land). Either way the caller reads before deciding again.
+ * @returns whether the service refused it (so that it cannot land)
  */
-export async function changeFailed(ctx: LeaderContext, what: string, key: string, e: unknown, dryRun: boolean): Promise<void> {
+export async function changeFailed(ctx: LeaderContext, what: string, key: string, e: unknown, dryRun: boolean): Promise<boolean> {
   const refused = refusedByService(e);
   if (!refused) ctx.telemetry.metric('UnknownOutcomes', 1);
   ctx.telemetry.warn(`could not change ${what}`, { key, refused, error: String(e) });
   await record(ctx, key, refused ? 'failed' : 'unknown', dryRun, String(e));
+  return refused;
 }
 
 /** A failover path's change that went through: counted (but for a dry run), logged, recorded. */
@@ -100,9 +102,10 @@ export async function changeMade(ctx: LeaderContext, budget: Budget, key: string
 
 /**
  * Whether a failover path must read what AWS holds before deciding: it knows nothing, its
- * knowledge is older than a discovery interval, or it knows of another state than the one wanted
- * (a change always follows a read made in the same cycle).
+ * knowledge is older than `maxAgeMs` (a discovery interval), or it knows of another state than
+ * the one wanted (a change always follows a read made in the same cycle).
  */
-export function mustRead<A>(ctx: LeaderContext, known: { readonly answer: A | 'other'; readonly at: number } | undefined, desired: A): boolean {
-  return known === undefined || ctx.clock.elapsed() - known.at > ctx.config.discoveryIntervalMs || known.answer !== desired;
+export function mustRead<A>(ctx: LeaderContext, known: { readonly answer: A | 'other'; readonly at: number } | undefined, desired: A,
+  maxAgeMs = ctx.config.discoveryIntervalMs): boolean {
+  return known === undefined || ctx.clock.elapsed() - known.at > maxAgeMs || known.answer !== desired;
 }

@@ -196,19 +196,22 @@ export class LeaseStore {
 
   /**
    * Claims an alert of `group`'s open incident `incidentId` before sending it: free, abandoned,
-   * or `claimed` by an earlier epoch that never marked it `sending`. A claim that is already this
-   * epoch's and still `claimed` is returned as this contender's own: the answer to its earlier
-   * claim was lost.
+   * `claimed` by an earlier epoch that never marked it `sending`, or left `sending` (or `unknown`)
+   * by an earlier epoch's claimant before `goneBefore` (the claimant's invocation has surely ended
+   * and never said the alert went out: it is sent again rather than missed). A claim that is
+   * already this epoch's and still `claimed` is returned as this contender's own: the answer to
+   * its earlier claim was lost.
    * @throws StaleLeaderError, ActionAlreadyClaimedError, IncidentClosedError
    */
-  public async claim(lease: Lease, now: number, key: string, group: string, incidentId: string, token: string): Promise<ActionClaim> {
+  public async claim(lease: Lease, now: number, key: string, group: string, incidentId: string, token: string, goneBefore: number): Promise<ActionClaim> {
     let claim: ActionClaim = { epoch: lease.epoch, token, status: 'claimed', claimedAt: now };
     await this.fenced(lease, `claim ${key}`, {
       condition: 'incidents.#g.id = :incident AND (attribute_not_exists(actions.#k) OR actions.#k.#st = :abandoned '
-        + 'OR (actions.#k.#st = :claimed AND actions.#k.epoch < :epoch))',
+        + 'OR (actions.#k.#st = :claimed AND actions.#k.epoch < :epoch) '
+        + 'OR (actions.#k.#st IN (:sending, :unknown) AND actions.#k.epoch < :epoch AND actions.#k.sendingAt < :gone))',
       update: 'SET actions.#k = :claim',
       names: { '#k': key, '#st': 'status', '#g': group },
-      values: { ':claim': claim, ':abandoned': 'abandoned', ':claimed': 'claimed', ':incident': incidentId },
+      values: { ':claim': claim, ':abandoned': 'abandoned', ':claimed': 'claimed', ':sending': 'sending', ':unknown': 'unknown', ':gone': goneBefore, ':incident': incidentId },
       onRefused: (current) => {
         if (current?.incidents[group]?.id !== incidentId) return new IncidentClosedError(key, incidentId);
         return new ActionAlreadyClaimedError(key, current?.actions[key]);

@@ -5,7 +5,7 @@
 import { Alerts } from './alerts';
 import { CircuitBreaker } from './breaker';
 import { Clock } from './clock';
-import { MonitorConfig, ProbeRequest, retryDelayMs } from './contract';
+import { MonitorConfig, ProbeRequest, lateReadPeriodMs, retryDelayMs } from './contract';
 import { Answer, NameReconciler } from './dns';
 import { Election } from './election';
 import { GroupReconciler, TargetBook, closeIncident, openIncident } from './groups';
@@ -58,6 +58,13 @@ interface FailoverPath {
     reconcile(desired: Answer, switches: Switches, options: { mayChange: () => boolean; fence: boolean; reason: string }): Promise<boolean>;
     budgetLeft(): number;
   };
+}
+
+/** Of a target's late-change window as held here and as stored, the one that ends later. */
+function laterOf(local: StoredTarget, stored: StoredTarget): Pick<StoredTarget, 'lateUntil' | 'lateOut'> {
+  const [a, b] = [local.lateUntil ?? -Infinity, stored.lateUntil ?? -Infinity];
+  if (a === -Infinity && b === -Infinity) return { lateUntil: undefined, lateOut: undefined };
+  return { lateUntil: Math.max(a, b), lateOut: local.lateOut === true || stored.lateOut === true };
 }
 
 /** Damping of flapping targets: see FlapDamper. */
@@ -231,7 +238,7 @@ export class HealthMonitor implements TargetBook {
       for (const s of stored.values()) {
         const local = this.targets.get(s.id);
         // Another leader's probe times are on its own clock: a target it knew is due at once here.
-        this.targets.set(s.id, local ? { ...local, deregistered: s.deregistered, deregisteredIn: s.deregisteredIn, removedAt: s.removedAt } : { ...s, lastProbeAt: 0 });
+        this.targets.set(s.id, local ? { ...local, deregistered: s.deregistered, deregisteredIn: s.deregisteredIn, removedAt: s.removedAt, ...laterOf(local, s) } : { ...s, lastProbeAt: 0 });
       }
       const found = await discovery.discover(this.targets);
       this.monitored = found.targets;
@@ -244,7 +251,9 @@ export class HealthMonitor implements TargetBook {
         return;
       }
       this.lastDiscoveredAt = now;
-      this.discoveryDueAt = now + config.discoveryIntervalMs;
+      // While a change may still land late, its group is read back every few cycles.
+      const late = [...this.targets.values()].some((t) => t.lateUntil !== undefined);
+      this.discoveryDueAt = now + (late ? lateReadPeriodMs(config) : config.discoveryIntervalMs);
     } catch (e) {
       telemetry.warn('could not list targets; probing the last known ones', { error: String(e) });
       telemetry.metric('DiscoveryErrors', 1);
@@ -362,6 +371,14 @@ export class HealthMonitor implements TargetBook {
     const saved = await this.deps.states.saveRegistration(next, epoch, incident, now);
     if (saved) this.targets.set(target.id, next);
     return saved;
+  }
+
+  public async saveLate(target: MonitoredTarget, late: { readonly until: number; readonly out: boolean } | undefined): Promise<boolean> {
+    const epoch = this.epoch;
+    if (epoch === undefined) return false;
+    const next: StoredTarget = { ...this.storedOf(target), lateUntil: late?.until, lateOut: late?.out };
+    this.targets.set(target.id, next);
+    return this.deps.states.saveLate(next, epoch, late);
   }
 
   public async forget(target: MonitoredTarget): Promise<boolean> {

@@ -117,11 +117,17 @@ export interface LedgerSink {
 }
 
 /**
- * Whether an error says the call was refused (an answer came back), rather than that its
- * outcome is unknown (a timeout, a broken connection, no answer): only a refused call is known
- * not to have been applied.
+ * Whether a call failed in a way that says nothing was done, so that it cannot land later: an
+ * answer with a 4xx error (a refusal, throttling) or 503 ServiceUnavailable ("a temporary failure
+ * of the server", in every service's common errors, e.g.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/CommonErrors.html); a
+ * connection refused (the request never left); or a circuit breaker that refused it here. A
+ * timeout, a broken connection and the other 5xx errors (500 InternalFailure is "an unknown
+ * error, exception or failure") leave the outcome unknown.
  */
 export function refusedByService(e: unknown): boolean {
-  const status = (e as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-  return status !== undefined && status >= 400 && status < 500;
+  const error = e as { $metadata?: { httpStatusCode?: number }; code?: string; name?: string } | undefined;
+  const status = error?.$metadata?.httpStatusCode;
+  if (status !== undefined) return (status >= 400 && status < 500) || status === 503;
+  return error?.code === 'ECONNREFUSED' || error?.name === 'CircuitOpenError';
 }

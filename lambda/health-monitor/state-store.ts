@@ -16,6 +16,13 @@ export interface StoredTarget extends TargetState {
   readonly deregisteredIn?: string;
   /** When the monitor took it out (the writer's wall clock). */
   readonly removedAt?: number;
+  /**
+   * Until when (the writer's wall clock) a change of the target's registration whose outcome was
+   * never seen may still land: its group is read back often until then.
+   */
+  readonly lateUntil?: number;
+  /** Whether one of those changes is a deregistration: until then, an absence may be the monitor's own doing. */
+  readonly lateOut?: boolean;
 }
 
 const PREFIX = 'target#';
@@ -30,8 +37,11 @@ export class TargetStateStore {
   public async loadAll(): Promise<Map<string, StoredTarget>> {
     const targets = new Map<string, StoredTarget>();
     for (const item of await queryPrefix(this.db, this.tableName, this.monitorId, PREFIX, true)) {
-      const { pk: _pk, sk: _sk, writerEpoch: _epoch, deregisteredIn, removedAt, ...rest } = item;
-      const t = { ...rest, deregistered: rest.deregistered === true, deregisteredIn: deregisteredIn ?? undefined, removedAt: removedAt ?? undefined } as unknown as StoredTarget;
+      const { pk: _pk, sk: _sk, writerEpoch: _epoch, deregisteredIn, removedAt, lateUntil, lateOut, ...rest } = item;
+      const t = {
+        ...rest, deregistered: rest.deregistered === true, deregisteredIn: deregisteredIn ?? undefined, removedAt: removedAt ?? undefined,
+        lateUntil: lateUntil ?? undefined, lateOut: lateUntil ? lateOut === true : undefined,
+      } as unknown as StoredTarget;
       targets.set(t.id, t);
     }
     return targets;
@@ -57,6 +67,15 @@ export class TargetStateStore {
    */
   public saveRegistration(target: StoredTarget, epoch: number, incidentId: string | undefined, now: number): Promise<boolean> {
     return this.update(target, epoch, { deregistered: incidentId !== undefined, deregisteredIn: incidentId ?? null, removedAt: incidentId === undefined ? null : now });
+  }
+
+  /**
+   * Records that a change of the target's registration may still land until `until` (and whether
+   * one such change takes it out), or (undefined) that none can any more.
+   * @returns false when a later epoch wrote the item
+   */
+  public saveLate(target: StoredTarget, epoch: number, late: { readonly until: number; readonly out: boolean } | undefined): Promise<boolean> {
+    return this.update(target, epoch, { lateUntil: late?.until ?? null, lateOut: late?.out ?? null });
   }
 
   /**

@@ -38,8 +38,9 @@ export class ElbDiscovery implements Discovery {
         failed.push(group.name);
       }
       for (const s of stored.values()) {
-        // The ones it took out, to see them recover; when the listing failed, every one known.
-        if (s.group === group.name && (s.deregistered || failed.includes(group.name)) && !found.has(s.id)) {
+        // The ones it took out, or may have (a deregistration that may still land), to see them
+        // recover; when the listing failed, every one known.
+        if (s.group === group.name && (s.deregistered || s.lateOut === true || failed.includes(group.name)) && !found.has(s.id)) {
           found.set(s.id, { id: s.id, group: s.group, host: s.host, port: s.port, targetGroupArn: group.arn, elbTarget: { id: s.host, port: s.port } });
         }
       }

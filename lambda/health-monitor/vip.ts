@@ -2,7 +2,7 @@
  * The accelerator's primary endpoint reconciled with Global Accelerator: weight 0 to fail over,
  * its deployed weight to restore, settled by reading the endpoint group back.
  */
-import { VipAction } from './contract';
+import { VipAction, lateReadPeriodMs, mayLandUntil } from './contract';
 import type { Answer } from './dns';
 import { LeaderContext, actingLease, budgetUsed, changeFailed, changeMade, mustRead } from './leader';
 import { AcceleratorEndpoint, Switches } from './ports';
@@ -21,8 +21,11 @@ import { AcceleratorEndpoint, Switches } from './ports';
  * way Route 53 refuses a stale batch. What keeps it safe is what keeps ELB's calls safe: the
  * leader checks it still leads just before each call; every call ends (client-side) within the
  * call timeout, and under the lease timing a call that lands late still lands before the next
- * leader can act (`landingMarginMs`); one that lands later still is undone by the next read,
- * since each leader converges the endpoint to the state its own verdicts call for. When the
+ * leader can act (`landingMarginMs`); one that lands later still (AWS accepts a signed request
+ * for 15 minutes) is undone by the next read, since each leader converges the endpoint to the
+ * state its own verdicts call for: after an unknown outcome this leader reads the group every few
+ * cycles (`lateReadPeriodMs`) until that call can no longer land, and every leader reads it every
+ * discovery interval. When the
  * control plane (us-west-2) is impaired, the accelerator's own health-based routing, which runs
  * in the data plane, still moves traffic away from a load balancer with no healthy target.
  * https://docs.aws.amazon.com/global-accelerator/latest/api/API_UpdateEndpointGroup.html
@@ -32,6 +35,8 @@ export class EndpointReconciler {
   private known?: { readonly answer: Answer | 'other'; readonly endpoints: readonly AcceleratorEndpoint[]; readonly at: number };
   /** Changes this leadership made: with the epoch, each change's key in the ledger. */
   private changes = 0;
+  /** Until when (monotonic) a change of this leader whose outcome is unknown may still land. */
+  private lateUntil = -Infinity;
 
   constructor(private readonly ctx: LeaderContext, private readonly vip: VipAction) {}
 
@@ -49,7 +54,8 @@ export class EndpointReconciler {
     const { ctx, vip } = this;
     const lease = actingLease(ctx);
     if (!lease) return false;
-    if (mustRead(ctx, this.known, desired) && !(await this.read())) return false;
+    const maxAge = ctx.clock.elapsed() < this.lateUntil ? lateReadPeriodMs(ctx.config) : ctx.config.discoveryIntervalMs;
+    if (mustRead(ctx, this.known, desired, maxAge) && !(await this.read())) return false;
     const known = this.known!;
     if (known.answer === desired) return true;
     if (!options.mayChange()) return false;
@@ -57,12 +63,15 @@ export class EndpointReconciler {
     if (!ctx.election.acting) return false;
     const endpoints = withWeight(known.endpoints, vip, desired === 'primary' ? vip.weight : 0);
     const key = `vip-${desired}#e${lease.epoch}.${++this.changes}`;
+    const sentAt = ctx.clock.elapsed();
     try {
       await ctx.actions.setEndpoints(vip.endpointGroupArn, endpoints, switches.dryRun);
     } catch (e) {
       // Refused, or unknown (it may still land): either way, read before deciding again.
       this.known = undefined;
-      await changeFailed(ctx, 'the accelerator endpoint', key, e, switches.dryRun);
+      if (!(await changeFailed(ctx, 'the accelerator endpoint', key, e, switches.dryRun))) {
+        this.lateUntil = Math.max(this.lateUntil, mayLandUntil(ctx.config, sentAt));
+      }
       return false;
     }
     // In dry run nothing changed; the endpoint is taken as changed until the next periodic read,

@@ -260,10 +260,13 @@ export interface LeaderHealthMonitorOptions {
   readonly maxFailoversPerWindow?: number;
 
   /**
-   * Share of a target group's targets, in percent, the monitor takes out on its own verdict.
-   * Beyond it, a target is taken out only when ELB's own health checks call it unhealthy too:
-   * when every target seems to fail at once, the monitor's own network path may be what failed.
-   * The last healthy target is never taken out. 1 to 100.
+   * Share of a target group's targets, in percent (rounded down), the monitor ever takes out,
+   * whatever ELB's own health checks say, as Envoy's `max_ejection_percent` caps ejection. Past
+   * it, the monitor alerts once in the incident and leaves routing to ELB: taking more out gains
+   * nothing (ELB routes only to healthy targets) and removes ELB's fail-open and the target
+   * group's health thresholds, which work only on registered targets; a failure of many targets
+   * at once may also be the monitor's own network path. The last healthy target is never taken
+   * out. 1 to 100.
    * @default 50
    */
   readonly maxEjectPercent?: number;

@@ -40,15 +40,21 @@ function bundleAtSynth(dir: string): string {
   return outfile;
 }
 
+/** What a built package holds besides the handler: the compiled library and its jsii assembly. */
+const BUILT = ['dist/lib/index.js', '.jsii'];
+
 function tarball(dir: string): { bytes: number; files: number; unpacked: number } {
   const name = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
   const file = path.join(dir, name);
   const listing = execFileSync('tar', ['-tvzf', file], { encoding: 'utf8' }).trim().split('\n');
+  const missing = BUILT.filter((f) => !listing.some((line) => line.endsWith(` package/${f}`)));
+  if (missing.length > 0) throw new Error(`the tarball lacks ${missing.join(', ')}: it is not the package users install`);
   return { bytes: fs.statSync(file).size, files: listing.length, unpacked: listing.reduce((sum, line) => sum + Number(line.split(/\s+/)[2]), 0) };
 }
 
 function main(): void {
-  if (!fs.existsSync(HANDLER)) throw new Error(`${HANDLER} is missing: run npm run build first`);
+  const unbuilt = [HANDLER, ...BUILT.map((f) => path.join(ROOT, f))].filter((f) => !fs.existsSync(f));
+  if (unbuilt.length > 0) throw new Error(`${unbuilt.map((f) => path.relative(ROOT, f)).join(', ')} missing: run npm run build first, so that the benchmark packs the package users install`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-kit-package-bench-'));
   try {
     const packed = tarball(dir);

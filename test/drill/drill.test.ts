@@ -30,6 +30,9 @@ describe('npm run drill', () => {
     expect(result.recovered_ms).toBeLessThanOrEqual(result.budget_ms.recovery);
     expect(Object.values(result.alerts_per_incident)).toEqual([1]);
     expect(result.alerts_sent).toBe(2);
+    // Every backend down: none taken out, routing left to ELB.
+    expect(result.targets_taken_out).toBe(0);
+    expect(result.ejection_cap).toBe(1);
     expect(result.stale_actions_refused).toBe(0);
     // Epoch 1, then another contender with epoch 2.
     expect(result.leaders).toHaveLength(2);
@@ -51,7 +54,7 @@ describe('npm run drill', () => {
 describe('the verdict', () => {
   const passing: Omit<DrillResult, 'problems'> = {
     detected_ms: 1400, first_action_ms: 1450, failover_ms: 1500, vip_failover_ms: 1480, leader_takeover_ms: 3000, recovered_ms: 1700, vip_recovered_ms: 1650,
-    alerts_sent: 2, alerts_per_incident: { 'Api@t/e1': 1 }, stale_actions_refused: 0, leaders: ['c1 epoch 1', 'c2 epoch 2'],
+    alerts_sent: 2, alerts_per_incident: { 'Api@t/e1': 1 }, targets_taken_out: 0, ejection_cap: 1, stale_actions_refused: 0, leaders: ['c1 epoch 1', 'c2 epoch 2'],
     budget_ms: { detection: 2600, failover: 2600, vip_failover: 2600, takeover: 4100, recovery: 2600 }, accelerator_reaction_ms: 30_000, duration_ms: 13_000,
   };
 
@@ -74,6 +77,7 @@ describe('the verdict', () => {
       '3 messages for 1 incident(s): one alert and one recovery each expected'],
     ['no alert', { alerts_sent: 0, alerts_per_incident: {} }, 'no alert was sent'],
     ['no recovery alert', { alerts_sent: 1 }, '1 messages for 1 incident(s): one alert and one recovery each expected'],
+    ['targets taken out past the cap', { targets_taken_out: 2 }, '2 targets taken out, past the ejection cap of 1'],
     ['over a minute', { duration_ms: 60_001 }, 'the drill took 60001 ms, over a minute'],
   ])('%s fails it', (_, change, ...problems) => {
     expect(judge({ ...passing, ...change })).toEqual(problems);

@@ -21,6 +21,7 @@ import { parseArgs } from 'util';
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { systemClock } from '../../lambda/health-monitor/clock';
 import { MetricName } from '../../lambda/health-monitor/contract';
+import { ejectionCap } from '../../lambda/health-monitor/guardrails';
 import { probe as realProbe, ProbeSpec } from '../../lambda/health-monitor/probes';
 import { Telemetry } from '../../lambda/health-monitor/telemetry';
 import { createBreakers, createClients, createMonitor, createWatchers } from '../../lambda/health-monitor/wiring';
@@ -58,6 +59,10 @@ export interface DrillResult {
   readonly alerts_sent: number;
   /** Down alerts of each incident. */
   readonly alerts_per_incident: Record<string, number>;
+  /** Targets taken out of their group (deregistrations sent). */
+  readonly targets_taken_out: number;
+  /** The most the ejection cap lets the monitor take out of the group (`maxEjectPercent`, rounded down). */
+  readonly ejection_cap: number;
   /** Actions DynamoDB refused because their contender no longer led. */
   readonly stale_actions_refused: number;
   /** Leaders, in order. */
@@ -277,6 +282,8 @@ function measure(
     vip_recovered_ms: since(restored, vipIn?.at),
     alerts_sent: alerts.length,
     alerts_per_incident: perIncident,
+    targets_taken_out: actions.filter((c) => c.operation === 'DeregisterTargets').length,
+    ejection_cap: ejectionCap(BACKENDS, service.config.actions.maxEjectPercent),
     stale_actions_refused: contenders.reduce((sum, c) => sum + c.metric('RefusedStaleActions'), 0),
     leaders: timeline.events.filter((e) => e.kind === 'lead').map((e) => `${e.who} ${e.text.replace('leads, ', '')}`),
     budget_ms: {
@@ -307,6 +314,8 @@ export function judge(r: Omit<DrillResult, 'problems'>): string[] {
   if (incidents.length === 0) problems.push('no alert was sent');
   for (const [incident, alerts] of incidents) if (alerts !== 1) problems.push(`incident ${incident} sent ${alerts} alerts, not one`);
   if (r.alerts_sent !== 2 * incidents.length) problems.push(`${r.alerts_sent} messages for ${incidents.length} incident(s): one alert and one recovery each expected`);
+  // Every backend is down: routing is left to ELB (fail open), never more than the cap taken out.
+  if (r.targets_taken_out > r.ejection_cap) problems.push(`${r.targets_taken_out} targets taken out, past the ejection cap of ${r.ejection_cap}`);
   if (r.duration_ms > 60_000) problems.push(`the drill took ${r.duration_ms} ms, over a minute`);
   return problems;
 }
@@ -324,6 +333,7 @@ function verdict(r: DrillResult): string[] {
     row('recovered (name restored, alerted)', r.recovered_ms, r.budget_ms.recovery),
     row('accelerator endpoint back', r.vip_recovered_ms, r.budget_ms.recovery),
     `  then, at AWS: Global Accelerator moves new flows to the standby in ${r.accelerator_reaction_ms / 1000} s (typical; not run here)`,
+    `  targets taken out: ${r.targets_taken_out} (cap ${r.ejection_cap}; with every backend down, routing is left to ELB, which fails open)`,
     `  alerts: ${r.alerts_sent} sent, ${Object.entries(r.alerts_per_incident).map(([i, n]) => `${n} for incident ${i}`).join(', ')}, plus its recovery`,
     `  leaders: ${r.leaders.join(' → ')}; stale actions refused: ${r.stale_actions_refused}`,
     '',

@@ -10,6 +10,8 @@ import { tableName } from './fixtures';
 const DURATION = 1000;
 const WINDOW = 60_000;
 const T0 = 1_800_000_000_000;
+/** A claim's `goneBefore` under which no claimant is gone yet. */
+const NONE_GONE = T0 - 60_000;
 const OPTIONS = { tableName: 't', monitorId: 'm1', durationMs: DURATION, windowMs: WINDOW };
 
 const local = useLocalTable(() => tableName());
@@ -46,7 +48,7 @@ describe('acquire', () => {
   test('taking over increments the epoch and keeps incidents, claims and budgets', async () => {
     const a = await store.acquire('a', T0, undefined, 'v1');
     await store.openIncident(a, 'api', { id: 'i1', openedAt: T0 + 1 });
-    await store.claim(a, T0 + 2, 'alert#i1', 'api', 'i1', 'tok-a');
+    await store.claim(a, T0 + 2, 'alert#i1', 'api', 'i1', 'tok-a', NONE_GONE);
     await store.spend(a, T0 + 3, 'elb');
     const b = await takeOver('b', T0 + 4, 'w1');
     expect(b.epoch).toBe(2);
@@ -130,8 +132,8 @@ describe('incidents', () => {
     const a = await store.acquire('a', T0, undefined, 'v1');
     await store.openIncident(a, 'api', { id: 'i1', openedAt: T0 });
     await store.openIncident(a, 'web', { id: 'i2', openedAt: T0 });
-    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a');
-    await store.claim(a, T0, 'alert#i2', 'web', 'i2', 'tok-a');
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a', NONE_GONE);
+    await store.claim(a, T0, 'alert#i2', 'web', 'i2', 'tok-a', NONE_GONE);
     await store.closeIncident(a, 'api', 'i1', ['alert#i1']);
     const lease = await store.read();
     expect(lease?.incidents).toEqual({ web: { id: 'i2', openedAt: T0 } });
@@ -157,28 +159,37 @@ describe('claims of alerts', () => {
   });
 
   test('a later epoch takes over a claim never marked sending; one marked sending is refused, naming it', async () => {
-    await expect(store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a')).resolves.toEqual({ epoch: 1, token: 'tok-a', status: 'claimed', claimedAt: T0 });
+    await expect(store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a', NONE_GONE)).resolves.toEqual({ epoch: 1, token: 'tok-a', status: 'claimed', claimedAt: T0 });
     const b = await takeOver('b', T0, 'w1');
-    await expect(store.claim(b, T0 + 1, 'alert#i1', 'api', 'i1', 'tok-b')).resolves.toMatchObject({ epoch: 2, status: 'claimed' });
+    await expect(store.claim(b, T0 + 1, 'alert#i1', 'api', 'i1', 'tok-b', NONE_GONE)).resolves.toMatchObject({ epoch: 2, status: 'claimed' });
     await store.markSending(b, T0 + 2, 'alert#i1', 'tok-b');
     expect((await store.read())?.actions['alert#i1']).toEqual({ epoch: 2, token: 'tok-b', status: 'sending', claimedAt: T0 + 1, sendingAt: T0 + 2 });
     const c = await takeOver('c', T0, 'x1');
-    const refusal = await store.claim(c, T0 + 3, 'alert#i1', 'api', 'i1', 'tok-c').catch((e) => e);
+    // Refused while its claimant may still be sending: marked at T0 + 2, not before it.
+    const refusal = await store.claim(c, T0 + 3, 'alert#i1', 'api', 'i1', 'tok-c', T0 + 2).catch((e) => e);
     expect(refusal).toBeInstanceOf(ActionAlreadyClaimedError);
     expect(refusal.message).toBe('action alert#i1 already claimed by epoch 2 (sending)');
+    // Taken over once its claimant is surely gone: sent again rather than missed.
+    await expect(store.claim(c, T0 + 4, 'alert#i1', 'api', 'i1', 'tok-c', T0 + 3)).resolves.toMatchObject({ epoch: 3, token: 'tok-c', status: 'claimed' });
+  });
+
+  test('a claim left sending by this epoch is never taken over by it, however old', async () => {
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a', NONE_GONE);
+    await store.markSending(a, T0 + 1, 'alert#i1', 'tok-a');
+    await expect(store.claim(a, T0 + 2, 'alert#i1', 'api', 'i1', 'tok-a2', T0 + 2)).rejects.toBeInstanceOf(ActionAlreadyClaimedError);
   });
 
   test('a claim or a mark whose answer was lost is recognised: the same epoch writing it again gets it', async () => {
-    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a');
-    await expect(store.claim(a, T0 + 5, 'alert#i1', 'api', 'i1', 'tok-a2')).resolves.toMatchObject({ epoch: 1, status: 'claimed', token: 'tok-a' });
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a', NONE_GONE);
+    await expect(store.claim(a, T0 + 5, 'alert#i1', 'api', 'i1', 'tok-a2', NONE_GONE)).resolves.toMatchObject({ epoch: 1, status: 'claimed', token: 'tok-a' });
     await store.markSending(a, T0 + 6, 'alert#i1', 'tok-a');
     await expect(store.markSending(a, T0 + 7, 'alert#i1', 'tok-a')).resolves.toBeUndefined();
   });
 
   test('a settle that lands late does not touch a later claim of the same alert', async () => {
-    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'first');
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'first', NONE_GONE);
     await store.settle('alert#i1', 'first', 'abandoned');
-    await store.claim(a, T0 + 1, 'alert#i1', 'api', 'i1', 'second');
+    await store.claim(a, T0 + 1, 'alert#i1', 'api', 'i1', 'second', NONE_GONE);
     await store.markSending(a, T0 + 2, 'alert#i1', 'second');
     // The first attempt's abandon, sent again and landing now, changes nothing.
     await expect(store.settle('alert#i1', 'first', 'abandoned')).resolves.toBe(false);
@@ -186,38 +197,38 @@ describe('claims of alerts', () => {
   });
 
   test('a deposed claimant cannot mark its claim sending', async () => {
-    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a');
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a', NONE_GONE);
     await takeOver('b', T0, 'w1');
     await expect(store.markSending(a, T0 + 1, 'alert#i1', 'tok-a')).rejects.toThrow('refused send alert#i1: epoch 1 is no longer the leader (now b at epoch 2)');
   });
 
   test('a claim of an incident that is not open is refused, and none is left behind', async () => {
-    const refusal = await store.claim(a, T0, 'alert#i9', 'api', 'i9', 'tok-a').catch((e) => e);
+    const refusal = await store.claim(a, T0, 'alert#i9', 'api', 'i9', 'tok-a', NONE_GONE).catch((e) => e);
     expect(refusal).toBeInstanceOf(IncidentClosedError);
     expect(refusal.message).toBe('action alert#i9 not claimed: incident i9 is closed');
     await store.closeIncident(a, 'api', 'i1', []);
-    await expect(store.claim(a, T0, 'recovery#i1', 'api', 'i1', 'tok-a')).rejects.toBeInstanceOf(IncidentClosedError);
+    await expect(store.claim(a, T0, 'recovery#i1', 'api', 'i1', 'tok-a', NONE_GONE)).rejects.toBeInstanceOf(IncidentClosedError);
     expect((await store.read())?.actions).toEqual({});
   });
 
   test('a deposed leader that wakes up late is refused, and the new leader claims', async () => {
     const b = await takeOver('b', T0, 'w1');
-    const refusal = await store.claim(a, T0 + 10, 'alert#i1', 'api', 'i1', 'tok-a').catch((e) => e);
+    const refusal = await store.claim(a, T0 + 10, 'alert#i1', 'api', 'i1', 'tok-a', NONE_GONE).catch((e) => e);
     expect(refusal).toBeInstanceOf(StaleLeaderError);
     expect(refusal.message).toBe('refused claim alert#i1: epoch 1 is no longer the leader (now b at epoch 2)');
-    await expect(store.claim(b, T0 + 11, 'alert#i1', 'api', 'i1', 'tok-b')).resolves.toMatchObject({ epoch: 2 });
+    await expect(store.claim(b, T0 + 11, 'alert#i1', 'api', 'i1', 'tok-b', NONE_GONE)).resolves.toMatchObject({ epoch: 2 });
   });
 
   test('an abandoned claim can be claimed again; a done or unknown one never', async () => {
-    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a');
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a', NONE_GONE);
     await expect(store.settle('alert#i1', 'tok-a', 'abandoned')).resolves.toBe(true);
-    await expect(store.claim(a, T0 + 1, 'alert#i1', 'api', 'i1', 'tok-a')).resolves.toMatchObject({ status: 'claimed', claimedAt: T0 + 1 });
+    await expect(store.claim(a, T0 + 1, 'alert#i1', 'api', 'i1', 'tok-a', NONE_GONE)).resolves.toMatchObject({ status: 'claimed', claimedAt: T0 + 1 });
     await store.settle('alert#i1', 'tok-a', 'unknown');
-    await expect(store.claim(a, T0 + 2, 'alert#i1', 'api', 'i1', 'tok-a')).rejects.toThrow('action alert#i1 already claimed by epoch 1 (unknown)');
+    await expect(store.claim(a, T0 + 2, 'alert#i1', 'api', 'i1', 'tok-a', NONE_GONE)).rejects.toThrow('action alert#i1 already claimed by epoch 1 (unknown)');
   });
 
   test('only the claim itself (its token) settles it, and only once, lease or not', async () => {
-    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a');
+    await store.claim(a, T0, 'alert#i1', 'api', 'i1', 'tok-a', NONE_GONE);
     await expect(store.settle('alert#i1', 'another', 'done')).resolves.toBe(false);
     await takeOver('b', T0, 'w1');
     await expect(store.settle('alert#i1', 'tok-a', 'done')).resolves.toBe(true);
@@ -281,13 +292,14 @@ describe('with DynamoDB returning the item of a failed condition', () => {
       pk: 'm1', sk: 'lease', holder: 'a', epoch: 3, rvn: 'v', incidents: { api: { id: 'i1', openedAt: T0 } },
       actions: { 'alert#i1': { epoch: 2, status: 'done', claimedAt: T0 } },
     }));
-    const refusal = await new LeaseStore(client, OPTIONS).claim(lease, T0, 'alert#i1', 'api', 'i1', 't').catch((e) => e);
+    const refusal = await new LeaseStore(client, OPTIONS).claim(lease, T0, 'alert#i1', 'api', 'i1', 't', NONE_GONE).catch((e) => e);
     expect(refusal).toBeInstanceOf(ActionAlreadyClaimedError);
     expect(refusal.current).toMatchObject({ epoch: 2, status: 'done' });
     expect(mock.commandCalls(GetCommand)).toHaveLength(0);
     expect(mock.commandCalls(UpdateCommand)[0].args[0].input.ConditionExpression).toBe(
       'holder = :me AND epoch = :epoch AND (incidents.#g.id = :incident AND (attribute_not_exists(actions.#k) OR actions.#k.#st = :abandoned '
-      + 'OR (actions.#k.#st = :claimed AND actions.#k.epoch < :epoch)))');
+      + 'OR (actions.#k.#st = :claimed AND actions.#k.epoch < :epoch) '
+      + 'OR (actions.#k.#st IN (:sending, :unknown) AND actions.#k.epoch < :epoch AND actions.#k.sendingAt < :gone)))');
   });
 
   test('errors other than a failed condition are not taken for a refusal', async () => {
@@ -297,7 +309,7 @@ describe('with DynamoDB returning the item of a failed condition', () => {
     await expect(leases.acquire('a', T0, undefined, 'v')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
     await expect(leases.renew(lease, T0, 'v')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
     await expect(leases.release(lease, 'v')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
-    await expect(leases.claim(lease, T0, 'k', 'api', 'i1', 't')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    await expect(leases.claim(lease, T0, 'k', 'api', 'i1', 't', NONE_GONE)).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
     await expect(leases.markSending(lease, T0, 'k', 't')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
     await expect(leases.settle('k', 't', 'done')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
   });

@@ -11,9 +11,10 @@ import { chaosConfig, runChaos } from './scenario';
  * the name fails over). DynamoDB is the local server; ELB, Route 53 and SNS are the world's.
  *
  * Safety first: one holder per epoch; no effect on the fenced name after a later epoch wrote it;
- * no effect landing before one sent earlier on the same resource; exactly one alert and one
- * recovery alert per incident; and, once everything is healthy and settled, every target in its
- * group and the name on its primary.
+ * no effect landing before one sent earlier on the same resource; an alert and a recovery alert
+ * per incident, the recovery after the alert's first copy, and a copy only where a publish's
+ * outcome was unknown; and, once everything is healthy and settled, every target in its group and
+ * the name on its primary.
  */
 
 const SEED = Number(process.env.SAFETY_SEED ?? 20261202);
@@ -52,7 +53,9 @@ test(`safety under the fault model: ${CONTENDERS} contenders, pauses past the le
   expect(audit.misorderedEffects).toEqual([]);
   expect(audit.wrongAlerts).toEqual([]);
   expect(run.finalStateWrong).toEqual([]);
-  expect(world.of('alert')).toHaveLength(2 * observer.opened.size);
+  // Never missed; copies only after publishes whose answer was lost or that landed late.
+  expect(audit.missedAlerts).toBe(0);
+  expect(audit.duplicateAlerts).toBeLessThanOrEqual(world.faultsOf('alert', 'lost', 'late'));
 
   // The run exercised what it is meant to: many leaders, pauses, refused deposed leaders,
   // injected faults, incidents, and the name failed over and back.

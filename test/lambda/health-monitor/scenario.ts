@@ -59,8 +59,9 @@ export interface SafetyAudit {
   readonly actionsByNonHolders: World['actions'];
   /** ELB changes of a deposed leader that landed after a later epoch was asked for (ELB cannot fence). */
   readonly unfencedLateEffects: World['actions'];
-  /** Incidents with other than one alert and one recovery alert, or with the recovery first. */
+  /** Incidents with no alert, no recovery alert, or the recovery before the first alert. */
   readonly wrongAlerts: Array<{ id: string; alerts: number; recoveries: number; inOrder: boolean }>;
+  /** Copies beyond one alert and one recovery per incident: each must follow a publish whose outcome was unknown. */
   readonly duplicateAlerts: number;
   readonly missedAlerts: number;
   /** Down alerts per incident opened. */
@@ -70,7 +71,8 @@ export interface SafetyAudit {
 export function audit(world: World, observer: LeaseObserver, requireRecovery = true): SafetyAudit {
   const epochs = [...observer.holders.keys()].sort((a, b) => a - b);
   const holderOf = (epoch: number) => [...(observer.holders.get(epoch) ?? [])][0];
-  const alertsOf = (id: string, recovered: boolean) => world.of('alert').filter((a) => a.message?.startsWith(`Incident ${id}`) && a.what.endsWith(': recovered') === recovered);
+  const alertsOf = (id: string, recovered: boolean) => world.of('alert').filter((a) => (a.message?.startsWith(`Incident ${id}\n`) || a.message?.startsWith(`Incident ${id} `)) && !a.what.includes(': ejection cap reached')
+    && a.what.endsWith(': recovered') === recovered);
   const counts = [...observer.opened].map((id) => {
     const [alerts, recoveries] = [alertsOf(id, false), alertsOf(id, true)];
     // A recovery that landed before its incident's alert is wrong too.
@@ -85,11 +87,12 @@ export function audit(world: World, observer: LeaseObserver, requireRecovery = t
     epochsInOrder: epochs.every((e, i) => e === i + 1),
     deposedEffects: dns.filter((a, i) => dns.slice(0, i).some((b) => b.resource === a.resource && (b.epoch ?? 0) > (a.epoch ?? 0))),
     deposedWrites: observer.deposedWrites,
-    // `changed` is in the order effects landed: one sent later that landed before this one.
-    misorderedEffects: changed.filter((a, i) => changed.slice(0, i).some((b) => b.resource === a.resource && b.at > a.at)),
+    // `changed` is in the order effects landed: one sent later that landed before this one. Alerts
+    // are messages, not states: their order is judged per incident (`wrongAlerts`).
+    misorderedEffects: changed.filter((a, i) => a.kind !== 'alert' && changed.slice(0, i).some((b) => b.resource === a.resource && b.at > a.at)),
     actionsByNonHolders: world.actions.filter((a) => a.epoch !== undefined && holderOf(a.epoch) !== a.by),
     unfencedLateEffects: changed.filter((a) => a.resource.startsWith('elb:') && laterGranted(a)),
-    wrongAlerts: counts.filter((c) => c.alerts !== 1 || (requireRecovery && c.recoveries !== 1) || !c.inOrder),
+    wrongAlerts: counts.filter((c) => c.alerts === 0 || (requireRecovery && c.recoveries === 0) || !c.inOrder),
     duplicateAlerts: counts.reduce((n, c) => n + Math.max(0, c.alerts - 1) + Math.max(0, c.recoveries - 1), 0),
     missedAlerts: counts.reduce((n, c) => n + (c.alerts === 0 ? 1 : 0) + (requireRecovery && c.recoveries === 0 ? 1 : 0), 0),
     alertsPerIncident: counts.map((c) => c.alerts),

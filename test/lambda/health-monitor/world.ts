@@ -47,8 +47,11 @@ export interface ActionRecord {
   readonly changed: boolean;
 }
 
-/** A fault of one call: its response lost, or its request held back and applied later, or refused. */
-export type Fault = 'lost' | 'late' | 'refused';
+/**
+ * A fault of one call: its response lost, or its request held back and applied later, or refused
+ * (throttled, 400), or refused as unavailable (503 ServiceUnavailable).
+ */
+export type Fault = 'lost' | 'late' | 'refused' | 'unavailable';
 
 export interface FaultPlan {
   /** Chooses a fault for a call of `kind` (undefined: none). */
@@ -71,6 +74,8 @@ export class World {
   /** Every effect that landed, in the order it landed. */
   public readonly actions: ActionRecord[] = [];
   public faultsInjected = 0;
+  /** Faults injected into effects, per `<kind> <fault>` (e.g. `alert lost`). */
+  public readonly faultCounts = new Map<string, number>();
   /** Calls still held back (late), to wait for at the end of a run. */
   public readonly inFlight = new Set<Promise<void>>();
   private readonly down = new Set<string>();
@@ -129,6 +134,12 @@ export class World {
     return { ok, latencyMs: 1, detail: ok ? 'status 200' : 'ECONNREFUSED' };
   };
 
+  /** Faults of `kind` injected so far, of the given faults (every fault when none is given). */
+  public faultsOf(kind: EffectKind, ...faults: Fault[]): number {
+    return [...this.faultCounts].filter(([key]) => key.startsWith(`${kind} `) && (faults.length === 0 || faults.includes(key.slice(kind.length + 1) as Fault)))
+      .reduce((n, [, count]) => n + count, 0);
+  }
+
   public of(kind: EffectKind): ActionRecord[] {
     return this.actions.filter((a) => a.kind === kind);
   }
@@ -166,7 +177,7 @@ export class World {
           if (this.inGroup(t)) {
             view.set(key, this.elbOpinion.get(key) ?? (this.isHealthy(t.host, t.port) ? 'healthy' : 'unhealthy'));
             targets.push(t);
-          } else if (stored.get(t.id)?.deregistered) {
+          } else if (stored.get(t.id)?.deregistered || stored.get(t.id)?.lateOut) {
             targets.push(t);
           }
         }
@@ -265,8 +276,12 @@ export class World {
       this.actions.push({ kind, what, resource, by, epoch, message, dryRun, at, landedAt: Date.now(), changed });
     };
     const fault = this.faults?.pick(kind);
-    if (fault) this.faultsInjected++;
+    if (fault) {
+      this.faultsInjected++;
+      this.faultCounts.set(`${kind} ${fault}`, (this.faultCounts.get(`${kind} ${fault}`) ?? 0) + 1);
+    }
     if (fault === 'refused') throw serviceError('Throttling', 400);
+    if (fault === 'unavailable') throw serviceError('ServiceUnavailable: the request has failed due to a temporary failure of the server', 503);
     if (fault === 'late') {
       const held = new Promise<void>((resolve) => setTimeout(() => {
         try {
