@@ -153,3 +153,46 @@ export function warnAlarmsWithoutActions(scope: Construct, prop: string): void {
   Annotations.of(scope).addWarningV2('cdk-ha-kit:alarmsWithoutActions',
     `The alarms of this construct have no action: give ${prop} (an SNS topic, e.g. an AlarmTopic) so that an alarm reaches someone, or use HighlyAvailableService, which routes every alarm to its alarm topic.`);
 }
+
+/**
+ * The longest rule PutCompositeAlarm takes (`AlarmRule`: 1 to 10240 characters), and the most
+ * alarms one rule may name ("as many as 100 children alarms").
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html
+ */
+export const MAX_ALARM_RULE_LENGTH = 10_240;
+export const MAX_RULE_CHILDREN = 100;
+
+/**
+ * The longest an alarm ARN can be when synth does not know it: the longest partition
+ * (`aws-iso-b`) and a region name of up to 20 characters, a 12-digit account, and an alarm name
+ * of 255 characters (PutMetricAlarm's `AlarmName`).
+ */
+const LONGEST_ALARM_ARN = 'arn:aws-iso-b:cloudwatch:'.length + 20 + ':111111111111:alarm:'.length + 255;
+
+/** Characters `alarm` adds to an `anyOf` rule: `ALARM("<arn>")` and the ` OR ` before the next. */
+function ruleTermLength(alarm: cloudwatch.IAlarm): number {
+  const arn = alarm.alarmArn;
+  return 'ALARM("")'.length + (Token.isUnresolved(arn) ? LONGEST_ALARM_ARN : arn.length) + ' OR '.length;
+}
+
+/**
+ * `alarms` in order, cut into groups whose `AlarmRule.anyOf` rule stays within PutCompositeAlarm's
+ * limits however long the ARNs synth cannot see turn out to be.
+ */
+export function anyOfGroups(alarms: readonly cloudwatch.IAlarm[]): cloudwatch.IAlarm[][] {
+  const groups: cloudwatch.IAlarm[][] = [];
+  let length = 0;
+  for (const alarm of alarms) {
+    const term = ruleTermLength(alarm);
+    const last = groups[groups.length - 1];
+    // The two parentheses around the rule, less the ` OR ` the last term does not take.
+    if (last === undefined || length + term - 2 > MAX_ALARM_RULE_LENGTH || last.length === MAX_RULE_CHILDREN) {
+      groups.push([alarm]);
+      length = 2 + term;
+    } else {
+      last.push(alarm);
+      length += term;
+    }
+  }
+  return groups;
+}

@@ -44,6 +44,10 @@ export const DECISIONS = {
       controlTower('s3_bucket_default_encryption_kms_check') /* CT.S3.PR.10 */, controlTower('s3_bucket_versioning_enabled_check') /* CT.S3.PR.11 */,
     ],
   },
+  NLB_LOGS_TLS_ONLY: {
+    reason: 'A Network Load Balancer writes access logs only for TLS listeners, and this one has none (TCP or UDP listeners): logging would fill no bucket. VPC flow logs record its connections.',
+    rules: ['AwsSolutions-ELB2', ...compliance('ELBLoggingEnabled'), controlTower('elbv2_logging_enabled_check') /* CT.ELASTICLOADBALANCING.PR.6 */],
+  },
   PLAINTEXT_OPTED_IN: {
     reason: 'Plain HTTP was chosen explicitly with allowPlaintext: true; without it, an internet-facing Application Load Balancer without certificates is refused at synth.',
     rules: [...compliance('ALBHttpToHttpsRedirection'), ...compliance('ELBv2ACMCertificateRequired'), controlTower('alb_http_to_https_redirection_check') /* CT.ELASTICLOADBALANCING.PR.1 */],

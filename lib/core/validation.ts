@@ -96,6 +96,31 @@ export class Validator {
     if (distinct < 2) this.add(prop, `subnets in ${distinct} Availability Zone(s)`, `subnets in at least two Availability Zones, ${why}`);
   }
 
+  /**
+   * Subnets an internet-facing load balancer can be reached in: none the VPC knows as private or
+   * isolated. An internet-facing load balancer takes public subnets, those with a route to an
+   * internet gateway ("The IDs of the public subnets", CreateLoadBalancer); its nodes elsewhere
+   * get public addresses that no route reaches. Subnets the VPC does not classify are not judged.
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html
+   * https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html#subnet-types
+   */
+  public publicSubnets(prop: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection): void {
+    let selected: ec2.ISubnet[];
+    try {
+      selected = vpc.selectSubnets(selection).subnets;
+    } catch {
+      return; // subnetsInTwoZones says so
+    }
+    const ids = (subnets: ec2.ISubnet[]) => new Set(subnets.map((s) => s.subnetId));
+    const [priv, isolated] = [ids(vpc.privateSubnets), ids(vpc.isolatedSubnets)];
+    const unreachable = selected.filter((s) => priv.has(s.subnetId) || isolated.has(s.subnetId));
+    if (unreachable.length > 0) {
+      const kinds = [...new Set(unreachable.map((s) => (priv.has(s.subnetId) ? 'private' : 'isolated')))].join(' and ');
+      this.add(prop, `${unreachable.length} ${kinds} subnet(s) for an internet-facing load balancer`,
+        'public subnets, with a route to an internet gateway: from others the load balancer cannot be reached from the internet');
+    }
+  }
+
   /** Throws an `HaValidationError` naming `scope`'s path if anything was rejected. */
   public throwIfAny(scope: IConstruct): void {
     if (this.found.length > 0) {

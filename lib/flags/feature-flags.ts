@@ -4,7 +4,7 @@ import * as appconfig from 'aws-cdk-lib/aws-appconfig';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { notifyOnAlarmAndOk } from '../core/alarms';
+import { MAX_ALARM_RULE_LENGTH, MAX_RULE_CHILDREN, anyOfGroups, notifyOnAlarmAndOk } from '../core/alarms';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { ALARM_DESCRIPTION, APPCONFIG_DESCRIPTION, IAM_ROLE_DESCRIPTION, fitDescription, validateDescription } from '../core/descriptions';
 import { Validator, formatSeconds } from '../core/validation';
@@ -12,8 +12,6 @@ import { Validator, formatSeconds } from '../core/validation';
 /** A flag's key, as AppConfig allows it. */
 const FLAG_KEY = /^[a-z][a-zA-Z\d_-]{0,63}$/;
 
-/** Alarms one rollback alarm may combine: its rule stays well within CloudWatch's 10240 characters. */
-const MAX_ROLLBACK_ALARMS = 100;
 
 /**
  * One feature flag.
@@ -122,8 +120,9 @@ export interface FeatureFlagsProps {
 
   /**
    * Alarms that roll a deployment back. They are combined into one composite alarm (ALARM when
-   * any of them is), which AppConfig watches during every deployment and its bake time. At most
-   * 100.
+   * any of them is), which AppConfig watches during every deployment and its bake time. When the
+   * rule naming them all could pass CloudWatch's 10240 characters, the composite alarm is one
+   * over a composite alarm per group of them (up to 100 groups: about 3000 alarms).
    * @default - no rollback alarm
    */
   readonly rollbackAlarms?: cloudwatch.IAlarm[];
@@ -209,8 +208,16 @@ export class FeatureFlags extends Construct {
     });
     const alarms = props.rollbackAlarms ?? [];
     if (alarms.length > 0) {
+      // One composite alarm, or (when the rule naming every alarm could pass CloudWatch's limit)
+      // one over a composite alarm per group of them. The groups carry no actions: the alarm
+      // over them does, and each is only its input, as the alarms given are.
+      const groups = anyOfGroups(alarms);
+      const inputs = groups.length === 1 ? alarms : groups.map((group, i) => new cloudwatch.CompositeAlarm(this, `RollbackAlarm${i + 1}`, {
+        alarmRule: cloudwatch.AlarmRule.anyOf(...group),
+        alarmDescription: fitDescription(ALARM_DESCRIPTION, `Part ${i + 1} of ${groups.length} of the rollback alarm of ${this.node.path}: in ALARM when any of ${group.length} alarms is.`),
+      }));
       this.rollbackAlarm = new cloudwatch.CompositeAlarm(this, 'RollbackAlarm', {
-        alarmRule: cloudwatch.AlarmRule.anyOf(...alarms),
+        alarmRule: cloudwatch.AlarmRule.anyOf(...inputs),
         alarmDescription: fitDescription(ALARM_DESCRIPTION, `Rolls back deployments of the feature flags of ${this.node.path}: in ALARM when any of ${alarms.length} alarms is.`),
       });
       notifyOnAlarmAndOk(this.rollbackAlarm, props.rollbackAlarmActions ?? []);
@@ -308,7 +315,11 @@ export class FeatureFlags extends Construct {
       if (!Number.isInteger(minutes) || minutes < 0 || minutes > 1440) v.add(name, formatSeconds(d), 'whole minutes from 0 to 24 hours');
     }
     const alarms = props.rollbackAlarms ?? [];
-    if (alarms.length > MAX_ROLLBACK_ALARMS) v.add('rollbackAlarms', `${alarms.length} alarms`, `at most ${MAX_ROLLBACK_ALARMS}`);
+    const groups = anyOfGroups(alarms).length;
+    if (groups > MAX_RULE_CHILDREN) {
+      v.add('rollbackAlarms', `${alarms.length} alarms, ${groups} composite alarms of them`,
+        `as many as ${MAX_RULE_CHILDREN} composite alarms hold, each rule within ${MAX_ALARM_RULE_LENGTH} characters and ${MAX_RULE_CHILDREN} alarms (PutCompositeAlarm)`);
+    }
     if ((props.rollbackAlarmActions ?? []).length > 0 && alarms.length === 0) v.add('rollbackAlarmActions', `${props.rollbackAlarmActions!.length} actions`, 'none without rollbackAlarms: there is no rollback alarm to act on');
     // Application and environment names: 1 to 64 characters (AppConfig API Reference,
     // CreateApplication and CreateEnvironment, `Name`,

@@ -12,8 +12,10 @@ import { Validator } from '../core/validation';
 export interface AccessLogSettings {
   /**
    * Write access logs. Switching them off loses the only per-request record of who called what;
-   * do it explicitly.
-   * @default true
+   * do it explicitly. A Network Load Balancer writes them only for its TLS listeners, so one
+   * without certificates has none, and asking for them there is refused.
+   * @default - true for an Application Load Balancer and for a Network Load Balancer with a TLS
+   * listener; false for a Network Load Balancer without one
    */
   readonly enabled?: boolean;
 
@@ -40,9 +42,29 @@ export interface AccessLogSettings {
 
 const DEFAULT_RETENTION = Duration.days(90);
 
-/** Checks access log settings; `type` decides whether the stack's region must be known. */
-export function validateAccessLogs(v: Validator, scope: Construct, settings: AccessLogSettings, type: LoadBalancerType): void {
+/**
+ * Whether the load balancer writes access logs: as asked, or by default wherever it can. A
+ * Network Load Balancer writes them only for TLS listeners ("Access logs are created only if the
+ * load balancer has a TLS listener and they contain information only about TLS requests").
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html
+ */
+export function accessLogsWanted(settings: AccessLogSettings, type: LoadBalancerType, tlsListener: boolean): boolean {
+  return settings.enabled ?? (type === LoadBalancerType.APPLICATION || tlsListener);
+}
+
+/**
+ * Checks access log settings; `type` decides whether the stack's region must be known, and, for
+ * a Network Load Balancer, whether it has a TLS listener to log.
+ */
+export function validateAccessLogs(v: Validator, scope: Construct, settings: AccessLogSettings, type: LoadBalancerType, tlsListener: boolean): void {
   if (settings.enabled === false) return;
+  const asked = settings.enabled === true || settings.bucket !== undefined || settings.prefix !== undefined || settings.retention !== undefined;
+  if (type === LoadBalancerType.NETWORK && !tlsListener && asked) {
+    v.add('accessLogs', 'access logs on a Network Load Balancer without a TLS listener',
+      'certificates (a TLS listener), or no accessLogs: a Network Load Balancer writes access logs only for TLS listeners, so these would stay empty');
+    return;
+  }
+  if (!accessLogsWanted(settings, type, tlsListener)) return;
   const prefix = settings.prefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('AWSLogs'))) {
     v.add('accessLogs.prefix', JSON.stringify(prefix), 'a prefix without leading or trailing "/" that does not contain "AWSLogs"');

@@ -1,11 +1,14 @@
 /** What only an Application Load Balancer has: its checks, and its listeners with their routes. */
+import { Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { arnParts } from '../core/addresses';
 import { Validator } from '../core/validation';
 import { DEFAULT_SSL_POLICY, HaLoadBalancerProps } from './props';
 import { DEFAULT_FIXED_RESPONSE, fixedResponseAction, ruleAction, ruleConditions, validateFixedResponse, validateRoutes } from './routing';
 
 /** Checks the props only an Application Load Balancer reads; `names` are the target groups'. */
-export function validateApplicationProps(v: Validator, props: HaLoadBalancerProps, names: string[], hasCerts: boolean): void {
+export function validateApplicationProps(v: Validator, props: HaLoadBalancerProps, names: string[], hasCerts: boolean, region: string): void {
+  validateWebAcl(v, props.webAclArn, region);
   const routes = props.routes ?? [];
   validateRoutes(v, routes, names);
   if (props.defaultTargetGroup !== undefined && !names.includes(props.defaultTargetGroup)) {
@@ -74,4 +77,20 @@ export function createApplicationListeners(alb: elbv2.ApplicationLoadBalancer, p
     });
   }
   return { listener, redirect };
+}
+
+/**
+ * A web ACL for a load balancer is a regional one of the load balancer's region: a CloudFront
+ * (global) web ACL, or one of another region, cannot be associated with it.
+ * https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html
+ * https://docs.aws.amazon.com/waf/latest/APIReference/API_AssociateWebACL.html
+ */
+function validateWebAcl(v: Validator, webAclArn: string | undefined, region: string): void {
+  if (webAclArn === undefined || Token.isUnresolved(webAclArn)) return;
+  const arn = arnParts(webAclArn);
+  if (arn === undefined || arn.service !== 'wafv2' || !/^regional\/webacl\/[^/]+\/[^/]+$/.test(arn.resource)) {
+    v.add('webAclArn', JSON.stringify(webAclArn), 'the ARN of a regional AWS WAF web ACL (arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>): a CloudFront (global) web ACL cannot protect a load balancer');
+  } else if (!Token.isUnresolved(region) && arn.region !== region) {
+    v.add('webAclArn', `a web ACL in ${arn.region} for a load balancer in ${region}`, 'a web ACL of the load balancer\'s own region');
+  }
 }

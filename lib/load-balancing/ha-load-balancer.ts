@@ -2,7 +2,7 @@
  * The HaLoadBalancer construct: what both kinds of load balancer share. `alb.ts` and `nlb.ts`
  * hold what only one kind has, `props.ts` its props.
  */
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -16,9 +16,9 @@ import { HaValidationError } from '../core/errors';
 import { HealthCheckProfile } from '../core/health-check-profile';
 import { LoadBalancerType, describeType } from '../core/load-balancer-type';
 import { Validator } from '../core/validation';
-import { createAccessLogBucket, validateAccessLogs } from './access-logs';
+import { accessLogsWanted, createAccessLogBucket, validateAccessLogs } from './access-logs';
 import { createApplicationListeners, validateApplicationProps } from './alb';
-import { createNetworkListeners, portsFor, validateNetworkListeners } from './nlb';
+import { createNetworkListeners, hasTlsListener, portsFor, validateNetworkListeners } from './nlb';
 import { DEFAULT_SSL_POLICY, HaLoadBalancerAlarmOptions, HaLoadBalancerProps } from './props';
 import { HaTargetGroupOptions, createTargetGroup, targetGroupHealthCheck, targetGroupProtocol, validateTargetGroup } from './target-group';
 
@@ -169,9 +169,11 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     }
 
     const logs = props.accessLogs ?? {};
-    if (logs.enabled !== false) {
+    if (accessLogsWanted(logs, this.loadBalancerType, isAlb || hasTlsListener(props))) {
       this.accessLogsBucket = logs.bucket ?? createAccessLogBucket(this, logs);
       this.loadBalancer.logAccessLogs(this.accessLogsBucket, logs.prefix);
+    } else if (logs.enabled === undefined) {
+      acknowledgeDecision(this.loadBalancer, DECISIONS.NLB_LOGS_TLS_ONLY);
     }
 
     const alarmOptions = props.alarms ?? {};
@@ -308,6 +310,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     const names = props.targetGroups.map((g) => g.name);
 
     v.subnetsInTwoZones('vpcSubnets', props.vpc, subnets, 'so that one zone failing leaves the load balancer up');
+    if (this.internetFacing) v.publicSubnets('vpcSubnets', props.vpc, subnets);
     if (props.targetGroups.length === 0) v.add('targetGroups', '[]', 'at least one target group');
     props.targetGroups.forEach((g, i) => {
       validateTargetGroup(v, `targetGroups[${i}]`, g, type);
@@ -317,7 +320,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     const hasCerts = (props.certificates?.length ?? 0) > 0;
     if (props.sslPolicy !== undefined && !hasCerts) v.add('sslPolicy', props.sslPolicy, 'only with certificates (there is no TLS listener without them)');
     if (isAlb) {
-      validateApplicationProps(v, props, names, hasCerts);
+      validateApplicationProps(v, props, names, hasCerts, Stack.of(this).region);
     } else {
       const albOnly: Array<[string, unknown]> = [
         ['routes', props.routes], ['defaultTargetGroup', props.defaultTargetGroup], ['defaultResponse', props.defaultResponse],
@@ -330,7 +333,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
       }
       validateNetworkListeners(v, props, hasCerts);
     }
-    validateAccessLogs(v, this, props.accessLogs ?? {}, type);
+    validateAccessLogs(v, this, props.accessLogs ?? {}, type, !isAlb && hasTlsListener(props));
     this.validateAlarms(v, props.alarms ?? {});
     v.throwIfAny(this);
   }

@@ -24,18 +24,27 @@ export function validateNetworkListeners(v: Validator, props: HaLoadBalancerProp
   });
 }
 
+/** Whether the listener of a group terminates TLS: with certificates, for TCP and TLS groups. */
+function terminatesTls(props: HaLoadBalancerProps, groupProtocol: elbv2.Protocol): boolean {
+  return (props.certificates?.length ?? 0) > 0 && (groupProtocol === elbv2.Protocol.TCP || groupProtocol === elbv2.Protocol.TLS);
+}
+
+/** Whether any listener of the Network Load Balancer is a TLS listener. */
+export function hasTlsListener(props: HaLoadBalancerProps): boolean {
+  return props.targetGroups.some((g) => terminatesTls(props, targetGroupProtocol(g, LoadBalancerType.NETWORK)));
+}
+
 /** One listener per target group, on its listener port, open to `clients`. */
 export function createNetworkListeners(nlb: elbv2.NetworkLoadBalancer, props: HaLoadBalancerProps, clients: ec2.IPeer[], connections: ec2.Connections, group: (name: string) => elbv2.NetworkTargetGroup): elbv2.NetworkListener[] {
-  const hasCerts = (props.certificates?.length ?? 0) > 0;
   return props.targetGroups.map((options) => {
     const groupProtocol = targetGroupProtocol(options, LoadBalancerType.NETWORK);
-    const terminatesTls = hasCerts && (groupProtocol === elbv2.Protocol.TCP || groupProtocol === elbv2.Protocol.TLS);
+    const tls = terminatesTls(props, groupProtocol);
     const port = options.listenerPort ?? options.port!;
     const listener = nlb.addListener(`${options.name}Listener`, {
       port,
-      protocol: terminatesTls ? elbv2.Protocol.TLS : groupProtocol,
-      certificates: terminatesTls ? props.certificates : undefined,
-      sslPolicy: terminatesTls ? props.sslPolicy ?? DEFAULT_SSL_POLICY : undefined,
+      protocol: tls ? elbv2.Protocol.TLS : groupProtocol,
+      certificates: tls ? props.certificates : undefined,
+      sslPolicy: tls ? props.sslPolicy ?? DEFAULT_SSL_POLICY : undefined,
       defaultTargetGroups: [group(options.name)],
     });
     for (const peer of clients) {

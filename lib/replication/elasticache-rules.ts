@@ -45,12 +45,41 @@ export function validateEngineVersion(v: Validator, engine: CacheEngineName, ver
   }
 }
 
+/** The sizes of the Graviton families from m6g and r6g on. */
+const GRAVITON_SIZES = ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'];
+const BURSTABLE_SIZES = ['micro', 'small', 'medium'];
+
 /**
- * Node families ElastiCache lists as current generation for Valkey and Redis OSS ("Supported node
- * types"). A family missing here may be newer than this list: it is warned about, not refused.
+ * Node families ElastiCache lists as current generation for Valkey and Redis OSS, each with the
+ * sizes it comes in: a family is not every size (there is no cache.t4g.large, no
+ * cache.r6gd.large, no cache.m5.8xlarge). A family missing here may be newer than this list: it
+ * is warned about, not refused; a size its family does not list is refused.
  * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CacheNode.html
  */
-export const KNOWN_NODE_FAMILIES = ['t2', 't3', 't4g', 'm4', 'm5', 'm6g', 'm7g', 'r4', 'r5', 'r6g', 'r6gd', 'r7g', 'c7gn'];
+export const NODE_SIZES: Readonly<Record<string, readonly string[]>> = {
+  t2: BURSTABLE_SIZES, t3: BURSTABLE_SIZES, t4g: BURSTABLE_SIZES,
+  m4: ['large', 'xlarge', '2xlarge', '4xlarge', '10xlarge'],
+  m5: ['large', 'xlarge', '2xlarge', '4xlarge', '12xlarge', '24xlarge'],
+  m6g: GRAVITON_SIZES, m7g: GRAVITON_SIZES,
+  r4: ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '16xlarge'],
+  r5: ['large', 'xlarge', '2xlarge', '4xlarge', '12xlarge', '24xlarge'],
+  r6g: GRAVITON_SIZES, r7g: GRAVITON_SIZES,
+  // Data tiering: from xlarge up.
+  r6gd: ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'],
+  c7gn: GRAVITON_SIZES,
+};
+
+export const KNOWN_NODE_FAMILIES = Object.keys(NODE_SIZES);
+
+/** A node type of a known family in a size that family does not come in. */
+export function validateNodeSize(v: Validator, nodeType: string): void {
+  const [, family, size] = /^cache\.([a-z0-9]+)\.([a-z0-9]+)$/.exec(Token.isUnresolved(nodeType) ? '' : nodeType) ?? [];
+  const sizes = family === undefined ? undefined : NODE_SIZES[family];
+  if (sizes !== undefined && !sizes.includes(size)) {
+    v.add('nodeType', JSON.stringify(nodeType), `a size cache.${family} comes in: ${sizes.join(', ')}`);
+  }
+}
 
 /** Families ElastiCache lists as previous generation that support neither Multi-AZ, encryption nor snapshots. */
 export const PREVIOUS_GENERATION = /^cache\.(t1|m1|m2|c1)\./;

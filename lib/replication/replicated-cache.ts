@@ -19,7 +19,9 @@ import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator } from '../core/validation';
 import { CacheAuthentication, CacheAuthenticationType, CacheEngine, ReplicatedCacheAlarmOptions, ReplicatedCacheProps } from './cache-props';
-import { KNOWN_NODE_FAMILIES, PREVIOUS_GENERATION, compareVersions, isDataTieringNode, validateDataTiering, validateEngineVersion } from './elasticache-rules';
+import {
+  KNOWN_NODE_FAMILIES, PREVIOUS_GENERATION, compareVersions, isDataTieringNode, validateDataTiering, validateEngineVersion, validateNodeSize,
+} from './elasticache-rules';
 import { ELASTICACHE_FAILOVER, failoverStep } from './failover-figures';
 import { InternalDnsNames, validateInternalDns } from './internal-dns';
 
@@ -396,6 +398,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       v.add('logDelivery', `slow and engine logs with Redis OSS ${this.engineVersion}`, 'Redis OSS 6.2 or later (engine log), or logDelivery: false');
     }
     v.matches('nodeType', this.nodeType, NODE_TYPE, 'a node type like cache.r7g.large');
+    validateNodeSize(v, this.nodeType);
     if (!Token.isUnresolved(this.nodeType) && PREVIOUS_GENERATION.test(this.nodeType)) {
       v.add('nodeType', JSON.stringify(this.nodeType), 'a current-generation node type: previous generations (t1, m1, m2, c1) support neither Multi-AZ, encryption nor snapshots');
     } else if (!Token.isUnresolved(this.nodeType) && NODE_TYPE.test(this.nodeType) && !KNOWN_NODE_FAMILIES.includes(this.nodeType.split('.')[1])) {

@@ -3,6 +3,7 @@
  * in front of one HaLoadBalancer per region, traffic moved by health inside AWS's edge network,
  * with no resolver cache in the path.
  */
+import { isIP } from 'net';
 import { Annotations, ArnFormat, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -10,6 +11,7 @@ import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { arnParts, isKnownRegion, isUnroutable } from '../core/addresses';
 import { AlarmFactory, AlarmOptions, ONE_PERIOD, withActions } from '../core/alarms';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { HaValidationError } from '../core/errors';
@@ -372,7 +374,15 @@ export class VipFailover extends Construct {
     if (props.ipAddresses !== undefined && (addresses.length < 1 || addresses.length > 2)) {
       v.add('ipAddresses', `${addresses.length} addresses`, 'one or two IPv4 addresses of your own (BYOIP)');
     }
-    addresses.forEach((a, i) => v.matches(`ipAddresses[${i}]`, a, /^(\d{1,3}\.){3}\d{1,3}$/, 'an IPv4 address'));
+    addresses.forEach((a, i) => {
+      if (Token.isUnresolved(a)) return;
+      // BYOIP: a public range you own, advertised by Global Accelerator; nothing private, shared,
+      // special-use or multicast can be advertised on the internet.
+      // https://docs.aws.amazon.com/global-accelerator/latest/dg/using-byoip.html
+      if (isIP(a) !== 4) v.add(`ipAddresses[${i}]`, JSON.stringify(a), 'an IPv4 address');
+      else if (isUnroutable(a)) v.add(`ipAddresses[${i}]`, a, 'a public IPv4 address from a range you brought to AWS (BYOIP): private, shared, loopback, link-local, documentation and multicast addresses cannot be advertised');
+      else if (addresses.indexOf(a) !== i) v.add(`ipAddresses[${i}]`, a, 'an address other than ipAddresses[0]: the accelerator has two different static addresses');
+    });
     const names = ['primaryOptions', 'standby', ...(props.additionalRegions ?? []).map((_, i) => `additionalRegions[${i}]`)];
     const seen = new Map<string, string>();
     endpoints.forEach((e, i) => {
@@ -382,6 +392,7 @@ export class VipFailover extends Construct {
       if (o.preserveClientIp !== undefined && !e.isApplication) {
         v.add(`${names[i]}.preserveClientIp`, String(o.preserveClientIp), 'only for an Application Load Balancer (a Network Load Balancer endpoint does not take the setting)');
       }
+      validateEndpointFacts(v, i === 0 ? 'primary' : names[i], e);
       if (!Token.isUnresolved(e.region)) {
         const other = seen.get(e.region);
         if (other !== undefined) v.add(names[i], `a second endpoint in ${e.region} (${other} is there)`, 'one endpoint group per region');
@@ -390,6 +401,12 @@ export class VipFailover extends Construct {
         v.add('primary', 'a load balancer in a stack without a region', 'a stack with an explicit region: each endpoint group names its region');
       }
     });
+    // The endpoint traffic fails over to must be able to take it: weight 0 takes it out of its
+    // group for good (EndpointConfiguration `Weight`).
+    // https://docs.aws.amazon.com/global-accelerator/latest/api/API_EndpointConfiguration.html
+    if (props.standby.options.weight === 0) {
+      v.add('standby.weight', '0', '1 to 255: a standby of weight 0 never takes traffic, so the accelerator would have nowhere to fail over to');
+    }
     const check = props.healthCheck;
     if (check?.interval !== undefined && !check.interval.isUnresolved() && ![10, 30].includes(check.interval.toSeconds({ integral: false }))) {
       v.add('healthCheck.interval', formatSeconds(check.interval), '10 s or 30 s');
@@ -398,5 +415,25 @@ export class VipFailover extends Construct {
     v.matches('healthCheck.path', check?.path, /^\/[-a-zA-Z0-9@:%_+.~#?&/=]{0,254}$/, 'a path starting with "/", at most 255 characters');
     v.integer('healthCheck.port', check?.port, 1, 65535);
     v.throwIfAny(this);
+  }
+}
+
+/**
+ * An endpoint's region must exist, and a load balancer known by its ARN must be one Global
+ * Accelerator takes (an Application or Network Load Balancer; not a Classic or Gateway Load
+ * Balancer, nor a target group) in the region its endpoint group is given.
+ * https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints.html
+ */
+function validateEndpointFacts(v: Validator, prop: string, e: VipEndpoint): void {
+  if (!Token.isUnresolved(e.region) && !isKnownRegion(e.region)) {
+    v.add(`${prop}.region`, JSON.stringify(e.region), 'a region AWS has (as aws-cdk-lib knows them: a newer region needs a newer aws-cdk-lib)');
+  }
+  if (e.haLoadBalancer !== undefined) return;
+  const arn = arnParts(e.loadBalancerArn);
+  if (Token.isUnresolved(e.loadBalancerArn)) return;
+  if (arn === undefined || arn.service !== 'elasticloadbalancing' || !/^loadbalancer\/(app|net)\/[^/]+\/[^/]+$/.test(arn.resource)) {
+    v.add(`${prop}.loadBalancerArn`, JSON.stringify(e.loadBalancerArn), 'the ARN of an Application or Network Load Balancer (arn:<partition>:elasticloadbalancing:<region>:<account>:loadbalancer/app|net/<name>/<id>)');
+  } else if (!Token.isUnresolved(e.region) && arn.region !== e.region) {
+    v.add(`${prop}.region`, `${e.region} for a load balancer in ${arn.region}`, 'the region in the load balancer\'s ARN: an endpoint group serves endpoints of its own region');
   }
 }

@@ -110,7 +110,9 @@ const rejected: Array<[string, (stack: Stack) => FeatureFlagsProps, RegExp]> = [
   ['a growth factor of 100.5', () => ({ rollout: FlagRollout.gradual({ growthFactor: 100.5 }) }), /rollout\.growthFactor: got 100\.5; allowed: a number from 1 to 100/],
   ['a rollout over 30 s', () => ({ rollout: FlagRollout.gradual({ duration: Duration.seconds(30) }) }), /rollout\.duration: got 30 s; allowed: whole minutes from 0 to 24 hours/],
   ['a bake time of two days', () => ({ rollout: FlagRollout.gradual({ bakeTime: Duration.days(2) }) }), /rollout\.bakeTime: got 172800 s; allowed: whole minutes from 0 to 24 hours/],
-  ['101 rollback alarms', (stack) => ({ rollbackAlarms: Array.from({ length: 101 }, (_, i) => alarm(stack, `A${i}`)) }), /rollbackAlarms: got 101 alarms; allowed: at most 100/],
+  // 32 alarms of 255-character names fit one 10240-character rule; 100 such rules, 3200 alarms.
+  ['more alarms than 100 composite alarms hold', (stack) => ({ rollbackAlarms: longNamed(stack, 3201) }),
+    /rollbackAlarms: got 3201 alarms, 101 composite alarms of them; allowed: as many as 100 composite alarms hold, each rule within 10240 characters and 100 alarms \(PutCompositeAlarm\)/],
   ['an empty environment name', () => ({ environmentName: '' }), /environmentName: got ""; allowed: 1 to 64 characters/],
   ['rollback alarm actions without rollback alarms', (stack) => ({ rollbackAlarmActions: [new cwActions.SnsAction(new sns.Topic(stack, 'Oncall'))] }),
     /rollbackAlarmActions: got 1 actions; allowed: none without rollbackAlarms: there is no rollback alarm to act on/],
@@ -123,6 +125,50 @@ describe('FeatureFlags accepts what AWS documents as valid', () => {
   test.each([1, 2.5, 100])('a growth factor of %s (AppConfig takes decimals from 1.0 to 100.0)', (growthFactor) => {
     const { template } = build(() => ({ flags: [{ name: 'newCheckout' }], rollout: FlagRollout.gradual({ growthFactor }) }));
     template().hasResourceProperties('AWS::AppConfig::DeploymentStrategy', { GrowthFactor: growthFactor });
+  });
+});
+
+/** `count` alarms of other stacks, known by ARN, each with a name of 255 characters (PutMetricAlarm's longest). */
+function longNamed(stack: Stack, count: number): cloudwatch.IAlarm[] {
+  return Array.from({ length: count }, (_, i) => cloudwatch.Alarm.fromAlarmArn(stack, `L${i}`,
+    `arn:aws:cloudwatch:eu-west-1:111111111111:alarm:${String(i).padStart(5, '0')}${'n'.repeat(250)}`));
+}
+
+describe('rollback rules within CloudWatch\'s 10240 characters, however many alarms', () => {
+  type Resource = { Type: string; Properties: { AlarmRule: unknown; AlarmDescription: string } };
+  const composites = (t: ReturnType<ReturnType<typeof build>['template']>) => Object.entries(t.toJSON().Resources as Record<string, Resource>)
+    .filter(([, r]) => r.Type === 'AWS::CloudWatch::CompositeAlarm');
+
+  test('32 alarms of the longest names: one composite alarm, its rule within the limit', () => {
+    const { template } = build((stack) => ({ rollbackAlarms: longNamed(stack, 32) }));
+    const [[, only], ...rest] = composites(template());
+    expect(rest).toEqual([]);
+    expect(typeof only.Properties.AlarmRule).toBe('string');
+    expect((only.Properties.AlarmRule as string).length).toBeLessThanOrEqual(10_240);
+    expect((only.Properties.AlarmRule as string).match(/ALARM\(/g)).toHaveLength(32);
+  });
+
+  test('33 of them: two composite alarms under the one AppConfig watches, every alarm named once', () => {
+    const { template } = build((stack) => ({ rollbackAlarms: longNamed(stack, 33) }));
+    const all = composites(template());
+    const isPart = ([, r]: [string, Resource]) => r.Properties.AlarmDescription.startsWith('Part ');
+    const parts = all.filter(isPart);
+    expect(parts).toHaveLength(2);
+    const rules = parts.map(([, r]) => r.Properties.AlarmRule as string);
+    rules.forEach((rule) => expect(rule.length).toBeLessThanOrEqual(10_240));
+    expect(rules.flatMap((rule) => rule.match(/alarm:\d{5}/g) ?? []).sort()).toEqual(Array.from({ length: 33 }, (_, i) => `alarm:${String(i).padStart(5, '0')}`));
+    const top = all.find((c) => !isPart(c))!;
+    expect(JSON.stringify(top[1].Properties.AlarmRule).match(/ALARM\(/g)).toHaveLength(2);
+  });
+
+  test('100 alarms whose ARNs synth cannot see: groups sized for the longest ARN', () => {
+    const { template } = build((stack) => ({ rollbackAlarms: Array.from({ length: 100 }, (_, i) => alarm(stack, `A${i}`)) }));
+    expect(composites(template()).filter(([, r]) => r.Properties.AlarmDescription.startsWith('Part '))).toHaveLength(4);
+  });
+
+  test('3200 alarms of the longest names, the most 100 rules hold, synthesize', () => {
+    const { template } = build((stack) => ({ rollbackAlarms: longNamed(stack, 3200) }));
+    expect(composites(template())).toHaveLength(101);
   });
 });
 

@@ -167,6 +167,18 @@ describe('switching secure defaults off explicitly', () => {
     });
   });
 
+  test.each<[string, Partial<HaLoadBalancerProps>, number]>([
+    ['an NLB with a TLS listener logs to a new bucket', { certificates: [CERT] }, 1],
+    ['an NLB with TCP listeners only writes no access logs: it would log nothing', {}, 0],
+  ])('%s', (_name, props, buckets) => {
+    const { template } = buildNlb(props);
+    template.resourceCountIs('AWS::S3::Bucket', buckets);
+    const logs = buckets > 0 ? [attribute('access_logs.s3.enabled', 'true')] : [];
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: buckets > 0 ? Match.arrayWith(logs) : Match.not(Match.arrayWith([attribute('access_logs.s3.enabled', 'true')])),
+    });
+  });
+
   test('the created bucket keeps logs for the retention asked', () => {
     const { template } = build({ accessLogs: { retention: Duration.days(400) } });
     template.hasResourceProperties('AWS::S3::Bucket', {
@@ -437,8 +449,8 @@ describe('Network Load Balancer', () => {
     });
   });
 
-  test('writes access logs without needing the stack region', () => {
-    const { template } = buildNlb();
+  test('with a TLS listener, writes access logs without needing the stack region', () => {
+    const { template } = buildNlb({ certificates: [CERT] });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([attribute('access_logs.s3.enabled', 'true')]),
     });

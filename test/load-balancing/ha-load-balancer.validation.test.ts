@@ -45,10 +45,19 @@ const rejected: Array<[string, Overrides, RegExp]> = [
     /vpcSubnets: got \{"subnetGroupName":"Data"\}; allowed: subnets that exist in the VPC \(.*Data.*\)/],
 
   // the internet edge
+  ['an internet-facing ALB in private subnets', () => ({ internetFacing: true, allowPlaintext: true, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }),
+    /vpcSubnets: got 2 private subnet\(s\) for an internet-facing load balancer; allowed: public subnets, with a route to an internet gateway: from others the load balancer cannot be reached from the internet/],
+  ['an internet-facing NLB with one public and one private subnet', ({ vpc }) => nlbGroup({}, { internetFacing: true, vpcSubnets: { subnets: [vpc.publicSubnets[0], vpc.privateSubnets[1]] } }),
+    /vpcSubnets: got 1 private subnet\(s\) for an internet-facing load balancer/],
   ['an internet-facing ALB without certificates or the plaintext opt-in', () => ({ internetFacing: true }),
     /certificates: got none on an internet-facing Application Load Balancer; allowed: certificates, to serve HTTPS; or allowPlaintext: true, to serve plain HTTP to the internet on purpose/],
   ['the plaintext opt-in with certificates', () => ({ internetFacing: true, allowPlaintext: true, certificates: [elbv2.ListenerCertificate.fromArn('arn:aws:acm:eu-west-1:111111111111:certificate/x')] }),
     /allowPlaintext: got true with certificates; allowed: only without certificates: with them the load balancer serves HTTPS/],
+  ['a CloudFront web ACL on an ALB', () => ({ webAclArn: 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/shop/abc' }),
+    /webAclArn: got "arn:aws:wafv2:us-east-1:111111111111:global\/webacl\/shop\/abc"; allowed: the ARN of a regional AWS WAF web ACL .*: a CloudFront \(global\) web ACL cannot protect a load balancer/],
+  ['a web ACL of another region', () => ({ webAclArn: 'arn:aws:wafv2:us-east-1:111111111111:regional/webacl/shop/abc' }),
+    /webAclArn: got a web ACL in us-east-1 for a load balancer in eu-west-1; allowed: a web ACL of the load balancer's own region/],
+  ['an IP set\'s ARN as a web ACL', () => ({ webAclArn: 'arn:aws:wafv2:eu-west-1:111111111111:regional/ipset/office/abc' }), /webAclArn: got .*regional\/ipset\/office\/abc"; allowed: the ARN of a regional AWS WAF web ACL/],
   ['a web ACL on a Network Load Balancer', () => nlbGroup({}, { webAclArn: 'arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/shop/abc' }),
     /webAclArn: got "arn:aws:wafv2:eu-west-1:111111111111:regional\/webacl\/shop\/abc"; allowed: unset on a Network Load Balancer: this is an Application Load Balancer setting/],
 
@@ -189,6 +198,11 @@ const rejected: Array<[string, Overrides, RegExp]> = [
     /accessLogs\.bucket: got a bucket in us-east-1 for a load balancer in eu-west-1; allowed: a bucket in the load balancer's region: ELB delivers access logs only within a region/],
   ['retention of 12 hours', () => ({ accessLogs: { retention: Duration.hours(12) } }), /accessLogs\.retention: got 0.5 days; allowed: whole days from 1 to 3650/],
   ['retention of 3651 days', () => ({ accessLogs: { retention: Duration.days(3651) } }), /accessLogs\.retention: got 3651 days; allowed: whole days from 1 to 3650/],
+  // "Access logs are created only if the load balancer has a TLS listener" (NLB user guide).
+  ['access logs on a TCP-only NLB', () => nlbGroup({}, { accessLogs: { enabled: true } }),
+    /accessLogs: got access logs on a Network Load Balancer without a TLS listener; allowed: certificates \(a TLS listener\), or no accessLogs: a Network Load Balancer writes access logs only for TLS listeners, so these would stay empty/],
+  ['a log bucket for an NLB whose only listener with certificates is UDP', ({ stack }) => nlbGroup({ protocol: elbv2.Protocol.UDP, port: 53 }, { certificates: [CERT], accessLogs: { bucket: new s3.Bucket(stack, 'Archive') } }),
+    /accessLogs: got access logs on a Network Load Balancer without a TLS listener/],
 
   // alarms
   ['an empty alarm prefix', () => ({ alarms: { namePrefix: '' } }), /alarms\.namePrefix: got ""; allowed: 1 to 200 characters/],
@@ -258,6 +272,30 @@ describe('unresolved tokens are left to deploy time', () => {
       routes: [{ priority: token('Priority'), pathPatterns: [Token.asString({ Ref: 'Path' })], weightedTargetGroups: [{ targetGroup: 'Beta', weight: token('Weight') }] }],
       alarms: { namePrefix: Token.asString({ Ref: 'Prefix' }) },
     }))).not.toThrow();
+  });
+});
+
+describe('subnets an internet-facing load balancer is reached in', () => {
+  test.each<[string, Overrides]>([
+    ['public subnets by type', () => nlbGroup({}, { internetFacing: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })],
+    ['public subnets by the default', () => nlbGroup({}, { internetFacing: true })],
+    ['subnets the VPC does not classify', ({ stack }) => nlbGroup({}, { internetFacing: true, vpcSubnets: { subnets: [
+      ec2.Subnet.fromSubnetAttributes(stack, 'A', { subnetId: 'subnet-a', availabilityZone: 'eu-west-1a' }),
+      ec2.Subnet.fromSubnetAttributes(stack, 'B', { subnetId: 'subnet-b', availabilityZone: 'eu-west-1b' }),
+    ] } })],
+    ['an internal load balancer in private subnets', () => nlbGroup({}, { vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } })],
+  ])('%s synthesize', (_name, overrides) => {
+    expect(() => attempt(overrides)).not.toThrow();
+  });
+});
+
+describe('access logs where a Network Load Balancer writes them', () => {
+  test.each<[string, Partial<HaLoadBalancerProps>]>([
+    ['a TLS listener with logs asked for', nlbGroup({}, { certificates: [CERT], accessLogs: { enabled: true } })],
+    ['a TCP-only NLB with logs switched off', nlbGroup({}, { accessLogs: { enabled: false } })],
+    ['a TCP-only NLB with no word on logs', nlbGroup({})],
+  ])('%s synthesizes', (_name, props) => {
+    expect(() => attempt(() => props)).not.toThrow();
   });
 });
 

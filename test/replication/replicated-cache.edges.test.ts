@@ -29,6 +29,9 @@ describe('ReplicatedCache accepts what AWS documents as valid', () => {
     }],
     ['a single node without cluster mode: no failover, no Multi-AZ', { replicasPerShard: 0 }, (t) => expect(group(t)).toMatchObject({ AutomaticFailoverEnabled: false, MultiAZEnabled: false, NumCacheClusters: 1 })],
     ['5 replicas per shard', { replicasPerShard: 5 }, (t) => expect(group(t).NumCacheClusters).toBe(6)],
+    ...[['cache.t4g.micro'], ['cache.t3.medium'], ['cache.m5.24xlarge'], ['cache.m4.10xlarge'], ['cache.r5.24xlarge'], ['cache.r4.16xlarge'], ['cache.r7g.16xlarge'],
+      ['cache.r6gd.16xlarge'], ['cache.c7gn.large'], ['cache.m7g.12xlarge']].map(([nodeType]): [string, Partial<ReplicatedCacheProps>, (t: Template) => void] =>
+      [`node type ${nodeType}`, { nodeType }, (t) => expect(group(t).CacheNodeType).toBe(nodeType)]),
     ['snapshots kept 35 days', { snapshotRetention: Duration.days(35) }, (t) => expect(group(t).SnapshotRetentionLimit).toBe(35)],
     ['no snapshots', { snapshotRetention: Duration.days(0) }, (t) => expect(group(t).SnapshotRetentionLimit).toBe(0)],
     ['port 1 and a 60-minute window', { port: 1, snapshotWindow: '23:30-00:30' }, (t) => expect(group(t).Port).toBe(1)],

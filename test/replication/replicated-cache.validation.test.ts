@@ -42,6 +42,11 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['a node type that is not one', () => ({ nodeType: 'r7g.large' }), /nodeType: got "r7g.large"; allowed: a node type like cache.r7g.large/],
   ['a previous-generation node type', () => ({ nodeType: 'cache.t1.micro' }),
     /nodeType: got "cache.t1.micro"; allowed: a current-generation node type: previous generations \(t1, m1, m2, c1\) support neither Multi-AZ, encryption nor snapshots/],
+  // A family is not every size (ElastiCache's supported node types, per family).
+  ['a burstable node of a size its family lacks', () => ({ nodeType: 'cache.t4g.large' }), /nodeType: got "cache.t4g.large"; allowed: a size cache.t4g comes in: micro, small, medium/],
+  ['a data-tiering node smaller than xlarge', () => ({ nodeType: 'cache.r6gd.large' }), /nodeType: got "cache.r6gd.large"; allowed: a size cache.r6gd comes in: xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge/],
+  ['an m5 size that exists only on EC2', () => ({ nodeType: 'cache.m5.8xlarge' }), /nodeType: got "cache.m5.8xlarge"; allowed: a size cache.m5 comes in: large, xlarge, 2xlarge, 4xlarge, 12xlarge, 24xlarge/],
+  ['a metal r7g', () => ({ nodeType: 'cache.r7g.metal' }), /nodeType: got "cache.r7g.metal"; allowed: a size cache.r7g comes in:/],
   ['port 0', () => ({ port: 0 }), /port: got 0; allowed: an integer from 1 to 65535/],
   ['snapshots kept 36 days', () => ({ snapshotRetention: Duration.days(36) }), /snapshotRetention: got 36 days; allowed: whole days from 0 to 35/],
   ['a snapshot window shorter than an hour', () => ({ snapshotWindow: '03:00-03:30' }), /snapshotWindow: got "03:00-03:30"; allowed: hh:mm-hh:mm \(UTC\), at least 60 minutes long/],
