@@ -46,7 +46,9 @@ export interface ContenderOptions {
   /** Switches instead of the table's (feature flags, or a source that fails), and what watches them. */
   readonly switches?: SwitchSource;
   readonly watchers?: Watcher[];
-  /** Sees every DynamoDB request that succeeded, with the real time it was sent. */
+  /** The time requests are stamped with (real time by default; a simulation's timeline). */
+  readonly now?: () => number;
+  /** Sees every DynamoDB request that succeeded, with the time it was sent and, for a leader's write, the epoch it carried. */
   readonly observe?: (input: Record<string, unknown>, output: Record<string, unknown>, sentAt: number, writerEpoch?: number) => void;
 }
 
@@ -60,14 +62,14 @@ export function contender(options: ContenderOptions): Contender {
   const db = {
     send: (command: { input: Record<string, unknown> }) => around(async () => {
       alive();
-      const sentAt = Date.now();
+      const sentAt = (options.now ?? Date.now)();
       // A leader's write to the lease item also returns the item as it was, so that an observer
-      // can check that it landed on a lease of the epoch the writer believed it led with.
-      const epoch = monitor.epoch;
+      // can check that it landed on a lease of the epoch it carried.
       const leaderWrite = isLeaderWrite(command.input);
+      const epoch = leaderWrite ? carriedEpoch(command.input) : undefined;
       if (options.observe && leaderWrite && command.input.ReturnValues === undefined) command.input.ReturnValues = 'ALL_OLD';
       const output = await options.db.send(command as never) as Record<string, unknown>;
-      options.observe?.(command.input, output, sentAt, leaderWrite ? epoch : undefined);
+      options.observe?.(command.input, output, sentAt, epoch);
       return output;
     }, command.input),
   } as unknown as DynamoDBDocumentClient;
@@ -114,6 +116,12 @@ export function isLeaderWrite(input: Record<string, unknown>): boolean {
   const update = String(input.UpdateExpression ?? '');
   return (input.Key as Record<string, unknown> | undefined)?.sk === 'lease' && update !== ''
     && !update.endsWith('ADD epoch :one') && !update.startsWith('SET rvn') && !update.startsWith('SET released') && update !== 'SET actions.#k.#st = :status';
+}
+
+/** The epoch a fenced write carries in its condition (`epoch = :epoch`). */
+function carriedEpoch(input: Record<string, unknown>): number | undefined {
+  const epoch = (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':epoch'];
+  return typeof epoch === 'number' ? epoch : undefined;
 }
 
 /** The lease store of a configuration. */

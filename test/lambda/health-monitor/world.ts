@@ -70,6 +70,14 @@ export function timeoutError(): Error {
   return Object.assign(new Error('TimeoutError: request timed out'), { name: 'TimeoutError', $metadata: {} });
 }
 
+/** Where the world reads the time and holds late calls: real time, or a simulation's timeline. */
+export interface WorldTime {
+  now(): number;
+  after(ms: number, fire: () => void): void;
+}
+
+const REAL_TIME: WorldTime = { now: () => Date.now(), after: (ms, fire) => void setTimeout(fire, ms) };
+
 export class World {
   /** Every effect that landed, in the order it landed. */
   public readonly actions: ActionRecord[] = [];
@@ -97,6 +105,12 @@ export class World {
    * worst case for a monitor that took the timeout for a failure.
    */
   public flapOnLostDeregistration = false;
+  /** Route 53 batches refused because their DELETE named a token that had moved on (a deposed or late batch). */
+  public staleBatchesRefused = 0;
+  /** Late calls that landed and were refused there, per kind (a fenced Route 53 batch on an older token). */
+  public readonly refusedLate = new Map<EffectKind, number>();
+
+  constructor(private readonly time: WorldTime = REAL_TIME) {}
 
   public setHealthy(target: MonitoredTarget, healthy: boolean): void {
     if (healthy) this.down.delete(`${target.host}:${target.port}`);
@@ -215,7 +229,10 @@ export class World {
         return this.call(by, epochOf(), onCall, record ? 'upsert' : 'fence', record ? valueOf(record) : to, `dns:${name}`, dryRun, () => {
           const current = this.names.get(name) ?? { value: '' };
           // Route 53 applies a batch whole or not at all; a DELETE must match the record exactly.
-          if (current.token !== from) throw serviceError('InvalidChangeBatch', 400);
+          if (current.token !== from) {
+            this.staleBatchesRefused += 1;
+            throw serviceError('InvalidChangeBatch', 400);
+          }
           this.names.set(name, { value: record ? valueOf(record) : current.value, token: to });
           return true;
         });
@@ -265,7 +282,7 @@ export class World {
   private async call(by: string, epoch: number | undefined, onCall: (kind: EffectKind) => void | Promise<void>, kind: EffectKind, what: string, resource: string, dryRun: boolean,
     apply: () => boolean | void, message?: string): Promise<void> {
     await onCall(kind);
-    const at = Date.now();
+    const at = this.time.now();
     const left = this.failures.get(kind) ?? 0;
     if (left > 0) {
       this.failures.set(kind, left - 1);
@@ -273,7 +290,7 @@ export class World {
     }
     const land = () => {
       const changed = dryRun ? false : apply() !== false;
-      this.actions.push({ kind, what, resource, by, epoch, message, dryRun, at, landedAt: Date.now(), changed });
+      this.actions.push({ kind, what, resource, by, epoch, message, dryRun, at, landedAt: this.time.now(), changed });
     };
     const fault = this.faults?.pick(kind);
     if (fault) {
@@ -283,15 +300,16 @@ export class World {
     if (fault === 'refused') throw serviceError('Throttling', 400);
     if (fault === 'unavailable') throw serviceError('ServiceUnavailable: the request has failed due to a temporary failure of the server', 503);
     if (fault === 'late') {
-      const held = new Promise<void>((resolve) => setTimeout(() => {
+      const held = new Promise<void>((resolve) => this.time.after(this.faults!.lateMs(kind), () => {
         try {
           land();
         } catch {
           // Refused when it landed (a fenced batch on an older token): nothing changed.
+          this.refusedLate.set(kind, (this.refusedLate.get(kind) ?? 0) + 1);
         }
         this.inFlight.delete(held);
         resolve();
-      }, this.faults!.lateMs(kind)));
+      }));
       this.inFlight.add(held);
       throw timeoutError();
     }
