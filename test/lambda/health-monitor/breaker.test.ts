@@ -90,14 +90,18 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('CLOSED');
   });
 
-  test('a call that started before the circuit opened does not count against it', async () => {
-    const { breaker } = setup({ failureThreshold: 1 });
+  test('a call that started before the circuit opened changes nothing when it fails: no transition, the open period not extended', async () => {
+    const { breaker, clock, transitions } = setup({ failureThreshold: 1 });
     let fail!: (e: Error) => void;
     const late = breaker.call(() => new Promise<string>((_r, reject) => { fail = reject; }));
     await breaker.call(boom).catch(() => undefined);
+    clock.t += 600;
     fail(new Error('late'));
     await late.catch(() => undefined);
-    expect(breaker.state).toBe('OPEN');
+    expect(transitions).toEqual(['CLOSED→OPEN: 1 consecutive failures, the last: Error: ServiceUnavailable']);
+    // Half-open a whole openMs after the circuit opened, not after the late failure.
+    clock.t += 400;
+    expect(breaker.state).toBe('HALF_OPEN');
   });
 
   test('the fallback answers for a refused call and for a failed one', async () => {

@@ -2,8 +2,9 @@ import { RecordSet, lateReadPeriodMs } from '../../../lambda/health-monitor/cont
 import type { SwitchSource } from '../../../lambda/health-monitor/ports';
 import { FailClosedSwitches, TableSwitches } from '../../../lambda/health-monitor/switches';
 import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
-import { World, contender, delay, freezable, ipTargets, leaseStore, waitFor } from './harness';
+import { Contender, World, contender, delay, freezable, ipTargets, leaseStore, seeded, waitFor } from './harness';
 import { last, monitorSession } from './session';
+import { Simulation, onTimeline } from './sim';
 import { EffectKind, Fault, serviceError, timeoutError } from './world';
 
 /**
@@ -34,47 +35,74 @@ function script(world: World, plan: Partial<Record<EffectKind | 'read' | 'dynamo
 }
 
 describe('Route 53: fenced at the resource', () => {
+  /** Contenders on a simulated timeline, where a late batch lands exactly when it is set to, however busy the machine. */
+  async function onSimulation(body: (ctx: { sim: Simulation; world: World; config: Awaited<ReturnType<typeof configFor>>; start: (name: string) => Contender }) => Promise<void>) {
+    const config = await configFor({ dns: DNS });
+    const sim = new Simulation();
+    const time = onTimeline(sim);
+    const world = new World(time.worldTime);
+    world.watchName('api.example.com.', '192.0.2.10');
+    const targets = ipTargets('api', 2);
+    const running: Array<{ c: Contender; run: Promise<void> }> = [];
+    const startOne = (name: string) => {
+      const c = contender({ name, config, db: db(), world, targets, ...time, random: seeded(name.length) });
+      running.push({ c, run: c.monitor.runInvocation(sim.now + 20_000) });
+      return c;
+    };
+    await sim.run((async () => {
+      try {
+        await body({ sim, world, config, start: startOne });
+      } finally {
+        running.forEach(({ c }) => c.monitor.stop());
+        await Promise.all(running.map((r) => r.run));
+      }
+    })(), 60_000);
+  }
+
   test('a failover batch that times out and lands after the restore changes nothing: the name stays on the primary', async () => {
-    const { world, targets } = await leading(2, { dns: DNS }, { world: withName() });
-    // The failover batch times out and lands 1.5 s later; every later batch goes through.
-    script(world, { upsert: ['late'] });
-    targets.forEach((t) => world.setHealthy(t, false));
-    await waitFor('the failover', () => world.answerOf('api.example.com') === '198.51.100.10', 5000);
-    targets.forEach((t) => world.setHealthy(t, true));
-    await waitFor('the restore', () => world.answerOf('api.example.com') === '192.0.2.10', 5000);
-    await world.settle();
-    await delay(200);
-    expect(world.answerOf('api.example.com')).toBe('192.0.2.10');
-    expect(world.faultsInjected).toBe(1);
-    // The late batch never landed: its DELETE named a token that had moved on.
-    expect(world.of('upsert').filter((a) => a.changed).map((a) => a.what)).toEqual(['198.51.100.10', '192.0.2.10']);
+    await onSimulation(async ({ sim, world, start }) => {
+      const c = start('c1');
+      await sim.waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 2, 5000);
+      // The failover batch times out and lands 3 s later, after the restore; every later batch goes through.
+      script(world, { upsert: ['late'] }, 3000);
+      const targets = ipTargets('api', 2);
+      targets.forEach((t) => world.setHealthy(t, false));
+      await sim.waitFor('the failover', () => world.answerOf('api.example.com') === '198.51.100.10', 5000);
+      targets.forEach((t) => world.setHealthy(t, true));
+      await sim.waitFor('the restore', () => world.answerOf('api.example.com') === '192.0.2.10', 5000);
+      await world.settle();
+      await sim.after(200);
+      expect(world.answerOf('api.example.com')).toBe('192.0.2.10');
+      expect(world.faultsInjected).toBe(1);
+      // The late batch never landed: its DELETE named a token that had moved on.
+      expect(world.of('upsert').filter((a) => a.changed).map((a) => a.what)).toEqual(['198.51.100.10', '192.0.2.10']);
+      expect(world.staleBatchesRefused).toBe(1);
+    });
   });
 
   test('a deposed leader\'s failover landing after the new leader took over changes nothing', async () => {
-    const config = await configFor({ dns: DNS });
-    const world = new World();
-    world.watchName('api.example.com.', '192.0.2.10');
-    const targets = ipTargets('api', 2);
-    const a = contender({ name: 'a', config, db: db(), world, targets });
-    start(a);
-    await waitFor('targets up', () => last(a.telemetry, 'TargetsUp') === 2);
-    script(world, { upsert: ['late'] }, 2500);
-    targets.forEach((t) => world.setHealthy(t, false));
-    // a's failover is in flight; a dies; b takes over, fences the name with its epoch and, with
-    // the targets back, keeps it on the primary.
-    await waitFor('a sent the failover', () => world.faultsInjected === 1, 5000);
-    a.kill();
-    const b = contender({ name: 'b', config, db: db(), world, targets });
-    start(b);
-    await waitFor('b leads', () => b.monitor.epoch === 2, 5000);
-    // b fails the name over with its own epoch's token, then restores it.
-    await waitFor('b failed the name over', () => world.answerOf('api.example.com') === '198.51.100.10', 5000);
-    targets.forEach((t) => world.setHealthy(t, true));
-    await waitFor('b restored it', () => world.answerOf('api.example.com') === '192.0.2.10', 5000);
-    await world.settle();
-    await waitFor('incidents closed', async () => Object.keys((await leaseStore(db(), config).read())!.incidents).length === 0, 5000);
-    expect(world.answerOf('api.example.com')).toBe('192.0.2.10');
-    expect(world.actions.filter((x) => x.by === 'a' && x.resource.startsWith('dns:'))).toEqual([]);
+    await onSimulation(async ({ sim, world, config, start }) => {
+      const a = start('a');
+      await sim.waitFor('targets up', () => last(a.telemetry, 'TargetsUp') === 2, 5000);
+      script(world, { upsert: ['late'] }, 2500);
+      const targets = ipTargets('api', 2);
+      targets.forEach((t) => world.setHealthy(t, false));
+      // a's failover is in flight; a dies; b takes over, fences the name with its epoch and, with
+      // the targets back, keeps it on the primary.
+      await sim.waitFor('a sent the failover', () => world.faultsInjected === 1, 5000);
+      a.kill();
+      const b = start('b');
+      await sim.waitFor('b leads', () => b.monitor.epoch === 2, 5000);
+      // b fails the name over with its own epoch's token, then restores it.
+      await sim.waitFor('b failed the name over', () => world.answerOf('api.example.com') === '198.51.100.10', 5000);
+      targets.forEach((t) => world.setHealthy(t, true));
+      await sim.waitFor('b restored it', () => world.answerOf('api.example.com') === '192.0.2.10', 5000);
+      await world.settle();
+      await sim.waitFor('incidents closed', async () => Object.keys((await sim.io(0, () => leaseStore(db(), config).read()))!.incidents).length === 0, 5000);
+      expect(world.answerOf('api.example.com')).toBe('192.0.2.10');
+      expect(world.actions.filter((x) => x.by === 'a' && x.resource.startsWith('dns:'))).toEqual([]);
+      expect(world.staleBatchesRefused).toBe(1);
+    });
   });
 });
 

@@ -73,3 +73,17 @@ export class Simulation {
     }
   }
 }
+
+/**
+ * What a contender needs to run on a simulation's timeline: its clock, its DynamoDB calls made
+ * one at a time on the timeline, its requests stamped with the timeline's time, and a world that
+ * holds late calls on it. Spread into `contender(...)`.
+ */
+export function onTimeline(sim: Simulation) {
+  return {
+    clock: sim.clock(),
+    around: <T>(call: () => Promise<T>) => sim.io(0, call),
+    now: () => sim.now,
+    worldTime: { now: () => sim.now, after: (ms: number, fire: () => void) => sim.at(ms, fire) },
+  };
+}
