@@ -10,7 +10,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { isUnroutable } from '../core/addresses';
+import { isKnownRegion, isUnroutable } from '../core/addresses';
 import { AlarmEvaluation, AlarmFactory } from '../core/alarms';
 import { DNS_NAME_ALLOWED, dnsNameProblem } from '../core/dns-names';
 import { FailoverTimeBreakdown } from '../core/failover-time';
@@ -83,11 +83,39 @@ function validateTarget(v: Validator, pair: PairFacts, side: Side, target: Failo
   if (target.kind === FailoverTargetKind.IP_ADDRESS && !Token.isUnresolved(target.address!) && isIP(target.address!) === 0) {
     v.add(side, JSON.stringify(target.address), 'an IPv4 or IPv6 address');
   }
+  if (target.kind === FailoverTargetKind.REMOTE_LOAD_BALANCER) validateRemoteLoadBalancer(v, side, target);
   if (target.kind === FailoverTargetKind.S3_WEBSITE) {
     const name = literalBucketName(target.bucket!);
     if (name !== undefined && name !== pair.recordName) {
       v.add(side, `bucket ${JSON.stringify(name)}`, `a bucket named ${JSON.stringify(pair.recordName)}: Route 53 serves an S3 website only from the bucket named like the record`);
     }
+  }
+}
+
+/**
+ * A load balancer known by its DNS name: the name ELB gave it (`<name>-<id>.<region>.elb.amazonaws.com`
+ * for an Application Load Balancer, `<name>-<id>.elb.<region>.amazonaws.com` for a Network Load
+ * Balancer, `dualstack.` before either, `.com.cn` in China), of a region AWS has, and a Route 53
+ * hosted zone id beside it (`Z` and up to 31 letters and digits). An alias to anything else is
+ * refused by Route 53 at deploy, or points nowhere.
+ * https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html
+ * https://docs.aws.amazon.com/general/latest/gr/elb.html
+ */
+function validateRemoteLoadBalancer(v: Validator, side: Side, target: FailoverTarget): void {
+  const dnsName = target.dnsName!;
+  if (!Token.isUnresolved(dnsName)) {
+    const bare = dnsName.toLowerCase().replace(/\.$/, '');
+    const region = (/^(?:dualstack\.)?[a-z0-9-]+\.([a-z0-9-]+)\.elb\.amazonaws\.com(?:\.cn)?$/.exec(bare)
+      ?? /^(?:dualstack\.)?[a-z0-9-]+\.elb\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(bare))?.[1];
+    if (region === undefined) {
+      v.add(side, `a remote load balancer named ${JSON.stringify(dnsName)}`, 'the DNS name ELB gave the load balancer (<name>-<id>.<region>.elb.amazonaws.com, or <name>-<id>.elb.<region>.amazonaws.com for a Network Load Balancer)');
+    } else if (!isKnownRegion(region)) {
+      v.add(side, `a remote load balancer in ${JSON.stringify(region)}`, 'a region AWS has (as aws-cdk-lib knows them: a newer region needs a newer aws-cdk-lib)');
+    }
+  }
+  const zone = target.hostedZoneId!;
+  if (!Token.isUnresolved(zone) && !/^Z[A-Z0-9]{1,31}$/.test(zone)) {
+    v.add(side, `a canonical hosted zone id of ${JSON.stringify(zone)}`, 'the load balancer\'s canonical hosted zone id: Z and up to 31 capital letters and digits');
   }
 }
 

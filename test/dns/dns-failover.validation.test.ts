@@ -163,7 +163,27 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['both alarm name prefixes', () => ({ alarmNamePrefix: 'a', alarms: { namePrefix: 'b' } }), /alarmNamePrefix: got "a"; allowed: no value beside alarms\.namePrefix \("b"\): alarmNamePrefix is its deprecated name/],
   ['more alarming data points than the default one period', () => ({ alarms: { datapointsToAlarm: 2 } }), /alarms\.datapointsToAlarm: got 2; allowed: an integer from 1 to evaluationPeriods \(1\)/],
   ['more evaluation periods than CloudWatch allows', () => ({ alarms: { evaluationPeriods: 1441 } }), /alarms\.evaluationPeriods: got 1441; allowed: an integer from 1 to 1440/],
+  // A remote load balancer: the DNS name ELB gave it, in a region AWS has, with a zone id.
+  ['a CloudFront name as a remote load balancer', () => ({ secondary: FailoverTarget.remoteLoadBalancer('d111111abcdef8.cloudfront.net', 'Z2FDTNDATAQYW2') }),
+    /secondary: got a remote load balancer named "d111111abcdef8.cloudfront.net"; allowed: the DNS name ELB gave the load balancer/],
+  ['a remote load balancer in a region that does not exist', () => ({ secondary: FailoverTarget.remoteLoadBalancer('standby-1.eu-central-9.elb.amazonaws.com', 'Z215JYRZR1TBD5') }),
+    /secondary: got a remote load balancer in "eu-central-9"; allowed: a region AWS has/],
+  ['a remote load balancer with a zone id that is not one', () => ({ secondary: FailoverTarget.remoteLoadBalancer('standby-1.eu-central-1.elb.amazonaws.com', 'eu-central-1') }),
+    /secondary: got a canonical hosted zone id of "eu-central-1"; allowed: the load balancer's canonical hosted zone id: Z and up to 31 capital letters and digits/],
 ];
+
+describe('remote load balancers by the names ELB gives them synthesize', () => {
+  test.each([
+    ['an Application Load Balancer', 'shop-standby-1234567890.eu-central-1.elb.amazonaws.com', 'Z215JYRZR1TBD5'],
+    ['its dual-stack name, fully qualified', 'dualstack.shop-standby-1234567890.eu-central-1.elb.amazonaws.com.', 'Z215JYRZR1TBD5'],
+    ['a Network Load Balancer', 'ledger-standby-0123456789abcdef.elb.eu-central-1.amazonaws.com', 'Z3F0SRJ5LGBH90'],
+    ['one in China', 'shop-standby-1234567890.cn-north-1.elb.amazonaws.com.cn', 'Z1GDH35T77C1KE'],
+  ])('%s', (_name, dnsName, zoneId) => {
+    const ctx = context();
+    attempt(() => ({ secondary: FailoverTarget.remoteLoadBalancer(dnsName, zoneId), secondaryHealthCheck: DnsHealthCheck.targetHealthOnly() }), ctx);
+    expect(checkTemplateAgainstSpec('dns', Template.fromStack(ctx.stack).toJSON())).toEqual([]);
+  });
+});
 
 describe('names at Route 53\'s bounds synthesize', () => {
   test.each([
