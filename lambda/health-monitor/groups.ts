@@ -6,8 +6,10 @@
  * ELB has no conditional write, so nothing fences a deregistration at ELB itself. What keeps it
  * safe: the intent (the target is out, in which incident) is written to the target's item, fenced
  * by the epoch, before the call, so a call that times out is never taken as not made; the next
- * listing settles it; the monitor only ever puts back an address it took out itself, and forgets
- * one that stayed away past the retention (it was replaced, and its address may be reused).
+ * listing settles it; a call whose outcome was never seen is watched for as long as AWS may still
+ * apply it, and what it may have undone is put right; the monitor only ever puts back an address
+ * it took out itself (or may have), and forgets one that stayed away past the retention (it was
+ * replaced, and its address may be reused). Past the ejection cap it takes nothing more out.
  */
 import type { Alerts } from './alerts';
 import { landingMarginMs, mayLandUntil } from './contract';

@@ -1,5 +1,6 @@
 import { RecordSet, lateReadPeriodMs } from '../../../lambda/health-monitor/contract';
 import type { SwitchSource } from '../../../lambda/health-monitor/ports';
+import { TargetStateStore } from '../../../lambda/health-monitor/state-store';
 import { FailClosedSwitches, TableSwitches } from '../../../lambda/health-monitor/switches';
 import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
 import { Contender, World, contender, delay, freezable, ipTargets, leaseStore, seeded, waitFor } from './harness';
@@ -143,6 +144,39 @@ describe('ELB: reconciled, never assumed', () => {
     expect(again).toHaveLength(1);
     expect(again[0].at).toBeGreaterThan(late.landedAt);
     expect(c.telemetry.sum('UnknownOutcomes')).toBe(1);
+  });
+
+  test('the watch over a deregistration that may still land is kept in the target\'s item and ends once AWS can no longer apply it', async () => {
+    // On a simulated timeline: 16 minutes pass in seconds.
+    const config = await configFor({
+      probe: { intervalMs: 1000, timeoutMs: 200, downIntervalMs: 1000 }, lease: { durationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 }, callTimeoutMs: 500,
+      discoveryIntervalMs: 30_000,
+    });
+    const sim = new Simulation();
+    const time = onTimeline(sim);
+    const world = new World(time.worldTime);
+    const targets = ipTargets('api', 3);
+    const c = contender({ name: 'c1', config, db: db(), world, targets, ...time, random: seeded(1) });
+    const stored = async () => (await sim.io(0, () => new TargetStateStore(db(), config.tableName, config.monitorId).loadAll())).get(targets[0].id);
+    const run = c.monitor.runInvocation(sim.now + 20 * 60_000);
+    await sim.run((async () => {
+      await sim.waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 3, 30_000);
+      script(world, { deregister: ['lost'] });
+      world.setHealthy(targets[0], false);
+      await sim.waitFor('out of its group', () => !world.inGroup(targets[0]), 30_000);
+      const sentAt = world.of('deregister')[0].at;
+      world.setHealthy(targets[0], true);
+      await sim.waitFor('back in its group', () => world.inGroup(targets[0]), 30_000);
+      expect((await stored())?.lateUntil).toBeGreaterThan(sentAt + 15 * 60_000);
+      expect((await stored())?.lateOut).toBe(true);
+      // 15 minutes and a call timeout after it was sent, and one listing later, the watch is over.
+      while ((await stored())?.lateUntil !== undefined && sim.now - sentAt < 17 * 60_000) await sim.after(10_000);
+      expect((await stored())?.lateUntil).toBeUndefined();
+      expect(sim.now - sentAt).toBeGreaterThan(15 * 60_000);
+      expect(world.inGroup(targets[0])).toBe(true);
+      c.monitor.stop();
+      await run;
+    })(), 25 * 60_000);
   });
 
   test('a target that others took out, with no change of the monitor\'s that may still land, is left out', async () => {

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { RecordSet, VipAction } from '../../../lambda/health-monitor/contract';
+import { RecordSet, VipAction, lateReadPeriodMs } from '../../../lambda/health-monitor/contract';
 import { World, contender, delay, ipTargets, leaseStore, waitFor } from './harness';
 import { last, monitorSession } from './session';
 import { EffectKind, Fault } from './world';
@@ -83,6 +83,22 @@ describe('the accelerator endpoint, reconciled at Global Accelerator', () => {
     await delay(10 * config.probe.intervalMs);
     expect(world.of('weight')).toHaveLength(1);
     expect(c.telemetry.sum('UnknownOutcomes')).toBe(1);
+  });
+
+  test('an update held inside AWS that lands after the restore is undone within a few cycles, not a discovery interval later', async () => {
+    // Discovery every 60 s here: only the watch over an update that may still land reads sooner.
+    const { config, world, targets } = await leading(2, { vip: VIP }, { world: withAccelerator() });
+    script(world, { weight: ['late'] }, 3000);
+    targets.forEach((t) => world.setHealthy(t, false));
+    await waitFor('the failover, sent again after the timeout', () => weight(world) === 0, 5000);
+    targets.forEach((t) => world.setHealthy(t, true));
+    await waitFor('the restore', () => weight(world) === 200, 5000);
+    // The first update lands now, 3 s after it was sent: the endpoint is out with every target UP.
+    await world.settle();
+    expect(world.of('weight').map((x) => x.what.split(',')[0]).at(-1)).toBe(`${PRIMARY_LB}=0`);
+    const landed = world.of('weight').at(-1)!.landedAt;
+    await waitFor('put back', () => weight(world) === 200, 20 * lateReadPeriodMs(config));
+    expect(world.of('weight').at(-1)!.at - landed).toBeLessThan(config.discoveryIntervalMs / 10);
   });
 
   test('a deposed leader\'s update landing after the new leader acted is undone at the new leader\'s next read', async () => {
