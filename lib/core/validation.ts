@@ -2,7 +2,7 @@
  * `Validator`: collects every rejected prop of a construct with its value and what is allowed,
  * then throws them together; the shared checks.
  */
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, IResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { HaValidationError, ValidationIssue } from './errors';
@@ -119,6 +119,17 @@ export class Validator {
       this.add(prop, `${unreachable.length} ${kinds} subnet(s) for an internet-facing load balancer`,
         'public subnets, with a route to an internet gateway: from others the load balancer cannot be reached from the internet');
     }
+  }
+
+  /**
+   * A resource made elsewhere that must be in `scope`'s region (a KMS key, a topic the monitor
+   * publishes to with a client of its own region): judged when both regions are known.
+   */
+  public sameRegion(prop: string, scope: IConstruct, resource: IResource | undefined, why: string): void {
+    if (resource === undefined) return;
+    const [theirs, ours] = [resource.env.region, Stack.of(scope).region];
+    if (Token.isUnresolved(theirs) || Token.isUnresolved(ours) || theirs === ours) return;
+    this.add(prop, `one in ${theirs} for ${ours}`, `one in ${ours}: ${why}`);
   }
 
   /** Throws an `HaValidationError` naming `scope`'s path if anything was rejected. */

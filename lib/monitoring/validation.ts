@@ -57,6 +57,10 @@ export function validateMonitorProps(scope: Construct, props: LeaderHealthMonito
     if (ms < 60_000 || ms > 86_400_000) v.add('actionWindow', formatSeconds(props.actionWindow), '1 minute to 1 day');
   }
   v.integer('memorySize', props.memorySize, 128, 10240);
+  // The contenders publish with an SNS client of their own region, and a topic takes publishes
+  // only at its own region's endpoint (Publish `TopicArn`).
+  // https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+  v.sameRegion('alertTopic', scope, props.alertTopic, 'the contenders publish to it from their own region, and a topic takes publishes only in its own');
   validateLease(v, props, s);
   validateTargets(scope, v, props);
   validateDns(v, props);

@@ -405,6 +405,9 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       Annotations.of(this).addWarningV2('cdk-ha-kit:unknownNodeFamily',
         `nodeType ${this.nodeType} is not among the node families this library knows (${KNOWN_NODE_FAMILIES.join(', ')}): if ElastiCache offers it in your region, acknowledge this warning; if not, the deployment fails.`);
     }
+    // "The key must be in the same AWS Region as the cache" (ElastiCache at-rest encryption with
+    // a customer managed key). https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/at-rest-encryption.html
+    v.sameRegion('encryptionKey', this, props.encryptionKey, 'KMS keys are regional, and ElastiCache encrypts with a key of the cache\'s region');
     v.integer('port', props.port, 1, 65535);
     const retention = props.snapshotRetention;
     if (retention !== undefined && !retention.isUnresolved()) {

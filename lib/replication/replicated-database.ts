@@ -350,6 +350,9 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     const engineType = props.engine.engineType;
     const aurora = this.kind === DatabaseKind.AURORA_CLUSTER;
     const maxReplicas = engineType.startsWith('oracle') ? 5 : 15;
+    // "You can only use KMS keys in the same AWS Region" as the database (RDS User Guide,
+    // "AWS KMS key management"). https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html
+    v.sameRegion('storageEncryptionKey', this, props.storageEncryptionKey, 'KMS keys are regional, and RDS encrypts with a key of the database\'s region');
     v.integer('readReplicas', props.readReplicas, 0, maxReplicas, `an integer from 0 to ${maxReplicas}${maxReplicas === 5 ? ' (Oracle)' : ''}`);
     if (!aurora && this.readReplicas > 0 && /^(oracle-se2|sqlserver-(se|ex|web))/.test(engineType)) {
       v.add('readReplicas', `${this.readReplicas} on ${engineType}`, 'no read replicas on this edition: RDS offers them for Oracle and SQL Server Enterprise Edition only');

@@ -349,7 +349,16 @@ describe('alarms and dashboard', () => {
 
   test('every metric the handler emits is readable by name, with its own statistic; a name it does not emit is refused', () => {
     const { monitor } = buildMonitor();
-    expect(LeaderHealthMonitor.METRIC_NAMES).toEqual([...METRIC_NAMES]);
+    // The names the handler's code emits (`telemetry.metric('<name>', …)`), read from its source.
+    const emitted = new Set<string>();
+    const units = new Set(['Count', 'Milliseconds', 'Seconds', 'None', 'Percent']);
+    for (const file of fs.readdirSync(path.join(__dirname, '..', '..', 'lambda', 'health-monitor'))) {
+      const source = fs.readFileSync(path.join(__dirname, '..', '..', 'lambda', 'health-monitor', file), 'utf8');
+      for (const call of source.matchAll(/\.metric\(([^;]*?)\)/g)) {
+        for (const [, name] of call[1].matchAll(/'([A-Z][A-Za-z]+)'/g)) if (!units.has(name)) emitted.add(name);
+      }
+    }
+    expect([...LeaderHealthMonitor.METRIC_NAMES].sort()).toEqual([...emitted].sort());
     const statistics = Object.fromEntries(LeaderHealthMonitor.METRIC_NAMES.map((name) => [name, monitor.metric(name).statistic]));
     expect(statistics).toMatchObject({ TargetsUnknown: 'Maximum', CappedActions: 'Sum', ProbeLatency: 'p99', TargetsUp: 'Minimum', DryRun: 'Maximum' });
     expect(monitor.metric('TargetsDown', { statistic: 'Average' }).statistic).toBe('Average');

@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   DnsFailover, DnsHealthCheck, FailoverTarget, FeatureFlags, HaLoadBalancer, HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor, LeaderHealthMonitorProps,
   LoadBalancerType, NamespaceKind, RegistryHealthCheck, ServiceRegistry, VipEndpoint, VipFailover,
@@ -28,6 +29,8 @@ const endpoint = (extra: object = {}) => ({ endpoints: [{ name: 'db', host: '10.
 
 /** [what, props, the message line: prop, value and what is allowed] */
 const rejected: Array<[string, Overrides, RegExp]> = [
+  ['an alert topic in another region', (f) => ({ alertTopic: sns.Topic.fromTopicArn(f.stack, 'Far', 'arn:aws:sns:us-east-1:111111111111:alerts') }),
+    /alertTopic: got one in us-east-1 for eu-west-1; allowed: one in eu-west-1: the contenders publish to it from their own region, and a topic takes publishes only in its own/],
   // Timing against what one invocation can do
   ['an interval under 1 s', () => ({ healthCheck: tcp(500, 200) }), /healthCheck\.interval: got 0\.5 s; allowed: 1 to 60 seconds: the monitor probes from inside one invocation/],
   ['an interval over 60 s', () => ({ healthCheck: tcp(61_000, 2000) }), /healthCheck\.interval: got 61 s; allowed: 1 to 60 seconds/],
@@ -240,6 +243,7 @@ describe('LeaderHealthMonitor rejects at synth', () => {
   test.each<[string, Overrides]>([
     ['a monitor id of 64 characters', () => ({ monitorId: `${'m'.repeat(60)}.a_-` })],
     ['a failover name of 248 characters, with its fence record at 255', (f) => ({ dnsFailover: pairNamed(f, 248) })],
+    ['an alert topic of another stack in the same region', (f) => ({ alertTopic: sns.Topic.fromTopicArn(f.stack, 'Near', 'arn:aws:sns:eu-west-1:222222222222:alerts') })],
   ])('accepts the bound: %s', (_, overrides) => {
     expect(() => attempt(overrides)).not.toThrow();
   });

@@ -1,5 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { CacheEngine, ReplicatedCache, ReplicatedCacheProps } from '../../lib';
 import { dataStack } from '../support/data-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
@@ -29,6 +30,8 @@ describe('ReplicatedCache accepts what AWS documents as valid', () => {
     }],
     ['a single node without cluster mode: no failover, no Multi-AZ', { replicasPerShard: 0 }, (t) => expect(group(t)).toMatchObject({ AutomaticFailoverEnabled: false, MultiAZEnabled: false, NumCacheClusters: 1 })],
     ['5 replicas per shard', { replicasPerShard: 5 }, (t) => expect(group(t).NumCacheClusters).toBe(6)],
+    ['a KMS key of the cache\'s region, made elsewhere', { encryptionKey: kms.Key.fromKeyArn(new Stack(), 'Key', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') },
+      (t) => expect(group(t).KmsKeyId).toBe('arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab')],
     ...[['cache.t4g.micro'], ['cache.t3.medium'], ['cache.m5.24xlarge'], ['cache.m4.10xlarge'], ['cache.r5.24xlarge'], ['cache.r4.16xlarge'], ['cache.r7g.16xlarge'],
       ['cache.r6gd.16xlarge'], ['cache.c7gn.large'], ['cache.m7g.12xlarge']].map(([nodeType]): [string, Partial<ReplicatedCacheProps>, (t: Template) => void] =>
       [`node type ${nodeType}`, { nodeType }, (t) => expect(group(t).CacheNodeType).toBe(nodeType)]),

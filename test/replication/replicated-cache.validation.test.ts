@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { CacheAuthentication, CacheEngine, ReplicatedCache, ReplicatedCacheProps } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
 import { dataStack } from '../support/data-stack';
@@ -47,6 +48,8 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['a data-tiering node smaller than xlarge', () => ({ nodeType: 'cache.r6gd.large' }), /nodeType: got "cache.r6gd.large"; allowed: a size cache.r6gd comes in: xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge/],
   ['an m5 size that exists only on EC2', () => ({ nodeType: 'cache.m5.8xlarge' }), /nodeType: got "cache.m5.8xlarge"; allowed: a size cache.m5 comes in: large, xlarge, 2xlarge, 4xlarge, 12xlarge, 24xlarge/],
   ['a metal r7g', () => ({ nodeType: 'cache.r7g.metal' }), /nodeType: got "cache.r7g.metal"; allowed: a size cache.r7g comes in:/],
+  ['a KMS key of another region', (vpc) => ({ encryptionKey: kms.Key.fromKeyArn(vpc, 'Key', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') }),
+    /encryptionKey: got one in us-east-1 for eu-west-1; allowed: one in eu-west-1: KMS keys are regional, and ElastiCache encrypts with a key of the cache's region/],
   ['port 0', () => ({ port: 0 }), /port: got 0; allowed: an integer from 1 to 65535/],
   ['snapshots kept 36 days', () => ({ snapshotRetention: Duration.days(36) }), /snapshotRetention: got 36 days; allowed: whole days from 0 to 35/],
   ['a snapshot window shorter than an hour', () => ({ snapshotWindow: '03:00-03:30' }), /snapshotWindow: got "03:00-03:30"; allowed: hh:mm-hh:mm \(UTC\), at least 60 minutes long/],

@@ -1,5 +1,7 @@
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { DatabaseAvailability, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
 import { dataStack } from '../support/data-stack';
 import { ENGINES } from '../support/engines';
@@ -28,6 +30,8 @@ describe('ReplicatedDatabase accepts what AWS documents as valid', () => {
     ['SQL Server Enterprise with a read replica', { engine: SQLSERVER_EE, readReplicas: 1 }, (t) => expect(resources(t, 'AWS::RDS::DBInstance')).toHaveLength(2)],
     ['SQL Server on port 1150, the lowest', { engine: SQLSERVER_SE, readReplicas: 0, port: 1150 }, (t) => expect(primary(t).Port).toBe('1150')],
     ['the highest port, 65535', { port: 65535 }, (_t, db) => expect(db.writerEndpoint.port).toBe(65535)],
+    ['a KMS key of the database\'s region, made elsewhere', { engine: POSTGRES, storageEncryptionKey: kms.Key.fromKeyArn(new Stack(), 'Key', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') },
+      (t) => expect(primary(t).KmsKeyId).toBe('arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab')],
     ['64 TiB of PostgreSQL storage: no autoscaling above the maximum', { engine: POSTGRES, allocatedStorage: 65536 }, (t) => {
       expect(primary(t).AllocatedStorage).toBe('65536');
       expect(primary(t).MaxAllocatedStorage).toBeUndefined();

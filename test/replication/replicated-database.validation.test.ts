@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { DatabaseAvailability, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
 import { dataStack } from '../support/data-stack';
@@ -19,6 +20,8 @@ function attempt(overrides: Overrides): void {
 /** [what, props, the message line: prop, value and what is allowed] */
 const rejected: Array<[string, Overrides, RegExp]> = [
   ['16 read replicas', () => ({ engine: POSTGRES, readReplicas: 16 }), /readReplicas: got 16; allowed: an integer from 0 to 15$/m],
+  ['a KMS key of another region', (vpc) => ({ storageEncryptionKey: kms.Key.fromKeyArn(vpc, 'Key', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') }),
+    /storageEncryptionKey: got one in us-east-1 for eu-west-1; allowed: one in eu-west-1: KMS keys are regional, and RDS encrypts with a key of the database's region/],
   ['6 Oracle read replicas', () => ({ engine: ORACLE_EE, readReplicas: 6, iamAuthentication: false }), /readReplicas: got 6; allowed: an integer from 0 to 5 \(Oracle\)/],
   ['read replicas on Oracle SE2', () => ({ engine: ORACLE_SE2 }), /readReplicas: got 1 on oracle-se2; allowed: no read replicas on this edition: RDS offers them for Oracle and SQL Server Enterprise Edition only/],
   ['read replicas on SQL Server SE', () => ({ engine: SQLSERVER_SE, readReplicas: 1 }), /readReplicas: got 1 on sqlserver-se; allowed: no read replicas on this edition/],
