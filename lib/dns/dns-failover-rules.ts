@@ -51,6 +51,9 @@ export function validateDnsFailover(pair: PairFacts, props: DnsFailoverProps, pr
   if (secondaryType !== pair.recordType) {
     v.add('secondary', `a ${secondaryType} record while the primary is a ${pair.recordType} record`, 'targets of one record type: a failover pair is two records of the same name and type');
   }
+  if (sameTarget(props.primary, props.secondary)) {
+    v.add('secondary', `the primary's own target (${describeTarget(props.secondary)})`, 'another target: failing over to the primary itself moves no traffic');
+  }
   if (pair.recordType === route53.RecordType.CNAME && pair.recordName === zoneName) {
     v.add('recordName', JSON.stringify(props.recordName), 'a name below the zone apex for host-name targets (a CNAME cannot be at the apex)');
   }
@@ -90,6 +93,29 @@ function validateTarget(v: Validator, pair: PairFacts, side: Side, target: Failo
       v.add(side, `bucket ${JSON.stringify(name)}`, `a bucket named ${JSON.stringify(pair.recordName)}: Route 53 serves an S3 website only from the bucket named like the record`);
     }
   }
+}
+
+/** The load balancer a target stands for, whether given as an HaLoadBalancer or as an ELB. */
+function loadBalancerOf(t: FailoverTarget): elbv2.ILoadBalancerV2 | undefined {
+  return t.haLoadBalancer?.loadBalancer ?? t.elbLoadBalancer;
+}
+
+/** Whether two targets are one and the same (resolved values only: tokens are never judged equal). */
+function sameTarget(a: FailoverTarget, b: FailoverTarget): boolean {
+  const lb = loadBalancerOf(a);
+  if (lb !== undefined) return lb === loadBalancerOf(b);
+  const literal = (x: string | undefined) => (x === undefined || Token.isUnresolved(x) ? undefined : x.toLowerCase().replace(/\.$/, ''));
+  if (a.kind !== b.kind) return false;
+  if (a.bucket !== undefined) return a.bucket === b.bucket;
+  const [x, y] = [literal(a.dnsName ?? a.address ?? a.host), literal(b.dnsName ?? b.address ?? b.host)];
+  return x !== undefined && x === y;
+}
+
+function describeTarget(t: FailoverTarget): string {
+  if (t.haLoadBalancer) return t.haLoadBalancer.node.path;
+  if (t.elbLoadBalancer) return t.elbLoadBalancer.node.path;
+  if (t.bucket) return `bucket ${t.bucket.node.path}`;
+  return t.dnsName ?? t.address ?? t.host ?? t.kind;
 }
 
 /**

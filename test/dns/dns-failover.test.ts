@@ -239,7 +239,7 @@ describe('other targets', () => {
   test.each([
     ['any ELB', (stack: Stack, vpc: ec2.Vpc) => FailoverTarget.elb(new elbv2.ApplicationLoadBalancer(stack, 'Plain', { vpc, internetFacing: true })),
       { 'Fn::GetAtt': [Match.stringLikeRegexp('^Plain'), 'DNSName'] }],
-    ['a remote load balancer', () => STANDBY, 'standby-123.eu-central-1.elb.amazonaws.com'],
+    ['a remote load balancer', () => FailoverTarget.remoteLoadBalancer('primary-456.eu-west-1.elb.amazonaws.com', 'Z32O12XQLNTSW2'), 'primary-456.eu-west-1.elb.amazonaws.com'],
     ['an S3 website', (stack: Stack) => FailoverTarget.s3Website(new s3.Bucket(stack, 'Site', { bucketName: 'api.example.com', websiteIndexDocument: 'index.html' })),
       Match.objectLike({ 'Fn::Select': Match.anyValue() })],
   ])('an endpoint check of %s probes its DNS name, priced as an AWS endpoint', (_name, target, fqdn) => {

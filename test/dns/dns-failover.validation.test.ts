@@ -163,6 +163,17 @@ const rejected: Array<[string, Overrides, RegExp]> = [
   ['both alarm name prefixes', () => ({ alarmNamePrefix: 'a', alarms: { namePrefix: 'b' } }), /alarmNamePrefix: got "a"; allowed: no value beside alarms\.namePrefix \("b"\): alarmNamePrefix is its deprecated name/],
   ['more alarming data points than the default one period', () => ({ alarms: { datapointsToAlarm: 2 } }), /alarms\.datapointsToAlarm: got 2; allowed: an integer from 1 to evaluationPeriods \(1\)/],
   ['more evaluation periods than CloudWatch allows', () => ({ alarms: { evaluationPeriods: 1441 } }), /alarms\.evaluationPeriods: got 1441; allowed: an integer from 1 to 1440/],
+  // A failover target that can take the traffic: not the primary itself.
+  ['the primary\'s address as the secondary', () => ({ secondary: IP }),
+    /secondary: got the primary's own target \(.*\); allowed: another target: failing over to the primary itself moves no traffic/],
+  ['the primary load balancer, given again as an ELB', ({ lb }) => {
+    const one = lb();
+    return { primary: FailoverTarget.loadBalancer(one), secondary: FailoverTarget.elb(one.loadBalancer), primaryHealthCheck: DnsHealthCheck.targetHealthOnly() };
+  }, /secondary: got the primary's own target \(Dns\/Lb0\/LoadBalancer\)/],
+  ['the same remote load balancer, spelled with a final dot', () => ({
+    primary: FailoverTarget.remoteLoadBalancer('shop-1.eu-central-1.elb.amazonaws.com', 'Z215JYRZR1TBD5'),
+    secondary: FailoverTarget.remoteLoadBalancer('Shop-1.eu-central-1.elb.amazonaws.com.', 'Z215JYRZR1TBD5'), primaryHealthCheck: DnsHealthCheck.targetHealthOnly(),
+  }), /secondary: got the primary's own target \(Shop-1\.eu-central-1\.elb\.amazonaws\.com\.\)/],
   // A remote load balancer: the DNS name ELB gave it, in a region AWS has, with a zone id.
   ['a CloudFront name as a remote load balancer', () => ({ secondary: FailoverTarget.remoteLoadBalancer('d111111abcdef8.cloudfront.net', 'Z2FDTNDATAQYW2') }),
     /secondary: got a remote load balancer named "d111111abcdef8.cloudfront.net"; allowed: the DNS name ELB gave the load balancer/],
