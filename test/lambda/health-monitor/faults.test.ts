@@ -41,7 +41,7 @@ describe('Route 53: fenced at the resource', () => {
     const config = await configFor({ dns: DNS });
     const sim = new Simulation();
     const time = onTimeline(sim);
-    const world = new World(time.worldTime);
+    const world = new World(sim.worldTime);
     world.watchName('api.example.com.', '192.0.2.10');
     const targets = ipTargets('api', 2);
     const running: Array<{ c: Contender; run: Promise<void> }> = [];
@@ -154,7 +154,7 @@ describe('ELB: reconciled, never assumed', () => {
     });
     const sim = new Simulation();
     const time = onTimeline(sim);
-    const world = new World(time.worldTime);
+    const world = new World(sim.worldTime);
     const targets = ipTargets('api', 3);
     const c = contender({ name: 'c1', config, db: db(), world, targets, ...time, random: seeded(1) });
     const stored = async () => (await sim.io(0, () => new TargetStateStore(db(), config.tableName, config.monitorId).loadAll())).get(targets[0].id);

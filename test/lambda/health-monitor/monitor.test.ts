@@ -170,7 +170,7 @@ describe('probe timing', () => {
     const config = await configFor({ probe: { intervalMs: 200, timeoutMs: 20, jitterMs: 150 } });
     const sim = new Simulation();
     const time = onTimeline(sim);
-    const world = new World(time.worldTime);
+    const world = new World(sim.worldTime);
     const probes: number[] = [];
     const targets = ipTargets('api', 3);
     const c = contender({ name: 'c1', config, db: session.dynamo.db, world, targets, ...time, random: seeded(3), probe: async (spec) => {
@@ -226,7 +226,7 @@ describe('DNS failover', () => {
     // On a simulated timeline, where a cycle takes the time its calls are given (none here).
     const sim = new Simulation();
     const time = onTimeline(sim);
-    const world = new World(time.worldTime);
+    const world = new World(sim.worldTime);
     const targets = ipTargets('api', 2);
     const c = contender({ name: 'c1', config, db: session.dynamo.db, world, targets, ...time, random: seeded(5) });
     const run = c.monitor.runInvocation(sim.now + 20_000);

@@ -240,7 +240,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const skew = o.skewMs ?? 8000;
   const p = o.pauseP ?? { leader: 0.02, standby: 0.01, beforeFencedWrite: 0.1, afterFencedWrite: 0.2 };
   const rates = o.faults ?? { dynamodb: 0.03, effects: 0.05 };
-  const world = new World({ now: () => sim.now, after: (ms, fire) => sim.at(ms, fire) });
+  const world = new World(sim.worldTime);
   world.faults = faultPlan(random, rates, config);
   world.flapOnLostDeregistration = true;
   if (config.dns) world.watchName(config.dns.primaryRecord.Name, PRIMARY_ANSWER);

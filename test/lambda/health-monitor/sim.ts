@@ -1,4 +1,5 @@
 import { Clock } from '../../../lambda/health-monitor/clock';
+import type { WorldTime } from './world';
 
 /**
  * Virtual time for the chaos run, so that a seed replays the same run exactly. Every sleep, pause
@@ -43,6 +44,11 @@ export class Simulation {
     return new Promise((resolve, reject) => this.at(ms, () => call().then(resolve, reject)));
   }
 
+  /** The time a world reads and holds its late calls on. */
+  public get worldTime(): WorldTime {
+    return { now: () => this.now, after: (ms, fire) => this.at(ms, fire) };
+  }
+
   /** A contender's clock: its wall clock `offsetMs` off the timeline's, sleeps on the timeline. */
   public clock(offsetMs = 0, sleep: (ms: number) => Promise<void> = (ms) => this.after(ms)): Clock {
     return { now: () => this.now + offsetMs, elapsed: () => this.t, sleep };
@@ -76,14 +82,13 @@ export class Simulation {
 
 /**
  * What a contender needs to run on a simulation's timeline: its clock, its DynamoDB calls made
- * one at a time on the timeline, its requests stamped with the timeline's time, and a world that
- * holds late calls on it. Spread into `contender(...)`.
+ * one at a time on the timeline, and its requests stamped with the timeline's time. Spread into
+ * `contender(...)`; give the world `sim.worldTime`.
  */
 export function onTimeline(sim: Simulation) {
   return {
     clock: sim.clock(),
     around: <T>(call: () => Promise<T>) => sim.io(0, call),
     now: () => sim.now,
-    worldTime: { now: () => sim.now, after: (ms: number, fire: () => void) => sim.at(ms, fire) },
   };
 }
