@@ -107,8 +107,6 @@ export class World {
   public flapOnLostDeregistration = false;
   /** Route 53 batches refused because their DELETE named a token that had moved on (a deposed or late batch). */
   public staleBatchesRefused = 0;
-  /** Late calls that landed and were refused there, per kind (a fenced Route 53 batch on an older token). */
-  public readonly refusedLate = new Map<EffectKind, number>();
 
   constructor(private readonly time: WorldTime = REAL_TIME) {}
 
@@ -304,8 +302,7 @@ export class World {
         try {
           land();
         } catch {
-          // Refused when it landed (a fenced batch on an older token): nothing changed.
-          this.refusedLate.set(kind, (this.refusedLate.get(kind) ?? 0) + 1);
+          // Refused when it landed (a fenced batch on an older token, counted in staleBatchesRefused): nothing changed.
         }
         this.inFlight.delete(held);
         resolve();
