@@ -168,22 +168,16 @@ export class GroupReconciler {
 
   /**
    * A change of the target whose outcome was never seen may still land until `lateUntil` (AWS
-   * accepts a signed request for that long): its group is listed every few cycles meanwhile (see
-   * the monitor's discovery), and a target the monitor may have taken out that is UP and no
-   * longer listed in its group, after a listing made since this leader's last call on it, is put
-   * back. A listing made after the window ends the watch: nothing of it can land any more.
-   * Targets others removed, with no such change on them, are never touched.
+   * accepts a signed request for that long): its group is listed every few cycles meanwhile, and
+   * the first listing after the window ends the watch (see the monitor's discovery). Until then,
+   * a target the monitor may have taken out that is UP and no longer listed in its group, after a
+   * listing made since this leader's last call on it, is put back. Targets others removed, with
+   * no such change on them, are never touched.
    * @returns undefined when the rest of the reconciliation applies
    */
   private async watchLate(target: MonitoredTarget, stored: StoredTarget, status: string, switches: Switches): Promise<boolean | undefined> {
     const { ctx, book } = this;
-    if (stored.lateUntil === undefined) return undefined;
-    const closedAt = ctx.clock.elapsed() - (ctx.clock.now() - stored.lateUntil);
-    if (book.listedSince(target, closedAt)) {
-      if (!(await book.saveLate(target, undefined))) return this.lostTarget(target);
-      return undefined;
-    }
-    if (!stored.lateOut || status !== 'UP' || stored.deregistered) return undefined;
+    if (stored.lateUntil === undefined || !stored.lateOut || status !== 'UP' || stored.deregistered) return undefined;
     const state = book.elbState(target);
     if ((state !== undefined && state !== 'draining') || !book.listedSince(target, this.calls.get(target.id)?.sentAt ?? -Infinity)) return undefined;
     if (!ctx.election.acting) return false;

@@ -240,6 +240,7 @@ export class HealthMonitor implements TargetBook {
         // Another leader's probe times are on its own clock: a target it knew is due at once here.
         this.targets.set(s.id, local ? { ...local, deregistered: s.deregistered, deregisteredIn: s.deregisteredIn, removedAt: s.removedAt, ...laterOf(local, s) } : { ...s, lastProbeAt: 0 });
       }
+      const listedAt = this.deps.clock.now();
       const found = await discovery.discover(this.targets);
       this.monitored = found.targets;
       for (const [group, view] of found.elb) this.elb.set(group, { view, at: now });
@@ -251,6 +252,7 @@ export class HealthMonitor implements TargetBook {
         return;
       }
       this.lastDiscoveredAt = now;
+      await this.endLateWatches(listedAt);
       // While a change may still land late, its group is read back every few cycles.
       const late = [...this.targets.values()].some((t) => t.lateUntil !== undefined);
       this.discoveryDueAt = now + (late ? lateReadPeriodMs(config) : config.discoveryIntervalMs);
@@ -259,6 +261,18 @@ export class HealthMonitor implements TargetBook {
       telemetry.metric('DiscoveryErrors', 1);
       this.discoveryFailing = true;
       this.discoveryDueAt = now + config.probe.intervalMs;
+    }
+  }
+
+  /**
+   * Ends the watch over changes that can no longer land: their window closed before a listing
+   * that was then made, so that listing shows all they could do. Whether the target is still
+   * monitored or not (another party may have removed it meanwhile).
+   */
+  private async endLateWatches(listedAt: number): Promise<void> {
+    for (const t of [...this.targets.values()]) {
+      if (t.lateUntil === undefined || t.lateUntil >= listedAt) continue;
+      await this.saveLate(t, undefined).catch((e) => this.deps.telemetry.warn('could not end the watch over a late change', { target: t.id, error: String(e) }));
     }
   }
 

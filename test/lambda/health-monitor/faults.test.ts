@@ -1,6 +1,6 @@
 import { RecordSet, lateReadPeriodMs } from '../../../lambda/health-monitor/contract';
-import type { SwitchSource } from '../../../lambda/health-monitor/ports';
-import { TargetStateStore } from '../../../lambda/health-monitor/state-store';
+import type { MonitoredTarget, SwitchSource } from '../../../lambda/health-monitor/ports';
+import { StoredTarget, TargetStateStore } from '../../../lambda/health-monitor/state-store';
 import { FailClosedSwitches, TableSwitches } from '../../../lambda/health-monitor/switches';
 import { RecordingTelemetry } from '../../../lambda/health-monitor/telemetry';
 import { Contender, World, contender, delay, freezable, ipTargets, leaseStore, seeded, waitFor } from './harness';
@@ -146,21 +146,33 @@ describe('ELB: reconciled, never assumed', () => {
     expect(c.telemetry.sum('UnknownOutcomes')).toBe(1);
   });
 
-  test('the watch over a deregistration that may still land is kept in the target\'s item and ends once AWS can no longer apply it', async () => {
-    // On a simulated timeline: 16 minutes pass in seconds.
+  /** One leader on a simulated timeline, with 1 s probes, so that 16 minutes pass in seconds; `body` gets the target's stored item. */
+  async function overMinutes(body: (ctx: { sim: Simulation; world: World; targets: MonitoredTarget[]; stored: () => Promise<StoredTarget | undefined> }) => Promise<void>) {
     const config = await configFor({
       probe: { intervalMs: 1000, timeoutMs: 200, downIntervalMs: 1000 }, lease: { durationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 }, callTimeoutMs: 500,
       discoveryIntervalMs: 30_000,
     });
     const sim = new Simulation();
-    const time = onTimeline(sim);
     const world = new World(sim.worldTime);
     const targets = ipTargets('api', 3);
-    const c = contender({ name: 'c1', config, db: db(), world, targets, ...time, random: seeded(1) });
+    const c = contender({ name: 'c1', config, db: db(), world, targets, ...onTimeline(sim), random: seeded(1) });
     const stored = async () => (await sim.io(0, () => new TargetStateStore(db(), config.tableName, config.monitorId).loadAll())).get(targets[0].id);
     const run = c.monitor.runInvocation(sim.now + 20 * 60_000);
     await sim.run((async () => {
       await sim.waitFor('targets up', () => last(c.telemetry, 'TargetsUp') === 3, 30_000);
+      await body({ sim, world, targets, stored });
+      c.monitor.stop();
+      await run;
+    })(), 25 * 60_000);
+  }
+
+  /** Waits until the stored watch is over, or 17 minutes after `sentAt`. */
+  async function watchOver(sim: Simulation, stored: () => Promise<StoredTarget | undefined>, sentAt: number): Promise<void> {
+    while ((await stored())?.lateUntil !== undefined && sim.now - sentAt < 17 * 60_000) await sim.after(10_000);
+  }
+
+  test('the watch over a deregistration that may still land is kept in the target\'s item and ends once AWS can no longer apply it', async () => {
+    await overMinutes(async ({ sim, world, targets, stored }) => {
       script(world, { deregister: ['lost'] });
       world.setHealthy(targets[0], false);
       await sim.waitFor('out of its group', () => !world.inGroup(targets[0]), 30_000);
@@ -170,13 +182,29 @@ describe('ELB: reconciled, never assumed', () => {
       expect((await stored())?.lateUntil).toBeGreaterThan(sentAt + 15 * 60_000);
       expect((await stored())?.lateOut).toBe(true);
       // 15 minutes and a call timeout after it was sent, and one listing later, the watch is over.
-      while ((await stored())?.lateUntil !== undefined && sim.now - sentAt < 17 * 60_000) await sim.after(10_000);
+      await watchOver(sim, stored, sentAt);
       expect((await stored())?.lateUntil).toBeUndefined();
       expect(sim.now - sentAt).toBeGreaterThan(15 * 60_000);
       expect(world.inGroup(targets[0])).toBe(true);
-      c.monitor.stop();
-      await run;
-    })(), 25 * 60_000);
+    });
+  });
+
+  test('the watch over a registration that may still land ends too when others took the target away meanwhile', async () => {
+    await overMinutes(async ({ sim, world, targets, stored }) => {
+      world.setHealthy(targets[0], false);
+      await sim.waitFor('out of its group', () => !world.inGroup(targets[0]), 30_000);
+      script(world, { register: ['lost'] });
+      world.setHealthy(targets[0], true);
+      await sim.waitFor('the registration sent', () => world.of('register').length >= 1, 30_000);
+      const sentAt = world.of('register')[0].at;
+      await sim.waitFor('settled as registered', async () => (await stored())?.deregistered === false, 30_000);
+      expect((await stored())?.lateOut).toBe(false);
+      // ECS replaces the task: its target leaves the group, and the monitor no longer lists it.
+      world.replace(targets[0]);
+      await watchOver(sim, stored, sentAt);
+      expect((await stored())?.lateUntil).toBeUndefined();
+      expect(world.inGroup(targets[0])).toBe(false);
+    });
   });
 
   test('a target that others took out, with no change of the monitor\'s that may still land, is left out', async () => {
