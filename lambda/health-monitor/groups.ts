@@ -74,9 +74,7 @@ export class GroupReconciler {
       // An alert sent again after its targets came back says so rather than "0 of n down".
       const subject = `[${config.monitorId}] ${group}: ${down.length > 0 ? `${down.length} of ${members.length} targets down` : `targets were down, all ${members.length} are up again`}`;
       const body = `Incident ${incident.id}\n${down.map((t) => `${t.id}: ${detail(t)}`).join('\n')}`;
-      const sent = await this.step(`alert#${incident.id}`, () => this.alerts.send(`alert#${incident.id}`, group, incident.id, switches,
-        (dedup) => ctx.actions.alert(topic, subject, body, dedup, switches.dryRun)));
-      if (sent === 'refused') return false;
+      if (!(await this.alert(`alert#${incident.id}`, group, incident, topic, subject, body, switches))) return false;
     }
     if (config.actions.deregister) {
       this.pastCap.delete(group);
@@ -88,13 +86,21 @@ export class GroupReconciler {
         const subject = `[${config.monitorId}] ${group}: ejection cap reached, ${down.length} of ${members.length} targets down`;
         const body = `Incident ${incident.id}\nThe monitor took out ${out} of ${members.length} targets, its cap of ${config.actions.maxEjectPercent} %, and leaves `
           + `the other ${down.length - out} DOWN targets registered: ELB routes only to the targets its own checks find healthy, and to all of them when none is (fail open).`;
-        const sent = await this.step(`cap#${incident.id}`, () => this.alerts.send(`cap#${incident.id}`, group, incident.id, switches,
-          (dedup) => ctx.actions.alert(topic, subject, body, dedup, switches.dryRun)));
-        if (sent === 'refused') return false;
+        if (!(await this.alert(`cap#${incident.id}`, group, incident, topic, subject, body, switches))) return false;
       }
     }
     if (!incident) return true;
     return this.closeIfOver(group, incident, members, switches);
+  }
+
+  /**
+   * Sends an alert of the incident unless it went out (a step: a failure is taken up again next
+   * cycle). @returns false when this contender turned out not to lead any more
+   */
+  private async alert(key: string, group: string, incident: Incident, topic: string, subject: string, body: string, switches: Switches): Promise<boolean> {
+    const sent = await this.step(key, () => this.alerts.send(key, group, incident.id, switches,
+      (dedup) => this.ctx.actions.alert(topic, subject, body, dedup, switches.dryRun)));
+    return sent !== 'refused';
   }
 
   private async reconcileTarget(target: MonitoredTarget, members: MonitoredTarget[], incident: Incident | undefined, switches: Switches): Promise<boolean> {
