@@ -42,8 +42,8 @@ const CLAIMANT_SKEW_MS = 5000;
 export const MAX_BACKOFF_MS = 30_000;
 
 export class Alerts {
-  /** Claims of this leader whose settle was lost, with the status it must record (a publish answered: `done`). */
-  private readonly owed = new Map<string, { readonly token: string; readonly status: 'done' | 'abandoned' }>();
+  /** Claims of this leader whose settle was lost, with what it must record (a publish answered: `done`). */
+  private readonly owed = new Map<string, { readonly token: string; readonly status: 'done' | 'abandoned'; readonly outcome?: 'failed' | 'unknown' }>();
   /** Keys whose last publish failed: failures in a row, and when the next attempt may start (monotonic). */
   private readonly backoff = new Map<string, { readonly failures: number; readonly nextAt: number }>();
 
@@ -90,7 +90,7 @@ export class Alerts {
     if (claim?.status === 'sending' && this.othersClaim(claim) && !this.claimantGone(claim)) return 'pending';
     const owed = this.owed.get(key);
     if (owed) {
-      if (!(await this.settle(key, owed.token, owed.status, switches))) return 'pending';
+      if (!(await this.settle(key, owed.token, owed.status, switches, undefined, owed.outcome))) return 'pending';
       if (owed.status === 'done') return 'settled';
     }
     if (ctx.clock.elapsed() < (this.backoff.get(key)?.nextAt ?? -Infinity)) return 'pending';
@@ -159,7 +159,7 @@ export class Alerts {
       if (mine && claim) this.remember(key, { ...claim, status });
     } catch (e) {
       ctx.telemetry.warn('could not settle a claim', { key, status, error: String(e) });
-      this.owed.set(key, { token, status });
+      this.owed.set(key, { token, status, outcome });
       return false;
     }
     this.owed.delete(key);

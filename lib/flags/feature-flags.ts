@@ -200,7 +200,9 @@ export class FeatureFlags extends Construct {
         { name: FeatureFlags.MONITOR_DRY_RUN, enabled: false, description: 'Puts the health monitor in dry-run: it logs the AWS calls it would make.' },
       ] : []),
     ];
-    this.validate(props);
+    // The rule groups of the rollback alarm, cut once: validated, then built.
+    const groups = anyOfGroups(props.rollbackAlarms ?? []);
+    this.validate(props, groups.length);
 
     this.application = new appconfig.Application(this, 'Application', {
       applicationName: props.applicationName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
@@ -211,7 +213,6 @@ export class FeatureFlags extends Construct {
       // One composite alarm, or (when the rule naming every alarm could pass CloudWatch's limit)
       // one over a composite alarm per group of them. The groups carry no actions: the alarm
       // over them does, and each is only its input, as the alarms given are.
-      const groups = anyOfGroups(alarms);
       const inputs = groups.length === 1 ? alarms : groups.map((group, i) => new cloudwatch.CompositeAlarm(this, `RollbackAlarm${i + 1}`, {
         alarmRule: cloudwatch.AlarmRule.anyOf(...group),
         alarmDescription: fitDescription(ALARM_DESCRIPTION, `Part ${i + 1} of ${groups.length} of the rollback alarm of ${this.node.path}: in ALARM when any of ${group.length} alarms is.`),
@@ -290,7 +291,7 @@ export class FeatureFlags extends Construct {
     };
   }
 
-  private validate(props: FeatureFlagsProps): void {
+  private validate(props: FeatureFlagsProps, groups: number): void {
     const v = new Validator();
     const seen = new Set<string>();
     this.flags.forEach((flag, i) => {
@@ -315,7 +316,6 @@ export class FeatureFlags extends Construct {
       if (!Number.isInteger(minutes) || minutes < 0 || minutes > 1440) v.add(name, formatSeconds(d), 'whole minutes from 0 to 24 hours');
     }
     const alarms = props.rollbackAlarms ?? [];
-    const groups = anyOfGroups(alarms).length;
     if (groups > MAX_RULE_CHILDREN) {
       v.add('rollbackAlarms', `${alarms.length} alarms, ${groups} composite alarms of them`,
         `as many as ${MAX_RULE_CHILDREN} composite alarms hold, each rule within ${MAX_ALARM_RULE_LENGTH} characters and ${MAX_RULE_CHILDREN} alarms (PutCompositeAlarm)`);
