@@ -43,7 +43,7 @@ export function buildApp(app: App = new App()): App {
       recordName: ctx('recordName') ?? 'api',
       standby: standby.api,
     },
-    failoverBudget: Duration.minutes(6),
+    failoverBudget: Duration.minutes(3),
   });
   new Route53AlarmsStack(app, 'HaKitRoute53Alarms', {
     env: { region: 'us-east-1', account },

@@ -68,3 +68,5 @@ export type {
 // patterns/: the tiers composed.
 export { HighlyAvailableService } from './patterns/highly-available-service';
 export type { HighlyAvailableServiceProps } from './patterns/highly-available-service';
+export { FailureFailoverTime, ServiceFailoverTimes, ServiceFailure } from './patterns/failure-times';
+export type { ClientDelays } from './patterns/failure-times';

@@ -19,6 +19,13 @@ export enum FigureKind {
   CONFIGURED = 'CONFIGURED',
   /** A figure the team measured itself, for example in a game day, given with its source. */
   MEASURED = 'MEASURED',
+  /**
+   * A delay of the service's own clients that the team states (`ClientDelays`): resolvers caching
+   * past the TTL, connections kept open, connection pools.
+   */
+  CLIENT_STATED = 'CLIENT_STATED',
+  /** A client-side delay the team has not stated: counted as 0 s, so the figure is not a bound. */
+  NOT_STATED = 'NOT_STATED',
 }
 
 /** How a kind reads beside a number. */
@@ -27,7 +34,12 @@ const KIND_LABELS: Record<FigureKind, string> = {
   [FigureKind.AWS_TYPICAL]: 'AWS typical',
   [FigureKind.CONFIGURED]: 'configured',
   [FigureKind.MEASURED]: 'measured',
+  [FigureKind.CLIENT_STATED]: 'stated for the clients',
+  [FigureKind.NOT_STATED]: 'not stated: counted as 0 s',
 };
+
+/** The kinds a bound can be built from: AWS's bounds, this stack's arithmetic, the team's own statements. */
+const BOUND_KINDS: ReadonlySet<FigureKind | undefined> = new Set([FigureKind.AWS_BOUND, FigureKind.CONFIGURED, FigureKind.CLIENT_STATED]);
 
 /**
  * One step between a failure and clients being served by the standby.
@@ -108,6 +120,20 @@ export class FailoverTimeBreakdown {
   /** Sum of the steps. */
   public get total(): Duration {
     return Duration.seconds(this.steps.reduce((sum, s) => sum + s.duration.toSeconds({ integral: false }), 0));
+  }
+
+  /**
+   * Whether the total is a bound: every step is an AWS bound, arithmetic on this stack's settings
+   * or a client delay the team stated. A typical, measured or unstated step makes it a typical
+   * figure.
+   */
+  public get isBound(): boolean {
+    return this.steps.every((s) => BOUND_KINDS.has(s.kind));
+  }
+
+  /** The steps that keep the total from being a bound, by name. */
+  public get unboundSteps(): string[] {
+    return this.steps.filter((s) => !BOUND_KINDS.has(s.kind)).map((s) => s.name);
   }
 
   /**

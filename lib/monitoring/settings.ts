@@ -4,7 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { LeaseTiming, MonitorConfig, MonitoredHost, ProbeRequest, ProbeTiming } from '../../lambda/health-monitor/contract';
-import { detectionBoundMs, endReserveMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
+import { detectionBoundMs, endReserveMs } from '../../lambda/health-monitor/contract';
 import { HealthCheckProfile, HealthCheckProtocol } from '../core/health-check-profile';
 import { FailoverTargetKind } from '../dns/failover-target';
 import { failoverRecordSets } from '../dns/record-sets';
@@ -39,15 +39,6 @@ export function failoverBoundMs(s: Settings, config: MonitorConfig, triggerGroup
 /** The probe jitter when none is given: a tenth of the interval, at most the interval minus the timeout. */
 export function defaultJitterMs(intervalMs: number, timeoutMs: number): number {
   return Math.max(0, Math.min(Math.round(intervalMs / 10), intervalMs - timeoutMs));
-}
-
-/**
- * The monitor's detection and takeover at its defaults, its fastest documented settings: what a
- * service's failover budget can gain by going back to them.
- */
-export function defaultBounds(): { readonly detection: Duration; readonly takeover: Duration } {
-  const detectionMs = detectionBoundMs(probeTiming({}, DEFAULT_HEALTH_CHECK));
-  return { detection: Duration.millis(detectionMs), takeover: Duration.millis(takeoverBoundMs(leaseSettings({}))) };
 }
 
 /** The probe timing `props` resolve to with `timing` as the health check. */

@@ -1,6 +1,6 @@
 /**
  * `HighlyAvailableService`: every tier composed, one alarm topic for all of them, and the
- * service's worst-case failover checked against its budget.
+ * service's failover time per failure checked against its budget.
  */
 import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -13,7 +13,6 @@ import { Construct } from 'constructs';
 import { createEncryptedTopic } from '../core/alarm-topic';
 import { AlarmOptions, withActions } from '../core/alarms';
 import { securityGroupDescription } from '../core/descriptions';
-import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
 import { DnsFailover } from '../dns/dns-failover';
 import { DnsFailoverOptions } from '../dns/dns-failover-props';
@@ -27,7 +26,8 @@ import { ReplicatedDatabaseOptions } from '../replication/database-props';
 import { ReplicatedCache } from '../replication/replicated-cache';
 import { ReplicatedDatabase } from '../replication/replicated-database';
 import { VipFailover, VipFailoverOptions } from '../vip/vip-failover';
-import { cheapestServiceChange, serviceBreakdown } from './service-failover';
+import { ClientDelays, FAILURE_NAMES, ServiceFailoverTimes } from './failure-times';
+import { cheapestServiceChange, serviceFailures } from './service-failover';
 
 /**
  * Props of a `HighlyAvailableService`.
@@ -95,11 +95,22 @@ export interface HighlyAvailableServiceProps {
   readonly alarmTopic?: sns.ITopic;
 
   /**
-   * Longest acceptable worst-case failover of the whole service (see `failoverTime`). Synth fails
-   * when the tiers cannot meet it, with the breakdown per tier and the cheapest change that would.
+   * Longest acceptable failover, for each failure the service can have (see `failoverTime`): a
+   * target, the database writer, the cache primary, the primary region. Synth fails when one
+   * failure's chain cannot meet it, naming that failure, with its steps and the cheapest change
+   * that would.
    * @default - not checked
    */
   readonly failoverBudget?: Duration;
+
+  /**
+   * The delays of your own clients after a failover: resolvers caching past the TTL, connections
+   * kept open to the old load balancer, connection pools to the old writer. Each failure that goes
+   * through one counts it; one not stated counts as 0 s and keeps that failure's figure from
+   * being a bound.
+   * @default - none stated
+   */
+  readonly clientDelays?: ClientDelays;
 }
 
 /**
@@ -110,10 +121,10 @@ export interface HighlyAvailableServiceProps {
  * The service itself is yours: add an ECS service, an Auto Scaling group, IP addresses or a
  * Lambda function with `addTargets()`, and give it `serviceSecurityGroup`.
  *
- * Worst-case failover (`failoverTime`) is the sum of every tier's: load balancer detection, DNS
- * detection + propagation + TTL, the slower data-tier failover, monitor detection + leader
- * takeover. It bounds the time by which every tier has reacted to a failure, however their
- * reactions overlap.
+ * Failover time (`failoverTime`) is given per failure, each with its own chain: a target (the
+ * load balancer's detection), the database writer and the cache primary (the tier's failover,
+ * then the clients' reconnect), the primary region (the slower of the name's and the virtual
+ * IP's paths, then the clients' caches and connections). No failure goes through every tier.
  */
 export class HighlyAvailableService extends Construct implements ec2.IConnectable {
   /** The load balancer. */
@@ -146,8 +157,10 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
   /** The health monitor, unless disabled or no target group holds IP targets. */
   public readonly monitor?: LeaderHealthMonitor;
 
-  /** Worst-case failover of the service, tier by tier. */
-  public readonly failoverTime: FailoverTimeBreakdown;
+  /** Failover time of the service per failure, each failure's chain step by step. */
+  public readonly failoverTime: ServiceFailoverTimes;
+
+  private readonly clientDelays: ClientDelays;
 
   constructor(scope: Construct, id: string, props: HighlyAvailableServiceProps) {
     super(scope, id);
@@ -231,13 +244,17 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
       }
     }
 
-    this.failoverTime = serviceBreakdown(this);
+    this.clientDelays = props.clientDelays ?? {};
+    this.failoverTime = serviceFailures(this, this.clientDelays);
     if (props.failoverBudget) this.checkBudget(props.failoverBudget);
   }
 
-  /** Worst case from a failure to every tier having reacted: the sum of `failoverTime`. */
+  /**
+   * The worst failure's failover time.
+   * @deprecated use `failoverTime.worst`, which names the failure and says whether it is a bound
+   */
   public get worstCaseFailoverTime(): Duration {
-    return this.failoverTime.total;
+    return this.failoverTime.worst.total;
   }
 
   /** Every alarm the tiers created. */
@@ -245,6 +262,7 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
     return [
       ...this.loadBalancer.alarms,
       ...(this.dns?.alarms ?? []),
+      ...(this.vip?.alarms ?? []),
       ...(this.cache?.alarms ?? []),
       ...(this.database?.alarms ?? []),
       ...(this.monitor?.alarms ?? []),
@@ -272,14 +290,17 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
   private checkBudget(budget: Duration): void {
     if (budget.isUnresolved()) return;
     const budgetSeconds = budget.toSeconds({ integral: false });
-    const total = this.failoverTime.total.toSeconds({ integral: false });
-    if (total <= budgetSeconds) return;
-    const change = cheapestServiceChange(this, budgetSeconds);
-    const advice = change
-      ? `cheapest change that meets it: ${change.changes.join('; and ')}, for a total of ${change.totalSeconds} s`
-      : 'no change this library knows of meets it: split the budget per failure instead, or give a tier a faster setting of your own';
     const v = new Validator();
-    v.add('failoverBudget', formatSeconds(budget), `at least ${total} s for these tiers:\n${this.failoverTime.render('    ')}\n    ${advice}`);
+    for (const failure of this.failoverTime.failures) {
+      const total = failure.total.toSeconds({ integral: false });
+      if (total <= budgetSeconds) continue;
+      const change = cheapestServiceChange(this, this.clientDelays, failure, budgetSeconds);
+      const advice = change
+        ? `cheapest change that meets it: ${change.changes.join('; and ')}, for a total of ${change.totalSeconds} s`
+        : 'no change this library knows of meets it: give the tier a measured failover time (measuredFailoverTime), shorten the client delays, or raise the budget';
+      v.add('failoverBudget', formatSeconds(budget),
+        `at least ${total} s when ${FAILURE_NAMES[failure.failure]} (${failure.isBound ? 'a bound' : 'typical'}):\n${failure.breakdown.render('    ')}\n    ${advice}`);
+    }
     v.throwIfAny(this);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The service's failover time, tier by tier: when every tier has reacted to a failure; and the
- * cheapest change that meets the service's budget.
+ * The service's failover time per failure: the chain of steps each failure goes through, with the
+ * clients' own delays; and the cheapest change that brings a failure within the budget.
  */
 import { Duration } from 'aws-cdk-lib';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';
@@ -9,14 +9,14 @@ import { DnsFailover } from '../dns/dns-failover';
 import { cheapestChange, fastestPossible } from '../dns/failover-budget';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { LeaderHealthMonitor } from '../monitoring/leader-health-monitor';
-import { defaultBounds } from '../monitoring/settings';
 import { DatabaseKind } from '../replication/database-props';
 import { AURORA_FAILOVER } from '../replication/failover-figures';
 import { ReplicatedCache } from '../replication/replicated-cache';
 import { ReplicatedDatabase } from '../replication/replicated-database';
 import { VipFailover } from '../vip/vip-failover';
+import { ClientDelays, FailureFailoverTime, ServiceFailoverTimes, ServiceFailure } from './failure-times';
 
-/** The tiers of a service, as far as its failover time goes. */
+/** The tiers of a service, as far as its failover times go. */
 export interface ServiceTiers {
   readonly loadBalancer: HaLoadBalancer;
   readonly dns?: DnsFailover;
@@ -27,153 +27,144 @@ export interface ServiceTiers {
 }
 
 const seconds = (d: Duration) => d.toSeconds({ integral: false });
+const sum = (steps: FailoverStep[]) => steps.reduce((total, s) => total + seconds(s.duration), 0);
+const prefixed = (tier: string, steps: FailoverStep[]): FailoverStep[] => steps.map((s) => ({ ...s, name: `${tier}: ${s.name}` }));
 
-/**
- * The service's worst-case failover, tier by tier: the time by which every tier has reacted to a
- * failure, however their reactions overlap. The load balancer stops sending requests to a failed
- * target; DNS moves clients to the standby; the data tier promotes a replica; the monitor detects
- * and, if its own leader is lost at that moment, a standby contender takes over first.
- */
-export function serviceBreakdown(t: ServiceTiers): FailoverTimeBreakdown {
-  const steps: FailoverStep[] = [{
-    name: 'load balancer: detection',
-    duration: t.loadBalancer.worstCaseDetectionTime,
-    explanation: 'the slowest target group\'s health check: interval × unhealthy threshold + timeout',
-    kind: FigureKind.CONFIGURED,
-  }];
-  const path = namePath(t);
-  for (const step of path?.steps ?? []) steps.push({ ...step, name: `${path!.name}: ${step.name}` });
-  const data = [
-    ...(t.cache?.failoverTime ? [{ tier: 'cache', time: t.cache.failoverTime.total, step: t.cache.failoverTime.steps[0] }] : []),
-    ...(t.database?.failoverTime ? [{ tier: 'database', time: t.database.failoverTime.total, step: t.database.failoverTime.steps[0] }] : []),
-  ];
-  if (data.length > 0) {
-    const slowest = data.reduce((a, b) => (seconds(b.time) > seconds(a.time) ? b : a));
-    steps.push({
-      name: 'data tier: failover',
-      duration: slowest.time,
-      explanation: data.length > 1
-        ? `the slower of the cache (${seconds(data[0].time)} s) and the database (${seconds(data[1].time)} s), which fail over side by side`
-        : `the ${slowest.tier} promotes a replica`,
-      kind: slowest.step.kind,
-      source: slowest.step.source,
-    });
-  }
-  if (t.monitor) {
-    const m = t.monitor;
-    const h = m.healthCheck;
-    steps.push({
-      name: 'monitor: detection',
-      duration: m.worstCaseDetectionTime,
-      explanation: `${seconds(h.interval)} s interval × ${h.unhealthyThreshold} failures + ${seconds(h.timeout)} s timeout + jitter`,
-      kind: FigureKind.CONFIGURED,
-    });
-    steps.push({
-      name: 'monitor: leader takeover',
-      duration: m.worstCaseTakeoverTime,
-      explanation: 'if the leader is lost at the same moment: a standby sees its last renewal, waits a whole lease by its own clock, and takes over (two retry periods and three calls at most)',
-      kind: FigureKind.CONFIGURED,
-    });
-  }
-  return new FailoverTimeBreakdown(steps);
+/** A client-side delay: as the team stated it, or 0 s marked as not stated. */
+function clientStep(name: string, stated: Duration | undefined, prop: keyof ClientDelays, what: string): FailoverStep {
+  return stated === undefined
+    ? { name, duration: Duration.seconds(0), kind: FigureKind.NOT_STATED, explanation: `${what}; state it as clientDelays.${prop}` }
+    : { name, duration: stated, kind: FigureKind.CLIENT_STATED, explanation: `${what}, as stated in clientDelays.${prop}` };
+}
+
+function loadBalancerDetection(t: ServiceTiers, explanation: string): FailoverStep {
+  return { name: 'load balancer: detection', duration: t.loadBalancer.worstCaseDetectionTime, explanation, kind: FigureKind.CONFIGURED };
 }
 
 /**
- * How clients reach the standby, beyond the load balancer's detection: DNS (Route 53's detection,
- * propagation and the TTL) or the virtual IP (the accelerator's reaction). With both, the slower
- * counts: some clients follow the name, others the addresses.
+ * A target fails. ELB stops routing to it once its health check fails, whatever the monitor does;
+ * the monitor may take it out sooner, so ELB's figure is the bound.
  */
-function namePath(t: ServiceTiers): { name: 'dns' | 'vip'; steps: FailoverStep[]; seconds: number } | undefined {
-  const paths = [
-    ...(t.dns ? [{ name: 'dns' as const, steps: t.dns.failoverTime.steps }] : []),
-    // The accelerator's own breakdown starts with the load balancer's detection, counted already.
-    ...(t.vip ? [{ name: 'vip' as const, steps: t.vip.failoverTime.steps.slice(1) }] : []),
-  ].map((p) => ({ ...p, seconds: p.steps.reduce((sum, s) => sum + seconds(s.duration), 0) }));
-  return paths.length === 0 ? undefined : paths.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+function targetFailure(t: ServiceTiers): FailoverStep[] {
+  const monitor = t.monitor ? `; the monitor may take it out sooner (detection ${seconds(t.monitor.worstCaseDetectionTime)} s)` : '';
+  return [loadBalancerDetection(t, `the slowest target group's health check: interval × unhealthy threshold + timeout; then ELB routes to the other targets${monitor}`)];
 }
 
-/** One way to fail over faster. */
-interface Change {
-  readonly description: string;
-  readonly savingSeconds: number;
-}
-
-/** Free changes, one per tier, each with what it saves. */
-function freeChanges(t: ServiceTiers): Change[] {
-  const changes: Change[] = [];
-  const fast = HealthCheckProfile.tcp({ preset: HealthCheckPreset.FAST });
-  const fastSeconds = seconds(fast.detectionTime);
-  const lbSeconds = seconds(t.loadBalancer.worstCaseDetectionTime);
-  if (lbSeconds > fastSeconds) {
-    changes.push({ description: `use HealthCheckPreset.FAST on the load balancer's target groups (free; detection ${lbSeconds} s → ${fastSeconds} s)`, savingSeconds: lbSeconds - fastSeconds });
+/** The primary region's paths: by the name and by the virtual IP, each to the clients. */
+function regionPaths(t: ServiceTiers, clients: ClientDelays): Array<{ name: 'dns' | 'vip'; steps: FailoverStep[] }> {
+  const reuse = clientStep('clients: connection reuse', clients.connectionReuse, 'connectionReuse',
+    'a client keeps sending over a connection it opened to the primary before it connects again');
+  const paths: Array<{ name: 'dns' | 'vip'; steps: FailoverStep[] }> = [];
+  if (t.dns) {
+    // A Route 53 check on the load balancer's endpoint fails only once the load balancer has no
+    // healthy target; a check that follows the target health counts that detection already.
+    const lb = t.dns._failoverModel.detection.kind === 'endpoint'
+      ? [loadBalancerDetection(t, 'the primary\'s targets fail behind a load balancer that still answers: it reports them unhealthy first')]
+      : [];
+    paths.push({
+      name: 'dns',
+      steps: [
+        ...lb,
+        ...prefixed('dns', t.dns.failoverTime.steps),
+        clientStep('clients: DNS cache beyond the TTL', clients.dnsCacheBeyondTtl, 'dnsCacheBeyondTtl', 'clients or their resolvers keep the cached primary answer past the TTL'),
+        reuse,
+      ],
+    });
   }
-  if (t.monitor) {
-    // The monitor's defaults are its fastest documented settings.
-    const m = t.monitor;
-    const defaults = defaultBounds();
-    const detection = seconds(m.worstCaseDetectionTime);
-    if (detection > seconds(defaults.detection)) {
-      changes.push({ description: `use the monitor's default healthCheck (free; detection ${detection} s → ${seconds(defaults.detection)} s)`, savingSeconds: detection - seconds(defaults.detection) });
-    }
-    const takeover = seconds(m.worstCaseTakeoverTime);
-    if (takeover > seconds(defaults.takeover)) {
-      changes.push({
-        description: `use the monitor's default lease and callTimeout (free, more DynamoDB writes; takeover ${takeover} s → ${seconds(defaults.takeover)} s)`,
-        savingSeconds: takeover - seconds(defaults.takeover),
-      });
-    }
+  // The accelerator's breakdown starts with the load balancer's detection; its addresses do not
+  // change, so no TTL, but connections to the old endpoint stay.
+  if (t.vip) paths.push({ name: 'vip', steps: [...prefixed('vip', t.vip.failoverTime.steps), reuse] });
+  return paths;
+}
+
+/** The slower of the paths: some clients follow the name, others the addresses. */
+function slowerPath(t: ServiceTiers, clients: ClientDelays): { name: 'dns' | 'vip'; steps: FailoverStep[] } | undefined {
+  const paths = regionPaths(t, clients);
+  return paths.length === 0 ? undefined : paths.reduce((a, b) => (sum(b.steps) > sum(a.steps) ? b : a));
+}
+
+/** Every failure the service can have, each with its own chain. */
+export function serviceFailures(t: ServiceTiers, clients: ClientDelays = {}): ServiceFailoverTimes {
+  const failures = [new FailureFailoverTime(ServiceFailure.TARGET, new FailoverTimeBreakdown(targetFailure(t)))];
+  if (t.database?.failoverTime) {
+    failures.push(new FailureFailoverTime(ServiceFailure.DATABASE_WRITER, new FailoverTimeBreakdown([
+      ...prefixed('database', t.database.failoverTime.steps),
+      clientStep('clients: reconnect to the new writer', clients.databaseReconnect, 'databaseReconnect', 'connection pools drop their connections to the old writer and connect again'),
+    ])));
   }
-  return changes;
+  if (t.cache?.failoverTime) {
+    failures.push(new FailureFailoverTime(ServiceFailure.CACHE_PRIMARY, new FailoverTimeBreakdown([
+      ...prefixed('cache', t.cache.failoverTime.steps),
+      clientStep('clients: reconnect to the new primary', clients.cacheReconnect, 'cacheReconnect', 'cache clients drop their connections to the old primary and connect again'),
+    ])));
+  }
+  const region = slowerPath(t, clients);
+  if (region) failures.push(new FailureFailoverTime(ServiceFailure.PRIMARY_REGION, new FailoverTimeBreakdown(region.steps)));
+  return new ServiceFailoverTimes(failures);
 }
 
-/** The database step with Aurora, if that is a change. */
-function auroraChange(t: ServiceTiers, breakdown: FailoverTimeBreakdown): Change | undefined {
-  if (t.database?.kind !== DatabaseKind.RDS_INSTANCE || !t.database.failoverTime) return undefined;
-  const data = breakdown.steps.find((s) => s.name === 'data tier: failover');
-  const cache = t.cache?.failoverTime ? seconds(t.cache.failoverTime.total) : 0;
-  const before = data ? seconds(data.duration) : 0;
-  const after = Math.max(cache, seconds(AURORA_FAILOVER.duration));
-  if (after >= before) return undefined;
-  return { description: `use DatabaseEngine.aurora() (writer failover ${seconds(t.database.failoverTime.total)} s → ${seconds(AURORA_FAILOVER.duration)} s; Aurora instances cost more than RDS ones)`, savingSeconds: before - after };
-}
-
-/** What would meet a budget, and the total it reaches. */
+/** What would bring one failure within a budget, and the total it reaches. */
 export interface ServiceChange {
   readonly changes: string[];
   readonly totalSeconds: number;
 }
 
-/**
- * The cheapest set of changes that meets `budgetSeconds`: free changes first (the biggest saving
- * first), then DNS's cheapest change for what is still missing, then Aurora. Undefined when even
- * all of them miss the budget.
- */
-export function cheapestServiceChange(t: ServiceTiers, budgetSeconds: number): ServiceChange | undefined {
-  const breakdown = serviceBreakdown(t);
-  let total = seconds(breakdown.total);
+/** The FAST preset on the load balancer, when it is faster: free. */
+function fastLoadBalancer(t: ServiceTiers): { description: string; savingSeconds: number } | undefined {
+  const fastSeconds = seconds(HealthCheckProfile.tcp({ preset: HealthCheckPreset.FAST }).detectionTime);
+  const lbSeconds = seconds(t.loadBalancer.worstCaseDetectionTime);
+  if (lbSeconds <= fastSeconds) return undefined;
+  return { description: `use HealthCheckPreset.FAST on the load balancer's target groups (free; detection ${lbSeconds} s → ${fastSeconds} s)`, savingSeconds: lbSeconds - fastSeconds };
+}
+
+/** The region's cheapest change: the load balancer's preset, then DNS's own cheapest change. */
+function regionChange(t: ServiceTiers, clients: ClientDelays, budgetSeconds: number): ServiceChange | undefined {
+  const paths = regionPaths(t, clients);
   const changes: string[] = [];
-  for (const change of freeChanges(t).sort((a, b) => b.savingSeconds - a.savingSeconds)) {
-    if (total <= budgetSeconds) break;
-    changes.push(change.description);
-    total -= change.savingSeconds;
+  const totals = new Map(paths.map((p) => [p.name, sum(p.steps)]));
+  const fast = fastLoadBalancer(t);
+  const viaLoadBalancer = (name: 'dns' | 'vip') => paths.find((p) => p.name === name)!.steps.some((s) => s.name.endsWith('load balancer: detection') || s.name === 'vip: load balancer detection');
+  const worst = () => Math.max(...totals.values());
+  if (fast && worst() > budgetSeconds) {
+    changes.push(fast.description);
+    for (const name of totals.keys()) if (viaLoadBalancer(name)) totals.set(name, totals.get(name)! - fast.savingSeconds);
   }
-  const path = namePath(t);
-  if (total > budgetSeconds && t.dns && path?.name === 'dns') {
+  if (t.dns && totals.has('dns') && totals.get('dns')! > budgetSeconds) {
     const model = t.dns._failoverModel;
-    const dnsTotal = seconds(t.dns.failoverTime.total);
-    const dnsChange = cheapestChange(model, dnsTotal - (total - budgetSeconds))
-      ?? cheapestChange(model, fastestPossible(model));
+    const dnsSeconds = seconds(t.dns.failoverTime.total);
+    const dnsChange = cheapestChange(model, dnsSeconds - (totals.get('dns')! - budgetSeconds)) ?? cheapestChange(model, fastestPossible(model));
     if (dnsChange && dnsChange.changes.length > 0) {
-      changes.push(...dnsChange.changes.map((c) => `DNS: ${c}`));
-      // A faster DNS path saves no more than down to the virtual IP's, when there is one.
-      const vipSeconds = namePath({ ...t, dns: undefined })?.seconds ?? 0;
-      total -= Math.min(dnsTotal - dnsChange.total, dnsTotal - vipSeconds);
+      // The LB preset is one of DNS's own knobs when Route 53 follows the target health.
+      changes.push(...dnsChange.changes.filter((c) => !(fast && changes.includes(fast.description) && c.startsWith('use HealthCheckPreset.FAST'))).map((c) => `DNS: ${c}`));
+      totals.set('dns', totals.get('dns')! - (dnsSeconds - dnsChange.total));
     }
   }
-  const aurora = total > budgetSeconds ? auroraChange(t, breakdown) : undefined;
-  if (aurora) {
-    changes.push(aurora.description);
-    total -= aurora.savingSeconds;
+  return worst() <= budgetSeconds ? { changes, totalSeconds: Math.round(worst() * 10) / 10 } : undefined;
+}
+
+/**
+ * The cheapest set of changes that brings `failure` within `budgetSeconds`, or undefined when no
+ * change this library knows of does.
+ */
+export function cheapestServiceChange(t: ServiceTiers, clients: ClientDelays, failure: FailureFailoverTime, budgetSeconds: number): ServiceChange | undefined {
+  const total = seconds(failure.total);
+  switch (failure.failure) {
+    case ServiceFailure.TARGET: {
+      const fast = fastLoadBalancer(t);
+      return fast && total - fast.savingSeconds <= budgetSeconds ? { changes: [fast.description], totalSeconds: total - fast.savingSeconds } : undefined;
+    }
+    case ServiceFailure.DATABASE_WRITER: {
+      if (t.database?.kind !== DatabaseKind.RDS_INSTANCE || !t.database.failoverTime) return undefined;
+      const saving = seconds(t.database.failoverTime.total) - seconds(AURORA_FAILOVER.duration);
+      if (saving <= 0 || total - saving > budgetSeconds) return undefined;
+      return {
+        changes: [`use DatabaseEngine.aurora() (writer failover ${seconds(t.database.failoverTime.total)} s → ${seconds(AURORA_FAILOVER.duration)} s; Aurora instances cost more than RDS ones)`],
+        totalSeconds: total - saving,
+      };
+    }
+    case ServiceFailure.PRIMARY_REGION:
+      return regionChange(t, clients, budgetSeconds);
+    default:
+      return undefined;
   }
-  return total <= budgetSeconds ? { changes, totalSeconds: Math.round(total * 10) / 10 } : undefined;
 }

@@ -11,7 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildApp } from '../../bin/app';
 import { API_IMAGE, ReferenceStack } from '../../bin/reference-stack';
-import { FigureKind } from '../../lib';
+import { FigureKind, ServiceFailure } from '../../lib';
 import { deployedConfig } from '../monitoring/monitor-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { testApp } from '../support/stacks';
@@ -316,17 +316,20 @@ describe('reference app: the service', () => {
     template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }] });
   });
 
-  test('a failover budget of 6 minutes, met: 346 s from the load balancer to the monitor, each figure with its kind', () => {
+  test('a failover budget of 3 minutes per failure, met: the cache primary\'s 180 s is the worst, each figure with its kind', () => {
     const service = (referenceStack(sharedApp()) as ReferenceStack).service;
-    expect(service.failoverTime.steps.map((s) => [s.name, s.duration.toSeconds({ integral: false })])).toEqual([
-      ['load balancer: detection', 12], ['dns: detection', 26], ['dns: propagation', 60], ['dns: ttl', 60],
-      ['data tier: failover', 180], ['monitor: detection', 3.6], ['monitor: leader takeover', 4.4],
+    const failures = service.failoverTime.failures.map((f) => [f.failure, f.total.toSeconds({ integral: false }), f.isBound]);
+    expect(failures).toEqual([
+      [ServiceFailure.TARGET, 12, true],
+      [ServiceFailure.DATABASE_WRITER, 60, false],
+      [ServiceFailure.CACHE_PRIMARY, 180, false],
+      [ServiceFailure.PRIMARY_REGION, 158, false],
     ]);
-    expect(service.failoverTime.steps.map((s) => s.kind)).toEqual([
-      FigureKind.CONFIGURED, FigureKind.CONFIGURED, FigureKind.AWS_TYPICAL, FigureKind.CONFIGURED, FigureKind.AWS_TYPICAL, FigureKind.CONFIGURED, FigureKind.CONFIGURED,
+    const region = service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.breakdown.steps;
+    expect(region.map((s) => s.kind)).toEqual([
+      FigureKind.CONFIGURED, FigureKind.CONFIGURED, FigureKind.AWS_TYPICAL, FigureKind.CONFIGURED, FigureKind.NOT_STATED, FigureKind.NOT_STATED,
     ]);
-    expect(service.failoverTime.steps[4].source).toMatch(/ElastiCache User Guide.*"typically just a few minutes", taken as 3 minutes/);
-    expect(service.worstCaseFailoverTime.toSeconds({ integral: false })).toBe(346);
+    expect(service.failoverTime.worst.breakdown.steps[0].source).toMatch(/ElastiCache User Guide.*"typically just a few minutes", taken as 3 minutes/);
     expect(service.dns!.monthlyHealthCheckCost).toBe(1.5);
   });
 
@@ -345,6 +348,7 @@ describe('reference app: the service', () => {
     expect(vip.worstCaseFailoverTime.toSeconds()).toBe(42);
     const dnsPath = reference.service.dns!.failoverTime.total.toSeconds() + reference.api.worstCaseDetectionTime.toSeconds();
     expect(dnsPath).toBe(158);
+    expect(reference.service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.total.toSeconds()).toBe(158);
   });
 });
 

@@ -1,8 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { buildApp } from '../../bin/app';
+import { ReferenceStack } from '../../bin/reference-stack';
 import { MAX_BACKOFF_MS } from '../../lambda/health-monitor/alerts';
 import { LATE_READ_INTERVALS, SIGNED_REQUEST_WINDOW_MS } from '../../lambda/health-monitor/contract';
+import { FailureFailoverTime, FigureKind } from '../../lib';
 import { DEFAULT_HEALTH_CHECK } from '../../lib/monitoring/settings';
+import { testApp } from '../support/stacks';
 
 /** The monitor's figures the README states in prose, from the constants the handler runs on. */
 const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
@@ -21,5 +25,29 @@ describe('the README states the monitor\'s figures as the code has them', () => 
 
   test('a failed publish backs off to at most the code\'s ceiling', () => {
     expect(README).toContain(`from one probe interval to ${MAX_BACKOFF_MS / 1000} s`);
+  });
+});
+
+/** A failure's row of the README's budget table, written from the chain the code computes. */
+function failureRow(f: FailureFailoverTime): string {
+  const steps = f.breakdown.steps.map((s) => {
+    if (s.kind === FigureKind.NOT_STATED) return `${s.name} not stated`;
+    return `${s.name} ${s.duration.toSeconds({ integral: false })} s${s.kind === FigureKind.AWS_TYPICAL ? ' (AWS typical)' : ''}`;
+  });
+  return `| ${f.description} | ${steps.join(', ')} | ${f.total.toSeconds({ integral: false })} s, ${f.isBound ? 'a bound' : 'typical'} |`;
+}
+
+describe('the README states the reference app\'s failover budgets as the code computes them', () => {
+  const app = buildApp(testApp());
+  const service = (app.node.findChild('HaKitReference') as ReferenceStack).service;
+
+  test('one row per failure, each with its chain and kind', () => {
+    expect(service.failoverTime.failures.length).toBe(4);
+    for (const failure of service.failoverTime.failures) expect(README).toContain(failureRow(failure));
+  });
+
+  test('the headline is the worst failure\'s, with its kind', () => {
+    const worst = service.failoverTime.worst;
+    expect(README).toContain(`**${worst.description}: ${worst.total.toSeconds()} s, ${worst.isBound ? 'a bound' : 'typical, not a bound'}**`);
   });
 });

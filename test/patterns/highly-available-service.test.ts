@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,12 +10,14 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  DatabaseEngine, DnsHealthCheck, FailoverTarget, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService, HighlyAvailableServiceProps, ReplicatedDatabase, VipEndpoint,
+  DatabaseEngine, DnsHealthCheck, FailoverTarget, FigureKind, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService, HighlyAvailableServiceProps,
+  MeasuredFailoverTime, ReplicatedDatabase, ServiceFailure, VipEndpoint,
 } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
 import { deployedConfig } from '../monitoring/monitor-stack';
 import { dataStack } from '../support/data-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
+import { testApp } from '../support/stacks';
 
 const STANDBY = FailoverTarget.remoteLoadBalancer('standby-123.eu-central-1.elb.amazonaws.com', 'Z215JYRZR1TBD5');
 const ipGroup = (name: string, port: number, preset = HealthCheckPreset.FAST) => ({
@@ -125,64 +127,108 @@ describe('composition', () => {
   });
 });
 
-describe('failover budget', () => {
-  test('the breakdown per tier, as data', () => {
+describe('failover budget per failure', () => {
+  const chain = (service: HighlyAvailableService, failure: ServiceFailure) =>
+    service.failoverTime.of(failure)!.breakdown.steps.map((s) => [s.name, s.duration.toSeconds({ integral: false })]);
+  const errorOf = (overrides: Overrides) => {
+    try {
+      build(overrides);
+    } catch (e) {
+      return e as Error;
+    }
+    return undefined;
+  };
+
+  test('each failure has its own chain: no failure goes through every tier', () => {
     const { service } = build(fullTiers);
-    expect(service.failoverTime.steps.map((s) => [s.name, s.duration.toSeconds({ integral: false })])).toEqual([
-      ['load balancer: detection', 12],
-      ['dns: detection', 26],
-      ['dns: propagation', 60],
-      ['dns: ttl', 60],
-      ['data tier: failover', 180],
-      ['monitor: detection', 3.6],
-      ['monitor: leader takeover', 4.4],
+    expect(service.failoverTime.failures.map((f) => f.failure)).toEqual([
+      ServiceFailure.TARGET, ServiceFailure.DATABASE_WRITER, ServiceFailure.CACHE_PRIMARY, ServiceFailure.PRIMARY_REGION,
     ]);
-    expect(service.worstCaseFailoverTime.toSeconds({ integral: false })).toBe(346);
+    expect(chain(service, ServiceFailure.TARGET)).toEqual([['load balancer: detection', 12]]);
+    expect(chain(service, ServiceFailure.DATABASE_WRITER)).toEqual([['database: failover', 60], ['clients: reconnect to the new writer', 0]]);
+    expect(chain(service, ServiceFailure.CACHE_PRIMARY)).toEqual([['cache: failover', 180], ['clients: reconnect to the new primary', 0]]);
+    expect(chain(service, ServiceFailure.PRIMARY_REGION)).toEqual([
+      ['load balancer: detection', 12], ['dns: detection', 26], ['dns: propagation', 60], ['dns: ttl', 60],
+      ['clients: DNS cache beyond the TTL', 0], ['clients: connection reuse', 0],
+    ]);
+    // The target's chain is the load balancer's own arithmetic: a bound. The others rest on
+    // typical figures or on client delays nobody stated.
+    expect(service.failoverTime.failures.map((f) => f.isBound)).toEqual([true, false, false, false]);
+    expect(service.failoverTime.headline()).toBe('worst failure: the cache primary fails: 180 s, typical, not a bound (cache: failover, clients: reconnect to the new primary)');
+    expect(service.worstCaseFailoverTime.toSeconds()).toBe(180);
   });
 
-  test('a budget the tiers meet synthesizes', () => {
-    expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(346) }))).not.toThrow();
+  test('client delays, once stated, count in each failure that goes through them, as stated figures', () => {
+    const { service } = build((ctx) => ({
+      ...fullTiers(ctx),
+      clientDelays: { dnsCacheBeyondTtl: Duration.seconds(30), connectionReuse: Duration.seconds(60), databaseReconnect: Duration.seconds(10), cacheReconnect: Duration.seconds(5) },
+    }));
+    expect(chain(service, ServiceFailure.PRIMARY_REGION).slice(-2)).toEqual([['clients: DNS cache beyond the TTL', 30], ['clients: connection reuse', 60]]);
+    expect(chain(service, ServiceFailure.DATABASE_WRITER)).toEqual([['database: failover', 60], ['clients: reconnect to the new writer', 10]]);
+    expect(chain(service, ServiceFailure.CACHE_PRIMARY)).toEqual([['cache: failover', 180], ['clients: reconnect to the new primary', 5]]);
+    expect(service.failoverTime.worst.failure).toBe(ServiceFailure.PRIMARY_REGION);
+    expect(service.failoverTime.worst.total.toSeconds()).toBe(248);
+    expect(service.failoverTime.worst.breakdown.steps.slice(-1)[0].kind).toBe(FigureKind.CLIENT_STATED);
+    // Propagation is still AWS's typical figure.
+    expect(service.failoverTime.worst.breakdown.unboundSteps).toEqual(['dns: propagation']);
   });
 
-  test('a budget the tiers miss fails with the breakdown and the cheapest change', () => {
-    const error = (() => {
-      try {
-        build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(340) }));
-      } catch (e) {
-        return e as Error;
-      }
-      return undefined;
-    })();
+  test('a budget that only the sum of every tier exceeded synthesizes: each failure fits', () => {
+    // The tiers add up to 346 s; no failure takes more than 180 s.
+    expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(180) }))).not.toThrow();
+  });
+
+  test('a budget below one failure\'s chain is refused with that failure named, its steps and what would meet it', () => {
+    const error = errorOf((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(170) }));
     expect(error).toBeInstanceOf(HaValidationError);
     expect(error!.message).toBe([
       'Invalid props for Data/Shop:',
-      '  failoverBudget: got 340 s; allowed: at least 346 s for these tiers:',
-      '    load balancer: detection: 12 s (the slowest target group\'s health check: interval × unhealthy threshold + timeout) [configured]',
-      '    dns: detection: 26 s (Route 53 HTTP health check: 10 s interval × 2 failures + 6 s checker timeout) [configured: checker timeouts: Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy"]',
-      '    dns: propagation: 60 s (Route 53 name servers answer with the secondary, documented as within 60 s) [AWS typical: Route 53 Developer Guide, "Editing records": "generally propagate ... within 60 seconds"]',
-      '    dns: ttl: 60 s (resolvers keep the cached primary answer: alias records carry the target\'s fixed 60 s TTL) [configured]',
-      '    data tier: failover: 180 s (the slower of the cache (180 s) and the database (60 s), which fail over side by side) [AWS typical: Amazon ElastiCache User Guide, "Minimizing downtime in ElastiCache by using Multi-AZ", failure scenarios: "typically just a few minutes", taken as 3 minutes]',
-      '    monitor: detection: 3.6 s (1 s interval × 3 failures + 0.5 s timeout + jitter) [configured]',
-      '    monitor: leader takeover: 4.4 s (if the leader is lost at the same moment: a standby sees its last renewal, waits a whole lease by its own clock, and takes over (two retry periods and three calls at most)) [configured]',
-      '    total: 346 s',
-      '    cheapest change that meets it: DNS: lower the Route 53 failure threshold from 2 to 1 (free; one failed probe weighs more), for a total of 336 s',
+      '  failoverBudget: got 170 s; allowed: at least 180 s when the cache primary fails (typical):',
+      '    cache: failover: 180 s (ElastiCache promotes the replica with the least lag and repoints the primary endpoint) [AWS typical: Amazon ElastiCache User Guide, "Minimizing downtime in ElastiCache by using Multi-AZ", failure scenarios: "typically just a few minutes", taken as 3 minutes]',
+      '    clients: reconnect to the new primary: 0 s (cache clients drop their connections to the old primary and connect again; state it as clientDelays.cacheReconnect) [not stated: counted as 0 s]',
+      '    total: 180 s',
+      '    no change this library knows of meets it: give the tier a measured failover time (measuredFailoverTime), shorten the client delays, or raise the budget',
     ].join('\n'));
   });
 
-  test('slow tiers: free changes first, then DNS, then Aurora', () => {
+  test('the region\'s chain over budget: DNS\'s cheapest change', () => {
+    const error = errorOf((ctx) => ({ ...fullTiers(ctx), cache: undefined, failoverBudget: Duration.seconds(150) }));
+    expect(error!.message).toMatch(/^ {2}failoverBudget: got 150 s; allowed: at least 158 s when the primary region is lost \(typical\):\n {4}load balancer: detection: 12 s/m);
+    expect(error!.message).toMatch(/cheapest change that meets it: DNS: lower the Route 53 failure threshold from 2 to 1 \(free; one failed probe weighs more\), for a total of 148 s$/);
+    // The database's 60 s fit: it is not named.
+    expect(error!.message).not.toMatch(/database writer/);
+  });
+
+  test('slow tiers: each failure gets its own advice', () => {
     const slow: Overrides = ({ zone }) => ({
       loadBalancer: { internetFacing: true, allowPlaintext: true, targetGroups: [ipGroup('Api', 8080, HealthCheckPreset.CONSERVATIVE)], defaultTargetGroup: 'Api' },
       dns: { zone, recordName: 'shop', secondary: STANDBY },
       database: { engine: DatabaseEngine.rds(rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 })), instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM) },
-      monitor: { healthCheck: HealthCheckProfile.tcp({ preset: HealthCheckPreset.STANDARD }) },
-      failoverBudget: Duration.seconds(240),
+      failoverBudget: Duration.seconds(90),
     });
-    expect(() => build(slow)).toThrow(/cheapest change that meets it: use HealthCheckPreset\.FAST on the load balancer's target groups \(free; detection 100 s → 12 s\); and use the monitor's default healthCheck \(free; detection 36 s → 3\.6 s\); and DNS: use the fast 10 s Route 53 request interval \(\+\$1\.00\/month\).*; and use DatabaseEngine\.aurora\(\) \(writer failover 120 s → 60 s; Aurora instances cost more than RDS ones\), for a total of \d+(\.\d)? s$/);
+    const message = errorOf(slow)!.message;
+    expect(message).toMatch(/at least 100 s when a target fails \(a bound\):[^]*cheapest change that meets it: use HealthCheckPreset\.FAST on the load balancer's target groups \(free; detection 100 s → 12 s\), for a total of 12 s\n/);
+    expect(message).toMatch(/at least 120 s when the database writer fails \(typical\):[^]*cheapest change that meets it: use DatabaseEngine\.aurora\(\) \(writer failover 120 s → 60 s; Aurora instances cost more than RDS ones\), for a total of 60 s\n/);
+    // No setting brings the region within 90 s: Route 53 alone takes longer.
+    expect(message).toMatch(/at least 316 s when the primary region is lost \(typical\):[^]*total: 316 s\n {4}no change this library knows of meets it/);
+    const region = errorOf((ctx) => ({ ...slow(ctx), failoverBudget: Duration.seconds(160) }))!.message;
+    expect(region).not.toMatch(/when a target fails|database writer/);
+    expect(region).toMatch(/cheapest change that meets it: use HealthCheckPreset\.FAST on the load balancer's target groups \(free; detection 100 s → 12 s\); and DNS: use the fast 10 s Route 53 request interval \(\+\$1\.00\/month\); and DNS: lower the Route 53 failure threshold from 3 to \d[^,]*, for a total of \d+ s$/);
   });
 
-  test('a budget nothing can meet says so', () => {
-    expect(() => build((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(60) }))).toThrow(
-      /total: 346 s\n {4}no change this library knows of meets it: split the budget per failure instead, or give a tier a faster setting of your own$/);
+  test('a budget nothing can meet says so, for the failure that misses it', () => {
+    expect(errorOf((ctx) => ({ ...fullTiers(ctx), failoverBudget: Duration.seconds(60) }))!.message).toMatch(
+      /at least 158 s when the primary region is lost \(typical\):[^]*total: 158 s\n {4}no change this library knows of meets it: give the tier a measured failover time \(measuredFailoverTime\), shorten the client delays, or raise the budget$/);
+  });
+
+  test('a measured cache failover replaces AWS\'s typical figure in that failure only', () => {
+    const { service } = build((ctx) => ({
+      ...fullTiers(ctx),
+      cache: { nodeType: 'cache.t4g.medium', measuredFailoverTime: MeasuredFailoverTime.of(Duration.seconds(40), 'game day, 20 TestFailover runs, p100') },
+      failoverBudget: Duration.seconds(160),
+    }));
+    expect(chain(service, ServiceFailure.CACHE_PRIMARY)).toEqual([['cache: failover', 40], ['clients: reconnect to the new primary', 0]]);
+    expect(service.failoverTime.worst.failure).toBe(ServiceFailure.PRIMARY_REGION);
   });
 });
 
@@ -206,7 +252,7 @@ describe('the virtual IP path', () => {
     template.hasResourceProperties('AWS::GlobalAccelerator::EndpointGroup', {
       EndpointGroupRegion: 'eu-west-1', EndpointConfigurations: [Match.objectLike({ EndpointId: { Ref: Match.stringLikeRegexp('^ShopLoadBalancer') } })],
     });
-    const names = service.failoverTime.steps.map((s) => s.name);
+    const names = service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.breakdown.steps.map((s) => s.name);
     expect(names).toContain('vip: accelerator reaction');
     expect(names.some((n) => n.startsWith('dns:'))).toBe(false);
     expect(service.vip!.worstCaseFailoverTime.toSeconds()).toBeLessThanOrEqual(60);
@@ -214,7 +260,7 @@ describe('the virtual IP path', () => {
 
   test('with a DNS name too, the slower path counts: the DNS one', () => {
     const { service } = build((ctx) => ({ ...fullTiers(ctx), vip }));
-    const names = service.failoverTime.steps.map((s) => s.name);
+    const names = service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.breakdown.steps.map((s) => s.name);
     expect(names.filter((n) => n.startsWith('dns:')).length).toBeGreaterThan(0);
     expect(names).not.toContain('vip: accelerator reaction');
     const dnsPath = service.dns!.failoverTime.total.toSeconds();
@@ -251,6 +297,20 @@ describe('alarms', () => {
         },
       ]) },
     });
+  });
+
+  test('the accelerator\'s alarms are among the service\'s, so a flag rollback wired to them sees a failover', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Oregon', { env: { region: 'us-west-2', account: '111111111111' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const service = new HighlyAvailableService(stack, 'Shop', {
+      vpc,
+      loadBalancer: { internetFacing: true, allowPlaintext: true, targetGroups: [ipGroup('Api', 8080)], defaultTargetGroup: 'Api' },
+      vip: { standby: VipEndpoint.arn('arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/app/shop-standby/50dc6c495c0c9188', 'eu-central-1', { trafficDialPercentage: 0 }) },
+    });
+    expect(service.vip!.alarms.length).toBeGreaterThan(0);
+    for (const alarm of service.vip!.alarms) expect(service.alarms).toContain(alarm);
+    expect(alarmsOf(Template.fromStack(stack)).length).toBe(service.alarms.length);
   });
 
   test('a topic of your own takes every alarm, besides the actions a tier names', () => {
