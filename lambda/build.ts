@@ -68,11 +68,38 @@ function running(pid: number): boolean {
   }
 }
 
+/**
+ * Writes `dist/cli/cdk-ha-kit.js`, the package's `bin`: the operator's command with the SDK
+ * clients it calls, and the SDK's whole credential chain (profiles, SSO), which operators use.
+ */
+async function bundleCli(): Promise<number> {
+  const outfile = path.join(ROOT, 'dist', 'cli', 'cdk-ha-kit.js');
+  const partial = `${outfile}.${process.pid}`;
+  await build({
+    entryPoints: [path.join(__dirname, 'cli', 'index.ts')],
+    outfile: partial,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    plugins: sdkTrim(),
+    banner: { js: '#!/usr/bin/env node' },
+    minify: true,
+    legalComments: 'eof',
+    logLevel: 'warning',
+  });
+  fs.renameSync(partial, outfile);
+  fs.chmodSync(outfile, 0o755);
+  return fs.statSync(outfile).size;
+}
+
 async function main(): Promise<void> {
   for (const name of FUNCTIONS) {
     const bytes = await bundle(name);
     process.stderr.write(`lambda/${name}: ${bytes} bytes\n`);
   }
+  process.stderr.write(`lambda/cli: ${await bundleCli()} bytes\n`);
 }
 
 main().catch((e) => {

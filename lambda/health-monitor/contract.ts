@@ -21,6 +21,12 @@ export const REGISTERED_BY = 'HA_KIT_REGISTERED_BY';
  */
 export const FENCE_PREFIX = '_fence.';
 
+/**
+ * How the stack output that names a monitor's function begins its description: the operator
+ * command (`npx cdk-ha-kit --stack <name>`) finds the monitors of a stack by it.
+ */
+export const MONITOR_OUTPUT_MARK = 'cdk-ha-kit monitor';
+
 /** The dimension of the monitor's own metrics: its monitor id. */
 export const MONITOR_DIMENSION = 'Monitor';
 

@@ -33,7 +33,8 @@ export function parseToken(token: string | undefined): { epoch: number; n: numbe
   return m ? { epoch: Number(m[1]), n: Number(m[2]) } : { epoch: 0, n: 0 };
 }
 
-function sameRecord(a: RecordSet | undefined, b: RecordSet): boolean {
+/** Whether a record read from Route 53 answers as `b` does (its alias target or its values). */
+export function sameRecord(a: RecordSet | undefined, b: RecordSet): boolean {
   if (!a) return false;
   const norm = (s: string | undefined) => s?.replace(/\.$/, '').toLowerCase();
   if (a.AliasTarget || b.AliasTarget) return norm(a.AliasTarget?.DNSName) === norm(b.AliasTarget?.DNSName);

@@ -3,7 +3,7 @@
  * the leader's role, alarms, dashboard and metrics. Its props, their checks, what they resolve
  * to and its permissions live beside it.
  */
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -19,7 +19,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { MetricName, MonitorConfig } from '../../lambda/health-monitor/contract';
-import { CONFIG_ENV, METRIC_NAMES, detectionBoundMs, landingMarginMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
+import { CONFIG_ENV, METRIC_NAMES, MONITOR_OUTPUT_MARK, detectionBoundMs, landingMarginMs, takeoverBoundMs } from '../../lambda/health-monitor/contract';
 import { createEncryptedTopic } from '../core/alarm-topic';
 import { AlarmFactory } from '../core/alarms';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
@@ -213,7 +213,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
       securityGroups: [this.securityGroup],
       logGroup: this.logGroup,
       // Each contender's invocations overlap by at most one: two per contender at any time.
-      reservedConcurrentExecutions: 2 * settings.contenders,
+      reservedConcurrentExecutions: props.reserveConcurrency === false ? undefined : 2 * settings.contenders,
       retryAttempts: 0,
       maxEventAge: Duration.minutes(1),
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
@@ -222,6 +222,12 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
+    });
+
+    // The operator command finds the monitor by this output (`npx cdk-ha-kit status --stack <name>`).
+    new CfnOutput(this, 'FunctionName', {
+      description: `${MONITOR_OUTPUT_MARK} ${this.node.path}: its function, which npx cdk-ha-kit reads`,
+      value: this.contenderFunction.functionName,
     });
 
     this.schedule = new events.Rule(this, 'Schedule', {

@@ -325,6 +325,17 @@ export interface LeaderHealthMonitorOptions {
   readonly memorySize?: number;
 
   /**
+   * Reserve the contenders' executions (two per contender) from the account's Lambda
+   * concurrency, so that other functions cannot starve the monitor during an incident. Lambda
+   * keeps 100 executions of the account unreserved, so an account whose concurrency quota is
+   * low (new accounts may start at 10) cannot reserve any: the deployment fails. Set false
+   * there, or ask for a higher quota (Service Quotas, "Concurrent executions").
+   * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
+
+  /**
    * How long the function's logs are kept.
    * @default logs.RetentionDays.THREE_MONTHS
    */

@@ -84,6 +84,12 @@ describe('the contenders', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 6 });
   });
 
+  test('the reservation can be left out, for accounts whose concurrency quota cannot spare it', () => {
+    const { template } = buildMonitor(() => ({ reserveConcurrency: false }));
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0];
+    expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
   test('the function runs with the configuration the runtime accepts', () => {
     const { template, monitor } = buildMonitor((f) => ({ dnsFailover: f.dns }));
     const config = deployedConfig(template);

@@ -115,6 +115,11 @@ describe('the npm tarball', () => {
     expect(files.filter((f) => /(^|\/)(tsconfig.*\.json|cdk\.json|eslint\.config\.mjs|package-lock\.json)$/.test(f))).toEqual([]);
   });
 
+  test('has the operator command as its bin, bundled: it needs no dependency', () => {
+    expect(manifest.bin).toEqual({ 'cdk-ha-kit': 'dist/cli/cdk-ha-kit.js' });
+    expect(files.filter((f) => f.startsWith('dist/cli/'))).toEqual(['dist/cli/cdk-ha-kit.js']);
+  });
+
   test('points at compiled JavaScript, and depends at run time on aws-cdk-lib and constructs only', () => {
     expect(manifest).toMatchObject({ main: 'dist/lib/index.js', types: 'dist/lib/index.d.ts' });
     expect(manifest.dependencies ?? {}).toEqual({});
@@ -203,6 +208,11 @@ describe('a new CDK app that installs the tarball', () => {
     await expect(sh('node', ['-e', "require.resolve('esbuild')"], { cwd: APP, env: appEnv() })).rejects.toThrow(/Cannot find module 'esbuild'/);
     await expect(sh('sh', ['-c', 'command -v esbuild'], { cwd: APP, env: appEnv() })).rejects.toThrow();
     await expect(sh('docker', ['version'], { cwd: APP, env: appEnv() })).rejects.toThrow(/no engine/);
+  });
+
+  test('`npx cdk-ha-kit --help` lists the operator\'s commands', async () => {
+    const { stdout } = await sh('npx', ['--no-install', 'cdk-ha-kit', '--help'], { cwd: APP, env: appEnv() });
+    for (const command of ['status', 'incidents', 'pause', 'resume', 'dry-run on|off', 'failback']) expect(stdout).toContain(`\n  ${command} `);
   });
 
   test('require() from plain Node.js lists every class and enum of the library', async () => {
