@@ -8,23 +8,25 @@ import { FailureFailoverTime, FigureKind } from '../../lib';
 import { DEFAULT_HEALTH_CHECK } from '../../lib/monitoring/settings';
 import { testApp } from '../support/stacks';
 
-/** The monitor's figures the README states in prose, from the constants the handler runs on. */
-const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+const ROOT = path.join(__dirname, '..', '..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+/** The monitor's figures docs/monitor.md states in prose, from the constants the handler runs on. */
+const MONITOR = fs.readFileSync(path.join(ROOT, 'docs', 'monitor.md'), 'utf8').replace(/\s+/g, ' ');
 
-describe('the README states the monitor\'s figures as the code has them', () => {
+describe('docs/monitor.md states the monitor\'s figures as the code has them', () => {
   test('a change whose outcome was never seen may land for the signing window', () => {
-    expect(README).toContain(`The monitor takes the ${SIGNED_REQUEST_WINDOW_MS / 60_000} minutes, plus one call timeout`);
-    expect(README).toContain(`may land up to ${SIGNED_REQUEST_WINDOW_MS / 60_000} minutes after it was sent`);
+    expect(MONITOR).toContain(`The monitor takes the ${SIGNED_REQUEST_WINDOW_MS / 60_000} minutes, plus one call timeout`);
+    expect(MONITOR).toContain(`may land up to ${SIGNED_REQUEST_WINDOW_MS / 60_000} minutes after it was sent`);
   });
 
   test('a late change is undone within a few probe intervals', () => {
     const seconds = (LATE_READ_INTERVALS * DEFAULT_HEALTH_CHECK.interval.toMilliseconds()) / 1000;
-    expect(README).toContain(`every ${LATE_READ_INTERVALS} probe intervals (${seconds} s by default)`);
-    expect(README).toContain(`its group is listed every ${LATE_READ_INTERVALS} probe intervals (${seconds} s)`);
+    expect(MONITOR).toContain(`every ${LATE_READ_INTERVALS} probe intervals (${seconds} s by default)`);
+    expect(MONITOR).toContain(`its group is listed every ${LATE_READ_INTERVALS} probe intervals (${seconds} s)`);
   });
 
   test('a failed publish backs off to at most the code\'s ceiling', () => {
-    expect(README).toContain(`from one probe interval to ${MAX_BACKOFF_MS / 1000} s`);
+    expect(MONITOR).toContain(`from one probe interval to ${MAX_BACKOFF_MS / 1000} s`);
   });
 });
 
@@ -50,4 +52,26 @@ describe('the README states the reference app\'s failover budgets as the code co
     const worst = service.failoverTime.worst;
     expect(README).toContain(`**${worst.description}: ${worst.total.toSeconds()} s, ${worst.isBound ? 'a bound' : 'typical, not a bound'}**`);
   });
+});
+
+test('the README lists every warning the constructs can raise, and no other', () => {
+  const ids = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else for (const m of fs.readFileSync(file, 'utf8').matchAll(/addWarningV2\(\s*'(cdk-ha-kit:\w+)'/g)) ids.add(m[1]);
+    }
+  };
+  walk(path.join(ROOT, 'lib'));
+  const listed = new Set([...fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/^\| `(cdk-ha-kit:\w+)` \|/gm)].map((m) => m[1]));
+  expect([...listed].sort()).toEqual([...ids].sort());
+  expect(ids.size).toBeGreaterThanOrEqual(6);
+});
+
+test('the README is for adopters: under 900 lines, in the order they need it', () => {
+  const text = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  expect(text.split('\n').length).toBeLessThan(900);
+  const headings = [...text.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+  expect(headings).toEqual(['Quick start', 'Example', 'Deploying the reference app', 'The constructs', 'Operations', 'Failover budgets', 'Security']);
 });

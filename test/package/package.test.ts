@@ -194,7 +194,7 @@ describe('a new CDK app that installs the tarball', () => {
       + "const app = new cdk.App();\nnew ShopStack(app, 'Shop', { env: { region: 'eu-west-1' } });\n");
     write('lib/shop-stack.ts', readmeBlock('## Example'));
     write('test/shop.test.ts', "import { App } from 'aws-cdk-lib';\nimport { Match, Template } from 'aws-cdk-lib/assertions';\nimport { ShopStack } from '../lib/shop-stack';\n\n"
-      + `test('the shop stack', () => {\n${readmeBlock('## Testing your own stacks').replace(/^/gm, '  ')}});\n`);
+      + `test('the shop stack', () => {\n${readmeBlock('### Testing your own stacks').replace(/^/gm, '  ')}});\n`);
     await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: APP, env: appEnv() });
     // The CLI's own template for cdk.json (its feature flags), with the classic ts-node app.
     const template = JSON.parse(fs.readFileSync(path.join(APP, 'node_modules', 'aws-cdk', 'lib', 'init-templates', 'app', 'typescript', 'cdk.template.json'), 'utf8'));
