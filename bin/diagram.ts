@@ -2,7 +2,7 @@
  * Draws the reference app's architecture from the app itself: it synthesizes the app, reads each
  * stack's template, and draws what it finds (regions, zones and subnets, the load balancer and its
  * target groups, the tasks, the cache and database, the monitor, the failover records and their
- * health check, the alarms) with the settings the templates carry.
+ * health check, the accelerator and its endpoint groups, the alarms) with the settings the templates carry.
  *
  *   npm run diagram            writes bin/architecture.svg
  *   npm run diagram -- FILE    writes FILE
@@ -116,6 +116,18 @@ function dnsLines(stack: StackFacts): string[] {
   ];
 }
 
+function acceleratorLines(stack: StackFacts): string[] {
+  const accelerator = of(stack, 'AWS::GlobalAccelerator::Accelerator')[0];
+  if (!accelerator) return [];
+  const listener = of(stack, 'AWS::GlobalAccelerator::Listener')[0]?.Properties ?? {};
+  const ports = (listener.PortRanges ?? []).map((r: { FromPort: number }) => r.FromPort).join(', ');
+  const groups = of(stack, 'AWS::GlobalAccelerator::EndpointGroup').map((g) => `${g.Properties?.EndpointGroupRegion} (dial ${g.Properties?.TrafficDialPercentage ?? 100} %)`);
+  return [
+    `two static ${accelerator.Properties?.IpAddressType ?? 'IPV4'} addresses; ${listener.Protocol} ${ports}`,
+    `endpoint groups: ${groups.join(', ')}`,
+  ];
+}
+
 // ---- drawing ----
 
 const C = { ink: '#1f2933', faint: '#616e7c', region: '#f5f7fa', vpc: '#ffffff', edge: '#52606d', box: '#e8f0fe', data: '#fdf3e7', mon: '#eef8f1', dns: '#f3eefc' };
@@ -168,8 +180,10 @@ export function renderArchitecture(stacks: StackFacts[]): string {
   const svg = new Svg();
   const W = 1180;
 
-  // Route 53, global, on top.
-  const dns = svg.box(300, 40, 560, 'Route 53 (global)', dnsLines(primary), C.dns);
+  // Route 53 and the accelerator, global, on top.
+  const dns = svg.box(40, 40, 560, 'Route 53 (global)', dnsLines(primary), C.dns);
+  const vipLines = acceleratorLines(primary);
+  const vip = vipLines.length > 0 ? svg.box(640, 40, 500, 'Global Accelerator (global)', vipLines, C.dns) : undefined;
 
   // The primary region.
   const py = 150;
@@ -183,7 +197,7 @@ export function renderArchitecture(stacks: StackFacts[]): string {
   const db = svg.box(410, tasks.y + tasks.h + 40, 370, 'ReplicatedDatabase (Data subnets)', databaseLines(primary), C.data);
   const alarmCount = of(primary, 'AWS::CloudWatch::Alarm').length;
   const primaryBottom = Math.max(cache.y + cache.h, db.y + db.h) + 40;
-  svg.text(40, primaryBottom - 14, `${alarmCount} CloudWatch alarms; the monitor's notify its encrypted SNS topic`, { size: 10.5, fill: C.faint });
+  svg.text(40, primaryBottom - 14, `${alarmCount} CloudWatch alarms and the monitor's alerts notify the service's encrypted SNS topic`, { size: 10.5, fill: C.faint });
   svg.under(primaryFrame, () => svg.rect(20, py, 780, primaryBottom - py, C.region, { dash: true }));
 
   // The standby region.
@@ -202,14 +216,19 @@ export function renderArchitecture(stacks: StackFacts[]): string {
   svg.box(840, ay + 32, 300, 'Alarm', [`${alarm.MetricName} of the PRIMARY health check`, `below ${alarm.Threshold} for ${alarm.EvaluationPeriods} period of ${alarm.Period} s`], C.box);
 
   // What connects them.
-  svg.arrow(bottom(dns, 120), top(lb, 220), 'PRIMARY');
-  svg.arrow(bottom(dns, 480), top(slb, 150), 'SECONDARY');
+  svg.arrow(bottom(dns, 120), top(lb, 120), 'PRIMARY');
+  svg.arrow(bottom(dns, 520), top(slb, 60), 'SECONDARY', 'start');
+  if (vip) {
+    svg.arrow(bottom(vip, 40), top(lb, 300), 'endpoint', 'start');
+    svg.arrow(bottom(vip, 440), top(slb, 240), 'endpoint');
+  }
   svg.arrow(bottom(lb), top(tasks, 210), 'HTTP to the target groups');
   svg.arrow(bottom(slb), top(stasks, 150));
   svg.arrow(bottom(tasks, 175), top(cache, 175), 'TLS');
   svg.arrow(bottom(tasks, 390), top(db, 20), 'TLS');
   svg.arrow([monitor.x, monitor.y + monitor.h - 10], [tasks.x + tasks.w, tasks.y + 20], 'probes');
-  svg.arrow(top(monitor, 140), bottom(dns, 450), 'UPSERT on failure');
+  svg.arrow(top(monitor, 40), bottom(dns, 440), 'UPSERT on failure');
+  if (vip) svg.arrow(top(monitor, 240), bottom(vip, 180), 'weight 0 on failure');
 
   const H = primaryBottom + 20;
   return [

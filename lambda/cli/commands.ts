@@ -138,6 +138,7 @@ export async function status(clients: CliClients, config: MonitorConfig, functio
     print(`accelerator endpoint ${config.vip.endpointId}: ${answer}`);
   }
   print(`switches: ${describeSwitches(await tableSwitches(clients, config), await flagSwitches(clients, config), config.actions.dryRun)}`);
+  print(`alerts go to: ${config.actions.alertTopicArn ?? 'no topic'}`);
 }
 
 /** Open incidents and the latest actions the ledger recorded. */

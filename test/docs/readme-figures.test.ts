@@ -75,3 +75,9 @@ test('the README is for adopters: under 900 lines, in the order they need it', (
   const headings = [...text.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
   expect(headings).toEqual(['Quick start', 'Example', 'Deploying the reference app', 'The constructs', 'Operations', 'Failover budgets', 'Security']);
 });
+
+test('the README states the package\'s version, stability and the aws-cdk-lib it needs', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  expect(README).toContain(`Version ${manifest.version}, stability **${manifest.stability}**`);
+  expect(README).toContain(`it needs \`aws-cdk-lib\` ${manifest.peerDependencies['aws-cdk-lib']} and \`constructs\` ${manifest.peerDependencies.constructs}, Node.js ${manifest.engines.node}`);
+});

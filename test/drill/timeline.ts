@@ -157,11 +157,14 @@ export function renderSvg(events: DrillEvent[], summary: TimelineSummary): strin
   y += 40;
   const s = (ms?: number) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
   parts.push(text(LEFT, y, `detected ${s(summary.detected_ms)} · endpoint out ${s(summary.vip_failover_ms)} · name failed over ${s(summary.failover_ms)} · `
-    + `leader taken over ${s(summary.leader_takeover_ms)} · `
-    + `recovered ${s(summary.recovered_ms)} · ${summary.alerts_sent} messages · ${summary.problems.length === 0 ? 'PASS' : 'FAIL'}`, { size: 12 }));
+    + `leader taken over ${s(summary.leader_takeover_ms)}`, { size: 12 }));
+  y += 16;
+  parts.push(text(LEFT, y, `recovered ${s(summary.recovered_ms)} · ${summary.alerts_sent} messages · ${summary.problems.length === 0 ? 'PASS' : 'FAIL'}`, { size: 12 }));
   y += 18;
-  parts.push(text(LEFT, y, 'grey: not yet probed, or standing by · green: UP, or the name on the primary · red: DOWN, or an alert · '
-    + 'blue: leading · amber: the name on the standby, or the primary endpoint out', { size: 10, fill: COLORS.faint }));
+  // Two lines, each within the picture's width.
+  parts.push(text(LEFT, y, 'grey: not yet probed, or standing by · green: UP, or the name on the primary · red: DOWN, or an alert', { size: 10, fill: COLORS.faint }));
+  y += 14;
+  parts.push(text(LEFT, y, 'blue: leading · amber: the name on the standby, or the primary endpoint out', { size: 10, fill: COLORS.faint }));
   y += 14;
 
   return [

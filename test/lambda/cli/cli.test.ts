@@ -158,6 +158,7 @@ describe('status and incidents', () => {
     expect(out).toContain('name api.example.com. (A, primary): FAILED OVER: answers with the standby; token e4.2');
     expect(out).toContain(`accelerator endpoint ${PRIMARY_LB}: FAILED OVER: out of traffic (weight 0)`);
     expect(out).toContain('switches: ACTING');
+    expect(out).toContain(`alerts go to: ${c.actions.alertTopicArn}`);
     const history = (await cli('incidents', '--stack', 'Shop')).out;
     expect(history).toContain('  api-1-e4 (api), opened 2026-12-07T03:00:00.000Z');
     expect(history).toContain('  2026-12-07T03:00:05.000Z deregister#api/10.0.0.1:8080#api-1-e4: done, epoch 4');
