@@ -17,6 +17,11 @@ export enum FigureKind {
   AWS_TYPICAL = 'AWS_TYPICAL',
   /** Arithmetic on settings this stack configures (intervals, thresholds, TTLs, leases). */
   CONFIGURED = 'CONFIGURED',
+  /**
+   * AWS documents no figure for the step: the library assumes one, says why in the source, and
+   * the team should measure it.
+   */
+  ASSUMED = 'ASSUMED',
   /** A figure the team measured itself, for example in a game day, given with its source. */
   MEASURED = 'MEASURED',
   /**
@@ -33,6 +38,7 @@ const KIND_LABELS: Record<FigureKind, string> = {
   [FigureKind.AWS_BOUND]: 'AWS bound',
   [FigureKind.AWS_TYPICAL]: 'AWS typical',
   [FigureKind.CONFIGURED]: 'configured',
+  [FigureKind.ASSUMED]: 'assumed, no AWS figure',
   [FigureKind.MEASURED]: 'measured',
   [FigureKind.CLIENT_STATED]: 'stated for the clients',
   [FigureKind.NOT_STATED]: 'not stated: counted as 0 s',

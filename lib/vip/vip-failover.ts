@@ -24,16 +24,16 @@ import { DEFAULT_ENDPOINT_WEIGHT, VipEndpoint, VipEndpointOptions } from './vip-
  * Global Accelerator's reaction to a change of an endpoint's health. The Developer Guide gives no
  * figure for failing over; for the way back it says routing "typically" returns to healthy
  * endpoints "after approximately 30 seconds", the one documented figure for how long a health
- * change takes to move traffic. It is taken for both directions, marked typical, and
- * `acceleratorReaction` replaces it with a measured figure.
+ * change takes to move traffic. It is taken for both directions and marked assumed (AWS
+ * documents no failover figure); `acceleratorReaction` replaces it with a measured figure.
  * https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.unhealthy-endpoints.html
  */
 const ACCELERATOR_REACTION: FailoverStep = {
   name: 'accelerator reaction',
   duration: Duration.seconds(30),
   explanation: 'Global Accelerator moves new flows to the healthy endpoint groups',
-  kind: FigureKind.AWS_TYPICAL,
-  source: 'AWS Global Accelerator Developer Guide, "How failover works for unhealthy endpoints": routing returns "typically … after approximately 30 seconds"; no failover figure is documented, so the same is taken',
+  kind: FigureKind.ASSUMED,
+  source: 'AWS Global Accelerator Developer Guide, "How failover works for unhealthy endpoints", documents no failover figure; taken as the 30 s it gives for routing to return to an endpoint ("typically … after approximately 30 seconds")',
 };
 
 /** Global Accelerator publishes its metrics in US West (Oregon) only. */
@@ -126,8 +126,8 @@ export interface VipFailoverOptions {
 
   /**
    * A measured reaction time of the accelerator, with where it was measured. It replaces the
-   * documented typical 30 s in `failoverTime`.
-   * @default - 30 s, the Developer Guide's typical figure
+   * assumed 30 s in `failoverTime`: AWS documents no failover figure, so measure it.
+   * @default - 30 s, assumed from the Developer Guide's figure for routing to return
    */
   readonly acceleratorReaction?: MeasuredFailoverTime;
 

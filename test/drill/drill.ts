@@ -332,7 +332,7 @@ function verdict(r: DrillResult): string[] {
     row('leader takeover', r.leader_takeover_ms, r.budget_ms.takeover),
     row('recovered (name restored, alerted)', r.recovered_ms, r.budget_ms.recovery),
     row('accelerator endpoint back', r.vip_recovered_ms, r.budget_ms.recovery),
-    `  then, at AWS: Global Accelerator moves new flows to the standby in ${r.accelerator_reaction_ms / 1000} s (typical; not run here)`,
+    `  then, at AWS: Global Accelerator moves new flows to the standby in ${r.accelerator_reaction_ms / 1000} s (assumed; not run here)`,
     `  targets taken out: ${r.targets_taken_out} (cap ${r.ejection_cap}; with every backend down, routing is left to ELB, which fails open)`,
     `  alerts: ${r.alerts_sent} sent, ${Object.entries(r.alerts_per_incident).map(([i, n]) => `${n} for incident ${i}`).join(', ')}, plus its recovery`,
     `  leaders: ${r.leaders.join(' → ')}; stale actions refused: ${r.stale_actions_refused}`,

@@ -53,10 +53,10 @@ describe('VipFailover', () => {
 
   test('fails over in the load balancer\'s detection plus the accelerator\'s documented typical reaction: no propagation, no TTL', () => {
     const { vip, lb } = build();
-    expect(vip.failoverTime.steps.map((s) => [s.name, s.kind])).toEqual([['load balancer detection', FigureKind.CONFIGURED], ['accelerator reaction', FigureKind.AWS_TYPICAL]]);
+    expect(vip.failoverTime.steps.map((s) => [s.name, s.kind])).toEqual([['load balancer detection', FigureKind.CONFIGURED], ['accelerator reaction', FigureKind.ASSUMED]]);
     expect(vip.worstCaseFailoverTime.toSeconds()).toBe(lb.worstCaseDetectionTime.toSeconds() + 30);
     expect(vip.worstCaseFailoverTime.toSeconds()).toBeLessThanOrEqual(60);
-    expect(vip.failoverTime.render()).toMatch(/accelerator reaction: 30 s .*\[AWS typical: AWS Global Accelerator Developer Guide, .*approximately 30 seconds.*no failover figure is documented/);
+    expect(vip.failoverTime.render()).toMatch(/accelerator reaction: 30 s .*\[assumed, no AWS figure: AWS Global Accelerator Developer Guide, .*documents no failover figure.*approximately 30 seconds/);
   });
 
   test('a measured reaction replaces the documented one, with its source', () => {
