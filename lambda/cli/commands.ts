@@ -4,6 +4,7 @@
  * update, so that setting one never touches the other.
  */
 import * as os from 'os';
+import type { AppConfigClient } from '@aws-sdk/client-appconfig';
 import { AppConfigDataClient, GetLatestConfigurationCommand, StartConfigurationSessionCommand } from '@aws-sdk/client-appconfigdata';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -18,11 +19,14 @@ import { sameRecord, tokenName } from '../health-monitor/dns';
 import { ActionLedger } from '../health-monitor/ledger';
 import { queryPrefix } from '../health-monitor/query';
 import { RecordingTelemetry } from '../health-monitor/telemetry';
+import { setFlag } from './appconfig';
 
 /** Every client the commands use; tests give mocks and a local table. */
 export interface CliClients {
   readonly db: DynamoDBDocumentClient;
   readonly appConfig: AppConfigDataClient;
+  /** AppConfig's control plane: where a switch that lives in the flags is changed. */
+  readonly appConfigControl: AppConfigClient;
   readonly elb: ElasticLoadBalancingV2Client;
   readonly route53: Route53Client;
   readonly globalAccelerator: GlobalAcceleratorClient;
@@ -71,7 +75,9 @@ export type SwitchChange = { readonly attribute: 'paused' | 'dryRun'; readonly v
 
 /**
  * Sets one switch: an update of that one attribute, made only when it changes it, so that who
- * set it first is kept. The other switch is left as it is.
+ * set it first is kept. The other switch is left as it is. Turning a switch off also turns it off
+ * in AppConfig, where the monitor reads it too (any source turns it on); turning it on needs the
+ * table only, which the monitor reads every cycle.
  */
 export async function setSwitch(clients: CliClients, config: MonitorConfig, change: SwitchChange, print: Print): Promise<void> {
   const name = change.attribute === 'paused' ? (change.value ? 'paused' : 'resumed') : `dry run ${change.value ? 'on' : 'off'}`;
@@ -89,10 +95,13 @@ export async function setSwitch(clients: CliClients, config: MonitorConfig, chan
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
     print(`${config.monitorId}: already ${name} in table ${config.tableName}`);
   }
-  const flags = await flagSwitches(clients, config);
+  let flags = await flagSwitches(clients, config);
   if (flags && !change.value && flags[change.attribute]) {
-    print(`warning: AppConfig flag ${change.attribute === 'paused' ? config.flags!.pausedFlag : config.flags!.dryRunFlag} is on `
-      + `(application ${config.flags!.applicationId}, profile ${config.flags!.profileId}): the switch stays on until it is turned off there too`);
+    const flag = change.attribute === 'paused' ? config.flags!.pausedFlag : config.flags!.dryRunFlag;
+    const { version, deployment } = await setFlag(clients.appConfigControl, config.flags!, flag, false);
+    print(`${config.monitorId}: AppConfig flag ${flag} off in version ${version}, deployment ${deployment} of environment ${config.flags!.environmentId}; `
+      + 'the monitor sees it once the deployment is done and its next poll reads it');
+    flags = { ...flags, [change.attribute]: false };
   }
   const table = await tableSwitches(clients, config);
   print(`switches now: ${describeSwitches(table, flags, config.actions.dryRun)}`);

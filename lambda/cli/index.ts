@@ -2,6 +2,7 @@
  * `cdk-ha-kit`: the operator's command for a LeaderHealthMonitor, shipped bundled in the package's
  * `bin` so that `npx cdk-ha-kit` runs whatever language the stack is written in.
  */
+import { AppConfigClient } from '@aws-sdk/client-appconfig';
 import { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -37,7 +38,9 @@ Options:
   --help             this text
 
 pause, resume and dry-run each change one attribute of the monitor's switches item, with a
-conditional update: setting one never resets the other.
+conditional update: setting one never resets the other. When the monitor also reads its
+switches from AppConfig, resume and dry-run off turn the flag off there too (a new version,
+deployed with the profile's strategy).
 `;
 
 export interface Parsed {
@@ -80,6 +83,7 @@ export function awsClients(region: string | undefined): CliClients & { cfn: Clou
     lambda: new LambdaClient(options),
     db: DynamoDBDocumentClient.from(new DynamoDBClient(options)),
     appConfig: new AppConfigDataClient(options),
+    appConfigControl: new AppConfigClient(options),
     elb: new ElasticLoadBalancingV2Client(options),
     route53: new Route53Client({ region: 'us-east-1' }),
     globalAccelerator: new GlobalAcceleratorClient({ region: 'us-west-2' }),

@@ -282,6 +282,28 @@ export class FeatureFlags extends Construct {
     });
   }
 
+  /**
+   * Lets `grantee` change a flag: read the hosted versions of the profile, create a new one, and
+   * deploy it to this environment with this construct's strategy (what `npx cdk-ha-kit resume`
+   * does for the monitor's switches). Each action on the resources it takes, per the Service
+   * Authorization Reference for AWS AppConfig:
+   * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsappconfig.html
+   */
+  public grantDeploy(grantee: iam.IGrantable): iam.Grant {
+    const profile = this.configuration.configurationProfileArn;
+    const versions = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['appconfig:ListHostedConfigurationVersions', 'appconfig:GetHostedConfigurationVersion', 'appconfig:CreateHostedConfigurationVersion'],
+      resourceArns: [profile, `${profile}/hostedconfigurationversion/*`],
+    });
+    const deploy = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['appconfig:StartDeployment'],
+      resourceArns: [this.application.applicationArn, this.environment.environmentArn, profile, this.deploymentStrategy.deploymentStrategyArn],
+    });
+    return versions.combine(deploy);
+  }
+
   /** The profile in the `AWS.AppConfig.FeatureFlags` format. */
   private document(): Record<string, unknown> {
     return {

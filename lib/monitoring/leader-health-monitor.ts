@@ -30,9 +30,9 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../core/metrics';
 import { createMonitorDashboard } from './dashboard';
 import { handlerCode } from './handler-code';
 import { MonitorMetrics } from './metrics';
-import { grantMonitorPermissions } from './permissions';
+import { grantMonitorPermissions, grantOperatorPermissions } from './permissions';
 import type { LeaderHealthMonitorProps } from './props';
-import { DEFAULT_HEALTH_CHECK, failoverBoundMs, leaseSettings, monitorConfig, resolveSettings } from './settings';
+import { DEFAULT_HEALTH_CHECK, Settings, failoverBoundMs, leaseSettings, monitorConfig, resolveSettings } from './settings';
 import { validateEnvironmentSize, validateMonitorProps } from './validation';
 
 /**
@@ -129,6 +129,9 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
   /** The configuration the function runs with. */
   private readonly config: MonitorConfig;
 
+  /** What `grantOperate` scopes its grant to. */
+  private readonly operated: { readonly props: LeaderHealthMonitorProps; readonly settings: Settings };
+
   /** The metrics its handler emits. */
   private readonly metrics: MonitorMetrics;
 
@@ -140,6 +143,7 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     const lease = leaseSettings(props);
     validateMonitorProps(this, props, this.healthCheck, lease);
     const settings = resolveSettings(props, this.healthCheck, lease);
+    this.operated = { props, settings };
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.table = new dynamodb.Table(this, 'Table', {
@@ -262,6 +266,15 @@ export class LeaderHealthMonitor extends Construct implements ec2.IConnectable {
     acknowledgeDecision(this.contenderFunction, DECISIONS.MONITOR_FAILURE_DESTINATION);
     acknowledgeDecision(this.contenderFunction, DECISIONS.MONITOR_TRACING);
     this.dashboard = createMonitorDashboard(this, { metrics: this.metrics, fn: this.contenderFunction, groups: settings.groups.map((g) => g.name) });
+  }
+
+  /**
+   * Lets `grantee` (an on-call role) run `npx cdk-ha-kit` on this monitor: find it from the
+   * stack, read its table, set its switches, and fail back by hand. Scoped to this monitor's
+   * stack, function, table, name, accelerator endpoint and switches.
+   */
+  public grantOperate(grantee: iam.IGrantable): iam.Grant {
+    return grantOperatorPermissions(grantee, { table: this.table, contenderFunction: this.contenderFunction }, this.operated.props, this.operated.settings);
   }
 
   /** Leader heartbeats: one per leader cycle. Default: sum over 1 minute. */

@@ -4,6 +4,7 @@
 import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -72,43 +73,7 @@ export function grantMonitorPermissions(on: MonitorResources, props: LeaderHealt
       }));
     }
   }
-  if (props.dnsFailover && s.dns) {
-    const pair = props.dnsFailover;
-    const name = Token.isUnresolved(pair.recordName) ? pair.recordName : pair.recordName.toLowerCase().replace(/\.$/, '');
-    // Each change batch UPSERTs the record and replaces the fencing token beside it (a TXT record
-    // `_fence.<name>`, deleted and created). The conditions allow those names, types and actions
-    // and nothing else; IAM cannot tie an action to one of the names.
-    // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'FailOverOneRecord',
-      actions: ['route53:ChangeResourceRecordSets'],
-      resources: [hostedZoneArn(role, pair.zone.hostedZoneId)],
-      conditions: {
-        'ForAllValues:StringEquals': {
-          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [name, `${FENCE_PREFIX}${name}`],
-          'route53:ChangeResourceRecordSetsRecordTypes': [pair.recordType, 'TXT'],
-          'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'CREATE', 'DELETE'],
-        },
-      },
-    }));
-    // The name is read back to settle a change whose outcome is unknown. ListResourceRecordSets
-    // takes the hosted zone as its resource.
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadTheRecordBack',
-      actions: ['route53:ListResourceRecordSets'],
-      resources: [hostedZoneArn(role, pair.zone.hostedZoneId)],
-    }));
-  }
-  if (props.vipFailover && s.vip) {
-    // The endpoint is read back and its group's endpoints written whole; both actions take the
-    // endpoint group as their resource. The API is global (us-west-2), the ARN has no region.
-    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglobalaccelerator.html
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'MoveTheAcceleratorEndpoint',
-      actions: ['globalaccelerator:DescribeEndpointGroup', 'globalaccelerator:UpdateEndpointGroup'],
-      resources: [s.vip.endpointGroupArn],
-    }));
-  }
+  for (const statement of failoverStatements(role, props, s)) role.addToPolicy(statement);
   grantMembership(role, props.membership ?? []);
   props.switches?.grantRead(role);
   role.addToPolicy(new iam.PolicyStatement({
@@ -126,6 +91,84 @@ export function grantMonitorPermissions(on: MonitorResources, props: LeaderHealt
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 'Only actions without resource-level permissions are allowed on "*": ec2:DescribeNetworkInterfaces, ec2:DescribeSubnets and elasticloadbalancing:DescribeTargetHealth. The network-interface actions Lambda needs in a VPC are held to network interfaces, subnets and security groups of this account and region (their ids are known only when Lambda creates them). Every other statement names the table, log group, target groups, hosted zones, registry services, feature flags and topic passed in.',
   });
+}
+
+/**
+ * The name's and the accelerator endpoint's changes and reads: the monitor's, and the operator's
+ * failback, which makes the same calls.
+ */
+function failoverStatements(scope: Construct, props: LeaderHealthMonitorProps, s: Settings): iam.PolicyStatement[] {
+  const statements: iam.PolicyStatement[] = [];
+  if (props.dnsFailover && s.dns) {
+    const pair = props.dnsFailover;
+    const name = Token.isUnresolved(pair.recordName) ? pair.recordName : pair.recordName.toLowerCase().replace(/\.$/, '');
+    // Each change batch UPSERTs the record and replaces the fencing token beside it (a TXT record
+    // `_fence.<name>`, deleted and created). The conditions allow those names, types and actions
+    // and nothing else; IAM cannot tie an action to one of the names.
+    // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html
+    statements.push(new iam.PolicyStatement({
+      sid: 'FailOverOneRecord',
+      actions: ['route53:ChangeResourceRecordSets'],
+      resources: [hostedZoneArn(scope, pair.zone.hostedZoneId)],
+      conditions: {
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [name, `${FENCE_PREFIX}${name}`],
+          'route53:ChangeResourceRecordSetsRecordTypes': [pair.recordType, 'TXT'],
+          'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'CREATE', 'DELETE'],
+        },
+      },
+    }));
+    // The name is read back to settle a change whose outcome is unknown. ListResourceRecordSets
+    // takes the hosted zone as its resource.
+    statements.push(new iam.PolicyStatement({
+      sid: 'ReadTheRecordBack',
+      actions: ['route53:ListResourceRecordSets'],
+      resources: [hostedZoneArn(scope, pair.zone.hostedZoneId)],
+    }));
+  }
+  if (props.vipFailover && s.vip) {
+    // The endpoint is read back and its group's endpoints written whole; both actions take the
+    // endpoint group as their resource. The API is global (us-west-2), the ARN has no region.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglobalaccelerator.html
+    statements.push(new iam.PolicyStatement({
+      sid: 'MoveTheAcceleratorEndpoint',
+      actions: ['globalaccelerator:DescribeEndpointGroup', 'globalaccelerator:UpdateEndpointGroup'],
+      resources: [s.vip.endpointGroupArn],
+    }));
+  }
+  return statements;
+}
+
+/** What the operator command touches. */
+export interface OperatedResources {
+  readonly table: dynamodb.ITable;
+  readonly contenderFunction: lambda.IFunction;
+}
+
+/**
+ * What `npx cdk-ha-kit` needs, on this monitor's resources only: the stack's outputs and the
+ * function's configuration to find it, the table's items, the target groups' health for
+ * failback's check, the name's and the endpoint's reads and changes (the same conditions as the
+ * monitor's), and the switches' flags.
+ */
+export function grantOperatorPermissions(grantee: iam.IGrantable, on: OperatedResources, props: LeaderHealthMonitorProps, s: Settings): iam.Grant {
+  const stack = Stack.of(on.table);
+  let grant = iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['cloudformation:DescribeStacks'],
+    resourceArns: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stack.stackName}/*` })],
+  });
+  grant = grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ['lambda:GetFunctionConfiguration'], resourceArns: [on.contenderFunction.functionArn] }));
+  grant = grant.combine(on.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'));
+  if (props.tableEncryptionKey) grant = grant.combine(props.tableEncryptionKey.grant(grantee, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'));
+  // DescribeTargetHealth has no resource-level permissions: it is allowed on "*" only.
+  if (s.groups.length > 0) grant = grant.combine(iam.Grant.addToPrincipal({ grantee, actions: ['elasticloadbalancing:DescribeTargetHealth'], resourceArns: ['*'] }));
+  for (const statement of failoverStatements(on.table, props, s)) {
+    const conditions = Object.keys(statement.conditions).length > 0 ? statement.conditions : undefined;
+    grant = grant.combine(iam.Grant.addToPrincipal({ grantee, actions: statement.actions, resourceArns: statement.resources, conditions }));
+  }
+  if (props.switches) grant = grant.combine(props.switches.grantRead(grantee)).combine(props.switches.grantDeploy(grantee));
+  return grant;
 }
 
 /**

@@ -433,6 +433,7 @@ describe('reference app: health monitor', () => {
       pollIntervalSeconds: 15,
       pausedFlag: 'monitorPaused',
       dryRunFlag: 'monitorDryRun',
+      deploymentStrategyId: ref(switches.deploymentStrategy.deploymentStrategyId),
     });
     expect(switches.rollbackAlarm).toBeUndefined();
     expect(switches.rollout.totalTime.toSeconds()).toBe(0);

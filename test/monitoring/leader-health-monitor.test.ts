@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfig } from '../../lambda/health-monitor/config';
 import { METRIC_NAMES } from '../../lambda/health-monitor/contract';
-import { HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor } from '../../lib';
+import { FeatureFlags, FlagRollout, HealthCheckProfile, HealthCheckProtocol, LeaderHealthMonitor } from '../../lib';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { buildMonitor, deployedConfig } from './monitor-stack';
 
@@ -230,6 +230,41 @@ describe('least privilege', () => {
       },
     });
     expect(byId.ReadTheRecordBack).toMatchObject({ Action: 'route53:ListResourceRecordSets', Resource: byId.FailOverOneRecord.Resource });
+  });
+
+  test('grantOperate: what `npx cdk-ha-kit` calls, on this monitor\'s resources only', () => {
+    const { monitor, stack } = buildMonitor((f) => {
+      const switches = new FeatureFlags(f.stack, 'Switches', { monitorSwitches: true, rollout: FlagRollout.allAtOnce() });
+      return { dnsFailover: f.dns, switches };
+    });
+    const oncall = new iam.Role(stack, 'OnCall', { assumedBy: new iam.AccountRootPrincipal() });
+    monitor.grantOperate(oncall);
+    const template = Template.fromStack(stack);
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^OnCall') }] } });
+    const granted = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const byAction = Object.fromEntries(granted.map((s) => [[s.Action].flat().join(','), s]));
+    expect(Object.keys(byAction).sort()).toEqual([
+      'appconfig:ListHostedConfigurationVersions,appconfig:GetHostedConfigurationVersion,appconfig:CreateHostedConfigurationVersion',
+      'appconfig:StartConfigurationSession,appconfig:GetLatestConfiguration',
+      'appconfig:StartDeployment',
+      'cloudformation:DescribeStacks',
+      'dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem',
+      'elasticloadbalancing:DescribeTargetHealth',
+      'lambda:GetFunctionConfiguration',
+      'route53:ChangeResourceRecordSets',
+      'route53:ListResourceRecordSets',
+    ].sort());
+    expect(byAction['cloudformation:DescribeStacks'].Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:eu-west-1:111111111111:stack/Mon/*']] });
+    expect(byAction['lambda:GetFunctionConfiguration'].Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^MonitorFunction/), 'Arn'] });
+    expect(byAction['dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem'].Resource).toEqual([{ 'Fn::GetAtt': ['MonitorTable589C0E27', 'Arn'] }]);
+    // The name's change, with the monitor's own conditions: that name and its token only.
+    expect(byAction['route53:ChangeResourceRecordSets'].Condition).toEqual(statements(template).find((s) => s.Sid === 'FailOverOneRecord')!.Condition);
+    // The switches' profile, its versions, and a deployment of it to its environment with its strategy.
+    const resources = (action: string) => JSON.stringify(byAction[action].Resource);
+    expect(resources('appconfig:StartDeployment')).toMatch(/application\/.*environment\/.*configurationprofile\/.*deploymentstrategy\//s);
+    expect(resources('appconfig:ListHostedConfigurationVersions,appconfig:GetHostedConfigurationVersion,appconfig:CreateHostedConfigurationVersion')).toContain('/hostedconfigurationversion/*');
+    // "*" only where the action has no resource-level permissions.
+    expect(granted.filter((s) => JSON.stringify(s.Resource).includes('"*"')).map((s) => s.Action)).toEqual(['elasticloadbalancing:DescribeTargetHealth']);
   });
 
   test('no target-group permissions without deregistration; no Route 53 without a failover pair', () => {

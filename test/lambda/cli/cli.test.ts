@@ -2,7 +2,10 @@
  * The operator command against a local table (dynalite) and the SDK's mocks of CloudFormation,
  * Lambda, ELB, Route 53 and Global Accelerator, with the real command types.
  */
-import { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
+import {
+  AppConfigClient, CreateHostedConfigurationVersionCommand, GetHostedConfigurationVersionCommand, ListHostedConfigurationVersionsCommand, StartDeploymentCommand,
+} from '@aws-sdk/client-appconfig';
+import { AppConfigDataClient, GetLatestConfigurationCommand, StartConfigurationSessionCommand } from '@aws-sdk/client-appconfigdata';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeEndpointGroupCommand, GlobalAcceleratorClient, UpdateEndpointGroupCommand } from '@aws-sdk/client-global-accelerator';
@@ -23,6 +26,8 @@ const lambda = mockClient(LambdaClient);
 const elb = mockClient(ElasticLoadBalancingV2Client);
 const route53 = mockClient(Route53Client);
 const ga = mockClient(GlobalAcceleratorClient);
+const appConfigData = mockClient(AppConfigDataClient);
+const appConfig = mockClient(AppConfigClient);
 
 const GROUP_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/api/0123456789abcdef';
 const ENDPOINT_GROUP = 'arn:aws:globalaccelerator::111111111111:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123vxyz/endpoint-group/098765zyxwvu';
@@ -64,7 +69,7 @@ function healthy(n: number): void {
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
-  const clients = { cfn: new CloudFormationClient({}), lambda: new LambdaClient({}), db: local.dynamo.db, appConfig: new AppConfigDataClient({}), elb: new ElasticLoadBalancingV2Client({}), route53: new Route53Client({}), globalAccelerator: new GlobalAcceleratorClient({}) };
+  const clients = { cfn: new CloudFormationClient({}), lambda: new LambdaClient({}), db: local.dynamo.db, appConfig: new AppConfigDataClient({}), appConfigControl: new AppConfigClient({}), elb: new ElasticLoadBalancingV2Client({}), route53: new Route53Client({}), globalAccelerator: new GlobalAcceleratorClient({}) };
   const code = await run(argv, clients, (line) => lines.push(line));
   return { code, out: lines.join('\n') };
 }
@@ -72,7 +77,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
 const switches = (c: MonitorConfig) => new TableSwitches(local.dynamo.db, c.tableName, c.monitorId, false).read();
 
 beforeEach(() => {
-  for (const m of [cfn, lambda, elb, route53, ga]) m.reset();
+  for (const m of [cfn, lambda, elb, route53, ga, appConfigData, appConfig]) m.reset();
 });
 
 describe('help', () => {
@@ -230,5 +235,51 @@ describe('failback', () => {
     name(PRIMARY);
     accelerator(200);
     expect((await cli('failback', '--stack', 'Shop', '--yes')).out).toBe('nothing to fail back: the name and the accelerator answer with the primary, as deployed');
+  });
+});
+
+describe('switches that live in AppConfig too', () => {
+  const FLAGS = { applicationId: 'app1', environmentId: 'env1', profileId: 'prof1', pollIntervalSeconds: 15, pausedFlag: 'monitorPaused', dryRunFlag: 'monitorDryRun', deploymentStrategyId: 'strat1' };
+  const DOCUMENT = {
+    version: '1',
+    flags: { monitorPaused: { name: 'monitorPaused' }, monitorDryRun: { name: 'monitorDryRun' } },
+    values: { monitorPaused: { enabled: true }, monitorDryRun: { enabled: true } },
+  };
+  const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)) as never;
+
+  function flagsHold(document: typeof DOCUMENT): void {
+    appConfigData.on(StartConfigurationSessionCommand).resolves({ InitialConfigurationToken: 't1' });
+    appConfigData.on(GetLatestConfigurationCommand).resolves({ Configuration: encode(document.values) });
+    appConfig.on(ListHostedConfigurationVersionsCommand).resolves({ Items: [{ VersionNumber: 7 }] });
+    appConfig.on(GetHostedConfigurationVersionCommand, { VersionNumber: 7 }).resolves({ Content: encode(document) });
+    appConfig.on(CreateHostedConfigurationVersionCommand).resolves({ VersionNumber: 8 });
+    appConfig.on(StartDeploymentCommand).resolves({ DeploymentNumber: 3 });
+  }
+
+  test('resume turns the flag off there too: a version on top of the one read, with the other flag kept, deployed with the profile\'s strategy', async () => {
+    const c = { ...config(), flags: FLAGS };
+    deployed(c);
+    flagsHold(DOCUMENT);
+    await cli('pause', '--stack', 'Shop');
+    expect(appConfig.commandCalls(CreateHostedConfigurationVersionCommand)).toHaveLength(0);
+    const { out } = await cli('resume', '--stack', 'Shop');
+    const created = appConfig.commandCalls(CreateHostedConfigurationVersionCommand)[0].args[0].input;
+    expect(created).toMatchObject({ ApplicationId: 'app1', ConfigurationProfileId: 'prof1', LatestVersionNumber: 7, ContentType: 'application/json' });
+    expect(JSON.parse(new TextDecoder().decode(created.Content as Uint8Array))).toEqual({ ...DOCUMENT, values: { monitorPaused: { enabled: false }, monitorDryRun: { enabled: true } } });
+    expect(appConfig.commandCalls(StartDeploymentCommand)[0].args[0].input).toMatchObject({
+      ApplicationId: 'app1', EnvironmentId: 'env1', ConfigurationProfileId: 'prof1', ConfigurationVersion: '8', DeploymentStrategyId: 'strat1',
+    });
+    expect(out).toContain('AppConfig flag monitorPaused off in version 8, deployment 3 of environment env1');
+    expect(out).toContain('switches now: DRY RUN');
+    expect(await switches(c)).toEqual({ paused: false, dryRun: false });
+  });
+
+  test('a flag already off in AppConfig is left alone', async () => {
+    const c = { ...config(), flags: FLAGS };
+    deployed(c);
+    flagsHold({ ...DOCUMENT, values: { monitorPaused: { enabled: false }, monitorDryRun: { enabled: false } } });
+    await cli('pause', '--stack', 'Shop');
+    expect((await cli('resume', '--stack', 'Shop')).out).toContain('switches now: ACTING');
+    expect(appConfig.commandCalls(CreateHostedConfigurationVersionCommand)).toHaveLength(0);
   });
 });
