@@ -1,10 +1,12 @@
 /**
  * A monitor switch in AppConfig's feature flags: a new hosted version of the profile with that one
  * flag changed, created only on top of the version it was read from, then deployed with the
- * profile's own strategy.
+ * strategy the environment was last deployed with (the FeatureFlags construct's own, unless an
+ * operator chose another since).
  */
 import {
-  AppConfigClient, CreateHostedConfigurationVersionCommand, GetHostedConfigurationVersionCommand, ListHostedConfigurationVersionsCommand, StartDeploymentCommand,
+  AppConfigClient, CreateHostedConfigurationVersionCommand, GetDeploymentCommand, GetHostedConfigurationVersionCommand, ListDeploymentsCommand,
+  ListHostedConfigurationVersionsCommand, StartDeploymentCommand,
 } from '@aws-sdk/client-appconfig';
 import { FlagSource } from '../health-monitor/contract';
 
@@ -39,8 +41,20 @@ export async function setFlag(client: AppConfigClient, source: FlagSource, flag:
     ...ids,
     EnvironmentId: source.environmentId,
     ConfigurationVersion: String(created.VersionNumber),
-    DeploymentStrategyId: source.deploymentStrategyId,
+    DeploymentStrategyId: await lastStrategy(client, source),
     Description: `${flag} ${enabled ? 'on' : 'off'}, by npx cdk-ha-kit`,
   }));
   return { version: created.VersionNumber!, deployment: deployment.DeploymentNumber! };
+}
+
+/**
+ * The strategy of the environment's latest deployment: the monitor's configuration does not carry
+ * the strategy's id, to stay within Lambda's 4 KB for a function's environment.
+ */
+async function lastStrategy(client: AppConfigClient, source: FlagSource): Promise<string> {
+  const { Items: items } = await client.send(new ListDeploymentsCommand({ ApplicationId: source.applicationId, EnvironmentId: source.environmentId, MaxResults: 1 }));
+  const last = items?.[0]?.DeploymentNumber;
+  if (last === undefined) throw new Error(`AppConfig environment ${source.environmentId} has no deployment to take the strategy from`);
+  const deployment = await client.send(new GetDeploymentCommand({ ApplicationId: source.applicationId, EnvironmentId: source.environmentId, DeploymentNumber: last }));
+  return deployment.DeploymentStrategyId!;
 }

@@ -40,7 +40,7 @@ Options:
 pause, resume and dry-run each change one attribute of the monitor's switches item, with a
 conditional update: setting one never resets the other. When the monitor also reads its
 switches from AppConfig, resume and dry-run off turn the flag off there too (a new version,
-deployed with the profile's strategy).
+deployed with the strategy of the environment's last deployment).
 `;
 
 export interface Parsed {

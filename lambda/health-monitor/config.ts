@@ -98,7 +98,7 @@ const CONFIG = shape<MonitorConfig>({
   }),
   breaker: shape<BreakerOptions>({ failureThreshold: count, failureRatePercent: count, windowSize: count, openMs: count, halfOpenTrials: count }),
   flags: optional(shape<FlagSource>({
-    applicationId: text, environmentId: text, profileId: text, pollIntervalSeconds: count, pausedFlag: text, dryRunFlag: text, deploymentStrategyId: text,
+    applicationId: text, environmentId: text, profileId: text, pollIntervalSeconds: count, pausedFlag: text, dryRunFlag: text,
   })),
   registry: optional(list(shape<RegistryService>({ serviceId: text, name: text, groups: list(text), attributes: textMap }))),
 });

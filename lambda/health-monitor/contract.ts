@@ -181,8 +181,6 @@ export interface FlagSource {
   /** The flag that pauses the monitor, and the one that puts it in dry-run. */
   readonly pausedFlag: string;
   readonly dryRunFlag: string;
-  /** The profile's deployment strategy: the operator command deploys a changed switch with it. */
-  readonly deploymentStrategyId: string;
 }
 
 /** A Cloud Map service with custom health checks, whose instances are targets of the monitor. */

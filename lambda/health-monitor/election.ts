@@ -72,7 +72,11 @@ export class Election {
     const { clock, leases, me } = this;
     try {
       const item = await leases.read();
-      if (this.held && (item?.holder !== me || item.epoch !== this.held.epoch)) this.held = undefined;
+      if (this.held && (item?.holder !== me || item.epoch !== this.held.epoch)) {
+        // Found, not told: another contender took the lease while this one was not renewing it.
+        this.telemetry.warn('lost the lease', { epoch: this.held.epoch, now: item?.epoch });
+        this.held = undefined;
+      }
       if (item && item.holder === me && !item.released) {
         this.held = item;
         if (await this.renew()) {

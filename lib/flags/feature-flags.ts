@@ -283,9 +283,9 @@ export class FeatureFlags extends Construct {
   }
 
   /**
-   * Lets `grantee` change a flag: read the hosted versions of the profile, create a new one, and
-   * deploy it to this environment with this construct's strategy (what `npx cdk-ha-kit resume`
-   * does for the monitor's switches). Each action on the resources it takes, per the Service
+   * Lets `grantee` change a flag: read the hosted versions of the profile, create a new one, read
+   * the environment's deployments, and deploy the new version to this environment with this
+   * construct's strategy (what `npx cdk-ha-kit resume` does for the monitor's switches). Each action on the resources it takes, per the Service
    * Authorization Reference for AWS AppConfig:
    * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsappconfig.html
    */
@@ -301,7 +301,12 @@ export class FeatureFlags extends Construct {
       actions: ['appconfig:StartDeployment'],
       resourceArns: [this.application.applicationArn, this.environment.environmentArn, profile, this.deploymentStrategy.deploymentStrategyArn],
     });
-    return versions.combine(deploy);
+    const deployments = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['appconfig:ListDeployments', 'appconfig:GetDeployment'],
+      resourceArns: [this.environment.environmentArn, `${this.environment.environmentArn}/deployment/*`],
+    });
+    return versions.combine(deploy).combine(deployments);
   }
 
   /** The profile in the `AWS.AppConfig.FeatureFlags` format. */

@@ -181,7 +181,6 @@ export function monitorConfig(props: LeaderHealthMonitorProps, s: Settings, reso
       pollIntervalSeconds: (props.switchPollInterval ?? Duration.seconds(Math.max(15, Math.ceil(s.timing.intervalMs / 1000)))).toSeconds(),
       pausedFlag: FeatureFlags.MONITOR_PAUSED,
       dryRunFlag: FeatureFlags.MONITOR_DRY_RUN,
-      deploymentStrategyId: props.switches.deploymentStrategy.deploymentStrategyId,
     } : undefined,
     registry: props.membership?.map((m) => ({
       serviceId: m.registry.service(m.serviceName).serviceId,

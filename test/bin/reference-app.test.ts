@@ -433,7 +433,6 @@ describe('reference app: health monitor', () => {
       pollIntervalSeconds: 15,
       pausedFlag: 'monitorPaused',
       dryRunFlag: 'monitorDryRun',
-      deploymentStrategyId: ref(switches.deploymentStrategy.deploymentStrategyId),
     });
     expect(switches.rollbackAlarm).toBeUndefined();
     expect(switches.rollout.totalTime.toSeconds()).toBe(0);

@@ -244,6 +244,7 @@ describe('least privilege', () => {
     const granted = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
     const byAction = Object.fromEntries(granted.map((s) => [[s.Action].flat().join(','), s]));
     expect(Object.keys(byAction).sort()).toEqual([
+      'appconfig:ListDeployments,appconfig:GetDeployment',
       'appconfig:ListHostedConfigurationVersions,appconfig:GetHostedConfigurationVersion,appconfig:CreateHostedConfigurationVersion',
       'appconfig:StartConfigurationSession,appconfig:GetLatestConfiguration',
       'appconfig:StartDeployment',

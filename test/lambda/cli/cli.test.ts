@@ -3,7 +3,8 @@
  * Lambda, ELB, Route 53 and Global Accelerator, with the real command types.
  */
 import {
-  AppConfigClient, CreateHostedConfigurationVersionCommand, GetHostedConfigurationVersionCommand, ListHostedConfigurationVersionsCommand, StartDeploymentCommand,
+  AppConfigClient, CreateHostedConfigurationVersionCommand, GetDeploymentCommand, GetHostedConfigurationVersionCommand, ListDeploymentsCommand,
+  ListHostedConfigurationVersionsCommand, StartDeploymentCommand,
 } from '@aws-sdk/client-appconfig';
 import { AppConfigDataClient, GetLatestConfigurationCommand, StartConfigurationSessionCommand } from '@aws-sdk/client-appconfigdata';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -239,7 +240,7 @@ describe('failback', () => {
 });
 
 describe('switches that live in AppConfig too', () => {
-  const FLAGS = { applicationId: 'app1', environmentId: 'env1', profileId: 'prof1', pollIntervalSeconds: 15, pausedFlag: 'monitorPaused', dryRunFlag: 'monitorDryRun', deploymentStrategyId: 'strat1' };
+  const FLAGS = { applicationId: 'app1', environmentId: 'env1', profileId: 'prof1', pollIntervalSeconds: 15, pausedFlag: 'monitorPaused', dryRunFlag: 'monitorDryRun' };
   const DOCUMENT = {
     version: '1',
     flags: { monitorPaused: { name: 'monitorPaused' }, monitorDryRun: { name: 'monitorDryRun' } },
@@ -253,10 +254,12 @@ describe('switches that live in AppConfig too', () => {
     appConfig.on(ListHostedConfigurationVersionsCommand).resolves({ Items: [{ VersionNumber: 7 }] });
     appConfig.on(GetHostedConfigurationVersionCommand, { VersionNumber: 7 }).resolves({ Content: encode(document) });
     appConfig.on(CreateHostedConfigurationVersionCommand).resolves({ VersionNumber: 8 });
+    appConfig.on(ListDeploymentsCommand, { ApplicationId: 'app1', EnvironmentId: 'env1' }).resolves({ Items: [{ DeploymentNumber: 2 }] });
+    appConfig.on(GetDeploymentCommand, { DeploymentNumber: 2 }).resolves({ DeploymentStrategyId: 'strat1' });
     appConfig.on(StartDeploymentCommand).resolves({ DeploymentNumber: 3 });
   }
 
-  test('resume turns the flag off there too: a version on top of the one read, with the other flag kept, deployed with the profile\'s strategy', async () => {
+  test('resume turns the flag off there too: a version on top of the one read, with the other flag kept, deployed with the strategy it was last deployed with', async () => {
     const c = { ...config(), flags: FLAGS };
     deployed(c);
     flagsHold(DOCUMENT);

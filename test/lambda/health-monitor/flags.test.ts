@@ -9,7 +9,7 @@ import { LocalDynamo, startDynalite } from '../../support/dynalite';
 import { tableName, testConfig } from './fixtures';
 import { World, contender, ipTargets, waitFor } from './harness';
 
-const SOURCE: FlagSource = { applicationId: 'app1', environmentId: 'env1', profileId: 'prof1', pollIntervalSeconds: 1, pausedFlag: 'monitorPaused', dryRunFlag: 'monitorDryRun', deploymentStrategyId: 'strat1' };
+const SOURCE: FlagSource = { applicationId: 'app1', environmentId: 'env1', profileId: 'prof1', pollIntervalSeconds: 1, pausedFlag: 'monitorPaused', dryRunFlag: 'monitorDryRun' };
 const POLL_MS = SOURCE.pollIntervalSeconds * 1000;
 /** What one poll may take on loopback, on top of the interval. */
 const POLL_SLACK_MS = 250;
