@@ -47,8 +47,10 @@ export type { InternalDnsNamesProps, InternalDnsOptions, ReaderTarget } from './
 export { CacheAuthentication, CacheAuthenticationType, CacheEngine } from './replication/cache-props';
 export type { ReplicatedCacheAlarmOptions, ReplicatedCacheOptions, ReplicatedCacheProps } from './replication/cache-props';
 export { ReplicatedCache } from './replication/replicated-cache';
-export { DatabaseAvailability, DatabaseEngine, DatabaseKind } from './replication/database-props';
-export type { ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseOptions, ReplicatedDatabaseProps } from './replication/database-props';
+export { DatabaseAvailability, DatabaseEngine, DatabaseKind, GlobalDatabase, GlobalDatabaseRole } from './replication/database-props';
+export type {
+  GlobalDatabasePrimaryOptions, IGlobalDatabasePrimary, ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseOptions, ReplicatedDatabaseProps,
+} from './replication/database-props';
 export { ReplicatedDatabase } from './replication/replicated-database';
 
 // discovery/: a service registry (Cloud Map).

@@ -5,6 +5,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { GlobalDatabaseRole } from './database-props';
 import { DatabaseLayout } from './rds-instance';
 
 /**
@@ -17,17 +18,22 @@ const LAST_PROMOTION_TIER = 15;
 export function createAuroraCluster(scope: Construct, layout: DatabaseLayout): rds.DatabaseCluster {
   const { props, shared, engineType, instanceType, zones } = layout;
   const performanceInsights = props.performanceInsights ?? false;
+  // A secondary of a global database has no writer: the first of its read-only instances takes
+  // the writer's place in the cluster's layout.
+  const secondary = props.global?.role === GlobalDatabaseRole.SECONDARY;
+  const readers = secondary ? layout.readReplicas - 1 : layout.readReplicas;
   return new rds.DatabaseCluster(scope, 'Resource', {
     ...shared,
     clusterIdentifier: layout.identifier,
     engine: props.engine.clusterEngine!,
     writer: rds.ClusterInstance.provisioned('Writer', { instanceType, availabilityZone: zones[0], enablePerformanceInsights: performanceInsights }),
-    readers: Array.from({ length: layout.readReplicas }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
+    readers: Array.from({ length: readers }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
       instanceType,
       availabilityZone: zones[(i + 1) % zones.length],
       promotionTier: Math.min(i + 1, LAST_PROMOTION_TIER),
       enablePerformanceInsights: performanceInsights })),
     defaultDatabaseName: props.databaseName,
     backup: { retention: props.backupRetention ?? Duration.days(7) },
-    backtrackWindow: props.backtrackWindow ?? (engineType === 'aurora-mysql' ? Duration.hours(24) : undefined) });
+    // Backtrack is not available in a global database.
+    backtrackWindow: props.backtrackWindow ?? (engineType === 'aurora-mysql' && props.global === undefined ? Duration.hours(24) : undefined) });
 }

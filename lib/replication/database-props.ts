@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { IConstruct } from 'constructs';
 import { AlarmOptions } from '../core/alarms';
 import { MeasuredFailoverTime } from '../core/failover-time';
 import { InternalDnsOptions } from './internal-dns';
@@ -50,6 +51,75 @@ export class DatabaseEngine {
   }
 }
 
+/** A database's part in an Aurora global database. */
+export enum GlobalDatabaseRole {
+  /** The writer's region: the global cluster is made from this database. */
+  PRIMARY = 'PRIMARY',
+  /** A read-only copy in another region, which a switchover or failover can promote. */
+  SECONDARY = 'SECONDARY',
+}
+
+/** The primary of a global database, as a secondary in another region's stack sees it. */
+export interface IGlobalDatabasePrimary extends IConstruct {
+  /** The global cluster's identifier, a plain name: a secondary joins by it, with no cross-stack reference. */
+  readonly globalClusterIdentifier?: string;
+  /** The primary's engine: a secondary runs the same engine and version. */
+  readonly engine: DatabaseEngine;
+  /** The primary's data-loss bound, when it sets one: a secondary's lag alarm goes off past it. */
+  readonly recoveryPointObjective?: Duration;
+}
+
+/** Settings of the primary of a global database. */
+export interface GlobalDatabasePrimaryOptions {
+  /**
+   * The global cluster's identifier: 1 to 63 letters, digits and hyphens, starting with a letter,
+   * with no two hyphens in a row and none at the end. Unique in the account across regions.
+   * @default - the primary cluster's identifier followed by `-global`
+   */
+  readonly identifier?: string;
+
+  /**
+   * Aurora PostgreSQL only: the data-loss bound (`rds.global_db_rpo`). Aurora holds the primary's
+   * commits back while no secondary is within it, so a failover loses at most this much. At least
+   * 20 s, in whole seconds.
+   * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html#aurora-global-database-manage-recovery
+   * @default - no bound: the typical lag, "typically under a second"
+   */
+  readonly recoveryPointObjective?: Duration;
+}
+
+/**
+ * How a `ReplicatedDatabase` takes part in an Aurora global database.
+ */
+export class GlobalDatabase {
+  /** This database is the primary: the global cluster is created from it. */
+  public static primary(options: GlobalDatabasePrimaryOptions = {}): GlobalDatabase {
+    return new GlobalDatabase(GlobalDatabaseRole.PRIMARY, options, undefined);
+  }
+
+  /**
+   * This database is a secondary of `primary`, a `ReplicatedDatabase` with `GlobalDatabase.primary()`
+   * in another region's stack: it joins by the global cluster's name, with no master credentials
+   * of its own, and its stack deploys after the primary's (and is deleted before it).
+   */
+  public static secondaryOf(primary: IGlobalDatabasePrimary): GlobalDatabase {
+    return new GlobalDatabase(GlobalDatabaseRole.SECONDARY, {}, primary);
+  }
+
+  /** Primary or secondary. */
+  public readonly role: GlobalDatabaseRole;
+  /** The primary's settings. */
+  public readonly primaryOptions: GlobalDatabasePrimaryOptions;
+  /** A secondary's primary. */
+  public readonly primaryDatabase?: IGlobalDatabasePrimary;
+
+  private constructor(role: GlobalDatabaseRole, options: GlobalDatabasePrimaryOptions, primary: IGlobalDatabasePrimary | undefined) {
+    this.role = role;
+    this.primaryOptions = options;
+    this.primaryDatabase = primary;
+  }
+}
+
 /**
  * How much availability a `ReplicatedDatabase` must have.
  */
@@ -68,6 +138,13 @@ export interface ReplicatedDatabaseAlarmOptions extends AlarmOptions {
    * @default - 30 s for RDS read replicas, 1 s for Aurora readers
    */
   readonly replicaLag?: Duration;
+
+  /**
+   * On a secondary of a global database: alarm when it lags the primary by more than this
+   * (`AuroraGlobalDBReplicationLag`, published in the secondary's region).
+   * @default - the primary's recoveryPointObjective, or 1 s ("typically under a second")
+   */
+  readonly globalReplicationLag?: Duration;
 
   /**
    * CPU of any instance, percent.
@@ -239,9 +316,17 @@ export interface ReplicatedDatabaseOptions {
 
   /**
    * Aurora MySQL: how far back the cluster can be rewound in place, up to 72 hours.
-   * @default - 24 hours on Aurora MySQL
+   * @default - 24 hours on Aurora MySQL, none in a global database
    */
   readonly backtrackWindow?: Duration;
+
+  /**
+   * Aurora only: make this database part of an Aurora global database, as its primary
+   * (`GlobalDatabase.primary()`) or as a secondary in another region's stack
+   * (`GlobalDatabase.secondaryOf(primaryDatabase)`).
+   * @default - a database of this region only
+   */
+  readonly global?: GlobalDatabase;
 
   /**
    * Alarms on replica lag, CPU, free storage and connections.

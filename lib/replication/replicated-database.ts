@@ -1,5 +1,5 @@
 /** `ReplicatedDatabase`: RDS Multi-AZ with read replicas, or Aurora with readers; encrypted, with alarms, endpoints and grants. */
-import { Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,8 +14,9 @@ import { securityGroupDescription } from '../core/descriptions';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
 import { createAuroraCluster } from './aurora-cluster';
-import { DatabaseAvailability, DatabaseKind, ReplicatedDatabaseProps } from './database-props';
+import { DatabaseAvailability, DatabaseEngine, DatabaseKind, GlobalDatabaseRole, IGlobalDatabasePrimary, ReplicatedDatabaseProps } from './database-props';
 import { AURORA_FAILOVER, RDS_MULTI_AZ_FAILOVER, failoverStep } from './failover-figures';
+import { createGlobalCluster, createGlobalLagAlarm, globalIdentifier, joinGlobalCluster, secondaryKey, validateGlobal } from './global-database';
 import { InternalDnsNames, validateInternalDns } from './internal-dns';
 import { SharedDatabaseSettings, createRdsInstance } from './rds-instance';
 import {
@@ -29,9 +30,27 @@ import { checkGivenParameterGroup, tlsParameterGroup } from './tls-rules';
  * promotion tiers. Credentials in a rotated secret, encrypted storage, deletion protection,
  * backups, snapshot on removal, IAM authentication, logs, its own security group and alarms.
  */
-export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
+export class ReplicatedDatabase extends Construct implements ec2.IConnectable, IGlobalDatabasePrimary {
   /** RDS or Aurora. */
   public readonly kind: DatabaseKind;
+
+  /** The engine. */
+  public readonly engine: DatabaseEngine;
+
+  /** The global cluster's identifier, with `global` (primary or secondary). */
+  public readonly globalClusterIdentifier?: string;
+
+  /** On the primary of a global database, its data-loss bound (`global.recoveryPointObjective`). */
+  public readonly recoveryPointObjective?: Duration;
+
+  /** The global cluster, on the primary of a global database. */
+  public readonly globalCluster?: rds.CfnGlobalCluster;
+
+  /**
+   * On the primary of a global database: the global writer endpoint, which follows the writer to
+   * whichever region holds it after a switchover or failover. Applications write through it.
+   */
+  public readonly globalWriterEndpoint?: ConnectionEndpoint;
 
   /** The RDS instance, for `RDS_INSTANCE`. */
   public readonly instance?: rds.DatabaseInstance;
@@ -42,8 +61,8 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
   /** The Aurora cluster, for `AURORA_CLUSTER`. */
   public readonly cluster?: rds.DatabaseCluster;
 
-  /** The master credentials. */
-  public readonly secret: secretsmanager.ISecret;
+  /** The master credentials; none on a secondary of a global database, which takes the primary's. */
+  public readonly secret?: secretsmanager.ISecret;
 
   /**
    * The password-rotation function's security group: out to HTTPS (Secrets Manager) and the
@@ -102,7 +121,10 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: ReplicatedDatabaseProps) {
     super(scope, id);
     this.kind = props.engine.kind;
+    this.engine = props.engine;
+    this.recoveryPointObjective = props.global?.role === GlobalDatabaseRole.PRIMARY ? props.global.primaryOptions.recoveryPointObjective : undefined;
     const engineType = props.engine.engineType;
+    const secondary = props.global?.role === GlobalDatabaseRole.SECONDARY;
     const ha = (props.availability ?? DatabaseAvailability.HIGHLY_AVAILABLE) === DatabaseAvailability.HIGHLY_AVAILABLE;
     this.readReplicas = props.readReplicas ?? (ha ? 1 : 0);
     const multiAz = this.kind === DatabaseKind.RDS_INSTANCE && (props.multiAz ?? ha);
@@ -121,21 +143,25 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
 
     const zones = props.vpc.selectSubnets(subnets).availabilityZones;
     // Retained: snapshots kept after the database is removed are useless without their password.
-    const secret = new rds.DatabaseSecret(this, 'Secret', { username: this.username });
-    secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // A secondary has none: its users are the primary's.
+    const secret = secondary ? undefined : new rds.DatabaseSecret(this, 'Secret', { username: this.username });
+    secret?.applyRemovalPolicy(RemovalPolicy.RETAIN);
     const logExports = props.cloudwatchLogsExports ?? defaultLogExports(engineType);
     this.identifier = physicalIdentifier(this);
     const monitoringRole = props.monitoringInterval ? this.createMonitoringRole() : undefined;
     const engine: rds.IEngine = props.engine.instanceEngine ?? props.engine.clusterEngine!;
     const parameterGroup = tlsParameterGroup(this, engine, props.parameterGroup);
+    const rpo = props.global?.primaryOptions.recoveryPointObjective;
+    if (rpo !== undefined && parameterGroup instanceof rds.ParameterGroup) parameterGroup.addParameter('rds.global_db_rpo', String(rpo.toSeconds()));
     const shared: SharedDatabaseSettings = {
       vpc: props.vpc,
       vpcSubnets: subnets,
       securityGroups: [this.securityGroup],
       port,
-      credentials: rds.Credentials.fromSecret(secret),
+      // A secondary's cluster takes no credentials: the properties are removed once it is built.
+      credentials: secret ? rds.Credentials.fromSecret(secret) : rds.Credentials.fromPassword(this.username, SecretValue.unsafePlainText('unused')),
       storageEncrypted: true,
-      storageEncryptionKey: props.storageEncryptionKey,
+      storageEncryptionKey: props.storageEncryptionKey ?? (secondary ? secondaryKey(this) : undefined),
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
       iamAuthentication: this.iamAuthentication,
@@ -155,6 +181,18 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     } else {
       const cluster = createAuroraCluster(this, layout);
       this.cluster = cluster;
+      if (props.global?.role === GlobalDatabaseRole.PRIMARY) {
+        this.globalClusterIdentifier = globalIdentifier(this.identifier, props.global.primaryOptions);
+        const global = createGlobalCluster(this, cluster, this.globalClusterIdentifier);
+        this.globalCluster = global.resource;
+        this.globalWriterEndpoint = { hostname: global.writerEndpoint, port };
+      } else if (props.global) {
+        const primary = props.global.primaryDatabase!;
+        this.globalClusterIdentifier = primary.globalClusterIdentifier!;
+        joinGlobalCluster(cluster, this.globalClusterIdentifier);
+        // The primary's global cluster must exist first, and outlive this member.
+        if (Stack.of(primary) !== Stack.of(this)) Stack.of(this).addDependency(Stack.of(primary), 'a secondary joins the primary\'s global database');
+      }
       this.writerEndpoint = { hostname: cluster.clusterEndpoint.hostname, port };
       this.readerEndpoint = { hostname: cluster.clusterReadEndpoint.hostname, port };
       rotationTarget = cluster;
@@ -163,20 +201,23 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     this.createLogGroups(logExports, props.cloudwatchLogsRetention ?? logs.RetentionDays.ONE_MONTH);
     this.replicaEndpoints = this.replicas.map((r) => ({ hostname: r.dbInstanceEndpointAddress, port }));
     if (props.parameterGroup) checkGivenParameterGroup(this, engine, props.parameterGroup);
-    this.rotationSecurityGroup = this.configureRotation(props, rotationTarget);
-    acknowledgeDecision(this.secret, DECISIONS.SECRET_AWS_MANAGED_KEY);
+    if (secret) {
+      this.rotationSecurityGroup = this.configureRotation(props, secret, rotationTarget);
+      acknowledgeDecision(secret, DECISIONS.SECRET_AWS_MANAGED_KEY);
+    }
     for (const db of [this.cluster ?? this.instance!, ...this.replicas]) {
       acknowledgeDecision(db, DECISIONS.DATABASE_BACKUPS);
       if (props.monitoringInterval === undefined) acknowledgeDecision(db, DECISIONS.ENHANCED_MONITORING_OPTIONAL);
     }
 
-    if (multiAz || (this.kind === DatabaseKind.AURORA_CLUSTER && this.readReplicas > 0)) {
+    if (!secondary && (multiAz || (this.kind === DatabaseKind.AURORA_CLUSTER && this.readReplicas > 0))) {
       const documented = this.kind === DatabaseKind.RDS_INSTANCE ? RDS_MULTI_AZ_FAILOVER : AURORA_FAILOVER;
       this.failoverTime = new FailoverTimeBreakdown([failoverStep(documented, props.measuredFailoverTime)]);
     }
 
     const factory = new AlarmFactory(this, props.alarms ?? {});
     this.createAlarms(factory, props);
+    if (secondary) createGlobalLagAlarm(factory, this, props.global!.primaryDatabase!, props.alarms?.globalReplicationLag);
     this.alarms = factory.alarms;
 
     if (props.internalDns) {
@@ -200,7 +241,14 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
    * @param dbUser the database user to connect as (IAM authentication)
    */
   public grantConnect(grantee: iam.IGrantable, dbUser?: string): iam.Grant {
-    if (!this.iamAuthentication) return this.secret.grantRead(grantee);
+    if (!this.iamAuthentication) {
+      if (!this.secret) {
+        const v = new Validator();
+        v.add('grantConnect', 'a grant of the master secret on a secondary of a global database', 'IAM authentication (dbUser), or a grant on the primary\'s secret: a secondary has none of its own');
+        v.throwIfAny(this);
+      }
+      return this.secret!.grantRead(grantee);
+    }
     const user = dbUser ?? this.username;
     return this.instance ? this.instance.grantConnect(grantee, user) : this.cluster!.grantConnect(grantee, user);
   }
@@ -287,9 +335,9 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     });
   }
 
-  private configureRotation(props: ReplicatedDatabaseProps, target: rds.DatabaseInstance | rds.DatabaseCluster): ec2.ISecurityGroup | undefined {
+  private configureRotation(props: ReplicatedDatabaseProps, secret: secretsmanager.ISecret, target: rds.DatabaseInstance | rds.DatabaseCluster): ec2.ISecurityGroup | undefined {
     if (props.rotation === false) {
-      Validations.of(this.secret).acknowledge({
+      Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason: 'Rotation of the master password was switched off explicitly with `rotation: false`.' });
       return undefined;
@@ -398,9 +446,19 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable {
     v.subnetsInTwoZones('vpcSubnets', props.vpc, subnets, 'as RDS requires for a subnet group');
     if (props.rotation !== false) this.validateRotationSubnets(v, props.vpc, props.rotationSubnets);
     validateInternalDns(v, props.internalDns);
+    validateGlobal(v, props.global, {
+      scope: this, engine: props.engine, instanceType, backtrackWindow: props.backtrackWindow, username: props.username,
+      databaseName: props.databaseName, rotation: props.rotation, readReplicas: this.readReplicas });
+    if (props.global?.primaryOptions.recoveryPointObjective !== undefined && props.parameterGroup !== undefined) {
+      v.add('global.recoveryPointObjective', formatSeconds(props.global.primaryOptions.recoveryPointObjective), 'unset with a parameterGroup of your own: set rds.global_db_rpo in it');
+    }
     const alarms = props.alarms ?? {};
     AlarmFactory.validate(v, alarms);
     v.aboveZero('alarms.replicaLag', alarms.replicaLag);
+    v.aboveZero('alarms.globalReplicationLag', alarms.globalReplicationLag);
+    if (alarms.globalReplicationLag !== undefined && props.global?.role !== GlobalDatabaseRole.SECONDARY) {
+      v.add('alarms.globalReplicationLag', formatSeconds(alarms.globalReplicationLag), 'unset outside a secondary of a global database, where the lag is published');
+    }
     if (alarms.cpuPercent !== undefined && !(alarms.cpuPercent > 0 && alarms.cpuPercent <= 100)) v.add('alarms.cpuPercent', String(alarms.cpuPercent), 'above 0 and at most 100');
     if (alarms.freeStorageGiB !== undefined && !(alarms.freeStorageGiB > 0)) v.add('alarms.freeStorageGiB', String(alarms.freeStorageGiB), 'above 0');
     if (alarms.connections !== undefined && !(alarms.connections > 0)) v.add('alarms.connections', String(alarms.connections), 'above 0');

@@ -1,0 +1,142 @@
+/**
+ * Aurora global databases: a primary in one region's stack, a secondary in another's, joined by
+ * the global cluster's name; and the rules of the Aurora User Guide's Global Database pages.
+ */
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DatabaseAvailability, DatabaseEngine, GlobalDatabase, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
+import { checkTemplateAgainstSpec } from '../support/resource-spec';
+import { testApp } from '../support/stacks';
+
+const POSTGRES = DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }));
+const MEMORY_OPTIMIZED = ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE);
+
+function regionStack(app: ReturnType<typeof testApp>, id: string, region: string) {
+  const stack = new Stack(app, id, { env: { region, account: '111111111111' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    availabilityZones: ['a', 'b', 'c'].map((z) => `${region}${z}`),
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'App', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  return { stack, vpc };
+}
+
+type Partial2 = { primary?: Partial<ReplicatedDatabaseProps>; secondary?: Partial<ReplicatedDatabaseProps>; secondaryRegion?: string };
+
+function build(overrides: Partial2 = {}) {
+  const app = testApp();
+  const one = regionStack(app, 'Primary', 'eu-west-1');
+  const two = regionStack(app, 'Standby', overrides.secondaryRegion ?? 'eu-central-1');
+  const primary = new ReplicatedDatabase(one.stack, 'Orders', {
+    vpc: one.vpc, engine: POSTGRES, instanceType: MEMORY_OPTIMIZED, global: GlobalDatabase.primary({ recoveryPointObjective: Duration.minutes(1) }), ...overrides.primary,
+  });
+  const secondary = new ReplicatedDatabase(two.stack, 'Orders', {
+    vpc: two.vpc, engine: POSTGRES, instanceType: MEMORY_OPTIMIZED, global: GlobalDatabase.secondaryOf(primary), ...overrides.secondary,
+  });
+  return { app, primary, secondary, one, two };
+}
+
+describe('a primary and a secondary in two regions', () => {
+  test('the global cluster is made from the primary; the secondary joins it by name, with no credentials, with a key of its own region', () => {
+    const { primary, secondary, one, two } = build();
+    const first = Template.fromStack(one.stack);
+    const second = Template.fromStack(two.stack);
+    expect(primary.globalClusterIdentifier).toMatch(/-global$/);
+    first.hasResourceProperties('AWS::RDS::GlobalCluster', {
+      GlobalClusterIdentifier: primary.globalClusterIdentifier,
+      SourceDBClusterIdentifier: Match.anyValue(),
+      DeletionProtection: true,
+    });
+    // The data-loss bound, in the primary's cluster parameter group beside TLS.
+    first.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: { 'rds.force_ssl': '1', 'rds.global_db_rpo': '60' } });
+    const cluster = Object.values(second.findResources('AWS::RDS::DBCluster'))[0].Properties;
+    expect(cluster.GlobalClusterIdentifier).toBe(primary.globalClusterIdentifier);
+    expect(cluster.MasterUsername).toBeUndefined();
+    expect(cluster.MasterUserPassword).toBeUndefined();
+    expect(cluster.DatabaseName).toBeUndefined();
+    expect(cluster.StorageEncrypted).toBe(true);
+    expect(cluster.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^OrdersStorageKey/), 'Arn'] });
+    expect(cluster.EngineVersion).toBe(Object.values(first.findResources('AWS::RDS::DBCluster'))[0].Properties.EngineVersion);
+    second.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    second.resourceCountIs('AWS::RDS::DBInstance', 1);
+    second.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+    expect(secondary.secret).toBeUndefined();
+    expect(secondary.failoverTime).toBeUndefined();
+    // Deployed after the primary, deleted before it.
+    expect(two.stack.dependencies).toContain(one.stack);
+    // Applications write through the global writer endpoint, which follows the writer.
+    expect(one.stack.resolve(primary.globalWriterEndpoint!.hostname)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^OrdersGlobalCluster/), 'GlobalEndpoint.Address'] });
+    for (const stack of [one.stack, two.stack]) expect(checkTemplateAgainstSpec(stack.stackName, Template.fromStack(stack).toJSON())).toEqual([]);
+  });
+
+  test('cdk-nag AwsSolutions finds nothing unacknowledged in either region', () => {
+    const { app, one, two } = build();
+    // The test VPCs are not the library's: their flow logs are the application's choice.
+    for (const { vpc } of [one, two]) Validations.of(vpc).acknowledge({ id: 'AwsSolutions-VPC7', reason: 'a test VPC' });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('the secondary alarms when it lags past the primary\'s data-loss bound', () => {
+    const { two } = build();
+    Template.fromStack(two.stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AuroraGlobalDBReplicationLag', Namespace: 'AWS/RDS', Threshold: 60_000, ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  test('Aurora MySQL 3.01.0, the earliest version 3 a global database takes, synthesizes; backtrack is off by default there', () => {
+    const mysql = DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_01_0 }));
+    const { one } = build({ primary: { engine: mysql, global: GlobalDatabase.primary() }, secondary: { engine: mysql } });
+    const cluster = Object.values(Template.fromStack(one.stack).findResources('AWS::RDS::DBCluster'))[0].Properties;
+    expect(cluster.BacktrackWindow).toBeUndefined();
+  });
+
+  test('a data-loss bound of 20 s, the least rds.global_db_rpo takes, synthesizes', () => {
+    expect(() => build({ primary: { global: GlobalDatabase.primary({ recoveryPointObjective: Duration.seconds(20) }) } })).not.toThrow();
+  });
+});
+
+describe('rules', () => {
+  const mysql = (version: rds.AuroraMysqlEngineVersion) => DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraMysql({ version }));
+  test.each<[string, Partial2, RegExp]>([
+    ['an RDS engine', { primary: { engine: DatabaseEngine.rds(rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 })), availability: DatabaseAvailability.HIGHLY_AVAILABLE } },
+      /Orders:\n {2}global: got primary of a global database on postgres; allowed: an Aurora engine \(DatabaseEngine\.aurora\(\)\)/],
+    ['a burstable class', { primary: { instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM) } },
+      /instanceType: got db\.t4g\.medium; allowed: a memory-optimized class \(db\.r5 and later, db\.x2g\): a global database requires one/],
+    ['Aurora MySQL before 2.07.0', { primary: { engine: mysql(rds.AuroraMysqlEngineVersion.VER_2_04_9), global: GlobalDatabase.primary() }, secondary: { engine: mysql(rds.AuroraMysqlEngineVersion.VER_2_04_9) } },
+      /engine: got Aurora MySQL 5\.7\.mysql_aurora\.2\.04\.9; allowed: Aurora MySQL 2\.07\.0 or later \(MySQL 5\.7\), or 3\.01\.0 or later \(MySQL 8\.0\)/],
+    ['no engine version', { primary: { engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.AURORA_POSTGRESQL) } },
+      /engine: got no engine version; allowed: a pinned version/],
+    ['backtrack', { primary: { engine: mysql(rds.AuroraMysqlEngineVersion.VER_3_04_0), global: GlobalDatabase.primary(), backtrackWindow: Duration.hours(1) }, secondary: { engine: mysql(rds.AuroraMysqlEngineVersion.VER_3_04_0) } },
+      /backtrackWindow: got 3600 s; allowed: unset: backtrack is not available to a cluster of a global database/],
+    ['a data-loss bound on Aurora MySQL', { primary: { engine: mysql(rds.AuroraMysqlEngineVersion.VER_3_04_0) }, secondary: { engine: mysql(rds.AuroraMysqlEngineVersion.VER_3_04_0) } },
+      /global\.recoveryPointObjective: got 60 s on aurora-mysql; allowed: Aurora PostgreSQL only/],
+    ['a data-loss bound under 20 s', { primary: { global: GlobalDatabase.primary({ recoveryPointObjective: Duration.seconds(19) }) } },
+      /global\.recoveryPointObjective: got 19 s; allowed: whole seconds, at least 20 \(rds\.global_db_rpo\)/],
+    ['an identifier with a double hyphen', { primary: { global: GlobalDatabase.primary({ identifier: 'orders--global' }) } },
+      /global\.identifier: got "orders--global"; allowed: 1 to 63 letters, digits and hyphens/],
+    ['a secondary in the primary\'s region', { secondaryRegion: 'eu-west-1' },
+      /global: got a secondary in eu-west-1, the primary's region; allowed: a stack in another region/],
+    ['a secondary with master credentials', { secondary: { username: 'admin' } },
+      /username: got "admin"; allowed: unset on a secondary: it has no master credentials of its own, it takes the primary's/],
+    ['a secondary with a database name', { secondary: { databaseName: 'orders' } },
+      /databaseName: got "orders"; allowed: unset on a secondary/],
+    ['a headless secondary', { secondary: { readReplicas: 0, availability: DatabaseAvailability.SINGLE_AZ } },
+      /readReplicas: got 0; allowed: at least 1 on a secondary/],
+    ['a secondary of another engine version', { secondary: { engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_1 })) } },
+      /engine: got aurora-postgresql 16\.1; allowed: the primary's engine and version, aurora-postgresql 16\.4/],
+    ['a secondary of a regional database', { primary: { global: undefined } },
+      /global: got a secondary of Primary\/Orders; allowed: a secondary of a ReplicatedDatabase created with global: GlobalDatabase\.primary\(\)/],
+    ['a lag alarm on the primary', { primary: { alarms: { globalReplicationLag: Duration.seconds(5) } } },
+      /alarms\.globalReplicationLag: got 5 s; allowed: unset outside a secondary of a global database/],
+  ])('%s is refused at synth', (_name, overrides, message) => {
+    expect(() => build(overrides)).toThrow(message);
+  });
+});
