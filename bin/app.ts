@@ -3,10 +3,12 @@ import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { ReferenceStack } from './reference-stack';
 import { Route53AlarmsStack } from './route53-alarms-stack';
+import { StandbyDataStack } from './standby-data-stack';
 
 /**
  * The reference app: the backend in a primary and a standby region, the external name failing
- * over between them, and the alarm on that name's health check in us-east-1. Context keys (all
+ * over between them, the database's secondary in the standby region, and the alarm on that name's
+ * health check in us-east-1. Context keys (all
  * optional, with offline defaults):
  * - `ha-kit:region` (default `eu-west-1`), `ha-kit:standbyRegion` (default `eu-central-1`)
  * - `ha-kit:account` (default: environment-agnostic account)
@@ -43,7 +45,14 @@ export function buildApp(app: App = new App()): App {
       recordName: ctx('recordName') ?? 'api',
       standby: standby.api,
     },
-    failoverBudget: Duration.minutes(3),
+    failoverBudget: Duration.minutes(8),
+    dataLossBudget: Duration.minutes(1),
+  });
+  new StandbyDataStack(app, 'HaKitStandbyData', {
+    env: { region: standbyRegion, account },
+    crossRegionReferences: true,
+    primary,
+    standby,
   });
   new Route53AlarmsStack(app, 'HaKitRoute53Alarms', {
     env: { region: 'us-east-1', account },

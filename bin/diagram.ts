@@ -85,10 +85,13 @@ function databaseLines(stack: StackFacts): string[] {
   if (!cluster) return [];
   const instances = of(stack, 'AWS::RDS::DBInstance');
   const p = cluster.Properties ?? {};
+  const global = of(stack, 'AWS::RDS::GlobalCluster')[0];
+  const rpo = of(stack, 'AWS::RDS::DBClusterParameterGroup')[0]?.Properties?.Parameters?.['rds.global_db_rpo'];
   return [
     `${p.Engine} ${p.EngineVersion}, ${instances.length} × ${instances[0]?.Properties?.DBInstanceClass}`,
-    `writer + ${instances.length - 1} reader(s) in other zones`,
+    p.GlobalClusterIdentifier ? `global secondary, ${instances.length} read-only instance(s)` : `writer + ${instances.length - 1} reader(s) in other zones`,
     `storage encrypted ${p.StorageEncrypted ? 'yes' : 'no'}, ${p.BackupRetentionPeriod}-day backups`,
+    ...(global ? [`primary of a global database${rpo ? `, at most ${rpo} s of writes behind` : ''}`] : []),
   ];
 }
 
@@ -175,7 +178,8 @@ const top = (f: Frame, dx = f.w / 2): [number, number] => [f.x + dx, f.y];
 export function renderArchitecture(stacks: StackFacts[]): string {
   const primary = stacks.find((s) => of(s, 'AWS::Route53::RecordSet').some((r) => r.Properties?.Failover));
   const standby = stacks.find((s) => s !== primary && of(s, 'AWS::ElasticLoadBalancingV2::LoadBalancer').length > 0);
-  const alarms = stacks.find((s) => s !== primary && s !== standby);
+  const standbyData = stacks.find((s) => s !== primary && of(s, 'AWS::RDS::DBCluster').length > 0);
+  const alarms = stacks.find((s) => s !== primary && s !== standby && s !== standbyData);
   if (!primary || !standby || !alarms) throw new Error(`the app has no primary, standby and alarm stacks: ${stacks.map((s) => s.name).join(', ')}`);
   const svg = new Svg();
   const W = 1180;
@@ -200,16 +204,18 @@ export function renderArchitecture(stacks: StackFacts[]): string {
   svg.text(40, primaryBottom - 14, `${alarmCount} CloudWatch alarms and the monitor's alerts notify the service's encrypted SNS topic`, { size: 10.5, fill: C.faint });
   svg.under(primaryFrame, () => svg.rect(20, py, 780, primaryBottom - py, C.region, { dash: true }));
 
-  // The standby region.
-  svg.rect(820, py, 340, 250, C.region, { dash: true });
+  // The standby region, with the database's secondary from a stack of its own.
+  const standbyHeight = standbyData ? 360 : 250;
+  svg.rect(820, py, 340, standbyHeight, C.region, { dash: true });
   svg.text(832, py + 20, `${standby.name} · ${standby.region} · standby`, { size: 13, weight: 'bold' });
   svg.text(832, py + 38, vpcLine(standby), { size: 10.5, fill: C.faint });
   const slb = svg.box(840, py + 56, 300, 'Load balancer', loadBalancerLines(standby).slice(0, 1), C.box);
   const stasks = svg.box(840, slb.y + slb.h + 40, 300, 'API tasks', tasksLines(standby).slice(0, 2), C.box);
-  svg.text(840, stasks.y + stasks.h + 24, 'no data tier and no monitor of its own', { size: 10.5, fill: C.faint });
+  const sdb = standbyData ? svg.box(840, stasks.y + stasks.h + 40, 300, `${standbyData.name}: database`, databaseLines(standbyData).slice(1, 3), C.data) : undefined;
+  svg.text(840, (sdb ?? stasks).y + (sdb ?? stasks).h + 24, sdb ? 'no cache and no monitor of its own' : 'no data tier and no monitor of its own', { size: 10.5, fill: C.faint });
 
   // us-east-1, where Route 53 publishes its metrics.
-  const ay = py + 270;
+  const ay = py + standbyHeight + 20;
   svg.rect(820, ay, 340, 110, C.region, { dash: true });
   svg.text(832, ay + 20, `${alarms.name} · ${alarms.region}`, { size: 13, weight: 'bold' });
   const alarm = of(alarms, 'AWS::CloudWatch::Alarm')[0]?.Properties ?? {};
@@ -224,13 +230,17 @@ export function renderArchitecture(stacks: StackFacts[]): string {
   }
   svg.arrow(bottom(lb), top(tasks, 210), 'HTTP to the target groups');
   svg.arrow(bottom(slb), top(stasks, 150));
+  if (sdb) {
+    svg.arrow(bottom(stasks, 150), top(sdb, 150), 'TLS');
+    svg.arrow([db.x + db.w, db.y + 30], [sdb.x, sdb.y + 30]);
+  }
   svg.arrow(bottom(tasks, 175), top(cache, 175), 'TLS');
   svg.arrow(bottom(tasks, 390), top(db, 20), 'TLS');
   svg.arrow([monitor.x, monitor.y + monitor.h - 10], [tasks.x + tasks.w, tasks.y + 20], 'probes');
   svg.arrow(top(monitor, 40), bottom(dns, 440), 'UPSERT on failure');
   if (vip) svg.arrow(top(monitor, 240), bottom(vip, 180), 'weight 0 on failure');
 
-  const H = primaryBottom + 20;
+  const H = Math.max(primaryBottom, ay + 110) + 20;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'

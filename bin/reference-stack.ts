@@ -9,7 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
   DatabaseEngine, DnsHealthCheck, FailoverTarget, FeatureFlags, FlagRollout, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService,
-  ServiceRegistry, VipEndpoint,
+  GlobalDatabase, ServiceRegistry, VipEndpoint,
 } from '../lib';
 import { acknowledgeAppDecisions } from './compliance';
 
@@ -68,7 +68,19 @@ export interface ReferenceStackProps extends StackProps {
    * @default - not checked
    */
   readonly failoverBudget?: Duration;
+
+  /**
+   * Most data the service may lose in any failure.
+   * @default - not checked
+   */
+  readonly dataLossBudget?: Duration;
 }
+
+/**
+ * The database's instances: memory-optimized, as a global database requires (Aurora User Guide,
+ * "Configuration requirements of an Amazon Aurora global database").
+ */
+export const DATABASE_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE);
 
 /**
  * The reference highly available backend in one region: a VPC over three zones, a small
@@ -162,7 +174,10 @@ export class ReferenceStack extends Stack {
       cache: dataTier ? { nodeType: 'cache.t4g.medium', internalDns: { zoneName: 'cache.internal' } } : undefined,
       database: dataTier ? {
         engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 })),
-        instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+        instanceType: DATABASE_INSTANCE_TYPE,
+        // The primary of a global database: the standby region holds its secondary
+        // (StandbyDataStack), at most a minute of writes behind.
+        global: GlobalDatabase.primary({ recoveryPointObjective: Duration.minutes(1) }),
         databaseName: 'app',
         internalDns: { zoneName: 'db.internal' },
       } : undefined,
@@ -172,6 +187,7 @@ export class ReferenceStack extends Stack {
         membership: [{ registry: this.registry!, serviceName: 'api', groups: ['Api'], attributes: { tier: 'api' } }],
       } : undefined,
       failoverBudget: props.failoverBudget,
+      dataLossBudget: props.dataLossBudget,
     });
     this.flags = new FeatureFlags(this, 'ApiFlags', {
       flags: [{ name: 'newCheckout', description: 'The new checkout flow' }],

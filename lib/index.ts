@@ -49,7 +49,7 @@ export type { ReplicatedCacheAlarmOptions, ReplicatedCacheOptions, ReplicatedCac
 export { ReplicatedCache } from './replication/replicated-cache';
 export { DatabaseAvailability, DatabaseEngine, DatabaseKind, GlobalDatabase, GlobalDatabaseRole } from './replication/database-props';
 export type {
-  GlobalDatabasePrimaryOptions, IGlobalDatabasePrimary, ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseOptions, ReplicatedDatabaseProps,
+  DatabaseDataLoss, GlobalDatabasePrimaryOptions, IGlobalDatabasePrimary, ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseOptions, ReplicatedDatabaseProps,
 } from './replication/database-props';
 export { ReplicatedDatabase } from './replication/replicated-database';
 

@@ -27,6 +27,20 @@ export interface EncryptedTopic {
  * `enforceSSL` replaces the topic's default policy, which is what let this account's alarms
  * publish, so a statement gives that back to CloudWatch alarms of this account only.
  */
+/**
+ * Grants on the key only for AWS services acting for AWS resources (AWS Control Tower,
+ * CT.KMS.PR.3, https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html).
+ */
+export function limitGrantsToAwsServices(key: kms.Key): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+}
+
 export function createEncryptedTopic(scope: Construct, keyId: string, topicId: string, what: string): EncryptedTopic {
   const key = new kms.Key(scope, keyId, {
     description: fitDescription(KMS_KEY_DESCRIPTION, `Encrypts ${what}`),
@@ -40,15 +54,7 @@ export function createEncryptedTopic(scope: Construct, keyId: string, topicId: s
     resources: ['*'],
     conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
   }));
-  // Grants on the key only for AWS services acting for AWS resources (AWS Control Tower,
-  // CT.KMS.PR.3, https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html).
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    resources: ['*'],
-    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  }));
+  limitGrantsToAwsServices(key);
   const topic = new sns.Topic(scope, topicId, { masterKey: key, enforceSSL: true });
   topic.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'AllowAlarmsOfThisAccount',

@@ -84,10 +84,22 @@ export class FailureFailoverTime {
   /** The steps, each with its kind and source. */
   public readonly breakdown: FailoverTimeBreakdown;
 
-  constructor(failure: ServiceFailure, breakdown: FailoverTimeBreakdown) {
+  /**
+   * How much data the failure loses, as a duration of writes, with its kind and source; undefined
+   * when the failure touches no database, or when the database has no copy it could lose less
+   * than everything written since its last backup (a region lost without a global database).
+   */
+  public readonly dataLoss?: FailoverTimeBreakdown;
+
+  /** Whether the failure takes data that has no copy elsewhere (a region lost, a database that is not global). */
+  public readonly dataWithoutCopy: boolean;
+
+  constructor(failure: ServiceFailure, breakdown: FailoverTimeBreakdown, dataLoss?: FailoverTimeBreakdown, dataWithoutCopy: boolean = false) {
     this.failure = failure;
     this.description = FAILURE_NAMES[failure];
     this.breakdown = breakdown;
+    this.dataLoss = dataLoss;
+    this.dataWithoutCopy = dataWithoutCopy;
   }
 
   /** The sum of the steps. */
@@ -104,7 +116,9 @@ export class FailureFailoverTime {
   public summary(): string {
     const total = this.total.toSeconds({ integral: false });
     const kind = this.isBound ? 'a bound' : `typical, not a bound (${this.breakdown.unboundSteps.join(', ')})`;
-    return `${this.description}: ${total} s, ${kind}`;
+    const data = this.dataWithoutCopy ? '; the database has no copy outside the region'
+      : this.dataLoss ? `; data loss ${this.dataLoss.total.toSeconds({ integral: false })} s of writes, ${this.dataLoss.isBound ? 'a bound' : 'typical'}` : '';
+    return `${this.description}: ${total} s, ${kind}${data}`;
   }
 }
 

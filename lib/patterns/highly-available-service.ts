@@ -104,6 +104,17 @@ export interface HighlyAvailableServiceProps {
   readonly failoverBudget?: Duration;
 
   /**
+   * Most data the service may lose in any failure, as a duration of writes. Synth fails when a
+   * failure's modelled loss exceeds it (the database writer's: 0 s with a standby; the primary
+   * region's: the global database's lag, bounded with Aurora PostgreSQL's
+   * `recoveryPointObjective`), or when a failure takes data with no copy elsewhere (a region lost
+   * with a database that is not global). The cache is not counted: it is rebuilt from the
+   * database.
+   * @default - not checked
+   */
+  readonly dataLossBudget?: Duration;
+
+  /**
    * The delays of your own clients after a failover: resolvers caching past the TTL, connections
    * kept open to the old load balancer, connection pools to the old writer. Each failure that goes
    * through one counts it; one not stated counts as 0 s and keeps that failure's figure from
@@ -247,6 +258,7 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
     this.clientDelays = props.clientDelays ?? {};
     this.failoverTime = serviceFailures(this, this.clientDelays);
     if (props.failoverBudget) this.checkBudget(props.failoverBudget);
+    if (props.dataLossBudget) this.checkDataLoss(props.dataLossBudget);
   }
 
   /**
@@ -300,6 +312,29 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
         : 'no change this library knows of meets it: give the tier a measured failover time (measuredFailoverTime), shorten the client delays, or raise the budget';
       v.add('failoverBudget', formatSeconds(budget),
         `at least ${total} s when ${FAILURE_NAMES[failure.failure]} (${failure.isBound ? 'a bound' : 'typical'}):\n${failure.breakdown.render('    ')}\n    ${advice}`);
+    }
+    v.throwIfAny(this);
+  }
+
+  private checkDataLoss(budget: Duration): void {
+    if (budget.isUnresolved()) return;
+    const budgetSeconds = budget.toSeconds({ integral: false });
+    const v = new Validator();
+    for (const failure of this.failoverTime.failures) {
+      const when = FAILURE_NAMES[failure.failure];
+      if (failure.dataWithoutCopy) {
+        v.add('dataLossBudget', formatSeconds(budget), `a database with a copy outside the primary region: when ${when}, its data has none. `
+          + 'Make it global (database.global: GlobalDatabase.primary()) with a secondary in the standby region (GlobalDatabase.secondaryOf)');
+        continue;
+      }
+      const loss = failure.dataLoss;
+      if (!loss || loss.total.toSeconds({ integral: false }) <= budgetSeconds) continue;
+      const engineType = this.database?.engine.engineType;
+      const advice = engineType === 'aurora-postgresql' && budgetSeconds >= 20
+        ? `cheapest change that meets it: database.global: GlobalDatabase.primary({ recoveryPointObjective: Duration.seconds(${Math.floor(budgetSeconds)}) }) (Aurora PostgreSQL's managed RPO; commits wait while no secondary is within it)`
+        : 'no setting this library knows of meets it: Aurora PostgreSQL\'s managed RPO takes 20 s at least, and Aurora MySQL has none';
+      v.add('dataLossBudget', formatSeconds(budget),
+        `at least ${loss.total.toSeconds({ integral: false })} s of writes when ${when} (${loss.isBound ? 'a bound' : 'typical'}):\n${loss.render('    ')}\n    ${advice}`);
     }
     v.throwIfAny(this);
   }

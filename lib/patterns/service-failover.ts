@@ -90,7 +90,7 @@ export function serviceFailures(t: ServiceTiers, clients: ClientDelays = {}): Se
     failures.push(new FailureFailoverTime(ServiceFailure.DATABASE_WRITER, new FailoverTimeBreakdown([
       ...prefixed('database', t.database.failoverTime.steps),
       clientStep('clients: reconnect to the new writer', clients.databaseReconnect, 'databaseReconnect', 'connection pools drop their connections to the old writer and connect again'),
-    ])));
+    ]), t.database.dataLoss.writer));
   }
   if (t.cache?.failoverTime) {
     failures.push(new FailureFailoverTime(ServiceFailure.CACHE_PRIMARY, new FailoverTimeBreakdown([
@@ -99,7 +99,16 @@ export function serviceFailures(t: ServiceTiers, clients: ClientDelays = {}): Se
     ])));
   }
   const region = slowerPath(t, clients);
-  if (region) failures.push(new FailureFailoverTime(ServiceFailure.PRIMARY_REGION, new FailoverTimeBreakdown(region.steps)));
+  if (region) {
+    // With a global database, writes resume in the standby region once its secondary is promoted:
+    // counted after the name, as a worst case, since nothing here starts the promotion sooner.
+    const global = t.database?.globalFailoverTime;
+    const regionData = t.database?.dataLoss.region;
+    failures.push(new FailureFailoverTime(ServiceFailure.PRIMARY_REGION,
+      new FailoverTimeBreakdown([...region.steps, ...prefixed('database', global?.steps ?? [])]),
+      regionData ? new FailoverTimeBreakdown(prefixed('database', regionData.steps)) : undefined,
+      t.database !== undefined && regionData === undefined));
+  }
   return new ServiceFailoverTimes(failures);
 }
 

@@ -22,14 +22,17 @@ export function createAuroraCluster(scope: Construct, layout: DatabaseLayout): r
   // the writer's place in the cluster's layout.
   const secondary = props.global?.role === GlobalDatabaseRole.SECONDARY;
   const readers = secondary ? layout.readReplicas - 1 : layout.readReplicas;
+  // A secondary's VPC may be another stack's: its instances are left to RDS to spread over the
+  // subnet group's zones rather than named by zones that stack holds.
+  const zoneOf = (i: number): string | undefined => (secondary ? undefined : zones[i % zones.length]);
   return new rds.DatabaseCluster(scope, 'Resource', {
     ...shared,
     clusterIdentifier: layout.identifier,
     engine: props.engine.clusterEngine!,
-    writer: rds.ClusterInstance.provisioned('Writer', { instanceType, availabilityZone: zones[0], enablePerformanceInsights: performanceInsights }),
+    writer: rds.ClusterInstance.provisioned('Writer', { instanceType, availabilityZone: zoneOf(0), enablePerformanceInsights: performanceInsights }),
     readers: Array.from({ length: readers }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
       instanceType,
-      availabilityZone: zones[(i + 1) % zones.length],
+      availabilityZone: zoneOf(i + 1),
       promotionTier: Math.min(i + 1, LAST_PROMOTION_TIER),
       enablePerformanceInsights: performanceInsights })),
     defaultDatabaseName: props.databaseName,

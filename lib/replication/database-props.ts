@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { AlarmOptions } from '../core/alarms';
-import { MeasuredFailoverTime } from '../core/failover-time';
+import { FailoverTimeBreakdown, MeasuredFailoverTime } from '../core/failover-time';
 import { InternalDnsOptions } from './internal-dns';
 
 /**
@@ -86,6 +86,14 @@ export interface GlobalDatabasePrimaryOptions {
    * @default - no bound: the typical lag, "typically under a second"
    */
   readonly recoveryPointObjective?: Duration;
+
+  /**
+   * A cross-region failover time the team measured (a switchover or failover in a game day), with
+   * where it was measured. It replaces the user guide's "in the order of minutes" (taken as 5
+   * minutes) in the region-loss chain.
+   * @default - 5 minutes, typical
+   */
+  readonly measuredFailoverTime?: MeasuredFailoverTime;
 }
 
 /**
@@ -118,6 +126,23 @@ export class GlobalDatabase {
     this.primaryOptions = options;
     this.primaryDatabase = primary;
   }
+}
+
+/**
+ * How much data a database's failures lose, as durations of writes, each with its kind and source.
+ */
+export interface DatabaseDataLoss {
+  /**
+   * When the writer fails within its region.
+   * @default - not known: no standby
+   */
+  readonly writer?: FailoverTimeBreakdown;
+
+  /**
+   * When the primary's region is lost: the lag of the global database's secondaries.
+   * @default - not known: the data has no copy outside the region
+   */
+  readonly region?: FailoverTimeBreakdown;
 }
 
 /**

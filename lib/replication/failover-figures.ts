@@ -57,3 +57,60 @@ export const ELASTICACHE_FAILOVER: FailoverStep = {
 export function failoverStep(documented: FailoverStep, measured: MeasuredFailoverTime | undefined): FailoverStep {
   return measured ? measured.asStep(documented.name, documented) : documented;
 }
+
+/**
+ * Aurora global database, a failover to a secondary region when the primary's is lost: the
+ * Aurora User Guide gives its recovery time as "in the order of minutes". The library reads it as
+ * 5 minutes, typical; measure yours (a switchover or failover in a game day) and give it as
+ * `global.measuredFailoverTime`.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
+ */
+export const AURORA_GLOBAL_FAILOVER: FailoverStep = {
+  name: 'global failover',
+  duration: Duration.minutes(5),
+  kind: FigureKind.AWS_TYPICAL,
+  source: 'Amazon Aurora User Guide, "Using switchover or failover in an Amazon Aurora global database": recovery time "in the order of minutes", taken as 5 minutes',
+  explanation: 'Aurora promotes the standby region\'s secondary to the writer, once an operator or a region switch starts it',
+};
+
+/**
+ * What a region's loss costs in data, without a bound: Aurora replicates to the secondary
+ * regions "with typical latency of under a second", taken as 1 s, typical.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html
+ */
+export const AURORA_GLOBAL_LAG: FailoverStep = {
+  name: 'global replication lag',
+  duration: Duration.seconds(1),
+  kind: FigureKind.AWS_TYPICAL,
+  source: 'Amazon Aurora User Guide, "Using Amazon Aurora Global Database": replication "with typical latency of under a second", taken as 1 s',
+  explanation: 'writes the secondary region had not received when the primary\'s was lost',
+};
+
+/**
+ * With Aurora PostgreSQL's managed RPO (`rds.global_db_rpo`), Aurora holds commits on the primary
+ * while no secondary is within the bound, so a failover loses at most that much: a bound.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html#aurora-global-database-manage-recovery
+ */
+export function managedRpo(rpo: Duration): FailoverStep {
+  return {
+    name: 'global replication lag',
+    duration: rpo,
+    kind: FigureKind.AWS_BOUND,
+    source: 'Amazon Aurora User Guide, "Managing RPOs for Aurora PostgreSQL–based global databases" (rds.global_db_rpo)',
+    explanation: `at most ${rpo.toSeconds()} s of writes: Aurora holds the primary's commits while no secondary is within it`,
+  };
+}
+
+/**
+ * A writer's failure within the region loses no committed write: RDS Multi-AZ replicates to its
+ * standby synchronously, and Aurora's storage keeps six copies over three zones.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html
+ */
+export const IN_REGION_DATA_LOSS: FailoverStep = {
+  name: 'committed writes lost',
+  duration: Duration.seconds(0),
+  kind: FigureKind.AWS_BOUND,
+  source: 'RDS User Guide, "Multi-AZ DB instance deployments" (synchronous standby); Aurora User Guide, "High availability for Amazon Aurora" (six copies across three zones)',
+  explanation: 'the standby or the new writer has every committed write',
+};

@@ -8,7 +8,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { limitGrantsToAwsServices } from '../core/alarm-topic';
 import { AlarmFactory } from '../core/alarms';
+import { KMS_KEY_DESCRIPTION, fitDescription } from '../core/descriptions';
 import { Validator, formatSeconds } from '../core/validation';
 import { DatabaseEngine, DatabaseKind, GlobalDatabase, GlobalDatabasePrimaryOptions, GlobalDatabaseRole, IGlobalDatabasePrimary } from './database-props';
 
@@ -143,11 +145,14 @@ export function joinGlobalCluster(cluster: rds.DatabaseCluster, identifier: stri
  * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-getting-started.html
  */
 export function secondaryKey(scope: Construct): kms.Key {
-  return new kms.Key(scope, 'StorageKey', {
-    description: `Storage of ${scope.node.path}, a secondary of a global database`,
+  const key = new kms.Key(scope, 'StorageKey', {
+    description: fitDescription(KMS_KEY_DESCRIPTION, `Storage of ${scope.node.path}, a secondary of a global database`),
     enableKeyRotation: true,
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  // RDS makes its grants for the cluster, an AWS resource; no one else may.
+  limitGrantsToAwsServices(key);
+  return key;
 }
 
 /**

@@ -14,10 +14,11 @@ import { securityGroupDescription } from '../core/descriptions';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
 import { createAuroraCluster } from './aurora-cluster';
-import { DatabaseAvailability, DatabaseEngine, DatabaseKind, GlobalDatabaseRole, IGlobalDatabasePrimary, ReplicatedDatabaseProps } from './database-props';
-import { AURORA_FAILOVER, RDS_MULTI_AZ_FAILOVER, failoverStep } from './failover-figures';
+import { DatabaseAvailability, DatabaseDataLoss, DatabaseEngine, DatabaseKind, GlobalDatabaseRole, IGlobalDatabasePrimary, ReplicatedDatabaseProps } from './database-props';
+import { AURORA_FAILOVER, AURORA_GLOBAL_FAILOVER, AURORA_GLOBAL_LAG, IN_REGION_DATA_LOSS, RDS_MULTI_AZ_FAILOVER, failoverStep, managedRpo } from './failover-figures';
 import { createGlobalCluster, createGlobalLagAlarm, globalIdentifier, joinGlobalCluster, secondaryKey, validateGlobal } from './global-database';
 import { InternalDnsNames, validateInternalDns } from './internal-dns';
+import { createLogGroups } from './log-groups';
 import { SharedDatabaseSettings, createRdsInstance } from './rds-instance';
 import {
   defaultInstanceType, defaultLogExports, defaultPort, maxStorageGiB, supportsIamAuthentication, supportsMultiAz,
@@ -115,6 +116,18 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
    */
   public readonly failoverTime?: FailoverTimeBreakdown;
 
+  /**
+   * On the primary of a global database: how long the failover to a secondary region takes when
+   * the primary's region is lost.
+   */
+  public readonly globalFailoverTime?: FailoverTimeBreakdown;
+
+  /**
+   * How much data each failure loses, as durations of writes: `writer` (0 s with a standby: it has
+   * every committed write) and, on the primary of a global database, `region`.
+   */
+  public readonly dataLoss: DatabaseDataLoss;
+
   private readonly iamAuthentication: boolean;
   private readonly username: string;
 
@@ -191,14 +204,17 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
         this.globalClusterIdentifier = primary.globalClusterIdentifier!;
         joinGlobalCluster(cluster, this.globalClusterIdentifier);
         // The primary's global cluster must exist first, and outlive this member.
-        if (Stack.of(primary) !== Stack.of(this)) Stack.of(this).addDependency(Stack.of(primary), 'a secondary joins the primary\'s global database');
+        if (Stack.of(primary) !== Stack.of(this)) Stack.of(this).addStackDependency(Stack.of(primary), 'a secondary joins the primary\'s global database');
       }
       this.writerEndpoint = { hostname: cluster.clusterEndpoint.hostname, port };
       this.readerEndpoint = { hostname: cluster.clusterReadEndpoint.hostname, port };
       rotationTarget = cluster;
     }
     this.secret = secret;
-    this.createLogGroups(logExports, props.cloudwatchLogsRetention ?? logs.RetentionDays.ONE_MONTH);
+    const owners = this.cluster
+      ? [{ path: `/aws/rds/cluster/${this.identifier}`, resource: this.cluster as Construct }]
+      : [this.instance!, ...this.replicas].map((inst, i) => ({ path: `/aws/rds/instance/${i === 0 ? this.identifier : `${this.identifier}-replica-${i}`}`, resource: inst as Construct }));
+    this.logGroups.push(...createLogGroups(this, owners, logExports, props.cloudwatchLogsRetention ?? logs.RetentionDays.ONE_MONTH));
     this.replicaEndpoints = this.replicas.map((r) => ({ hostname: r.dbInstanceEndpointAddress, port }));
     if (props.parameterGroup) checkGivenParameterGroup(this, engine, props.parameterGroup);
     if (secret) {
@@ -214,6 +230,12 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
       const documented = this.kind === DatabaseKind.RDS_INSTANCE ? RDS_MULTI_AZ_FAILOVER : AURORA_FAILOVER;
       this.failoverTime = new FailoverTimeBreakdown([failoverStep(documented, props.measuredFailoverTime)]);
     }
+    const global = props.global?.role === GlobalDatabaseRole.PRIMARY ? props.global.primaryOptions : undefined;
+    if (global) this.globalFailoverTime = new FailoverTimeBreakdown([failoverStep(AURORA_GLOBAL_FAILOVER, global.measuredFailoverTime)]);
+    this.dataLoss = {
+      writer: this.failoverTime ? new FailoverTimeBreakdown([IN_REGION_DATA_LOSS]) : undefined,
+      region: global ? new FailoverTimeBreakdown([global.recoveryPointObjective ? managedRpo(global.recoveryPointObjective) : AURORA_GLOBAL_LAG]) : undefined,
+    };
 
     const factory = new AlarmFactory(this, props.alarms ?? {});
     this.createAlarms(factory, props);
@@ -308,31 +330,6 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
       reason: 'AmazonRDSEnhancedMonitoringRole is the policy AWS documents for the enhanced-monitoring role: it only writes the RDSOSMetrics log group, and AWS keeps it in step with what the monitoring agent needs.' });
     return role;
-  }
-
-  /**
-   * Creates the log groups RDS exports to, with their retention, before the database: otherwise
-   * RDS creates them without retention, and setting it afterwards needs a function with
-   * `logs:PutRetentionPolicy` on every log group.
-   */
-  private createLogGroups(types: string[], retention: logs.RetentionDays): void {
-    const owners = this.cluster
-      ? [{ path: `/aws/rds/cluster/${this.identifier}`, resource: this.cluster as Construct }]
-      : [this.instance!, ...this.replicas].map((inst, i) => ({
-        path: `/aws/rds/instance/${i === 0 ? this.identifier : `${this.identifier}-replica-${i}`}`,
-        resource: inst as Construct }));
-    owners.forEach((owner, i) => {
-      for (const type of types) {
-        const group = new logs.LogGroup(this, `Logs${i === 0 ? '' : `Replica${i}`}${type.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`, {
-          logGroupName: `${owner.path}/${type}`,
-          retention,
-          removalPolicy: RemovalPolicy.RETAIN });
-        owner.resource.node.addDependency(group);
-        this.logGroups.push(group);
-        acknowledgeDecision(group, DECISIONS.LOG_GROUPS_SERVICE_ENCRYPTED);
-        acknowledgeDecision(group, DECISIONS.LOG_RETENTION);
-      }
-    });
   }
 
   private configureRotation(props: ReplicatedDatabaseProps, secret: secretsmanager.ISecret, target: rds.DatabaseInstance | rds.DatabaseCluster): ec2.ISecurityGroup | undefined {

@@ -179,7 +179,7 @@ describe('reference app', () => {
     // again, with every rule pack and control).
     for (const app of [sharedApp(), secureApp()]) {
       const stacks = app.synth().stacks;
-      expect(stacks.map((a) => a.stackName).sort()).toEqual(['HaKitReference', 'HaKitRoute53Alarms', 'HaKitStandby']);
+      expect(stacks.map((a) => a.stackName).sort()).toEqual(['HaKitReference', 'HaKitRoute53Alarms', 'HaKitStandby', 'HaKitStandbyData']);
       expect(stacks.flatMap((a) => a.messages).filter((m) => m.level === 'warning').map((m) => `${m.id}: ${String(m.entry.data)}`)).toEqual([]);
     }
     Template.fromStack(referenceStack(secureApp())).hasResourceProperties('AWS::Route53::HealthCheck', {
@@ -254,7 +254,24 @@ describe('reference app: data tier', () => {
     }
   });
 
-  test('the standby region runs without a data tier of its own', () => {
+  test('the database is global: its secondary in the standby region joins by name, with no credentials, its own key, and a lag alarm that notifies', () => {
+    const app = sharedApp();
+    const primary = Template.fromStack(referenceStack(app));
+    const data = app.node.findChild('HaKitStandbyData') as Stack;
+    const secondary = Template.fromStack(data);
+    const identifier = Object.values(primary.findResources('AWS::RDS::GlobalCluster'))[0].Properties.GlobalClusterIdentifier;
+    primary.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: Match.objectLike({ 'rds.global_db_rpo': '60' }) });
+    const cluster = Object.values(secondary.findResources('AWS::RDS::DBCluster'))[0].Properties;
+    expect(cluster).toMatchObject({ GlobalClusterIdentifier: identifier, StorageEncrypted: true, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/StorageKey/), 'Arn'] } });
+    expect(cluster.MasterUsername).toBeUndefined();
+    expect(data.region).toBe('eu-central-1');
+    expect(data.dependencies.map((s) => s.stackName).sort()).toEqual(['HaKitReference', 'HaKitStandby']);
+    const lag = Object.values(secondary.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.MetricName === 'AuroraGlobalDBReplicationLag')!;
+    expect(lag.Properties.Threshold).toBe(60_000);
+    expect(lag.Properties.AlarmActions).toHaveLength(1);
+  });
+
+  test('the standby stack holds no data tier of its own: its database is the global one\'s secondary, in HaKitStandbyData', () => {
     const standby = sharedApp().node.findChild('HaKitStandby') as ReferenceStack;
     expect([standby.service.cache, standby.service.database, standby.service.monitor]).toEqual([undefined, undefined, undefined]);
     Template.fromStack(standby).resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
@@ -316,20 +333,23 @@ describe('reference app: the service', () => {
     template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }] });
   });
 
-  test('a failover budget of 3 minutes per failure, met: the cache primary\'s 180 s is the worst, each figure with its kind', () => {
+  test('a failover budget of 8 minutes per failure, met: the region\'s loss, with the database\'s cross-region failover, is the worst, each figure with its kind', () => {
     const service = (referenceStack(sharedApp()) as ReferenceStack).service;
     const failures = service.failoverTime.failures.map((f) => [f.failure, f.total.toSeconds({ integral: false }), f.isBound]);
     expect(failures).toEqual([
       [ServiceFailure.TARGET, 12, true],
       [ServiceFailure.DATABASE_WRITER, 60, false],
       [ServiceFailure.CACHE_PRIMARY, 180, false],
-      [ServiceFailure.PRIMARY_REGION, 158, false],
+      [ServiceFailure.PRIMARY_REGION, 458, false],
     ]);
     const region = service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.breakdown.steps;
     expect(region.map((s) => s.kind)).toEqual([
-      FigureKind.CONFIGURED, FigureKind.CONFIGURED, FigureKind.AWS_TYPICAL, FigureKind.CONFIGURED, FigureKind.NOT_STATED, FigureKind.NOT_STATED,
+      FigureKind.CONFIGURED, FigureKind.CONFIGURED, FigureKind.AWS_TYPICAL, FigureKind.CONFIGURED, FigureKind.NOT_STATED, FigureKind.NOT_STATED, FigureKind.AWS_TYPICAL,
     ]);
-    expect(service.failoverTime.worst.breakdown.steps[0].source).toMatch(/ElastiCache User Guide.*"typically just a few minutes", taken as 3 minutes/);
+    expect(region.slice(-1)[0].source).toMatch(/Aurora User Guide.*"in the order of minutes", taken as 5 minutes/);
+    // At most a minute of writes lost with the region: Aurora PostgreSQL's managed RPO, a bound.
+    const data = service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.dataLoss!;
+    expect([data.total.toSeconds(), data.isBound]).toEqual([60, true]);
     expect(service.dns!.monthlyHealthCheckCost).toBe(1.5);
   });
 
@@ -348,7 +368,8 @@ describe('reference app: the service', () => {
     expect(vip.worstCaseFailoverTime.toSeconds()).toBe(42);
     const dnsPath = reference.service.dns!.failoverTime.total.toSeconds() + reference.api.worstCaseDetectionTime.toSeconds();
     expect(dnsPath).toBe(158);
-    expect(reference.service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.total.toSeconds()).toBe(158);
+    // The region's chain adds the database's cross-region failover to the name's path.
+    expect(reference.service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.total.toSeconds()).toBe(158 + 300);
   });
 });
 

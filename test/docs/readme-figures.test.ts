@@ -36,7 +36,9 @@ function failureRow(f: FailureFailoverTime): string {
     if (s.kind === FigureKind.NOT_STATED) return `${s.name} not stated`;
     return `${s.name} ${s.duration.toSeconds({ integral: false })} s${s.kind === FigureKind.AWS_TYPICAL ? ' (AWS typical)' : ''}`;
   });
-  return `| ${f.description} | ${steps.join(', ')} | ${f.total.toSeconds({ integral: false })} s, ${f.isBound ? 'a bound' : 'typical'} |`;
+  const data = f.dataLoss ? `${f.dataLoss.total.toSeconds({ integral: false })} s of writes, ${f.dataLoss.isBound ? 'a bound' : 'typical'}`
+    : f.dataWithoutCopy ? 'no copy outside the region' : 'none';
+  return `| ${f.description} | ${steps.join(', ')} | ${f.total.toSeconds({ integral: false })} s, ${f.isBound ? 'a bound' : 'typical'} | ${data} |`;
 }
 
 describe('the README states the reference app\'s failover budgets as the code computes them', () => {

@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   DatabaseEngine, DnsHealthCheck, FailoverTarget, FigureKind, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService, HighlyAvailableServiceProps,
-  MeasuredFailoverTime, ReplicatedDatabase, ServiceFailure, VipEndpoint,
+  GlobalDatabase, MeasuredFailoverTime, ReplicatedDatabase, ServiceFailure, VipEndpoint,
 } from '../../lib';
 import { HaValidationError } from '../../lib/core/errors';
 import { deployedConfig } from '../monitoring/monitor-stack';
@@ -229,6 +229,48 @@ describe('failover budget per failure', () => {
     }));
     expect(chain(service, ServiceFailure.CACHE_PRIMARY)).toEqual([['cache: failover', 40], ['clients: reconnect to the new primary', 0]]);
     expect(service.failoverTime.worst.failure).toBe(ServiceFailure.PRIMARY_REGION);
+  });
+});
+
+describe('data-loss budget', () => {
+  const globalTiers = (rpo?: Duration): Overrides => (ctx) => ({
+    ...fullTiers(ctx),
+    database: {
+      engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 })),
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE),
+      global: GlobalDatabase.primary({ recoveryPointObjective: rpo }),
+    },
+  });
+
+  test('a global database: the region\'s chain ends with its cross-region failover, and its data loss is the managed RPO, a bound', () => {
+    const { service } = build(globalTiers(Duration.minutes(1)));
+    const region = service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!;
+    expect(region.breakdown.steps.slice(-1)[0]).toMatchObject({ name: 'database: global failover', kind: FigureKind.AWS_TYPICAL });
+    expect(region.total.toSeconds()).toBe(158 + 300);
+    expect(region.dataLoss!.steps.map((s) => [s.name, s.duration.toSeconds(), s.kind])).toEqual([['database: global replication lag', 60, FigureKind.AWS_BOUND]]);
+    expect(region.summary()).toMatch(/; data loss 60 s of writes, a bound$/);
+    // The writer's failure within the region loses no committed write.
+    expect(service.failoverTime.of(ServiceFailure.DATABASE_WRITER)!.dataLoss!.total.toSeconds()).toBe(0);
+  });
+
+  test('a data-loss budget at the managed RPO synthesizes; below it, it is refused with the failure named and the change that meets it', () => {
+    expect(() => build((ctx) => ({ ...globalTiers(Duration.minutes(1))(ctx), dataLossBudget: Duration.minutes(1) }))).not.toThrow();
+    expect(() => build((ctx) => ({ ...globalTiers(Duration.minutes(1))(ctx), dataLossBudget: Duration.seconds(30) }))).toThrow([
+      '  dataLossBudget: got 30 s; allowed: at least 60 s of writes when the primary region is lost (a bound):',
+      '    database: global replication lag: 60 s (at most 60 s of writes: Aurora holds the primary\'s commits while no secondary is within it) [AWS bound: Amazon Aurora User Guide, "Managing RPOs for Aurora PostgreSQL–based global databases" (rds.global_db_rpo)]',
+      '    total: 60 s',
+      '    cheapest change that meets it: database.global: GlobalDatabase.primary({ recoveryPointObjective: Duration.seconds(30) }) (Aurora PostgreSQL\'s managed RPO; commits wait while no secondary is within it)',
+    ].join('\n'));
+  });
+
+  test('without a bound, the lag is AWS\'s typical figure', () => {
+    const { service } = build(globalTiers());
+    expect(service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.dataLoss!.steps[0]).toMatchObject({ duration: Duration.seconds(1), kind: FigureKind.AWS_TYPICAL });
+  });
+
+  test('a data-loss budget with a database that has no copy outside the region is refused', () => {
+    expect(() => build((ctx) => ({ ...fullTiers(ctx), dataLossBudget: Duration.minutes(5) }))).toThrow(
+      /dataLossBudget: got 300 s; allowed: a database with a copy outside the primary region: when the primary region is lost, its data has none\. Make it global/);
   });
 });
 

@@ -67,6 +67,8 @@ describe('a primary and a secondary in two regions', () => {
     second.resourceCountIs('AWS::SecretsManager::Secret', 0);
     second.resourceCountIs('AWS::RDS::DBInstance', 1);
     second.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+    // Grants on it for AWS services acting for AWS resources only (Control Tower CT.KMS.PR.3).
+    second.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'kms:CreateGrant' })]) } });
     expect(secondary.secret).toBeUndefined();
     expect(secondary.failoverTime).toBeUndefined();
     // Deployed after the primary, deleted before it.

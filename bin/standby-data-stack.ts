@@ -1,0 +1,39 @@
+/**
+ * The reference app's data in the standby region: the secondary of the primary's Aurora global
+ * database, in the standby's VPC, reachable from the standby's tasks only. A stack of its own,
+ * deployed after the primary (whose global cluster it joins) and the standby (whose VPC it uses).
+ */
+import { Stack, StackProps } from 'aws-cdk-lib';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Construct } from 'constructs';
+import { GlobalDatabase, ReplicatedDatabase } from '../lib';
+import { DATABASE_INSTANCE_TYPE, ReferenceStack } from './reference-stack';
+
+/**
+ * Props of the standby region's data.
+ */
+export interface StandbyDataStackProps extends StackProps {
+  /** The primary region's stack, whose database is the global database's primary. */
+  readonly primary: ReferenceStack;
+  /** The standby region's stack: its VPC and its tasks. */
+  readonly standby: ReferenceStack;
+}
+
+/** The secondary database in the standby region. */
+export class StandbyDataStack extends Stack {
+  public readonly database: ReplicatedDatabase;
+
+  constructor(scope: Construct, id: string, props: StandbyDataStackProps) {
+    super(scope, id, props);
+    const primary = props.primary.service.database!;
+    this.database = new ReplicatedDatabase(this, 'Database', {
+      vpc: props.standby.vpc,
+      engine: primary.engine,
+      instanceType: DATABASE_INSTANCE_TYPE,
+      global: GlobalDatabase.secondaryOf(primary),
+      // The standby region's alarms go to the standby service's topic.
+      alarms: { actions: [new cwActions.SnsAction(props.standby.service.alarmTopic)] },
+    });
+    this.database.connections.allowDefaultPortFrom(props.standby.service.serviceSecurityGroup, 'API tasks of the standby region');
+  }
+}
