@@ -77,6 +77,7 @@ function cacheLines(stack: StackFacts): string[] {
       ? `1 primary + ${p.NumCacheClusters - 1} replicas, Multi-AZ ${p.MultiAZEnabled ? 'on' : 'off'}, automatic failover ${p.AutomaticFailoverEnabled ? 'on' : 'off'}`
       : `${p.NumNodeGroups} shards × ${1 + (p.ReplicasPerNodeGroup ?? 0)} nodes, Multi-AZ ${p.MultiAZEnabled ? 'on' : 'off'}`,
     `TLS ${p.TransitEncryptionEnabled ? 'on' : 'off'}, at rest ${p.AtRestEncryptionEnabled ? 'encrypted' : 'plain'}`,
+    ...(of(stack, 'AWS::ElastiCache::GlobalReplicationGroup').length > 0 ? ['primary of a Global Datastore'] : []),
   ];
 }
 
@@ -211,8 +212,12 @@ export function renderArchitecture(stacks: StackFacts[]): string {
   svg.text(832, py + 38, vpcLine(standby), { size: 10.5, fill: C.faint });
   const slb = svg.box(840, py + 56, 300, 'Load balancer', loadBalancerLines(standby).slice(0, 1), C.box);
   const stasks = svg.box(840, slb.y + slb.h + 40, 300, 'API tasks', tasksLines(standby).slice(0, 2), C.box);
-  const sdb = standbyData ? svg.box(840, stasks.y + stasks.h + 40, 300, `${standbyData.name}: database`, databaseLines(standbyData).slice(1, 3), C.data) : undefined;
-  svg.text(840, (sdb ?? stasks).y + (sdb ?? stasks).h + 24, sdb ? 'no cache and no monitor of its own' : 'no data tier and no monitor of its own', { size: 10.5, fill: C.faint });
+  const secondaryCache = standbyData ? of(standbyData, 'AWS::ElastiCache::ReplicationGroup')[0]?.Properties : undefined;
+  const sdb = standbyData ? svg.box(840, stasks.y + stasks.h + 40, 300, `${standbyData.name}: database and cache`, [
+    databaseLines(standbyData)[1],
+    ...(secondaryCache ? [`Global Datastore secondary, ${secondaryCache.NumCacheClusters} cache nodes`] : []),
+  ], C.data) : undefined;
+  svg.text(840, (sdb ?? stasks).y + (sdb ?? stasks).h + 24, sdb ? 'no monitor of its own' : 'no data tier and no monitor of its own', { size: 10.5, fill: C.faint });
 
   // us-east-1, where Route 53 publishes its metrics.
   const ay = py + standbyHeight + 20;

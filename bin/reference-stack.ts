@@ -9,7 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
   DatabaseEngine, DnsHealthCheck, FailoverTarget, FeatureFlags, FlagRollout, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService,
-  GlobalDatabase, ServiceRegistry, VipEndpoint,
+  GlobalDatabase, GlobalDatastore, ServiceRegistry, VipEndpoint,
 } from '../lib';
 import { acknowledgeAppDecisions } from './compliance';
 
@@ -81,6 +81,12 @@ export interface ReferenceStackProps extends StackProps {
  * "Configuration requirements of an Amazon Aurora global database").
  */
 export const DATABASE_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE);
+
+/**
+ * The cache's nodes: a family and size a Global Datastore supports (ElastiCache User Guide,
+ * "Prerequisites and limitations").
+ */
+export const CACHE_NODE_TYPE = 'cache.r7g.large';
 
 /**
  * The reference highly available backend in one region: a VPC over three zones, a small
@@ -171,7 +177,9 @@ export class ReferenceStack extends Stack {
       // The standby is passive, as the name's SECONDARY is: at a traffic dial of 0 it takes
       // traffic only while the accelerator fails over to it, which ignores the dial.
       vip: props.dns ? { standby: VipEndpoint.loadBalancer(props.dns.standby, { trafficDialPercentage: 0 }) } : undefined,
-      cache: dataTier ? { nodeType: 'cache.t4g.medium', internalDns: { zoneName: 'cache.internal' } } : undefined,
+      // The primary of a Global Datastore: large nodes of a family it supports; the standby
+      // region holds its secondary (StandbyDataStack).
+      cache: dataTier ? { nodeType: CACHE_NODE_TYPE, internalDns: { zoneName: 'cache.internal' }, global: GlobalDatastore.primary() } : undefined,
       database: dataTier ? {
         engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 })),
         instanceType: DATABASE_INSTANCE_TYPE,

@@ -1,13 +1,14 @@
 /**
- * The reference app's data in the standby region: the secondary of the primary's Aurora global
- * database, in the standby's VPC, reachable from the standby's tasks only. A stack of its own,
+ * The reference app's data in the standby region: the secondaries of the primary's Aurora global
+ * database and ElastiCache Global Datastore, in the standby's VPC, reachable from the standby's
+ * tasks only. A stack of its own,
  * deployed after the primary (whose global cluster it joins) and the standby (whose VPC it uses).
  */
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
-import { GlobalDatabase, ReplicatedDatabase } from '../lib';
-import { DATABASE_INSTANCE_TYPE, ReferenceStack } from './reference-stack';
+import { GlobalDatabase, GlobalDatastore, ReplicatedCache, ReplicatedDatabase } from '../lib';
+import { CACHE_NODE_TYPE, DATABASE_INSTANCE_TYPE, ReferenceStack } from './reference-stack';
 
 /**
  * Props of the standby region's data.
@@ -22,6 +23,7 @@ export interface StandbyDataStackProps extends StackProps {
 /** The secondary database in the standby region. */
 export class StandbyDataStack extends Stack {
   public readonly database: ReplicatedDatabase;
+  public readonly cache: ReplicatedCache;
 
   constructor(scope: Construct, id: string, props: StandbyDataStackProps) {
     super(scope, id, props);
@@ -35,5 +37,14 @@ export class StandbyDataStack extends Stack {
       alarms: { actions: [new cwActions.SnsAction(props.standby.service.alarmTopic)] },
     });
     this.database.connections.allowDefaultPortFrom(props.standby.service.serviceSecurityGroup, 'API tasks of the standby region');
+    // The cache's secondary: the primary's engine, nodes, encryption and AUTH; one replica here.
+    this.cache = new ReplicatedCache(this, 'Cache', {
+      vpc: props.standby.vpc,
+      nodeType: CACHE_NODE_TYPE,
+      replicasPerShard: 1,
+      global: GlobalDatastore.secondaryOf(props.primary.service.cache!),
+      alarms: { actions: [new cwActions.SnsAction(props.standby.service.alarmTopic)] },
+    });
+    this.cache.connections.allowDefaultPortFrom(props.standby.service.serviceSecurityGroup, 'API tasks of the standby region');
   }
 }

@@ -44,8 +44,10 @@ export type { VipFailoverOptions, VipFailoverProps, VipHealthCheckOptions } from
 // replication/: data replicated across zones.
 export { InternalDnsNames } from './replication/internal-dns';
 export type { InternalDnsNamesProps, InternalDnsOptions, ReaderTarget } from './replication/internal-dns';
-export { CacheAuthentication, CacheAuthenticationType, CacheEngine } from './replication/cache-props';
-export type { ReplicatedCacheAlarmOptions, ReplicatedCacheOptions, ReplicatedCacheProps } from './replication/cache-props';
+export { CacheAuthentication, CacheAuthenticationType, CacheEngine, GlobalDatastore } from './replication/cache-props';
+export type {
+  GlobalDatastorePrimaryOptions, IGlobalDatastorePrimary, ReplicatedCacheAlarmOptions, ReplicatedCacheOptions, ReplicatedCacheProps,
+} from './replication/cache-props';
 export { ReplicatedCache } from './replication/replicated-cache';
 export { DatabaseAvailability, DatabaseEngine, DatabaseKind, GlobalDatabase, GlobalDatabaseRole } from './replication/database-props';
 export type {

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { IConstruct } from 'constructs';
 import { AlarmOptions } from '../core/alarms';
 import { MeasuredFailoverTime } from '../core/failover-time';
 import { InternalDnsOptions } from './internal-dns';
@@ -84,6 +85,13 @@ export interface ReplicatedCacheAlarmOptions extends AlarmOptions {
   readonly replicationLagSeconds?: number;
 
   /**
+   * On a secondary of a Global Datastore: alarm when it lags the primary by more than this
+   * (`GlobalDatastoreReplicationLag`, published in the secondary's region).
+   * @default Duration.seconds(1)
+   */
+  readonly globalReplicationLag?: Duration;
+
+  /**
    * Engine CPU (the Valkey/Redis thread), percent.
    * @default 90
    */
@@ -106,6 +114,54 @@ export interface ReplicatedCacheAlarmOptions extends AlarmOptions {
    * @default 50000
    */
   readonly connections?: number;
+}
+
+/** The primary of a Global Datastore, as a secondary in another region's stack sees it. */
+export interface IGlobalDatastorePrimary extends IConstruct {
+  /** The Global Datastore's id (AWS prefixes the suffix given): a secondary joins by it. */
+  readonly globalReplicationGroupId?: string;
+  /** Node type, engine and version, shards and cluster mode: a secondary has the same. */
+  readonly nodeType: string;
+  readonly engine: CacheEngine;
+  readonly engineVersion: string;
+  readonly shards: number;
+  readonly clusterMode: boolean;
+}
+
+/** Settings of the primary of a Global Datastore. */
+export interface GlobalDatastorePrimaryOptions {
+  /**
+   * The Global Datastore's name, which AWS prefixes: letters, digits and hyphens.
+   * @default - the construct's unique id
+   */
+  readonly suffix?: string;
+}
+
+/** How a `ReplicatedCache` takes part in an ElastiCache Global Datastore. */
+export class GlobalDatastore {
+  /** This cache is the primary: the Global Datastore is created from it. */
+  public static primary(options: GlobalDatastorePrimaryOptions = {}): GlobalDatastore {
+    return new GlobalDatastore(options, undefined);
+  }
+
+  /**
+   * This cache is a secondary of `primary`, a `ReplicatedCache` with `GlobalDatastore.primary()`
+   * in another region's stack: created empty, it takes the primary's data, engine, version, node
+   * type, encryption and AUTH, and its stack deploys after the primary's.
+   */
+  public static secondaryOf(primary: IGlobalDatastorePrimary): GlobalDatastore {
+    return new GlobalDatastore({}, primary);
+  }
+
+  /** The primary's settings. */
+  public readonly primaryOptions: GlobalDatastorePrimaryOptions;
+  /** A secondary's primary. */
+  public readonly primaryCache?: IGlobalDatastorePrimary;
+
+  private constructor(options: GlobalDatastorePrimaryOptions, primary: IGlobalDatastorePrimary | undefined) {
+    this.primaryOptions = options;
+    this.primaryCache = primary;
+  }
 }
 
 /**
@@ -266,6 +322,15 @@ export interface ReplicatedCacheOptions {
    * @default - ElastiCache's documented figure, "typically just a few minutes", taken as 3 minutes
    */
   readonly measuredFailoverTime?: MeasuredFailoverTime;
+
+  /**
+   * Make this cache part of an ElastiCache Global Datastore: its primary
+   * (`GlobalDatastore.primary()`), or a secondary in another region's stack
+   * (`GlobalDatastore.secondaryOf(primaryCache)`), which takes the primary's engine, version,
+   * node type, encryption and AUTH.
+   * @default - a cache of this region only
+   */
+  readonly global?: GlobalDatastore;
 }
 
 /**

@@ -17,12 +17,13 @@ import { ConnectionEndpoint } from '../core/connection-endpoint';
 import { REPLICATION_GROUP_DESCRIPTION, SECRET_DESCRIPTION, fitDescription, securityGroupDescription, validateDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
 import { FailoverTimeBreakdown } from '../core/failover-time';
-import { Validator } from '../core/validation';
-import { CacheAuthentication, CacheAuthenticationType, CacheEngine, ReplicatedCacheAlarmOptions, ReplicatedCacheProps } from './cache-props';
+import { Validator, formatSeconds } from '../core/validation';
+import { CacheAuthentication, CacheAuthenticationType, CacheEngine, IGlobalDatastorePrimary, ReplicatedCacheAlarmOptions, ReplicatedCacheProps } from './cache-props';
 import {
   KNOWN_NODE_FAMILIES, PREVIOUS_GENERATION, compareVersions, isDataTieringNode, validateDataTiering, validateEngineVersion, validateNodeSize,
 } from './elasticache-rules';
 import { ELASTICACHE_FAILOVER, failoverStep } from './failover-figures';
+import { createDatastoreLagAlarm, createGlobalDatastore, joinGlobalDatastore, validateGlobalDatastore } from './global-datastore';
 import { InternalDnsNames, validateInternalDns } from './internal-dns';
 
 const DEFAULT_VERSIONS: Record<CacheEngine, string> = { [CacheEngine.VALKEY]: '8.1', [CacheEngine.REDIS]: '7.1' };
@@ -38,7 +39,10 @@ const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
  * over the zones, encrypted at rest and in transit, authenticated, snapshotted, with its own
  * security group, logs, events and alarms.
  */
-export class ReplicatedCache extends Construct implements ec2.IConnectable {
+export class ReplicatedCache extends Construct implements ec2.IConnectable, IGlobalDatastorePrimary {
+  /** The Global Datastore's id, with `global` (primary or secondary). */
+  public readonly globalReplicationGroupId?: string;
+
   /** The replication group. */
   public readonly replicationGroup: elasticache.CfnReplicationGroup;
 
@@ -127,7 +131,9 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       subnetIds: selected.subnetIds });
 
     this.notificationTopic = props.notificationTopic ?? this.createEventsTopic();
-    const tokenSecret = this.authentication.type === CacheAuthenticationType.AUTH_TOKEN
+    // A secondary of a Global Datastore takes the primary's AUTH: no token of its own.
+    const secondary = props.global?.primaryCache !== undefined;
+    const tokenSecret = this.authentication.type === CacheAuthenticationType.AUTH_TOKEN && !secondary
       ? this.authentication.secret ?? this.createAuthTokenSecret()
       : undefined;
     this.authTokenSecret = tokenSecret;
@@ -172,6 +178,11 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     }
 
     const rg = this.replicationGroup;
+    if (props.global && !secondary) this.globalReplicationGroupId = createGlobalDatastore(this, rg, props.global.primaryOptions.suffix).ref;
+    if (secondary) {
+      this.globalReplicationGroupId = props.global!.primaryCache!.globalReplicationGroupId!;
+      joinGlobalDatastore(rg, this.globalReplicationGroupId);
+    }
     if (this.clusterMode) {
       this.writerEndpoint = { hostname: rg.attrConfigurationEndPointAddress, port };
       this.readerEndpoint = this.writerEndpoint;
@@ -186,6 +197,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
 
     const factory = new AlarmFactory(this, props.alarms ?? {});
     this.createAlarms(factory, props.alarms ?? {});
+    if (secondary) createDatastoreLagAlarm(factory, this.node.path, `${rg.ref}-${this.nodeSuffixes()[0]}`, props.alarms?.globalReplicationLag);
     this.alarms = factory.alarms;
 
     if (props.internalDns) {
@@ -375,6 +387,11 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
   private validate(props: ReplicatedCacheProps, subnets: ec2.SubnetSelection, automaticFailover: boolean, multiAz: boolean): void {
     const v = new Validator();
     const replicas = this.replicasPerShard;
+    validateGlobalDatastore(v, props.global, { scope: this, nodeType: this.nodeType, engine: this.engine, engineVersion: this.engineVersion, shards: this.shards,
+      clusterMode: this.clusterMode, authentication: props.global?.primaryCache ? props.authentication : undefined });
+    if (props.alarms?.globalReplicationLag !== undefined && !props.global?.primaryCache) {
+      v.add('alarms.globalReplicationLag', formatSeconds(props.alarms.globalReplicationLag), 'unset outside a secondary of a Global Datastore, where the lag is published');
+    }
     v.integer('replicasPerShard', props.replicasPerShard, 0, 5);
     v.integer('shards', props.shards, 1, 500);
     if (!this.clusterMode && this.shards > 1) v.add('shards', String(this.shards), '1 without cluster mode: partitioning over shards needs clusterMode: true');

@@ -271,6 +271,20 @@ describe('reference app: data tier', () => {
     expect(lag.Properties.AlarmActions).toHaveLength(1);
   });
 
+  test('the cache is a Global Datastore: its secondary in the standby region joins it, with a lag alarm that notifies', () => {
+    const app = sharedApp();
+    const primary = Template.fromStack(referenceStack(app));
+    const secondary = Template.fromStack(app.node.findChild('HaKitStandbyData') as Stack);
+    const datastore = Object.values(primary.findResources('AWS::ElastiCache::GlobalReplicationGroup'))[0].Properties;
+    expect(datastore.Members).toEqual([expect.objectContaining({ ReplicationGroupRegion: 'eu-west-1', Role: 'PRIMARY' })]);
+    const group = Object.values(secondary.findResources('AWS::ElastiCache::ReplicationGroup'))[0].Properties;
+    // The id crosses regions as an output of the primary's stack.
+    expect(group.GlobalReplicationGroupId).toEqual({ 'Fn::GetStackOutput': expect.objectContaining({ StackName: 'HaKitReference', Region: 'eu-west-1' }) });
+    expect(group.AuthToken).toBeUndefined();
+    const lag = Object.values(secondary.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.MetricName === 'GlobalDatastoreReplicationLag')!;
+    expect(lag.Properties.AlarmActions).toHaveLength(1);
+  });
+
   test('the standby stack holds no data tier of its own: its database is the global one\'s secondary, in HaKitStandbyData', () => {
     const standby = sharedApp().node.findChild('HaKitStandby') as ReferenceStack;
     expect([standby.service.cache, standby.service.database, standby.service.monitor]).toEqual([undefined, undefined, undefined]);
