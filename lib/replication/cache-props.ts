@@ -120,11 +120,15 @@ export interface ReplicatedCacheAlarmOptions extends AlarmOptions {
 export interface IGlobalDatastorePrimary extends IConstruct {
   /** The Global Datastore's id (AWS prefixes the suffix given): a secondary joins by it. */
   readonly globalReplicationGroupId?: string;
-  /** Node type, engine and version, shards and cluster mode: a secondary has the same. */
+  /** The node type: a secondary has the same. */
   readonly nodeType: string;
+  /** The engine: a secondary has the same. */
   readonly engine: CacheEngine;
+  /** The engine version: a secondary has the same. */
   readonly engineVersion: string;
+  /** The number of shards: a secondary has the same. */
   readonly shards: number;
+  /** Whether cluster mode is on: a secondary has the same. */
   readonly clusterMode: boolean;
 }
 

@@ -78,7 +78,11 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
   /** Traffic rules; `connections.allowDefaultPortFrom(service)` lets a client in. */
   public readonly connections: ec2.Connections;
 
-  /** Where writes go: the instance endpoint (follows Multi-AZ failover) or the cluster endpoint. */
+  /**
+   * Where writes go: the instance endpoint (follows Multi-AZ failover), the cluster endpoint, or
+   * on the primary of a global database the global writer endpoint (follows a cross-region
+   * switchover or failover). A secondary's is its own cluster endpoint, read-only until promoted.
+   */
   public readonly writerEndpoint: ConnectionEndpoint;
 
   /**
@@ -206,7 +210,9 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
         // The primary's global cluster must exist first, and outlive this member.
         if (Stack.of(primary) !== Stack.of(this)) Stack.of(this).addStackDependency(Stack.of(primary), 'a secondary joins the primary\'s global database');
       }
-      this.writerEndpoint = { hostname: cluster.clusterEndpoint.hostname, port };
+      // On a global primary, writes go through the global writer endpoint, which follows the writer
+      // to the region that holds it; reads stay on this region's reader endpoint.
+      this.writerEndpoint = this.globalWriterEndpoint ?? { hostname: cluster.clusterEndpoint.hostname, port };
       this.readerEndpoint = { hostname: cluster.clusterReadEndpoint.hostname, port };
       rotationTarget = cluster;
     }

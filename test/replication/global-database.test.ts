@@ -75,6 +75,7 @@ describe('a primary and a secondary in two regions', () => {
     expect(two.stack.dependencies).toContain(one.stack);
     // Applications write through the global writer endpoint, which follows the writer.
     expect(one.stack.resolve(primary.globalWriterEndpoint!.hostname)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^OrdersGlobalCluster/), 'GlobalEndpoint.Address'] });
+    expect(primary.writerEndpoint).toBe(primary.globalWriterEndpoint);
     for (const stack of [one.stack, two.stack]) expect(checkTemplateAgainstSpec(stack.stackName, Template.fromStack(stack).toJSON())).toEqual([]);
   });
 
@@ -98,6 +99,12 @@ describe('a primary and a secondary in two regions', () => {
     const { one } = build({ primary: { engine: mysql, global: GlobalDatabase.primary() }, secondary: { engine: mysql } });
     const cluster = Object.values(Template.fromStack(one.stack).findResources('AWS::RDS::DBCluster'))[0].Properties;
     expect(cluster.BacktrackWindow).toBeUndefined();
+  });
+
+  test('an identifier of 63 characters, the most a global cluster takes, synthesizes', () => {
+    const identifier = `o${'-x'.repeat(31)}`;
+    expect(identifier).toHaveLength(63);
+    expect(build({ primary: { global: GlobalDatabase.primary({ identifier }) } }).primary.globalClusterIdentifier).toBe(identifier);
   });
 
   test('a data-loss bound of 20 s, the least rds.global_db_rpo takes, synthesizes', () => {

@@ -63,6 +63,10 @@ describe('a primary and a secondary in two regions', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  test('a suffix of 40 characters synthesizes', () => {
+    expect(() => build({ primary: { global: GlobalDatastore.primary({ suffix: 's'.repeat(40) }) } })).not.toThrow();
+  });
+
   test('the smallest node a Global Datastore takes, large, synthesizes', () => {
     expect(() => build({ primary: { nodeType: 'cache.m6g.large' }, secondary: { nodeType: 'cache.m6g.large' } })).not.toThrow();
   });
