@@ -119,16 +119,14 @@ export function globalIdentifier(clusterIdentifier: string, options: GlobalDatab
 
 /**
  * The global cluster, made from the primary cluster (`SourceDBClusterIdentifier`): it takes the
- * cluster's engine, version and encryption. Returns its writer endpoint, which follows the writer
- * after a switchover or failover.
+ * cluster's engine, version and encryption.
  */
-export function createGlobalCluster(scope: Construct, cluster: rds.DatabaseCluster, identifier: string): { resource: rds.CfnGlobalCluster; writerEndpoint: string } {
-  const resource = new rds.CfnGlobalCluster(scope, 'GlobalCluster', {
+export function createGlobalCluster(scope: Construct, cluster: rds.DatabaseCluster, identifier: string): rds.CfnGlobalCluster {
+  return new rds.CfnGlobalCluster(scope, 'GlobalCluster', {
     globalClusterIdentifier: identifier,
     sourceDbClusterIdentifier: cluster.clusterArn,
     deletionProtection: (cluster.node.defaultChild as rds.CfnDBCluster).deletionProtection as boolean | undefined,
   });
-  return { resource, writerEndpoint: Token.asString(resource.getAtt('GlobalEndpoint.Address')) };
 }
 
 /** Makes a cluster a secondary: it joins the global cluster by name, with no master credentials. */

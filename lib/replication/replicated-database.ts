@@ -47,11 +47,6 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
   /** The global cluster, on the primary of a global database. */
   public readonly globalCluster?: rds.CfnGlobalCluster;
 
-  /**
-   * On the primary of a global database: the global writer endpoint, which follows the writer to
-   * whichever region holds it after a switchover or failover. Applications write through it.
-   */
-  public readonly globalWriterEndpoint?: ConnectionEndpoint;
 
   /** The RDS instance, for `RDS_INSTANCE`. */
   public readonly instance?: rds.DatabaseInstance;
@@ -79,9 +74,8 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
   public readonly connections: ec2.Connections;
 
   /**
-   * Where writes go: the instance endpoint (follows Multi-AZ failover), the cluster endpoint, or
-   * on the primary of a global database the global writer endpoint (follows a cross-region
-   * switchover or failover). A secondary's is its own cluster endpoint, read-only until promoted.
+   * Where writes go: the instance endpoint (follows Multi-AZ failover) or the cluster endpoint. A
+   * secondary's is its own cluster endpoint, read-only until promoted.
    */
   public readonly writerEndpoint: ConnectionEndpoint;
 
@@ -201,8 +195,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
       if (props.global?.role === GlobalDatabaseRole.PRIMARY) {
         this.globalClusterIdentifier = globalIdentifier(this.identifier, props.global.primaryOptions);
         const global = createGlobalCluster(this, cluster, this.globalClusterIdentifier);
-        this.globalCluster = global.resource;
-        this.globalWriterEndpoint = { hostname: global.writerEndpoint, port };
+        this.globalCluster = global;
       } else if (props.global) {
         const primary = props.global.primaryDatabase!;
         this.globalClusterIdentifier = primary.globalClusterIdentifier!;
@@ -210,9 +203,7 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
         // The primary's global cluster must exist first, and outlive this member.
         if (Stack.of(primary) !== Stack.of(this)) Stack.of(this).addStackDependency(Stack.of(primary), 'a secondary joins the primary\'s global database');
       }
-      // On a global primary, writes go through the global writer endpoint, which follows the writer
-      // to the region that holds it; reads stay on this region's reader endpoint.
-      this.writerEndpoint = this.globalWriterEndpoint ?? { hostname: cluster.clusterEndpoint.hostname, port };
+      this.writerEndpoint = { hostname: cluster.clusterEndpoint.hostname, port };
       this.readerEndpoint = { hostname: cluster.clusterReadEndpoint.hostname, port };
       rotationTarget = cluster;
     }
