@@ -438,7 +438,8 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
       v.add('multiAz', `true on ${engineType}`, 'false with availability: DatabaseAvailability.SINGLE_AZ: RDS runs SQL Server Express and Web in one zone only (Multi-AZ is for Standard and Enterprise)');
     }
     v.subnetsInTwoZones('vpcSubnets', props.vpc, subnets, 'as RDS requires for a subnet group');
-    if (props.rotation !== false) this.validateRotationSubnets(v, props.vpc, props.rotationSubnets);
+    // A secondary of a global database has no password of its own to rotate.
+    if (props.rotation !== false && props.global?.role !== GlobalDatabaseRole.SECONDARY) this.validateRotationSubnets(v, props.vpc, props.rotationSubnets);
     validateInternalDns(v, props.internalDns);
     validateGlobal(v, props.global, {
       scope: this, engine: props.engine, instanceType, backtrackWindow: props.backtrackWindow, username: props.username,

@@ -204,6 +204,41 @@ describe('a new CDK app that installs the tarball', () => {
     synth = await sh('npx', ['cdk', 'synth', '--quiet'], { cwd: APP, env: { ...appEnv(), TS_NODE_TRANSPILE_ONLY: 'true' } });
   }, 360_000);
 
+  test('a primary and a secondary in two regions\' stacks of one app: a global database and a Global Datastore', async () => {
+    const program = [
+      "import { App, Stack } from 'aws-cdk-lib';",
+      "import * as ec2 from 'aws-cdk-lib/aws-ec2';",
+      "import * as rds from 'aws-cdk-lib/aws-rds';",
+      "import { DatabaseEngine, GlobalDatabase, GlobalDatastore, ReplicatedCache, ReplicatedDatabase } from 'cdk-ha-kit';",
+      "const app = new App({ outdir: 'cdk.out.global' });",
+      "const engine = DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }));",
+      "const instanceType = ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE);",
+      "const side = (id: string, region: string) => { const stack = new Stack(app, id, { env: { region, account: '111111111111' }, crossRegionReferences: true });",
+      "  return { stack, vpc: new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['a', 'b', 'c'].map((z) => region + z), natGateways: 0,",
+      "    subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }) }; };",
+      "const one = side('Primary', 'eu-west-1');",
+      "const two = side('Secondary', 'eu-central-1');",
+      "const db = new ReplicatedDatabase(one.stack, 'Orders', { vpc: one.vpc, engine, instanceType, rotation: false, global: GlobalDatabase.primary() });",
+      "const cache = new ReplicatedCache(one.stack, 'Sessions', { vpc: one.vpc, global: GlobalDatastore.primary() });",
+      "new ReplicatedDatabase(two.stack, 'Orders', { vpc: two.vpc, engine, instanceType, global: GlobalDatabase.secondaryOf(db) });",
+      "new ReplicatedCache(two.stack, 'Sessions', { vpc: two.vpc, replicasPerShard: 1, global: GlobalDatastore.secondaryOf(cache) });",
+      'app.synth();',
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(APP, 'bin', 'global.ts'), program);
+    await sh('npx', ['ts-node', '--transpile-only', 'bin/global.ts'], { cwd: APP, env: appEnv() });
+    const template = (name: string) => JSON.parse(fs.readFileSync(path.join(APP, 'cdk.out.global', `${name}.template.json`), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const of = (name: string, type: string) => Object.values(template(name).Resources).filter((r) => r.Type === type).map((r) => r.Properties);
+    const [global] = of('Primary', 'AWS::RDS::GlobalCluster');
+    expect(of('Primary', 'AWS::ElastiCache::GlobalReplicationGroup')).toHaveLength(1);
+    const [secondary] = of('Secondary', 'AWS::RDS::DBCluster');
+    expect(secondary.GlobalClusterIdentifier).toBe(global.GlobalClusterIdentifier);
+    expect(secondary.MasterUsername).toBeUndefined();
+    expect(of('Secondary', 'AWS::ElastiCache::ReplicationGroup')[0].GlobalReplicationGroupId).toBeDefined();
+    const manifest = JSON.parse(fs.readFileSync(path.join(APP, 'cdk.out.global', 'manifest.json'), 'utf8')) as { artifacts: Record<string, { dependencies?: string[] }> };
+    expect(manifest.artifacts.Secondary.dependencies).toContain('Primary');
+  }, 120_000);
+
   test('has no esbuild to resolve, and no docker that works', async () => {
     await expect(sh('node', ['-e', "require.resolve('esbuild')"], { cwd: APP, env: appEnv() })).rejects.toThrow(/Cannot find module 'esbuild'/);
     await expect(sh('sh', ['-c', 'command -v esbuild'], { cwd: APP, env: appEnv() })).rejects.toThrow();

@@ -84,6 +84,15 @@ describe('a primary and a secondary in two regions', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  test('a secondary in a VPC with isolated subnets only synthesizes: it has no password to rotate', () => {
+    const app = testApp();
+    const one = regionStack(app, 'Primary', 'eu-west-1');
+    const stack = new Stack(app, 'Isolated', { env: { region: 'eu-central-1', account: '111111111111' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['eu-central-1a', 'eu-central-1b'], natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const primary = new ReplicatedDatabase(one.stack, 'Orders', { vpc: one.vpc, engine: POSTGRES, instanceType: MEMORY_OPTIMIZED, global: GlobalDatabase.primary() });
+    expect(() => new ReplicatedDatabase(stack, 'Orders', { vpc, engine: POSTGRES, instanceType: MEMORY_OPTIMIZED, global: GlobalDatabase.secondaryOf(primary) })).not.toThrow();
+  });
+
   test('the secondary alarms when it lags past the primary\'s data-loss bound', () => {
     const { two } = build();
     Template.fromStack(two.stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
