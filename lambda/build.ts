@@ -5,11 +5,28 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { build } from 'esbuild';
+import { BuildOptions, build } from 'esbuild';
 import { sdkTrim } from './sdk-trim';
 
 const ROOT = path.join(__dirname, '..');
 const FUNCTIONS = ['health-monitor'];
+
+/** What every bundle is built with. */
+const SHARED: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  // The oldest Node.js that runs it: the function's runtime (24) and the tests' (20).
+  target: 'node20',
+  // The AWS SDK's and Powertools' ES module builds, which esbuild can prune to what is called.
+  mainFields: ['module', 'main'],
+  // Each client's package.json down to its version, its error classes made by one factory.
+  plugins: sdkTrim(),
+  // Names are not kept: the SDK's errors and the monitor's own name themselves in literals.
+  minify: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+};
 
 /**
  * Writes `dist/assets/<name>/index.js` by renaming a finished file over it, so that a synth
@@ -22,15 +39,9 @@ async function bundle(name: string): Promise<number> {
   // Beside the folder, not in it: the folder is the asset, hashed whole by a synth that reads it.
   const partial = path.join(outdir, '..', `.${name}.${process.pid}.js`);
   await build({
+    ...SHARED,
     entryPoints: [path.join(__dirname, name, 'index.ts')],
     outfile: partial,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    // The oldest Node.js that runs it: the function's runtime (24) and the tests' (20).
-    target: 'node20',
-    // The AWS SDK's and Powertools' ES module builds, which esbuild can prune to what is called.
-    mainFields: ['module', 'main'],
     // In Lambda the function's role reaches it through the environment only: the SDK's default
     // chain (SSO, profiles, web identity, the instance metadata service, and their STS and SSO
     // clients) would be dead weight.
@@ -39,12 +50,6 @@ async function bundle(name: string): Promise<number> {
       '@aws-sdk/credential-provider-node': path.join(__dirname, 'stubs', 'env-credentials.ts'),
       '@smithy/core/event-streams': path.join(__dirname, 'stubs', 'no-event-streams.ts'),
     },
-    // Each client's package.json down to its version, its error classes made by one factory.
-    plugins: sdkTrim(),
-    // Names are not kept: the SDK's errors and the monitor's own name themselves in literals.
-    minify: true,
-    legalComments: 'eof',
-    logLevel: 'warning',
   });
   fs.mkdirSync(outdir, { recursive: true });
   fs.renameSync(partial, outfile);
@@ -76,18 +81,10 @@ async function bundleCli(): Promise<number> {
   const outfile = path.join(ROOT, 'dist', 'cli', 'cdk-ha-kit.js');
   const partial = `${outfile}.${process.pid}`;
   await build({
+    ...SHARED,
     entryPoints: [path.join(__dirname, 'cli', 'index.ts')],
     outfile: partial,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    plugins: sdkTrim(),
     banner: { js: '#!/usr/bin/env node' },
-    minify: true,
-    legalComments: 'eof',
-    logLevel: 'warning',
   });
   fs.renameSync(partial, outfile);
   fs.chmodSync(outfile, 0o755);
