@@ -16,8 +16,9 @@ import { CircuitBreaker } from '../health-monitor/breaker';
 import { systemClock } from '../health-monitor/clock';
 import { MonitorConfig } from '../health-monitor/contract';
 import { sameRecord, tokenName } from '../health-monitor/dns';
+import { Lease, LeaseStore } from '../health-monitor/lease';
 import { ActionLedger } from '../health-monitor/ledger';
-import { queryPrefix } from '../health-monitor/query';
+import { TargetStateStore } from '../health-monitor/state-store';
 import { RecordingTelemetry } from '../health-monitor/telemetry';
 import { setFlag } from './appconfig';
 
@@ -117,20 +118,25 @@ export function describeSwitches(table: SwitchState, flags: SwitchState | undefi
 
 const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString() : 'unknown');
 
+/** The lease item, read as the monitor reads it. */
+function readLease(clients: CliClients, config: MonitorConfig): Promise<Lease | undefined> {
+  return new LeaseStore(clients.db, { tableName: config.tableName, monitorId: config.monitorId, durationMs: config.lease.durationMs, windowMs: config.actions.windowMs }).read();
+}
+
 /** Leader, epoch, open incidents, targets out, the name's and the accelerator's answer, the switches. */
 export async function status(clients: CliClients, config: MonitorConfig, functionName: string, print: Print): Promise<void> {
   print(`monitor ${config.monitorId} (function ${functionName}, table ${config.tableName})`);
-  const { Item: lease } = await clients.db.send(new GetCommand({ TableName: config.tableName, Key: { pk: config.monitorId, sk: 'lease' }, ConsistentRead: true }));
+  const lease = await readLease(clients, config);
   if (!lease) {
     print('leader: none yet (the monitor has not run)');
   } else {
-    const held = lease.released !== true && typeof lease.leaseExpiresAt === 'number' && lease.leaseExpiresAt > Date.now();
+    const held = !lease.released && lease.leaseExpiresAt > Date.now();
     print(`leader: ${held ? lease.holder : 'none'} epoch ${lease.epoch}${held ? `, lease until ${iso(lease.leaseExpiresAt)} by its clock` : lease.released ? ' (released)' : ` (lease ended ${iso(lease.leaseExpiresAt)})`}`);
   }
-  const incidents = Object.entries((lease?.incidents ?? {}) as Record<string, { id: string; openedAt: number }>);
+  const incidents = Object.entries(lease?.incidents ?? {});
   print(`open incidents: ${incidents.length === 0 ? 'none' : ''}`);
   for (const [group, incident] of incidents) print(`  ${group}: ${incident.id}, opened ${iso(incident.openedAt)}`);
-  const out = (await queryPrefix(clients.db, config.tableName, config.monitorId, 'target#', true)).filter((t) => t.deregistered === true);
+  const out = [...(await new TargetStateStore(clients.db, config.tableName, config.monitorId).loadAll()).values()].filter((t) => t.deregistered);
   print(`targets out: ${out.length === 0 ? 'none' : ''}`);
   for (const t of out) print(`  ${t.id} (${t.group}), taken out ${iso(t.removedAt)} in ${t.deregisteredIn ?? 'an unknown incident'}, now ${t.status}`);
   const actions = awsActions(clients, config);
@@ -152,8 +158,7 @@ export async function status(clients: CliClients, config: MonitorConfig, functio
 
 /** Open incidents and the latest actions the ledger recorded. */
 export async function incidents(clients: CliClients, config: MonitorConfig, print: Print, last = 20): Promise<void> {
-  const { Item: lease } = await clients.db.send(new GetCommand({ TableName: config.tableName, Key: { pk: config.monitorId, sk: 'lease' }, ConsistentRead: true }));
-  const open = Object.entries((lease?.incidents ?? {}) as Record<string, { id: string; openedAt: number }>);
+  const open = Object.entries((await readLease(clients, config))?.incidents ?? {});
   print(`open incidents: ${open.length === 0 ? 'none' : ''}`);
   for (const [group, incident] of open) print(`  ${incident.id} (${group}), opened ${iso(incident.openedAt)}`);
   const entries = await new ActionLedger(clients.db, config.tableName, config.monitorId, config.ledgerRetentionMs).list();

@@ -25,7 +25,7 @@ export enum ServiceFailure {
 }
 
 /** How each failure reads in messages and tables. */
-export const FAILURE_NAMES: Record<ServiceFailure, string> = {
+const FAILURE_NAMES: Record<ServiceFailure, string> = {
   [ServiceFailure.TARGET]: 'a target fails',
   [ServiceFailure.DATABASE_WRITER]: 'the database writer fails',
   [ServiceFailure.CACHE_PRIMARY]: 'the cache primary fails',

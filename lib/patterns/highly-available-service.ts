@@ -26,7 +26,7 @@ import { ReplicatedDatabaseOptions } from '../replication/database-props';
 import { ReplicatedCache } from '../replication/replicated-cache';
 import { ReplicatedDatabase } from '../replication/replicated-database';
 import { VipFailover, VipFailoverOptions } from '../vip/vip-failover';
-import { ClientDelays, FAILURE_NAMES, ServiceFailoverTimes } from './failure-times';
+import { ClientDelays, ServiceFailoverTimes } from './failure-times';
 import { cheapestServiceChange, serviceFailures } from './service-failover';
 
 /**
@@ -311,7 +311,7 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
         ? `cheapest change that meets it: ${change.changes.join('; and ')}, for a total of ${change.totalSeconds} s`
         : 'no change this library knows of meets it: give the tier a measured failover time (measuredFailoverTime), shorten the client delays, or raise the budget';
       v.add('failoverBudget', formatSeconds(budget),
-        `at least ${total} s when ${FAILURE_NAMES[failure.failure]} (${failure.isBound ? 'a bound' : 'typical'}):\n${failure.breakdown.render('    ')}\n    ${advice}`);
+        `at least ${total} s when ${failure.description} (${failure.isBound ? 'a bound' : 'typical'}):\n${failure.breakdown.render('    ')}\n    ${advice}`);
     }
     v.throwIfAny(this);
   }
@@ -321,7 +321,7 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
     const budgetSeconds = budget.toSeconds({ integral: false });
     const v = new Validator();
     for (const failure of this.failoverTime.failures) {
-      const when = FAILURE_NAMES[failure.failure];
+      const when = failure.description;
       if (failure.dataWithoutCopy) {
         v.add('dataLossBudget', formatSeconds(budget), `a database with a copy outside the primary region: when ${when}, its data has none. `
           + 'Make it global (database.global: GlobalDatabase.primary()) with a secondary in the standby region (GlobalDatabase.secondaryOf)');

@@ -3,24 +3,13 @@
  * takes what every member shares; and the rules of the ElastiCache User Guide's "Prerequisites
  * and limitations" page.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CacheAuthentication, GlobalDatastore, ReplicatedCache, ReplicatedCacheProps } from '../../lib';
+import { regionStack } from '../support/region-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { testApp } from '../support/stacks';
-
-function regionStack(app: ReturnType<typeof testApp>, id: string, region: string) {
-  const stack = new Stack(app, id, { env: { region, account: '111111111111' }, crossRegionReferences: true });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    availabilityZones: ['a', 'b', 'c'].map((z) => `${region}${z}`),
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
-  Validations.of(vpc).acknowledge({ id: 'AwsSolutions-VPC7', reason: 'a test VPC' });
-  return { stack, vpc };
-}
 
 type Sides = { primary?: Partial<ReplicatedCacheProps>; secondary?: Partial<ReplicatedCacheProps>; secondaryRegion?: string };
 

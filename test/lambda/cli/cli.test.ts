@@ -172,11 +172,17 @@ describe('status and incidents', () => {
 });
 
 describe('failback', () => {
-  test('refused while the monitor acts: it fails back by itself', async () => {
+  /** The monitor deployed, paused or not, and AWS as a failback finds it. */
+  async function world(w: { paused: boolean; healthy: number; answer: RecordSet; token?: string; weight: number }): Promise<void> {
     deployed(config());
-    healthy(3);
-    name(FAILOVER);
-    accelerator(0);
+    if (w.paused) await cli('pause', '--stack', 'Shop');
+    healthy(w.healthy);
+    name(w.answer, w.token);
+    accelerator(w.weight);
+  }
+
+  test('refused while the monitor acts: it fails back by itself', async () => {
+    await world({ paused: false, healthy: 3, answer: FAILOVER, weight: 0 });
     const { code, out } = await cli('failback', '--stack', 'Shop', '--yes');
     expect(code).toBe(1);
     expect(out).toContain('the monitor is not paused: acting, it fails back by itself once a trigger target is UP');
@@ -184,11 +190,7 @@ describe('failback', () => {
   });
 
   test('refused while the primary has no healthy target by ELB\'s checks', async () => {
-    deployed(config());
-    await cli('pause', '--stack', 'Shop');
-    healthy(0);
-    name(FAILOVER);
-    accelerator(0);
+    await world({ paused: true, healthy: 0, answer: FAILOVER, weight: 0 });
     const { code, out } = await cli('failback', '--stack', 'Shop', '--yes');
     expect(code).toBe(1);
     expect(out).toContain('target group api has no healthy target by ELB\'s checks');
@@ -197,11 +199,7 @@ describe('failback', () => {
   });
 
   test('paused, primary healthy: without --yes it only says; with it, the name and the endpoint go back, the token moved on', async () => {
-    deployed(config());
-    await cli('pause', '--stack', 'Shop');
-    healthy(1);
-    name(FAILOVER, 'e4.2');
-    accelerator(0);
+    await world({ paused: true, healthy: 1, answer: FAILOVER, token: 'e4.2', weight: 0 });
     const dry = await cli('failback', '--stack', 'Shop');
     expect(dry.out).toContain('failback would (run again with --yes to do it):');
     expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
@@ -218,11 +216,7 @@ describe('failback', () => {
   });
 
   test('a name someone else changed is left alone', async () => {
-    deployed(config());
-    await cli('pause', '--stack', 'Shop');
-    healthy(3);
-    name(record('203.0.113.7'));
-    accelerator(200);
+    await world({ paused: true, healthy: 3, answer: record('203.0.113.7'), weight: 200 });
     const { code, out } = await cli('failback', '--stack', 'Shop', '--yes');
     expect(code).toBe(1);
     expect(out).toContain('answers with neither the primary nor the monitor\'s failover target: someone else changed it; set it by hand');
@@ -230,11 +224,7 @@ describe('failback', () => {
   });
 
   test('nothing failed over: nothing to do', async () => {
-    deployed(config());
-    await cli('pause', '--stack', 'Shop');
-    healthy(3);
-    name(PRIMARY);
-    accelerator(200);
+    await world({ paused: true, healthy: 3, answer: PRIMARY, weight: 200 });
     expect((await cli('failback', '--stack', 'Shop', '--yes')).out).toBe('nothing to fail back: the name and the accelerator answer with the primary, as deployed');
   });
 });
