@@ -45,7 +45,7 @@ export function buildApp(app: App = new App()): App {
       recordName: ctx('recordName') ?? 'api',
       standby: standby.api,
     },
-    failoverBudget: Duration.minutes(8),
+    failoverBudget: Duration.minutes(9),
     dataLossBudget: Duration.minutes(1),
   });
   new StandbyDataStack(app, 'HaKitStandbyData', {

@@ -51,7 +51,7 @@ export type {
 export { ReplicatedCache } from './replication/replicated-cache';
 export { DatabaseAvailability, DatabaseEngine, DatabaseKind, GlobalDatabase, GlobalDatabaseRole } from './replication/database-props';
 export type {
-  DatabaseDataLoss, GlobalDatabasePrimaryOptions, IGlobalDatabasePrimary, ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseOptions, ReplicatedDatabaseProps,
+  DatabaseDataLoss, GlobalDatabasePrimaryOptions, GlobalDatabaseSecondaryOptions, IGlobalDatabasePrimary, ReplicatedDatabaseAlarmOptions, ReplicatedDatabaseOptions, ReplicatedDatabaseProps,
 } from './replication/database-props';
 export { ReplicatedDatabase } from './replication/replicated-database';
 

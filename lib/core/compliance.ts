@@ -100,6 +100,14 @@ export const DECISIONS = {
     reason: 'This queue is the dead-letter queue of the monitor\'s invocations and schedule; a dead-letter queue of its own would only move the same messages again.',
     rules: ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy', controlTower('sqs_dlq_check') /* CT.SQS.PR.1 */],
   },
+  DEPLOY_TIME_READ: {
+    reason: 'The function of aws-cdk-lib\'s AwsCustomResource runs only while CloudFormation creates or updates the stack, to read one value CloudFormation does not return (the global writer endpoint, with DescribeGlobalClusters on this global cluster only). It calls a public AWS API, holds no data, and is not invoked otherwise: a VPC, reserved concurrency, a dead-letter queue, tracing or more memory would guard nothing; its basic-execution managed policy only lets it write its own logs, and its own policy is the one statement above.',
+    rules: [
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      ...compliance('LambdaConcurrency', [NIST, HIPAA]), ...compliance('LambdaDLQ', [NIST, HIPAA]), ...compliance('LambdaInsideVPC'), ...compliance('IAMNoInlinePolicy'),
+      'Serverless-LambdaTracing', 'Serverless-LambdaDLQ', 'Serverless-LambdaDefaultMemorySize', controlTower('lambda_inside_vpc_check') /* CT.LAMBDA.PR.3 */,
+    ],
+  },
   MONITOR_TRACING: {
     reason: 'The monitor reports each cycle in its own metrics, logs and dashboard; X-Ray would need a permission on "*" for little more.',
     rules: ['Serverless-LambdaTracing'],

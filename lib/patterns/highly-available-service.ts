@@ -168,8 +168,14 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
   /** The health monitor, unless disabled or no target group holds IP targets. */
   public readonly monitor?: LeaderHealthMonitor;
 
-  /** Failover time of the service per failure, each failure's chain step by step. */
-  public readonly failoverTime: ServiceFailoverTimes;
+  /**
+   * Failover time of the service per failure, each failure's chain step by step. The region's
+   * loss counts the database's secondaries built so far (in another region's stack): read it
+   * once the app is built.
+   */
+  public get failoverTime(): ServiceFailoverTimes {
+    return serviceFailures(this, this.clientDelays);
+  }
 
   private readonly clientDelays: ClientDelays;
 
@@ -256,9 +262,16 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
     }
 
     this.clientDelays = props.clientDelays ?? {};
-    this.failoverTime = serviceFailures(this, this.clientDelays);
-    if (props.failoverBudget) this.checkBudget(props.failoverBudget);
-    if (props.dataLossBudget) this.checkDataLoss(props.dataLossBudget);
+    const budgets = (): Validator => {
+      const found = new Validator();
+      if (props.failoverBudget) this.checkBudget(found, props.failoverBudget);
+      if (props.dataLossBudget) this.checkDataLoss(found, props.dataLossBudget);
+      return found;
+    };
+    budgets().throwIfAny(this);
+    // A headless secondary built later, in the standby region's stack, lengthens the region's
+    // loss: the budgets are checked again once the app is built.
+    this.node.addValidation({ validate: () => budgets().issues.map((i) => `${i.prop}: got ${i.value}; allowed: ${i.allowed}`) });
   }
 
   /**
@@ -299,10 +312,9 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
     return this.loadBalancer.healthCheck(groupName).port ?? this.loadBalancer.targetGroupOptions(groupName).port!;
   }
 
-  private checkBudget(budget: Duration): void {
+  private checkBudget(v: Validator, budget: Duration): void {
     if (budget.isUnresolved()) return;
     const budgetSeconds = budget.toSeconds({ integral: false });
-    const v = new Validator();
     for (const failure of this.failoverTime.failures) {
       const total = failure.total.toSeconds({ integral: false });
       if (total <= budgetSeconds) continue;
@@ -313,13 +325,11 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
       v.add('failoverBudget', formatSeconds(budget),
         `at least ${total} s when ${failure.description} (${failure.isBound ? 'a bound' : 'typical'}):\n${failure.breakdown.render('    ')}\n    ${advice}`);
     }
-    v.throwIfAny(this);
   }
 
-  private checkDataLoss(budget: Duration): void {
+  private checkDataLoss(v: Validator, budget: Duration): void {
     if (budget.isUnresolved()) return;
     const budgetSeconds = budget.toSeconds({ integral: false });
-    const v = new Validator();
     for (const failure of this.failoverTime.failures) {
       const when = failure.description;
       if (failure.dataWithoutCopy) {
@@ -336,6 +346,5 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
       v.add('dataLossBudget', formatSeconds(budget),
         `at least ${loss.total.toSeconds({ integral: false })} s of writes when ${when} (${loss.isBound ? 'a bound' : 'typical'}):\n${loss.render('    ')}\n    ${advice}`);
     }
-    v.throwIfAny(this);
   }
 }

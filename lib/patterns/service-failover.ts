@@ -10,7 +10,7 @@ import { cheapestChange, fastestPossible } from '../dns/failover-budget';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { LeaderHealthMonitor } from '../monitoring/leader-health-monitor';
 import { DatabaseKind } from '../replication/database-props';
-import { AURORA_FAILOVER } from '../replication/failover-figures';
+import { AURORA_FAILOVER, HEADLESS_INSTANCE_CREATION } from '../replication/failover-figures';
 import { ReplicatedCache } from '../replication/replicated-cache';
 import { ReplicatedDatabase } from '../replication/replicated-database';
 import { VipFailover } from '../vip/vip-failover';
@@ -100,12 +100,14 @@ export function serviceFailures(t: ServiceTiers, clients: ClientDelays = {}): Se
   }
   const region = slowerPath(t, clients);
   if (region) {
-    // With a global database, writes resume in the standby region once its secondary is promoted:
-    // counted after the name, as a worst case, since nothing here starts the promotion sooner.
+    // With a global database, writes resume in the standby region once its secondary is promoted,
+    // and the cache's writes once its Global Datastore's is: counted after the name, one after
+    // the other, as a worst case, since nothing here starts either sooner.
     const global = t.database?.globalFailoverTime;
+    const cache = t.cache?.globalPromotionTime;
     const regionData = t.database?.dataLoss.region;
     failures.push(new FailureFailoverTime(ServiceFailure.PRIMARY_REGION,
-      new FailoverTimeBreakdown([...region.steps, ...prefixed('database', global?.steps ?? [])]),
+      new FailoverTimeBreakdown([...region.steps, ...prefixed('database', global?.steps ?? []), ...prefixed('cache', cache?.steps ?? [])]),
       regionData ? new FailoverTimeBreakdown(prefixed('database', regionData.steps)) : undefined,
       t.database !== undefined && regionData === undefined));
   }
@@ -126,11 +128,33 @@ function fastLoadBalancer(t: ServiceTiers): { description: string; savingSeconds
   return { description: `use HealthCheckPreset.FAST on the load balancer's target groups (free; detection ${lbSeconds} s → ${fastSeconds} s)`, savingSeconds: lbSeconds - fastSeconds };
 }
 
-/** The region's cheapest change: the load balancer's preset, then DNS's own cheapest change. */
+/**
+ * The region's cheapest change: the load balancer's preset, then DNS's own cheapest change; and,
+ * when those cannot do it, a warm database secondary in place of headless ones, with only the
+ * free and DNS changes still needed beside it.
+ */
 function regionChange(t: ServiceTiers, clients: ClientDelays, budgetSeconds: number): ServiceChange | undefined {
+  const byPaths = pathChanges(t, clients, budgetSeconds, 0);
+  if (byPaths) return byPaths;
+  const creation = t.database?.globalFailoverTime?.steps.find((s) => s.name === HEADLESS_INSTANCE_CREATION.name);
+  if (!creation) return undefined;
+  const saving = seconds(creation.duration);
+  const warm = pathChanges(t, clients, budgetSeconds, saving);
+  return warm && {
+    changes: [...warm.changes, `give the database's secondary an instance (readReplicas: 1 with GlobalDatabase.secondaryOf; it costs an instance): none to create first (${saving} s less)`],
+    totalSeconds: warm.totalSeconds,
+  };
+}
+
+/**
+ * The load balancer's preset and DNS's changes that bring the region within the budget, the
+ * data's promotions (less `dataSaving`) counted after either path.
+ */
+function pathChanges(t: ServiceTiers, clients: ClientDelays, budgetSeconds: number, dataSaving: number): ServiceChange | undefined {
   const paths = regionPaths(t, clients);
   const changes: string[] = [];
-  const totals = new Map(paths.map((p) => [p.name, sum(p.steps)]));
+  const data = sum([...(t.database?.globalFailoverTime?.steps ?? []), ...(t.cache?.globalPromotionTime?.steps ?? [])]) - dataSaving;
+  const totals = new Map(paths.map((p) => [p.name, sum(p.steps) + data]));
   const fast = fastLoadBalancer(t);
   const viaLoadBalancer = (name: 'dns' | 'vip') => paths.find((p) => p.name === name)!.steps.some((s) => s.name.endsWith('load balancer: detection') || s.name === 'vip: load balancer detection');
   const worst = () => Math.max(...totals.values());

@@ -25,7 +25,7 @@ export function createAuroraCluster(scope: Construct, layout: DatabaseLayout): r
   // A secondary's VPC may be another stack's: its instances are left to RDS to spread over the
   // subnet group's zones rather than named by zones that stack holds.
   const zoneOf = (i: number): string | undefined => (secondary ? undefined : zones[i % zones.length]);
-  return new rds.DatabaseCluster(scope, 'Resource', {
+  const cluster = new rds.DatabaseCluster(scope, 'Resource', {
     ...shared,
     clusterIdentifier: layout.identifier,
     engine: props.engine.clusterEngine!,
@@ -39,4 +39,11 @@ export function createAuroraCluster(scope: Construct, layout: DatabaseLayout): r
     backup: { retention: props.backupRetention ?? Duration.days(7) },
     // Backtrack is not available in a global database.
     backtrackWindow: props.backtrackWindow ?? (engineType === 'aurora-mysql' && props.global === undefined ? Duration.hours(24) : undefined) });
+  // A headless secondary: storage without a DB instance, which the L2 cannot build without a
+  // writer. The cluster is created without one, as the Aurora User Guide has it for Aurora
+  // PostgreSQL ("skip the step" of creating a reader): "Creating a headless Aurora DB cluster in a
+  // secondary Region",
+  // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-attach.console.headless.html
+  if (secondary && layout.readReplicas === 0) cluster.node.tryRemoveChild('Writer');
+  return cluster;
 }

@@ -139,6 +139,13 @@ export interface GlobalDatastorePrimaryOptions {
    * @default - the construct's unique id
    */
   readonly suffix?: string;
+
+  /**
+   * How long promoting a secondary to primary took when the team measured it (a failover in a
+   * game day), with where. It replaces the assumed minute in the region-loss chain.
+   * @default - 1 minute, assumed: the ElastiCache User Guide gives no figure
+   */
+  readonly measuredPromotionTime?: MeasuredFailoverTime;
 }
 
 /** How a `ReplicatedCache` takes part in an ElastiCache Global Datastore. */

@@ -67,6 +67,8 @@ export interface IGlobalDatabasePrimary extends IConstruct {
   readonly engine: DatabaseEngine;
   /** The primary's data-loss bound, when it sets one: a secondary's lag alarm goes off past it. */
   readonly recoveryPointObjective?: Duration;
+  /** The primary's readers: with its secondaries, at most 15 (a global database's limit). */
+  readonly readReplicas: number;
 }
 
 /** Settings of the primary of a global database. */
@@ -96,6 +98,16 @@ export interface GlobalDatabasePrimaryOptions {
   readonly measuredFailoverTime?: MeasuredFailoverTime;
 }
 
+/** Settings of a secondary of a global database. */
+export interface GlobalDatabaseSecondaryOptions {
+  /**
+   * Headless secondaries only (`readReplicas: 0`): how long adding a DB instance took when the
+   * team measured it, with where. A headless secondary cannot be promoted before it has one.
+   * @default - 15 minutes, assumed: AWS documents no figure
+   */
+  readonly measuredInstanceCreationTime?: MeasuredFailoverTime;
+}
+
 /**
  * How a `ReplicatedDatabase` takes part in an Aurora global database.
  */
@@ -109,9 +121,13 @@ export class GlobalDatabase {
    * This database is a secondary of `primary`, a `ReplicatedDatabase` with `GlobalDatabase.primary()`
    * in another region's stack: it joins by the global cluster's name, with no master credentials
    * of its own, and its stack deploys after the primary's (and is deleted before it).
+   *
+   * With `readReplicas` of 1 or more the secondary is warm: its instances are ready to take the
+   * writes. With `readReplicas: 0` it is headless: storage only, the cheapest copy, and the
+   * slowest to take over, since an instance must be created before it is promoted.
    */
-  public static secondaryOf(primary: IGlobalDatabasePrimary): GlobalDatabase {
-    return new GlobalDatabase(GlobalDatabaseRole.SECONDARY, {}, primary);
+  public static secondaryOf(primary: IGlobalDatabasePrimary, options: GlobalDatabaseSecondaryOptions = {}): GlobalDatabase {
+    return new GlobalDatabase(GlobalDatabaseRole.SECONDARY, {}, primary, options);
   }
 
   /** Primary or secondary. */
@@ -120,11 +136,15 @@ export class GlobalDatabase {
   public readonly primaryOptions: GlobalDatabasePrimaryOptions;
   /** A secondary's primary. */
   public readonly primaryDatabase?: IGlobalDatabasePrimary;
+  /** A secondary's settings. */
+  public readonly secondaryOptions: GlobalDatabaseSecondaryOptions;
 
-  private constructor(role: GlobalDatabaseRole, options: GlobalDatabasePrimaryOptions, primary: IGlobalDatabasePrimary | undefined) {
+  private constructor(role: GlobalDatabaseRole, options: GlobalDatabasePrimaryOptions, primary: IGlobalDatabasePrimary | undefined,
+    secondary: GlobalDatabaseSecondaryOptions = {}) {
     this.role = role;
     this.primaryOptions = options;
     this.primaryDatabase = primary;
+    this.secondaryOptions = secondary;
   }
 }
 
@@ -220,7 +240,8 @@ export interface ReplicatedDatabaseOptions {
 
   /**
    * Read replicas (RDS, 0 to 15, 5 for Oracle) or readers (Aurora, 0 to 15), spread over the
-   * zones of the subnets.
+   * zones of the subnets. On the primary of a global database, at most 15 less the number of
+   * secondaries. On a secondary, its read-only instances, 0 to 16: 0 makes it headless.
    * @default - 1 when highly available, 0 otherwise
    */
   readonly readReplicas?: number;

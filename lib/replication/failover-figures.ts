@@ -114,3 +114,33 @@ export const IN_REGION_DATA_LOSS: FailoverStep = {
   source: 'RDS User Guide, "Multi-AZ DB instance deployments" (synchronous standby); Aurora User Guide, "High availability for Amazon Aurora" (six copies across three zones)',
   explanation: 'the standby or the new writer has every committed write',
 };
+
+/**
+ * A headless secondary of an Aurora global database (a cluster with no DB instance) cannot be
+ * promoted until it has one. The Aurora User Guide ("Creating a headless Aurora DB cluster in a
+ * secondary Region",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-attach.console.headless.html)
+ * gives no time for adding it; the library assumes 15 minutes and says so. Measure yours and give
+ * it as `GlobalDatabase.secondaryOf(primary, { measuredInstanceCreationTime })`.
+ */
+export const HEADLESS_INSTANCE_CREATION: FailoverStep = {
+  name: 'headless secondary: create a DB instance',
+  duration: Duration.minutes(15),
+  kind: FigureKind.ASSUMED,
+  source: 'the Aurora User Guide, "Creating a headless Aurora DB cluster in a secondary Region", gives no time for adding a DB instance to a headless secondary',
+  explanation: 'a headless secondary has no instance to promote: one is created first, then the failover runs',
+};
+
+/**
+ * An ElastiCache Global Datastore, a secondary promoted to primary when the primary's region is
+ * lost. The ElastiCache User Guide gives no figure; AWS's Disaster Recovery workshop gives an RTO
+ * of 1 minute for it, which the library takes as an assumption, not a documented figure.
+ * https://disaster-recovery.workshop.aws/en/services/databases/elasticache/global-datastore.html
+ */
+export const GLOBAL_DATASTORE_PROMOTION: FailoverStep = {
+  name: 'Global Datastore promotion',
+  duration: Duration.minutes(1),
+  kind: FigureKind.ASSUMED,
+  source: 'AWS\'s Disaster Recovery workshop, "ElastiCache - Global Datastore": "RTO: 1 minute"; the ElastiCache User Guide gives no figure',
+  explanation: 'the secondary in the standby region is promoted to primary (FailoverGlobalReplicationGroup) and accepts writes',
+};

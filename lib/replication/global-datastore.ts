@@ -10,12 +10,26 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { Construct } from 'constructs';
 import { AlarmFactory } from '../core/alarms';
 import { Validator, formatSeconds } from '../core/validation';
-import { CacheAuthentication, CacheEngine, GlobalDatastore } from './cache-props';
+import { CacheAuthentication, CacheEngine, GlobalDatastore, IGlobalDatastorePrimary } from './cache-props';
 
 /** "Global datastores are supported on the following instance families in size large and above". */
 const FAMILIES = ['m5', 'm6g', 'm7g', 'r5', 'r6g', 'r6gd', 'r7g', 'c7gn'];
 const BELOW_LARGE = ['micro', 'small', 'medium'];
 const SUFFIX = /^[a-zA-Z0-9-]{1,40}$/;
+
+/**
+ * "Add up to two secondary clusters in different AWS Regions": "Using global datastores
+ * (console)", https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Clusters-Console.html
+ */
+const MAX_SECONDARIES = 2;
+
+/** The secondaries each primary has in this app: their paths and regions. */
+const SECONDARIES = new WeakMap<IGlobalDatastorePrimary, Array<{ path: string; region: string }>>();
+
+/** Records a secondary once it is built: later ones are counted against the limits with it. */
+export function recordDatastoreSecondary(primary: IGlobalDatastorePrimary, secondary: Construct): void {
+  SECONDARIES.set(primary, [...(SECONDARIES.get(primary) ?? []), { path: secondary.node.path, region: Stack.of(secondary).region }]);
+}
 
 /** What the rules need of the cache being built. */
 export interface DatastoreMember {
@@ -55,6 +69,12 @@ export function validateGlobalDatastore(v: Validator, global: GlobalDatastore | 
     v.add('global', `a secondary in ${here}, the primary's region`, 'a stack in another region: a Global Datastore replicates across regions');
   }
   if (m.authentication !== undefined) v.add('authentication', m.authentication.type, 'unset on a secondary: it takes the primary\'s AUTH');
+  const joined = SECONDARIES.get(primary) ?? [];
+  if (joined.length >= MAX_SECONDARIES) {
+    v.add('global', `secondary number ${joined.length + 1} of ${primary.node.path}`, `at most ${MAX_SECONDARIES} secondaries in a Global Datastore, each in a region of its own`);
+  }
+  const sameRegion = Token.isUnresolved(here) ? undefined : joined.find((s) => s.region === here);
+  if (sameRegion) v.add('global', `a second secondary in ${here} (${sameRegion.path} is there)`, 'one secondary per region: a Global Datastore\'s secondaries are in different regions');
 }
 
 /** The Global Datastore, made from the primary replication group; returns its id. */

@@ -22,8 +22,8 @@ import { CacheAuthentication, CacheAuthenticationType, CacheEngine, IGlobalDatas
 import {
   KNOWN_NODE_FAMILIES, PREVIOUS_GENERATION, compareVersions, isDataTieringNode, validateDataTiering, validateEngineVersion, validateNodeSize,
 } from './elasticache-rules';
-import { ELASTICACHE_FAILOVER, failoverStep } from './failover-figures';
-import { createDatastoreLagAlarm, createGlobalDatastore, joinGlobalDatastore, validateGlobalDatastore } from './global-datastore';
+import { ELASTICACHE_FAILOVER, GLOBAL_DATASTORE_PROMOTION, failoverStep } from './failover-figures';
+import { createDatastoreLagAlarm, createGlobalDatastore, joinGlobalDatastore, recordDatastoreSecondary, validateGlobalDatastore } from './global-datastore';
 import { InternalDnsNames, validateInternalDns } from './internal-dns';
 
 const DEFAULT_VERSIONS: Record<CacheEngine, string> = { [CacheEngine.VALKEY]: '8.1', [CacheEngine.REDIS]: '7.1' };
@@ -99,6 +99,12 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable, IGlo
    * automatic failover, where a primary is recovered by replacing it.
    */
   public readonly failoverTime?: FailoverTimeBreakdown;
+
+  /**
+   * On the primary of a Global Datastore: how long promoting a secondary in another region takes
+   * when the primary's region is lost.
+   */
+  public readonly globalPromotionTime?: FailoverTimeBreakdown;
 
   private readonly authentication: CacheAuthentication;
 
@@ -178,10 +184,14 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable, IGlo
     }
 
     const rg = this.replicationGroup;
-    if (props.global && !secondary) this.globalReplicationGroupId = createGlobalDatastore(this, rg, props.global.primaryOptions.suffix).ref;
+    if (props.global && !secondary) {
+      this.globalReplicationGroupId = createGlobalDatastore(this, rg, props.global.primaryOptions.suffix).ref;
+      this.globalPromotionTime = new FailoverTimeBreakdown([failoverStep(GLOBAL_DATASTORE_PROMOTION, props.global.primaryOptions.measuredPromotionTime)]);
+    }
     if (secondary) {
       this.globalReplicationGroupId = props.global!.primaryCache!.globalReplicationGroupId!;
       joinGlobalDatastore(rg, this.globalReplicationGroupId);
+      recordDatastoreSecondary(props.global!.primaryCache!, this);
     }
     if (this.clusterMode) {
       this.writerEndpoint = { hostname: rg.attrConfigurationEndPointAddress, port };

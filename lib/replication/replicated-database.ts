@@ -1,5 +1,5 @@
 /** `ReplicatedDatabase`: RDS Multi-AZ with read replicas, or Aurora with readers; encrypted, with alarms, endpoints and grants. */
-import { Duration, Names, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,9 +14,11 @@ import { securityGroupDescription } from '../core/descriptions';
 import { FailoverTimeBreakdown } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
 import { createAuroraCluster } from './aurora-cluster';
-import { DatabaseAvailability, DatabaseDataLoss, DatabaseEngine, DatabaseKind, GlobalDatabaseRole, IGlobalDatabasePrimary, ReplicatedDatabaseProps } from './database-props';
-import { AURORA_FAILOVER, AURORA_GLOBAL_FAILOVER, AURORA_GLOBAL_LAG, IN_REGION_DATA_LOSS, RDS_MULTI_AZ_FAILOVER, failoverStep, managedRpo } from './failover-figures';
-import { createGlobalCluster, createGlobalLagAlarm, globalIdentifier, joinGlobalCluster, secondaryKey, validateGlobal } from './global-database';
+import {
+  DatabaseAvailability, DatabaseDataLoss, DatabaseEngine, DatabaseKind, GlobalDatabasePrimaryOptions, GlobalDatabaseRole, IGlobalDatabasePrimary, ReplicatedDatabaseProps,
+} from './database-props';
+import { AURORA_FAILOVER, AURORA_GLOBAL_LAG, IN_REGION_DATA_LOSS, RDS_MULTI_AZ_FAILOVER, failoverStep, managedRpo } from './failover-figures';
+import { createGlobalLagAlarm, globalFailover, secondaryKey, setUpGlobal, validateGlobal } from './global-database';
 import { InternalDnsNames, validateInternalDns } from './internal-dns';
 import { createLogGroups } from './log-groups';
 import { SharedDatabaseSettings, createRdsInstance } from './rds-instance';
@@ -116,9 +118,22 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
 
   /**
    * On the primary of a global database: how long the failover to a secondary region takes when
-   * the primary's region is lost.
+   * the primary's region is lost; with headless secondaries only, creating an instance first.
+   * Read it once every secondary is built.
    */
-  public readonly globalFailoverTime?: FailoverTimeBreakdown;
+  public get globalFailoverTime(): FailoverTimeBreakdown | undefined {
+    return this.globalPrimaryOptions ? globalFailover(this, this.globalPrimaryOptions) : undefined;
+  }
+
+  /**
+   * In a global database: the global writer endpoint, which Aurora keeps on the writer of the
+   * current primary across switchovers and failovers. Give it to applications for writes, from
+   * either region; read from the regional `readerEndpoint`.
+   */
+  public readonly globalWriterEndpoint?: ConnectionEndpoint;
+
+  /** A secondary with no DB instance (`readReplicas: 0` with `GlobalDatabase.secondaryOf`). */
+  public readonly headless: boolean;
 
   /**
    * How much data each failure loses, as durations of writes: `writer` (0 s with a standby: it has
@@ -127,17 +142,20 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
   public readonly dataLoss: DatabaseDataLoss;
 
   private readonly iamAuthentication: boolean;
+  private readonly globalPrimaryOptions?: GlobalDatabasePrimaryOptions;
   private readonly username: string;
 
   constructor(scope: Construct, id: string, props: ReplicatedDatabaseProps) {
     super(scope, id);
     this.kind = props.engine.kind;
     this.engine = props.engine;
-    this.recoveryPointObjective = props.global?.role === GlobalDatabaseRole.PRIMARY ? props.global.primaryOptions.recoveryPointObjective : undefined;
+    this.globalPrimaryOptions = props.global?.role === GlobalDatabaseRole.PRIMARY ? props.global.primaryOptions : undefined;
+    this.recoveryPointObjective = this.globalPrimaryOptions?.recoveryPointObjective;
     const engineType = props.engine.engineType;
     const secondary = props.global?.role === GlobalDatabaseRole.SECONDARY;
     const ha = (props.availability ?? DatabaseAvailability.HIGHLY_AVAILABLE) === DatabaseAvailability.HIGHLY_AVAILABLE;
     this.readReplicas = props.readReplicas ?? (ha ? 1 : 0);
+    this.headless = secondary && this.readReplicas === 0;
     const multiAz = this.kind === DatabaseKind.RDS_INSTANCE && (props.multiAz ?? ha);
     this.iamAuthentication = props.iamAuthentication ?? supportsIamAuthentication(engineType);
     this.username = props.username ?? 'dbadmin';
@@ -192,16 +210,11 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
     } else {
       const cluster = createAuroraCluster(this, layout);
       this.cluster = cluster;
-      if (props.global?.role === GlobalDatabaseRole.PRIMARY) {
-        this.globalClusterIdentifier = globalIdentifier(this.identifier, props.global.primaryOptions);
-        const global = createGlobalCluster(this, cluster, this.globalClusterIdentifier);
-        this.globalCluster = global;
-      } else if (props.global) {
-        const primary = props.global.primaryDatabase!;
-        this.globalClusterIdentifier = primary.globalClusterIdentifier!;
-        joinGlobalCluster(cluster, this.globalClusterIdentifier);
-        // The primary's global cluster must exist first, and outlive this member.
-        if (Stack.of(primary) !== Stack.of(this)) Stack.of(this).addStackDependency(Stack.of(primary), 'a secondary joins the primary\'s global database');
+      if (props.global) {
+        const global = setUpGlobal(this, cluster, props.global, this.headless);
+        this.globalClusterIdentifier = global.identifier;
+        this.globalCluster = global.globalCluster;
+        this.globalWriterEndpoint = { hostname: global.writerHostname, port };
       }
       this.writerEndpoint = { hostname: cluster.clusterEndpoint.hostname, port };
       this.readerEndpoint = { hostname: cluster.clusterReadEndpoint.hostname, port };
@@ -227,15 +240,15 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
       const documented = this.kind === DatabaseKind.RDS_INSTANCE ? RDS_MULTI_AZ_FAILOVER : AURORA_FAILOVER;
       this.failoverTime = new FailoverTimeBreakdown([failoverStep(documented, props.measuredFailoverTime)]);
     }
-    const global = props.global?.role === GlobalDatabaseRole.PRIMARY ? props.global.primaryOptions : undefined;
-    if (global) this.globalFailoverTime = new FailoverTimeBreakdown([failoverStep(AURORA_GLOBAL_FAILOVER, global.measuredFailoverTime)]);
+    const global = this.globalPrimaryOptions;
     this.dataLoss = {
       writer: this.failoverTime ? new FailoverTimeBreakdown([IN_REGION_DATA_LOSS]) : undefined,
       region: global ? new FailoverTimeBreakdown([global.recoveryPointObjective ? managedRpo(global.recoveryPointObjective) : AURORA_GLOBAL_LAG]) : undefined,
     };
 
     const factory = new AlarmFactory(this, props.alarms ?? {});
-    this.createAlarms(factory, props);
+    // A headless secondary has no instance to publish CPU, storage or connections.
+    if (!this.headless) this.createAlarms(factory, props);
     if (secondary) createGlobalLagAlarm(factory, this, props.global!.primaryDatabase!, props.alarms?.globalReplicationLag);
     this.alarms = factory.alarms;
 
@@ -243,7 +256,9 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
       const readers = this.kind === DatabaseKind.AURORA_CLUSTER || this.replicas.length === 0
         ? [{ hostname: (this.readerEndpoint ?? this.writerEndpoint).hostname, setIdentifier: 'reader' }]
         : this.replicaEndpoints.map((e, i) => ({ hostname: e.hostname, setIdentifier: `replica-${i + 1}` }));
-      this.internalDns = new InternalDnsNames(this, 'InternalDns', { vpc: props.vpc, options: props.internalDns, writer: this.writerEndpoint.hostname, readers });
+      // In a global database, the writer's name follows the writer across regions.
+      const writer = (this.globalWriterEndpoint ?? this.writerEndpoint).hostname;
+      this.internalDns = new InternalDnsNames(this, 'InternalDns', { vpc: props.vpc, options: props.internalDns, writer, readers });
       if (this.readerEndpoint === undefined) this.readerEndpoint = { hostname: this.internalDns.readerName, port };
     }
   }
@@ -391,7 +406,9 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
     const v = new Validator();
     const engineType = props.engine.engineType;
     const aurora = this.kind === DatabaseKind.AURORA_CLUSTER;
-    const maxReplicas = engineType.startsWith('oracle') ? 5 : 15;
+    // A secondary of a global database has up to 16 read-only instances ("Configuration
+    // requirements of an Amazon Aurora global database").
+    const maxReplicas = engineType.startsWith('oracle') ? 5 : props.global?.role === GlobalDatabaseRole.SECONDARY ? 16 : 15;
     // "You can only use KMS keys in the same AWS Region" as the database (RDS User Guide,
     // "AWS KMS key management"). https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html
     v.sameRegion('storageEncryptionKey', this, props.storageEncryptionKey, 'KMS keys are regional, and RDS encrypts with a key of the database\'s region');
@@ -405,7 +422,8 @@ export class ReplicatedDatabase extends Construct implements ec2.IConnectable, I
     if (ha && !aurora && !multiAz) {
       v.add('multiAz', 'false with DatabaseAvailability.HIGHLY_AVAILABLE', 'true, or availability: DatabaseAvailability.SINGLE_AZ: read replicas are asynchronous and do not take over by themselves');
     }
-    if (ha && aurora && this.readReplicas === 0) {
+    // A secondary of a global database has no writer to fail over: 0 makes it headless.
+    if (ha && aurora && this.readReplicas === 0 && props.global?.role !== GlobalDatabaseRole.SECONDARY) {
       v.add('readReplicas', '0 with DatabaseAvailability.HIGHLY_AVAILABLE', 'at least 1 reader to promote, or availability: DatabaseAvailability.SINGLE_AZ (without one, Aurora recreates the writer)');
     }
     if (props.iamAuthentication === true && !supportsIamAuthentication(engineType)) {

@@ -2,10 +2,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import * as cdk from 'aws-cdk-lib';
 import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,6 +13,7 @@ import { buildApp } from '../../bin/app';
 import { API_IMAGE, ReferenceStack } from '../../bin/reference-stack';
 import { FigureKind, ServiceFailure } from '../../lib';
 import { deployedConfig } from '../monitoring/monitor-stack';
+import { ControlTowerControls } from '../support/control-tower';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { testApp } from '../support/stacks';
 
@@ -38,7 +39,7 @@ const CERTIFICATES = {
  */
 function appWithControls(context: Record<string, string> = {}): App {
   const app = referenceApp(context);
-  Validations.of(app).addPlugins(new CfnGuardValidator());
+  Validations.of(app).addPlugins(new ControlTowerControls());
   return app;
 }
 
@@ -198,12 +199,13 @@ describe('reference app', () => {
     expect(unacknowledged()).toMatch(new RegExp(`${escape(constructPath)} \\S+\\n\\s*Acknowledge with '[^']*::${escape(rule)}'`));
   });
 
-  test('the Control Tower controls are live: a bucket without access logging fails the synth', () => {
-    // A small app with the same plugin: the reference app's own runs are the first test.
-    const app = testApp();
-    Validations.of(app).addPlugins(new CfnGuardValidator());
-    new s3.Bucket(new Stack(app, 'Small'), 'Unlogged', { enforceSSL: true });
-    expect(() => app.synth()).toThrow(/\[CT\.S3\.PR\.2\][\s\S]*Small\/Unlogged\/Resource/);
+  test('the Control Tower controls are live beside the app\'s acknowledged findings: a task definition running as root fails the synth', () => {
+    // The reference app acknowledges some controls (its own task definition's among them); a
+    // finding only the controls report (no cdk-nag pack checks the container's user) still fails.
+    const app = appWithControls();
+    const task = new ecs.FargateTaskDefinition(referenceStack(app), 'RootTask');
+    task.addContainer('app', { image: ecs.ContainerImage.fromRegistry(API_IMAGE), logging: new ecs.GenericLogDriver({ logDriver: 'splunk', options: { 'splunk-url': 'https://splunk.example.com' } }) });
+    expect(() => app.synth()).toThrow(/\[CT\.ECS\.PR\.3\][\s\S]*HaKitReference\/RootTask\/Resource/);
   });
 });
 
@@ -347,20 +349,21 @@ describe('reference app: the service', () => {
     template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }] });
   });
 
-  test('a failover budget of 8 minutes per failure, met: the region\'s loss, with the database\'s cross-region failover, is the worst, each figure with its kind', () => {
+  test('a failover budget of 9 minutes per failure, met: the region\'s loss, with the database\'s and the cache\'s cross-region promotions, is the worst, each figure with its kind', () => {
     const service = (referenceStack(sharedApp()) as ReferenceStack).service;
     const failures = service.failoverTime.failures.map((f) => [f.failure, f.total.toSeconds({ integral: false }), f.isBound]);
     expect(failures).toEqual([
       [ServiceFailure.TARGET, 12, true],
       [ServiceFailure.DATABASE_WRITER, 60, false],
       [ServiceFailure.CACHE_PRIMARY, 180, false],
-      [ServiceFailure.PRIMARY_REGION, 458, false],
+      [ServiceFailure.PRIMARY_REGION, 518, false],
     ]);
     const region = service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.breakdown.steps;
     expect(region.map((s) => s.kind)).toEqual([
-      FigureKind.CONFIGURED, FigureKind.CONFIGURED, FigureKind.AWS_TYPICAL, FigureKind.CONFIGURED, FigureKind.NOT_STATED, FigureKind.NOT_STATED, FigureKind.AWS_TYPICAL,
+      FigureKind.CONFIGURED, FigureKind.CONFIGURED, FigureKind.AWS_TYPICAL, FigureKind.CONFIGURED, FigureKind.NOT_STATED, FigureKind.NOT_STATED, FigureKind.AWS_TYPICAL, FigureKind.ASSUMED,
     ]);
-    expect(region.slice(-1)[0].source).toMatch(/Aurora User Guide.*"in the order of minutes", taken as 5 minutes/);
+    expect(region.slice(-2)[0].source).toMatch(/Aurora User Guide.*"in the order of minutes", taken as 5 minutes/);
+    expect(region.slice(-1)[0]).toMatchObject({ name: 'cache: Global Datastore promotion', source: expect.stringMatching(/Disaster Recovery workshop.*"RTO: 1 minute"/) });
     // At most a minute of writes lost with the region: Aurora PostgreSQL's managed RPO, a bound.
     const data = service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.dataLoss!;
     expect([data.total.toSeconds(), data.isBound]).toEqual([60, true]);
@@ -382,8 +385,8 @@ describe('reference app: the service', () => {
     expect(vip.worstCaseFailoverTime.toSeconds()).toBe(42);
     const dnsPath = reference.service.dns!.failoverTime.total.toSeconds() + reference.api.worstCaseDetectionTime.toSeconds();
     expect(dnsPath).toBe(158);
-    // The region's chain adds the database's cross-region failover to the name's path.
-    expect(reference.service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.total.toSeconds()).toBe(158 + 300);
+    // The region's chain adds the database's cross-region failover and the cache's promotion to the name's path.
+    expect(reference.service.failoverTime.of(ServiceFailure.PRIMARY_REGION)!.total.toSeconds()).toBe(158 + 300 + 60);
   });
 });
 

@@ -34,7 +34,8 @@ describe('docs/monitor.md states the monitor\'s figures as the code has them', (
 function failureRow(f: FailureFailoverTime): string {
   const steps = f.breakdown.steps.map((s) => {
     if (s.kind === FigureKind.NOT_STATED) return `${s.name} not stated`;
-    return `${s.name} ${s.duration.toSeconds({ integral: false })} s${s.kind === FigureKind.AWS_TYPICAL ? ' (AWS typical)' : ''}`;
+    const kind = s.kind === FigureKind.AWS_TYPICAL ? ' (AWS typical)' : s.kind === FigureKind.ASSUMED ? ' (assumed)' : '';
+    return `${s.name} ${s.duration.toSeconds({ integral: false })} s${kind}`;
   });
   const data = f.dataLoss ? `${f.dataLoss.total.toSeconds({ integral: false })} s of writes, ${f.dataLoss.isBound ? 'a bound' : 'typical'}`
     : f.dataWithoutCopy ? 'no copy outside the region' : 'none';

@@ -7,7 +7,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DatabaseAvailability, DatabaseEngine, GlobalDatabase, ReplicatedDatabase, ReplicatedDatabaseProps } from '../../lib';
+import {
+  DatabaseAvailability, DatabaseEngine, FigureKind, GlobalDatabase, GlobalDatabaseSecondaryOptions, MeasuredFailoverTime, ReplicatedDatabase, ReplicatedDatabaseProps,
+} from '../../lib';
 import { regionStack } from '../support/region-stack';
 import { checkTemplateAgainstSpec } from '../support/resource-spec';
 import { testApp } from '../support/stacks';
@@ -15,7 +17,14 @@ import { testApp } from '../support/stacks';
 const POSTGRES = DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }));
 const MEMORY_OPTIMIZED = ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE);
 
-type Partial2 = { primary?: Partial<ReplicatedDatabaseProps>; secondary?: Partial<ReplicatedDatabaseProps>; secondaryRegion?: string };
+type Partial2 = {
+  primary?: Partial<ReplicatedDatabaseProps>;
+  secondary?: Partial<ReplicatedDatabaseProps>;
+  secondaryOptions?: GlobalDatabaseSecondaryOptions;
+  secondaryRegion?: string;
+};
+
+const MEASURED_CREATION = MeasuredFailoverTime.of(Duration.minutes(10), 'game day: a db.r7g.large added to the headless secondary');
 
 function build(overrides: Partial2 = {}) {
   const app = testApp();
@@ -25,7 +34,7 @@ function build(overrides: Partial2 = {}) {
     vpc: one.vpc, engine: POSTGRES, instanceType: MEMORY_OPTIMIZED, global: GlobalDatabase.primary({ recoveryPointObjective: Duration.minutes(1) }), ...overrides.primary,
   });
   const secondary = new ReplicatedDatabase(two.stack, 'Orders', {
-    vpc: two.vpc, engine: POSTGRES, instanceType: MEMORY_OPTIMIZED, global: GlobalDatabase.secondaryOf(primary), ...overrides.secondary,
+    vpc: two.vpc, engine: POSTGRES, instanceType: MEMORY_OPTIMIZED, global: GlobalDatabase.secondaryOf(primary, overrides.secondaryOptions), ...overrides.secondary,
   });
   return { app, primary, secondary, one, two };
 }
@@ -128,8 +137,12 @@ describe('rules', () => {
       /username: got "admin"; allowed: unset on a secondary: it has no master credentials of its own, it takes the primary's/],
     ['a secondary with a database name', { secondary: { databaseName: 'orders' } },
       /databaseName: got "orders"; allowed: unset on a secondary/],
-    ['a headless secondary', { secondary: { readReplicas: 0, availability: DatabaseAvailability.SINGLE_AZ } },
-      /readReplicas: got 0; allowed: at least 1 on a secondary/],
+    ['a measured instance creation on a warm secondary', { secondaryOptions: { measuredInstanceCreationTime: MEASURED_CREATION } },
+      /global\.measuredInstanceCreationTime: got 600 s; allowed: unset on a warm secondary \(readReplicas 1\)/],
+    ['15 readers on the primary', { primary: { readReplicas: 15 } },
+      /readReplicas: got 15; allowed: at most 14 on the primary of a global database/],
+    ['17 instances on a secondary', { secondary: { readReplicas: 17 } },
+      /readReplicas: got 17; allowed: an integer from 0 to 16/],
     ['a secondary of another engine version', { secondary: { engine: DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_1 })) } },
       /engine: got aurora-postgresql 16\.1; allowed: the primary's engine and version, aurora-postgresql 16\.4/],
     ['a secondary of a regional database', { primary: { global: undefined } },
@@ -138,5 +151,97 @@ describe('rules', () => {
       /alarms\.globalReplicationLag: got 5 s; allowed: unset outside a secondary of a global database/],
   ])('%s is refused at synth', (_name, overrides, message) => {
     expect(() => build(overrides)).toThrow(message);
+  });
+});
+
+describe('headless and warm secondaries', () => {
+  test('a headless secondary (readReplicas: 0) is storage only: no instance, no instance alarms, its lag alarm; the region failover creates an instance first', () => {
+    const { primary, secondary, two } = build({ secondary: { readReplicas: 0 } });
+    const second = Template.fromStack(two.stack);
+    second.resourceCountIs('AWS::RDS::DBCluster', 1);
+    second.resourceCountIs('AWS::RDS::DBInstance', 0);
+    expect(secondary.headless).toBe(true);
+    const metrics = Object.values(second.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
+    expect(metrics).toEqual(['AuroraGlobalDBReplicationLag']);
+    const steps = primary.globalFailoverTime!.steps;
+    expect(steps.map((s) => [s.name, s.duration.toSeconds(), s.kind])).toEqual([
+      ['headless secondary: create a DB instance', 900, FigureKind.ASSUMED],
+      ['global failover', 300, FigureKind.AWS_TYPICAL],
+    ]);
+    expect(checkTemplateAgainstSpec('Standby', second.toJSON())).toEqual([]);
+  });
+
+  test('a headless secondary\'s measured instance creation replaces the assumed 15 minutes', () => {
+    const { primary } = build({ secondary: { readReplicas: 0 }, secondaryOptions: { measuredInstanceCreationTime: MEASURED_CREATION } });
+    const creation = primary.globalFailoverTime!.steps[0];
+    expect([creation.duration.toSeconds(), creation.kind, creation.source]).toEqual([600, FigureKind.MEASURED, MEASURED_CREATION.source]);
+  });
+
+  test('with a warm secondary beside a headless one, the failover goes to the warm one: no instance to create', () => {
+    const { app, primary } = build({ secondary: { readReplicas: 0 } });
+    const third = regionStack(app, 'Third', 'us-east-1', { egress: true });
+    new ReplicatedDatabase(third.stack, 'Orders', { vpc: third.vpc, engine: POSTGRES, instanceType: MEMORY_OPTIMIZED, global: GlobalDatabase.secondaryOf(primary) });
+    expect(primary.globalFailoverTime!.steps.map((s) => s.name)).toEqual(['global failover']);
+  });
+
+  test('a secondary takes up to 16 instances', () => {
+    const { two } = build({ secondary: { readReplicas: 16 } });
+    Template.fromStack(two.stack).resourceCountIs('AWS::RDS::DBInstance', 16);
+  });
+});
+
+describe('the limits of a global database', () => {
+  const REGIONS = ['eu-central-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ap-south-1', 'ap-northeast-1', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'sa-east-1'];
+  function secondaries(count: number, primaryReaders = 1) {
+    const app = testApp();
+    const one = regionStack(app, 'Primary', 'eu-west-1', { egress: true });
+    const primary = new ReplicatedDatabase(one.stack, 'Orders', { vpc: one.vpc, engine: POSTGRES, instanceType: MEMORY_OPTIMIZED, readReplicas: primaryReaders, global: GlobalDatabase.primary() });
+    REGIONS.slice(0, count).forEach((region, i) => {
+      const there = regionStack(app, `Secondary${i + 1}`, region);
+      new ReplicatedDatabase(there.stack, 'Orders', { vpc: there.vpc, engine: POSTGRES, instanceType: MEMORY_OPTIMIZED, readReplicas: 0, global: GlobalDatabase.secondaryOf(primary) });
+    });
+    return primary;
+  }
+
+  test('ten secondaries, the most a global database has, synthesize; an eleventh is refused', () => {
+    expect(() => secondaries(10)).not.toThrow();
+    expect(() => secondaries(11)).toThrow(/Secondary11\/Orders:\n {2}global: got secondary number 11 of Primary\/Orders; allowed: at most 10 secondaries in a global database/);
+  });
+
+  test('the primary\'s readers and the secondaries number 15 at most: 13 readers and 2 secondaries synthesize, a third is refused', () => {
+    expect(() => secondaries(2, 13)).not.toThrow();
+    expect(() => secondaries(3, 13)).toThrow(/global: got secondary number 3 of Primary\/Orders, which has 13 readers; allowed: at most 15 readers of the primary and secondaries together/);
+  });
+
+  test('14 readers on the primary, with its one secondary, synthesize', () => {
+    expect(() => secondaries(1, 14)).not.toThrow();
+  });
+
+  test('a second secondary in a region that has one is refused', () => {
+    const { app, primary } = build();
+    const again = regionStack(app, 'Again', 'eu-central-1');
+    expect(() => new ReplicatedDatabase(again.stack, 'Orders', { vpc: again.vpc, engine: POSTGRES, instanceType: MEMORY_OPTIMIZED, readReplicas: 0, global: GlobalDatabase.secondaryOf(primary) }))
+      .toThrow(/global: got a second secondary in eu-central-1 \(Standby\/Orders is there\); allowed: one secondary per region/);
+  });
+});
+
+describe('the global writer endpoint', () => {
+  test('is read at deploy with DescribeGlobalClusters, allowed on this global cluster only, on both sides; the writer\'s private name follows it', () => {
+    const { primary, secondary, one, two } = build({ primary: { internalDns: { zoneName: 'db.internal' } }, secondary: { internalDns: { zoneName: 'db.internal' } } });
+    for (const [db, stack] of [[primary, one.stack], [secondary, two.stack]] as const) {
+      const template = Template.fromStack(stack);
+      const read = Object.values(template.findResources('Custom::GlobalWriterEndpoint'));
+      expect(read).toHaveLength(1);
+      const call = JSON.stringify(read[0].Properties.Update);
+      expect(call).toContain('"action\\":\\"describeGlobalClusters\\"');
+      expect(call).toContain(`"GlobalClusterIdentifier\\":\\"${primary.globalClusterIdentifier}\\"`);
+      template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{
+        Action: 'rds:DescribeGlobalClusters', Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:rds::111111111111:global-cluster:${primary.globalClusterIdentifier}`]] },
+      }] } });
+      expect(stack.resolve(db.globalWriterEndpoint!.hostname)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/GlobalWriterEndpoint/), 'GlobalClusters.0.Endpoint'] });
+      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'writer.db.internal.', Type: 'CNAME', ResourceRecords: [stack.resolve(db.globalWriterEndpoint!.hostname)] });
+      expect(checkTemplateAgainstSpec(stack.stackName, template.toJSON())).toEqual([]);
+    }
   });
 });

@@ -79,3 +79,22 @@ describe('rules', () => {
     expect(() => build(overrides)).toThrow(message);
   });
 });
+
+describe('the limits of a Global Datastore', () => {
+  test('two secondaries, the most a Global Datastore has, synthesize; a third is refused', () => {
+    const { app, primary } = build({ secondary: { alarms: { actions: [] } } });
+    const join = (id: string, region: string) => {
+      const there = regionStack(app, id, region);
+      return new ReplicatedCache(there.stack, 'Sessions', { vpc: there.vpc, global: GlobalDatastore.secondaryOf(primary), replicasPerShard: 1, alarms: { actions: [] } });
+    };
+    expect(() => join('Second', 'us-east-1')).not.toThrow();
+    expect(() => join('Third', 'us-west-2')).toThrow(/Third\/Sessions:\n {2}global: got secondary number 3 of Primary\/Sessions; allowed: at most 2 secondaries in a Global Datastore, each in a region of its own/);
+  });
+
+  test('a second secondary in a region that has one is refused', () => {
+    const { app, primary } = build({ secondary: { alarms: { actions: [] } } });
+    const again = regionStack(app, 'Again', 'eu-central-1');
+    expect(() => new ReplicatedCache(again.stack, 'Sessions', { vpc: again.vpc, global: GlobalDatastore.secondaryOf(primary), replicasPerShard: 1, alarms: { actions: [] } }))
+      .toThrow(/global: got a second secondary in eu-central-1 \(Standby\/Sessions is there\); allowed: one secondary per region/);
+  });
+});
