@@ -33,6 +33,9 @@ export class StandbyDataStack extends Stack {
       engine: primary.engine,
       instanceType: DATABASE_INSTANCE_TYPE,
       global: GlobalDatabase.secondaryOf(primary),
+      // The standby's tasks write through writer.db.internal, the global writer endpoint, as the
+      // primary's do: it follows the writer to whichever region holds it.
+      internalDns: { zoneName: 'db.internal' },
       // The standby region's alarms go to the standby service's topic.
       alarms: { actions: [new cwActions.SnsAction(props.standby.service.alarmTopic)] },
     });
@@ -43,6 +46,7 @@ export class StandbyDataStack extends Stack {
       nodeType: CACHE_NODE_TYPE,
       replicasPerShard: 1,
       global: GlobalDatastore.secondaryOf(props.primary.service.cache!),
+      internalDns: { zoneName: 'cache.internal' },
       alarms: { actions: [new cwActions.SnsAction(props.standby.service.alarmTopic)] },
     });
     this.cache.connections.allowDefaultPortFrom(props.standby.service.serviceSecurityGroup, 'API tasks of the standby region');

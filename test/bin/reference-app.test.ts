@@ -273,6 +273,18 @@ describe('reference app: data tier', () => {
     expect(lag.Properties.AlarmActions).toHaveLength(1);
   });
 
+  test('both regions write through writer.db.internal, the global writer endpoint, which follows the writer to either region', () => {
+    const app = sharedApp();
+    for (const stack of [referenceStack(app), app.node.findChild('HaKitStandbyData') as Stack]) {
+      const template = Template.fromStack(stack);
+      const [read] = Object.entries(template.findResources('Custom::GlobalWriterEndpoint'));
+      expect(read[1].Properties.Update).toContain('describeGlobalClusters');
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'writer.db.internal.', Type: 'CNAME', ResourceRecords: [{ 'Fn::GetAtt': [read[0], 'GlobalClusters.0.Endpoint'] }],
+      });
+    }
+  });
+
   test('the cache is a Global Datastore: its secondary in the standby region joins it, with a lag alarm that notifies', () => {
     const app = sharedApp();
     const primary = Template.fromStack(referenceStack(app));

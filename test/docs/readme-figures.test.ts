@@ -6,6 +6,7 @@ import { MAX_BACKOFF_MS } from '../../lambda/health-monitor/alerts';
 import { LATE_READ_INTERVALS, SIGNED_REQUEST_WINDOW_MS } from '../../lambda/health-monitor/contract';
 import { FailureFailoverTime, FigureKind } from '../../lib';
 import { DEFAULT_HEALTH_CHECK } from '../../lib/monitoring/settings';
+import { AURORA_GLOBAL_FAILOVER, AURORA_GLOBAL_LAG, GLOBAL_DATASTORE_PROMOTION, HEADLESS_INSTANCE_CREATION } from '../../lib/replication/failover-figures';
 import { testApp } from '../support/stacks';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -55,6 +56,13 @@ describe('the README states the reference app\'s failover budgets as the code co
     const worst = service.failoverTime.worst;
     expect(README).toContain(`**${worst.description}: ${worst.total.toSeconds()} s, ${worst.isBound ? 'a bound' : 'typical, not a bound'}**`);
   });
+});
+
+test('the README\'s cross-region figures are the ones the region\'s chain counts, with their kinds', () => {
+  const kind = { [FigureKind.AWS_TYPICAL]: 'AWS typical', [FigureKind.ASSUMED]: 'assumed', [FigureKind.AWS_BOUND]: 'AWS bound' } as Record<string, string>;
+  for (const [tier, figure] of [['database', AURORA_GLOBAL_FAILOVER], ['database', HEADLESS_INSTANCE_CREATION], ['database', AURORA_GLOBAL_LAG], ['cache', GLOBAL_DATASTORE_PROMOTION]] as const) {
+    expect(README).toContain(`| ${tier}: ${figure.name} | ${figure.duration.toSeconds()} s | ${kind[figure.kind!]} |`);
+  }
 });
 
 test('the README lists every warning the constructs can raise, and no other', () => {
