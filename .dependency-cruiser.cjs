@@ -32,10 +32,10 @@ module.exports = {
     })),
     {
       name: 'lib-only-the-contract',
-      comment: 'lib/ imports from lambda/ only the runtime\'s contract, which the package ships',
+      comment: 'lib/ imports from lambda/ only each runtime\'s contract, which the package ships',
       severity: 'error',
       from: { path: '^lib/' },
-      to: { path: '^lambda/', pathNot: '^lambda/health-monitor/contract\\.ts$' },
+      to: { path: '^lambda/', pathNot: '^lambda/[^/]+/contract\\.ts$' },
     },
     {
       name: 'lambda-not-lib',

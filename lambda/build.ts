@@ -9,7 +9,7 @@ import { BuildOptions, build } from 'esbuild';
 import { sdkTrim } from './sdk-trim';
 
 const ROOT = path.join(__dirname, '..');
-const FUNCTIONS = ['health-monitor'];
+const FUNCTIONS = ['health-monitor', 'region-switch'];
 
 /** What every bundle is built with. */
 const SHARED: BuildOptions = {
