@@ -4,7 +4,7 @@
  *
  * lib/ is layered: core/ is what every tier shares and imports no other folder; load-balancing/
  * sits on core/; dns/ and vip/ on load-balancing/; monitoring/ on those, discovery/ and flags/;
- * patterns/ on everything. replication/, discovery/ and flags/ sit on core/ alone (replication/
+ * patterns/ on all of those; regions/ (the switch between two regions) on everything. replication/, discovery/ and flags/ sit on core/ alone (replication/
  * may also use dns/ for its internal names). lambda/ is the runtime: it imports nothing from lib/,
  * and lib/ imports only its contract.
  */
@@ -19,6 +19,8 @@ const LAYERS = {
   discovery: ['core'],
   flags: ['core'],
   monitoring: ['core', 'load-balancing', 'dns', 'vip', 'discovery', 'flags'],
+  patterns: ['core', 'load-balancing', 'dns', 'vip', 'replication', 'discovery', 'flags', 'monitoring'],
+  regions: ['core', 'load-balancing', 'dns', 'vip', 'replication', 'discovery', 'flags', 'monitoring', 'patterns'],
 };
 
 module.exports = {

@@ -18,6 +18,8 @@ import { StandbyDataStack } from './standby-data-stack';
  *   region (default: HTTP only)
  * - `ha-kit:domainName` (default `example.com`), `ha-kit:hostedZoneId` (default: a new public
  *   zone), `ha-kit:recordName` (default `api`)
+ * - `ha-kit:regionSwitch` (`true` to add the ARC Region switch plan between the two regions;
+ *   default: none, since ARC bills a plan by the month)
  */
 export function buildApp(app: App = new App()): App {
   const ctx = (key: string): string | undefined => app.node.tryGetContext(`ha-kit:${key}`);
@@ -45,6 +47,7 @@ export function buildApp(app: App = new App()): App {
       recordName: ctx('recordName') ?? 'api',
       standby: standby.api,
     },
+    regionSwitch: ctx('regionSwitch') === 'true',
     failoverBudget: Duration.minutes(9),
     dataLossBudget: Duration.minutes(1),
   });

@@ -9,7 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
   DatabaseEngine, DnsHealthCheck, FailoverTarget, FeatureFlags, FlagRollout, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService,
-  GlobalDatabase, GlobalDatastore, ServiceRegistry, VipEndpoint,
+  GlobalDatabase, GlobalDatastore, RegionSwitchRegion, ServiceRegistry, VipEndpoint,
 } from '../lib';
 import { acknowledgeAppDecisions } from './compliance';
 
@@ -64,6 +64,12 @@ export interface ReferenceStackProps extends StackProps {
   readonly monitor?: boolean;
 
   /**
+   * Take part in an ARC Region switch plan: this region's side (its database, cache and tasks).
+   * @default false
+   */
+  readonly regionSwitch?: boolean;
+
+  /**
    * Longest acceptable failover of the whole service.
    * @default - not checked
    */
@@ -110,6 +116,8 @@ export class ReferenceStack extends Stack {
   public readonly monitorSwitches?: FeatureFlags;
   /** The API's own feature flags, rolled back by the service's alarms. */
   public readonly flags: FeatureFlags;
+  /** This region's side of the region switch plan (with `regionSwitch`). */
+  public readonly switchRegion?: RegionSwitchRegion;
 
   constructor(scope: Construct, id: string, props: ReferenceStackProps) {
     super(scope, id, props);
@@ -205,6 +213,9 @@ export class ReferenceStack extends Stack {
     this.api = this.service.loadBalancer;
 
     this.tasks = this.createTasks();
+    if (props.regionSwitch && dataTier) {
+      this.switchRegion = new RegionSwitchRegion(this, 'RegionSwitch', { database: this.service.database, cache: this.service.cache, ecsServices: [this.tasks] });
+    }
     for (const group of ['Api', 'Web']) {
       this.service.addTargets(group, [this.tasks.loadBalancerTarget({ containerName: 'api', containerPort: CONTAINER_PORT })]);
     }

@@ -7,7 +7,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
-import { GlobalDatabase, GlobalDatastore, ReplicatedCache, ReplicatedDatabase } from '../lib';
+import { GlobalDatabase, GlobalDatastore, RegionSwitchPlan, RegionSwitchRegion, ReplicatedCache, ReplicatedDatabase } from '../lib';
 import { CACHE_NODE_TYPE, DATABASE_INSTANCE_TYPE, ReferenceStack } from './reference-stack';
 
 /**
@@ -24,6 +24,8 @@ export interface StandbyDataStackProps extends StackProps {
 export class StandbyDataStack extends Stack {
   public readonly database: ReplicatedDatabase;
   public readonly cache: ReplicatedCache;
+  /** The region switch plan between the two regions, when the primary takes part in one. */
+  public readonly plan?: RegionSwitchPlan;
 
   constructor(scope: Construct, id: string, props: StandbyDataStackProps) {
     super(scope, id, props);
@@ -50,5 +52,11 @@ export class StandbyDataStack extends Stack {
       alarms: { actions: [new cwActions.SnsAction(props.standby.service.alarmTopic)] },
     });
     this.cache.connections.allowDefaultPortFrom(props.standby.service.serviceSecurityGroup, 'API tasks of the standby region');
+    if (props.primary.switchRegion) {
+      // The plan lives here, in the standby region, whose stack stays deployable while the
+      // primary's region is lost; ARC keeps it in both regions and runs it from the one it activates.
+      const standby = new RegionSwitchRegion(this, 'RegionSwitch', { database: this.database, cache: this.cache, ecsServices: [props.standby.tasks] });
+      this.plan = new RegionSwitchPlan(this, 'RegionSwitchPlan', { primary: props.primary.switchRegion, standby, planName: 'ha-kit-reference' });
+    }
   }
 }

@@ -74,3 +74,10 @@ export { HighlyAvailableService } from './patterns/highly-available-service';
 export type { HighlyAvailableServiceProps } from './patterns/highly-available-service';
 export { FailureFailoverTime, ServiceFailoverTimes, ServiceFailure } from './patterns/failure-times';
 export type { ClientDelays } from './patterns/failure-times';
+
+// regions/: the switch between two regions (ARC Region switch).
+export { PlanApproval, PlanApprovalType } from './regions/plan-props';
+export type { RegionSwitchPlanProps, RegionSwitchStepTimeouts } from './regions/plan-props';
+export { RegionSwitchPlan } from './regions/region-switch-plan';
+export { RegionSwitchRegion } from './regions/region-switch-region';
+export type { RegionSwitchRegionProps } from './regions/region-switch-region';

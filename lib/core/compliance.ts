@@ -108,6 +108,15 @@ export const DECISIONS = {
       'Serverless-LambdaTracing', 'Serverless-LambdaDLQ', 'Serverless-LambdaDefaultMemorySize', controlTower('lambda_inside_vpc_check') /* CT.LAMBDA.PR.3 */,
     ],
   },
+  REGION_SWITCH_STEP: {
+    reason: 'ARC invokes this function once per retry of one region-switch step; it calls the ElastiCache API only, on the one Global Datastore and replication group it promotes. It needs no VPC, a dead-letter queue has nothing to receive (ARC invokes it and reads the outcome), reserved concurrency would only fail deployments in accounts with a low quota, and its log says what it did.',
+    rules: [...compliance('LambdaConcurrency', [NIST, HIPAA]), ...compliance('LambdaDLQ', [NIST, HIPAA]), ...compliance('LambdaInsideVPC'), 'Serverless-LambdaTracing', 'Serverless-LambdaDLQ',
+      controlTower('lambda_inside_vpc_check') /* CT.LAMBDA.PR.3 */],
+  },
+  PLAN_SCALING_WILDCARD: {
+    reason: 'ARC\'s ECS scaling step lists services, reads and registers their scalable targets and reads their metrics: ecs:ListServices, application-autoscaling:DescribeScalableTargets and RegisterScalableTarget, and cloudwatch:GetMetricStatistics take no resource-level permissions (Service Authorization Reference). Every action that does is held to the plan\'s own resources.',
+    rules: ['AwsSolutions-IAM5[Resource::*]'],
+  },
   MONITOR_TRACING: {
     reason: 'The monitor reports each cycle in its own metrics, logs and dashboard; X-Ray would need a permission on "*" for little more.',
     rules: ['Serverless-LambdaTracing'],

@@ -209,6 +209,37 @@ describe('reference app', () => {
   });
 });
 
+describe('reference app: the region switch plan (ha-kit:regionSwitch)', () => {
+  let switched: App | undefined;
+  /** The reference app with the plan, checked by every pack and control, built once. */
+  const app = () => (switched ??= appWithControls({ 'ha-kit:regionSwitch': 'true' }));
+
+  test('synthesizes clean, with the plan over both regions: approval, capacity, then the global database and the cache in parallel', () => {
+    const assembly = app().synth();
+    for (const stack of assembly.stacks) expect(checkTemplateAgainstSpec(stack.stackName, stack.template)).toEqual([]);
+    const data = Template.fromStack(app().node.findChild('HaKitStandbyData') as Stack);
+    const plan = Object.values(data.findResources('AWS::ARCRegionSwitch::Plan'))[0].Properties;
+    expect(plan).toMatchObject({ Name: 'ha-kit-reference', RecoveryApproach: 'activePassive', PrimaryRegion: 'eu-west-1', Regions: ['eu-west-1', 'eu-central-1'] });
+    const activate = plan.Workflows[0];
+    expect(activate.Steps.map((s: { ExecutionBlockType: string }) => s.ExecutionBlockType)).toEqual(['ManualApproval', 'ECSServiceScaling', 'Parallel']);
+    expect(activate.Steps[2].ExecutionBlockConfiguration.ParallelConfig.Steps.map((s: { ExecutionBlockType: string }) => s.ExecutionBlockType)).toEqual(['AuroraGlobalDatabase', 'CustomActionLambda']);
+    const role = Object.values(data.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles).includes('RegionSwitchPlanExecutionRole'))!;
+    for (const statement of role.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>) {
+      const actions = [statement.Action].flat();
+      if (actions.some((a) => /^(rds:(Failover|Switchover)|ecs:UpdateService|lambda:InvokeFunction)/.test(a))) expect(JSON.stringify(statement.Resource)).not.toContain('"*"');
+    }
+    // Each region has the cache step's function.
+    for (const id of ['HaKitReference', 'HaKitStandbyData']) {
+      const functions = Object.values(Template.fromStack(app().node.findChild(id) as Stack).findResources('AWS::Lambda::Function'));
+      expect(functions.filter((f) => f.Properties.Environment?.Variables?.HA_KIT_REGION_SWITCH_STEP)).toHaveLength(1);
+    }
+  });
+
+  test('without the context key, no plan', () => {
+    expect(Template.fromStack(sharedApp().node.findChild('HaKitStandbyData') as Stack).findResources('AWS::ARCRegionSwitch::Plan')).toEqual({});
+  });
+});
+
 describe('reference app: data tier', () => {
   const stack = () => referenceStack(sharedApp()) as ReferenceStack;
 

@@ -105,8 +105,10 @@ describe('the npm tarball', () => {
       expect(files).toContain(file);
     }
     // Of the runtime, the library holds the contract only; the handler is the bundle.
-    expect(files.filter((f) => f.startsWith('dist/lambda/')).sort()).toEqual(['dist/lambda/health-monitor/contract.d.ts', 'dist/lambda/health-monitor/contract.js']);
-    expect(files.filter((f) => f.startsWith('dist/assets/'))).toEqual(['dist/assets/health-monitor/index.js']);
+    expect(files.filter((f) => f.startsWith('dist/lambda/')).sort()).toEqual([
+      'dist/lambda/health-monitor/contract.d.ts', 'dist/lambda/health-monitor/contract.js', 'dist/lambda/region-switch/contract.d.ts', 'dist/lambda/region-switch/contract.js',
+    ]);
+    expect(files.filter((f) => f.startsWith('dist/assets/')).sort()).toEqual(['dist/assets/health-monitor/index.js', 'dist/assets/region-switch/index.js']);
   });
 
   test('holds no tests, no reference app, no TypeScript sources and no build configuration', () => {
@@ -204,12 +206,12 @@ describe('a new CDK app that installs the tarball', () => {
     synth = await sh('npx', ['cdk', 'synth', '--quiet'], { cwd: APP, env: { ...appEnv(), TS_NODE_TRANSPILE_ONLY: 'true' } });
   }, 360_000);
 
-  test('a primary and a secondary in two regions\' stacks of one app: a global database and a Global Datastore', async () => {
+  test('a primary and a secondary in two regions\' stacks of one app: a global database, a Global Datastore, and the region switch plan between them', async () => {
     const program = [
       "import { App, Stack } from 'aws-cdk-lib';",
       "import * as ec2 from 'aws-cdk-lib/aws-ec2';",
       "import * as rds from 'aws-cdk-lib/aws-rds';",
-      "import { DatabaseEngine, GlobalDatabase, GlobalDatastore, ReplicatedCache, ReplicatedDatabase } from 'cdk-ha-kit';",
+      "import { DatabaseEngine, GlobalDatabase, GlobalDatastore, RegionSwitchPlan, RegionSwitchRegion, ReplicatedCache, ReplicatedDatabase } from 'cdk-ha-kit';",
       "const app = new App({ outdir: 'cdk.out.global' });",
       "const engine = DatabaseEngine.aurora(rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }));",
       "const instanceType = ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE);",
@@ -220,8 +222,11 @@ describe('a new CDK app that installs the tarball', () => {
       "const two = side('Secondary', 'eu-central-1');",
       "const db = new ReplicatedDatabase(one.stack, 'Orders', { vpc: one.vpc, engine, instanceType, rotation: false, global: GlobalDatabase.primary() });",
       "const cache = new ReplicatedCache(one.stack, 'Sessions', { vpc: one.vpc, global: GlobalDatastore.primary() });",
-      "new ReplicatedDatabase(two.stack, 'Orders', { vpc: two.vpc, engine, instanceType, global: GlobalDatabase.secondaryOf(db) });",
-      "new ReplicatedCache(two.stack, 'Sessions', { vpc: two.vpc, replicasPerShard: 1, global: GlobalDatastore.secondaryOf(cache) });",
+      "const db2 = new ReplicatedDatabase(two.stack, 'Orders', { vpc: two.vpc, engine, instanceType, global: GlobalDatabase.secondaryOf(db) });",
+      "const cache2 = new ReplicatedCache(two.stack, 'Sessions', { vpc: two.vpc, replicasPerShard: 1, global: GlobalDatastore.secondaryOf(cache) });",
+      "const primary = new RegionSwitchRegion(one.stack, 'Switch', { database: db, cache });",
+      "const standby = new RegionSwitchRegion(two.stack, 'Switch', { database: db2, cache: cache2 });",
+      "new RegionSwitchPlan(two.stack, 'Plan', { primary, standby });",
       'app.synth();',
       '',
     ].join('\n');
@@ -237,6 +242,14 @@ describe('a new CDK app that installs the tarball', () => {
     expect(of('Secondary', 'AWS::ElastiCache::ReplicationGroup')[0].GlobalReplicationGroupId).toBeDefined();
     const manifest = JSON.parse(fs.readFileSync(path.join(APP, 'cdk.out.global', 'manifest.json'), 'utf8')) as { artifacts: Record<string, { dependencies?: string[] }> };
     expect(manifest.artifacts.Secondary.dependencies).toContain('Primary');
+    // The plan, and each region's cache step from the bundle the package ships.
+    expect(of('Secondary', 'AWS::ARCRegionSwitch::Plan')).toHaveLength(1);
+    for (const name of ['Primary', 'Secondary']) {
+      const steps = of(name, 'AWS::Lambda::Function').filter((f) => JSON.stringify(f).includes('HA_KIT_REGION_SWITCH_STEP'));
+      expect(steps).toHaveLength(1);
+    }
+    const assets = fs.readdirSync(path.join(APP, 'cdk.out.global')).filter((f) => f.startsWith('asset.'));
+    expect(assets.some((a) => fs.readFileSync(path.join(APP, 'cdk.out.global', a, 'index.js'), 'utf8').includes('FailoverGlobalReplicationGroup'))).toBe(true);
   }, 120_000);
 
   test('has no esbuild to resolve, and no docker that works', async () => {

@@ -1,0 +1,128 @@
+/** The props of a RegionSwitchPlan, and who approves its executions. */
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { MeasuredFailoverTime } from '../core/failover-time';
+import { RegionSwitchRegion } from './region-switch-region';
+
+/** Whether a plan's workflows wait for a person before they act. */
+export enum PlanApprovalType {
+  /** An approval step first: a person who can assume the approval role approves the execution. */
+  MANUAL = 'MANUAL',
+  /** No approval step: the workflow acts as soon as it is started. */
+  AUTOMATIC = 'AUTOMATIC',
+}
+
+/**
+ * Who decides that a region switch goes ahead. A failover can lose the writes the secondary had
+ * not received: by default a person decides.
+ */
+export class PlanApproval {
+  /**
+   * An approval step first, approved by a principal that can assume `role` (ARC's
+   * `ExecutionApprovalConfig`). The plan grants the role `ApprovePlanExecutionStep` on itself.
+   * @param role the approval role
+   * @param timeout how long the step waits for an approval: whole minutes, at least 1
+   */
+  public static byRole(role: iam.IRole, timeout?: Duration): PlanApproval {
+    return new PlanApproval(PlanApprovalType.MANUAL, role, timeout);
+  }
+
+  /**
+   * An approval step first, approved by a principal of this account that can assume the new
+   * approval role the plan creates (`RegionSwitchPlan.approvalRole`).
+   * @param timeout how long the step waits for an approval: whole minutes, at least 1
+   */
+  public static manual(timeout?: Duration): PlanApproval {
+    return new PlanApproval(PlanApprovalType.MANUAL, undefined, timeout);
+  }
+
+  /** No approval step: the workflow acts as soon as it is started. */
+  public static automatic(): PlanApproval {
+    return new PlanApproval(PlanApprovalType.AUTOMATIC, undefined, undefined);
+  }
+
+  /** Manual or automatic. */
+  public readonly type: PlanApprovalType;
+  /** The approval role given, if any. */
+  public readonly role?: iam.IRole;
+  /** How long the approval step waits. */
+  public readonly timeout?: Duration;
+
+  private constructor(type: PlanApprovalType, role: iam.IRole | undefined, timeout: Duration | undefined) {
+    this.type = type;
+    this.role = role;
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * Props of a `RegionSwitchPlan`.
+ */
+export interface RegionSwitchPlanProps {
+  /** The region that runs the application; its workflow is the failback. */
+  readonly primary: RegionSwitchRegion;
+
+  /** The region the plan fails over to. */
+  readonly standby: RegionSwitchRegion;
+
+  /**
+   * The plan's name: 1 to 32 letters, digits and hyphens, starting and ending with a letter or a
+   * digit. Unique in the account.
+   * @default - from the construct's path
+   */
+  readonly planName?: string;
+
+  /**
+   * Who decides that an execution goes ahead.
+   * @default PlanApproval.manual(): an approval step, approved through a new approval role
+   */
+  readonly approval?: PlanApproval;
+
+  /**
+   * Tasks the activated region's ECS services run, as a percentage of what the other region
+   * ran (ARC's `targetPercent`): 1 to 100.
+   * @default 100
+   */
+  readonly capacityPercent?: number;
+
+  /**
+   * How long each step may take before ARC fails it: whole minutes, at least 1.
+   * @default - 60 minutes for the database, 15 for the cache and the capacity
+   */
+  readonly stepTimeouts?: RegionSwitchStepTimeouts;
+
+  /**
+   * In an ungraceful execution (the other region lost), the cache step is skipped when it times
+   * out, so that the plan completes with the database promoted (ARC's `ungraceful: skip`). The
+   * cache is rebuilt from the database.
+   * @default false: a cache step that times out fails the execution
+   */
+  readonly skipCacheWhenUngraceful?: boolean;
+
+  /**
+   * How long scaling the activated region's compute took when the team measured it, with where.
+   * @default - 5 minutes, assumed: AWS documents no figure
+   */
+  readonly measuredCapacityTime?: MeasuredFailoverTime;
+}
+
+/** How long each step of a region switch may take. */
+export interface RegionSwitchStepTimeouts {
+  /**
+   * The Aurora global database's switchover or failover.
+   * @default Duration.minutes(60)
+   */
+  readonly database?: Duration;
+
+  /**
+   * The Global Datastore's promotion.
+   * @default Duration.minutes(15)
+   */
+  readonly cache?: Duration;
+
+  /**
+   * The ECS services' scaling.
+   * @default Duration.minutes(15)
+   */
+  readonly capacity?: Duration;
+}
