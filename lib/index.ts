@@ -76,7 +76,7 @@ export { FailureFailoverTime, ServiceFailoverTimes, ServiceFailure } from './pat
 export type { ClientDelays } from './patterns/failure-times';
 
 // regions/: the switch between two regions (ARC Region switch).
-export { PlanApproval, PlanApprovalType } from './regions/plan-props';
+export { PlanApproval, PlanApprovalType, PlanTrigger } from './regions/plan-props';
 export type { RegionSwitchPlanProps, RegionSwitchStepTimeouts } from './regions/plan-props';
 export { RegionSwitchPlan } from './regions/region-switch-plan';
 export { RegionSwitchRegion } from './regions/region-switch-region';

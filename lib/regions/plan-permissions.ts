@@ -29,6 +29,8 @@ export function grantPlanPermissions(plan: Construct & { readonly planName: stri
   // narrowed to this plan and this role).
   allow(['arc-region-switch:GetPlan', 'arc-region-switch:GetPlanExecution', 'arc-region-switch:ListPlanExecutions'], [planArnPattern(plan, plan.planName)]);
   allow(['iam:SimulatePrincipalPolicy'], [role.roleArn]);
+  // A trigger reads its alarms: "Plan execution trigger permissions".
+  if (props.trigger) allow(['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], props.trigger.alarms.map((a) => a.alarmArn));
   // Aurora global database: "Aurora Global Database execution block sample policy".
   if (props.primary.database) {
     const globalArn = stack.formatArn({ service: 'rds', region: '', resource: 'global-cluster', resourceName: props.primary.database.globalClusterIdentifier!, arnFormat: ArnFormat.COLON_RESOURCE_NAME });

@@ -1,5 +1,6 @@
 /** The props of a RegionSwitchPlan, and who approves its executions. */
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { MeasuredFailoverTime } from '../core/failover-time';
 import { RegionSwitchRegion } from './region-switch-region';
@@ -56,6 +57,36 @@ export class PlanApproval {
 }
 
 /**
+ * What starts the standby's activation without a person: CloudWatch alarms in quorum. ARC fires
+ * a trigger when all its conditions are met ("The conditions that must be met for the trigger to
+ * fire", API Reference, Trigger), so a quorum of alarms from independent vantage points, e.g. the
+ * primary's Route 53 health check (checkers in many locations) and an alarm the standby raises on
+ * its own view of the primary, keeps one vantage point from starting a failover that may lose
+ * data. With a manual approval, a trigger starts the execution, which then waits for a person.
+ */
+export class PlanTrigger {
+  /**
+   * Start the standby's activation when every one of `alarms` is in ALARM.
+   * @param alarms two to ten alarms, each from a vantage point of its own
+   * @param minDelayBetweenExecutions the least time between two executions the trigger starts:
+   *   whole minutes
+   */
+  public static quorum(alarms: cloudwatch.IAlarm[], minDelayBetweenExecutions: Duration = Duration.hours(1)): PlanTrigger {
+    return new PlanTrigger(alarms, minDelayBetweenExecutions);
+  }
+
+  /** The alarms that must all be in ALARM. */
+  public readonly alarms: cloudwatch.IAlarm[];
+  /** The least time between two executions. */
+  public readonly minDelayBetweenExecutions: Duration;
+
+  private constructor(alarms: cloudwatch.IAlarm[], minDelay: Duration) {
+    this.alarms = alarms;
+    this.minDelayBetweenExecutions = minDelay;
+  }
+}
+
+/**
  * Props of a `RegionSwitchPlan`.
  */
 export interface RegionSwitchPlanProps {
@@ -79,6 +110,13 @@ export interface RegionSwitchPlanProps {
   readonly approval?: PlanApproval;
 
   /**
+   * What starts the standby's activation without a person: a quorum of alarms. The failback is
+   * never triggered.
+   * @default - none: a person starts every execution
+   */
+  readonly trigger?: PlanTrigger;
+
+  /**
    * Tasks the activated region's ECS services run, as a percentage of what the other region
    * ran (ARC's `targetPercent`): 1 to 100.
    * @default 100
@@ -98,6 +136,28 @@ export interface RegionSwitchPlanProps {
    * @default false: a cache step that times out fails the execution
    */
   readonly skipCacheWhenUngraceful?: boolean;
+
+  /**
+   * How long your approvers take, from the execution's start to the approval, as measured in a
+   * game day.
+   * @default - not stated: counted as 0 s, and the recovery time is not a bound
+   */
+  readonly measuredApprovalTime?: MeasuredFailoverTime;
+
+  /**
+   * Longest acceptable activation of the standby, from the execution's start (or the trigger's
+   * alarms) to the data promoted. Synth fails when the plan's `recoveryTime` exceeds it, with its
+   * steps and the changes that would meet it.
+   * @default - not checked
+   */
+  readonly recoveryTimeBudget?: Duration;
+
+  /**
+   * Most writes a failover may lose. Synth fails when the global database's data loss with the
+   * primary region (its lag, or Aurora PostgreSQL's managed RPO) exceeds it.
+   * @default - not checked
+   */
+  readonly dataLossBudget?: Duration;
 
   /**
    * How long scaling the activated region's compute took when the team measured it, with where.

@@ -40,8 +40,28 @@ export function validatePlan(v: Validator, name: string, props: RegionSwitchPlan
   minutes(v, 'stepTimeouts.capacity', props.stepTimeouts?.capacity);
   v.integer('capacityPercent', props.capacityPercent, 1, 100, 'an integer from 1 to 100: the share of the other region\'s tasks to run');
   validatePairs(v, primary, standby);
+  validateTrigger(v, props);
   if (!primary.database && !primary.cache && primary.ecsServices.length === 0) {
     v.add('primary', `${primary.node.path}, with no database, cache or ECS service`, 'at least one part for the plan to act on');
+  }
+}
+
+/**
+ * A trigger's quorum: two alarms at least (one vantage point alone never starts a failover), ten
+ * at most ("Maximum number of 10 items", Trigger `conditions`), each once; its delay in whole
+ * minutes (`minDelayMinutesBetweenExecutions`, an integer).
+ */
+function validateTrigger(v: Validator, props: RegionSwitchPlanProps): void {
+  const trigger = props.trigger;
+  if (!trigger) return;
+  const count = trigger.alarms.length;
+  if (count < 2 || count > 10) {
+    v.add('trigger.alarms', `${count} alarm(s)`, '2 to 10 alarms, each from a vantage point of its own: one alone must never start a failover that may lose data');
+  }
+  if (new Set(trigger.alarms).size !== count) v.add('trigger.alarms', 'the same alarm twice', 'distinct alarms: a quorum of one vantage point is no quorum');
+  const delay = trigger.minDelayBetweenExecutions;
+  if (!delay.isUnresolved() && !Number.isInteger(delay.toSeconds({ integral: false }) / 60)) {
+    v.add('trigger.minDelayBetweenExecutions', formatSeconds(delay), 'whole minutes (ARC\'s minDelayMinutesBetweenExecutions)');
   }
 }
 

@@ -4,13 +4,14 @@
  */
 import { Duration, Names } from 'aws-cdk-lib';
 import * as arc from 'aws-cdk-lib/aws-arcregionswitch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';
-import { Validator } from '../core/validation';
+import { Validator, formatSeconds } from '../core/validation';
 import { acknowledgePlanSuffix, grantPlanPermissions, planArnPattern } from './plan-permissions';
-import { PlanApproval, PlanApprovalType, RegionSwitchPlanProps } from './plan-props';
+import { PlanApproval, PlanApprovalType, PlanTrigger, RegionSwitchPlanProps } from './plan-props';
 import { capacityStep, dataSteps, validatePlan } from './plan-rules';
 import { RegionSwitchRegion } from './region-switch-region';
 
@@ -48,6 +49,11 @@ export class RegionSwitchPlan extends Construct {
    * with its kind; the plan's `recoveryTimeObjectiveMinutes` is set from it.
    */
   public readonly recoveryTime: FailoverTimeBreakdown;
+  /**
+   * How much a failover to the standby may lose, as a duration of writes: the global database's
+   * lag, or its managed RPO (a bound). Undefined without a database step.
+   */
+  public readonly dataLoss?: FailoverTimeBreakdown;
 
   constructor(scope: Construct, id: string, props: RegionSwitchPlanProps) {
     super(scope, id);
@@ -91,6 +97,8 @@ export class RegionSwitchPlan extends Construct {
       ],
     });
     this.recoveryTime = planRecoveryTime(props, approval);
+    this.dataLoss = props.primary.database?.dataLoss.region;
+    checkBudgets(this, props, this.recoveryTime, this.dataLoss);
     this.plan = new arc.CfnPlan(this, 'Resource', {
       name: this.planName,
       description: `Region switch of ${props.primary.node.path} and ${props.standby.node.path}`,
@@ -100,9 +108,27 @@ export class RegionSwitchPlan extends Construct {
       regions: [props.primary.region, props.standby.region],
       recoveryTimeObjectiveMinutes: Math.ceil(this.recoveryTime.total.toSeconds() / 60),
       workflows: [workflow(props.standby, props.primary, false), workflow(props.primary, props.standby, true)],
+      ...triggerProps(props),
     });
     grantPlanPermissions(this, this.executionRole, props);
   }
+}
+
+/** The trigger's alarms, associated with the plan, and the trigger on all of them: the standby's activation only. */
+function triggerProps(props: RegionSwitchPlanProps): Pick<arc.CfnPlanProps, 'associatedAlarms' | 'triggers'> {
+  const trigger = props.trigger;
+  if (!trigger) return {};
+  const names = trigger.alarms.map((_, i) => `quorum-${i + 1}`);
+  return {
+    associatedAlarms: Object.fromEntries(trigger.alarms.map((alarm, i) => [names[i], { alarmType: 'trigger', resourceIdentifier: alarm.alarmArn }])),
+    triggers: [{
+      description: `Activate ${props.standby.region} when all ${names.length} alarms are in ALARM`,
+      targetRegion: props.standby.region,
+      action: 'activate',
+      conditions: names.map((associatedAlarmName) => ({ associatedAlarmName, condition: 'red' })),
+      minDelayMinutesBetweenExecutions: trigger.minDelayBetweenExecutions.toMinutes(),
+    }],
+  };
 }
 
 /**
@@ -112,8 +138,10 @@ export class RegionSwitchPlan extends Construct {
  */
 function planRecoveryTime(props: RegionSwitchPlanProps, approval: PlanApproval): FailoverTimeBreakdown {
   const steps: FailoverStep[] = [];
+  if (props.trigger) steps.push(triggerDetection(props.trigger));
   if (approval.type === PlanApprovalType.MANUAL) {
-    steps.push({ name: 'approval', duration: Duration.seconds(0), kind: FigureKind.NOT_STATED, explanation: 'the time a person takes to approve; measure it in a game day' });
+    const unstated: FailoverStep = { name: 'approval', duration: Duration.seconds(0), kind: FigureKind.NOT_STATED, explanation: 'the time a person takes to approve; state it as measuredApprovalTime' };
+    steps.push(props.measuredApprovalTime?.asStep('approval', unstated) ?? unstated);
   }
   if (props.standby.ecsServices.length > 0) {
     steps.push(props.measuredCapacityTime?.asStep('compute: scale to the other region', CAPACITY)
@@ -131,6 +159,48 @@ function planRecoveryTime(props: RegionSwitchPlanProps, approval: PlanApproval):
   }
   if (steps.length === 0) steps.push({ name: 'no step', duration: Duration.seconds(0), kind: FigureKind.CONFIGURED, explanation: 'the plan acts on nothing' });
   return new FailoverTimeBreakdown(steps);
+}
+
+/**
+ * The trigger's alarms reaching ALARM: the slowest of them, each its evaluation periods times its
+ * metric's period (the alarms that run on one metric); not stated for others.
+ */
+function triggerDetection(trigger: PlanTrigger): FailoverStep {
+  const each = trigger.alarms.map((alarm) => {
+    const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm | undefined;
+    const periods = cfn?.evaluationPeriods;
+    const period = cfn?.period;
+    return typeof periods === 'number' && typeof period === 'number' ? periods * period : undefined;
+  });
+  if (each.some((s) => s === undefined)) {
+    return { name: 'trigger: its alarms reach ALARM', duration: Duration.seconds(0), kind: FigureKind.NOT_STATED, explanation: 'an alarm of the quorum whose evaluation this library cannot read: measure it' };
+  }
+  const slowest = Math.max(...(each as number[]));
+  return { name: 'trigger: its alarms reach ALARM', duration: Duration.seconds(slowest), kind: FigureKind.CONFIGURED, explanation: 'the slowest alarm of the quorum: its evaluation periods × its metric\'s period' };
+}
+
+/** The budgets the plan states: its recovery time, and the writes a failover may lose. */
+function checkBudgets(scope: Construct, props: RegionSwitchPlanProps, recovery: FailoverTimeBreakdown, dataLoss: FailoverTimeBreakdown | undefined): void {
+  const v = new Validator();
+  const budget = props.recoveryTimeBudget;
+  const total = recovery.total.toSeconds({ integral: false });
+  if (budget && !budget.isUnresolved() && total > budget.toSeconds({ integral: false })) {
+    const changes = [
+      ...recovery.steps.filter((s) => s.name.endsWith('create a DB instance')).map(() => 'give the standby\'s database an instance (readReplicas: 1): none to create first'),
+      ...recovery.steps.filter((s) => s.kind === FigureKind.ASSUMED || s.kind === FigureKind.AWS_TYPICAL).map((s) => `measure "${s.name}" in a game day and give it as its measured time`),
+    ];
+    v.add('recoveryTimeBudget', formatSeconds(budget), `at least ${total} s to activate ${props.standby.region} (${recovery.isBound ? 'a bound' : 'typical'}):\n${recovery.render('    ')}\n    ${
+      changes.length > 0 ? `changes that may meet it: ${changes.join('; ')}` : 'no change this library knows of meets it'}`);
+  }
+  const loss = props.dataLossBudget;
+  const lost = dataLoss?.total.toSeconds({ integral: false });
+  if (loss && !loss.isUnresolved() && lost !== undefined && lost > loss.toSeconds({ integral: false })) {
+    v.add('dataLossBudget', formatSeconds(loss), `at least ${lost} s of writes when ${props.primary.region} is lost (${dataLoss!.isBound ? 'a bound' : 'typical'}):\n${dataLoss!.render('    ')}\n    ${
+      props.primary.database!.engine.engineType === 'aurora-postgresql' && loss.toSeconds() >= 20
+        ? `the change that meets it: GlobalDatabase.primary({ recoveryPointObjective: Duration.seconds(${Math.floor(loss.toSeconds({ integral: false }))}) })`
+        : 'no setting this library knows of meets it: Aurora PostgreSQL\'s managed RPO takes 20 s at least, and Aurora MySQL has none'}`);
+  }
+  v.throwIfAny(scope);
 }
 
 /**

@@ -4,13 +4,14 @@
  */
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  DatabaseEngine, FigureKind, GlobalDatabase, GlobalDatastore, PlanApproval, RegionSwitchPlan, RegionSwitchPlanProps, RegionSwitchRegion, RegionSwitchRegionProps,
+  DatabaseEngine, FigureKind, GlobalDatabase, GlobalDatastore, MeasuredFailoverTime, PlanApproval, PlanTrigger, RegionSwitchPlan, RegionSwitchPlanProps, RegionSwitchRegion, RegionSwitchRegionProps,
   ReplicatedCache, ReplicatedDatabase,
 } from '../../lib';
 import { regionStack } from '../support/region-stack';
@@ -27,14 +28,23 @@ function service(stack: Stack, vpc: ec2.IVpc): ecs.FargateService {
   return new ecs.FargateService(stack, 'Tasks', { cluster, taskDefinition: task, desiredCount: 3, minHealthyPercent: 100 });
 }
 
-type Overrides = { plan?: Partial<RegionSwitchPlanProps>; primary?: Partial<RegionSwitchRegionProps>; standby?: Partial<RegionSwitchRegionProps> };
+type Overrides = {
+  plan?: Partial<RegionSwitchPlanProps>;
+  primary?: Partial<RegionSwitchRegionProps>;
+  standby?: Partial<RegionSwitchRegionProps>;
+  /** The standby's database headless. */
+  headless?: boolean;
+  /** The global database's managed RPO. */
+  rpo?: Duration;
+};
 
 function build(overrides: Overrides = {}) {
   const app = testApp({ '@aws-cdk/core:defaultCrossStackReferences': 'weak' });
   const one = regionStack(app, 'Primary', 'eu-west-1', { egress: true });
   const two = regionStack(app, 'Standby', 'eu-central-1', { egress: true });
-  const db = new ReplicatedDatabase(one.stack, 'Orders', { vpc: one.vpc, engine: POSTGRES, instanceType: R7G, global: GlobalDatabase.primary() });
-  const db2 = new ReplicatedDatabase(two.stack, 'Orders', { vpc: two.vpc, engine: POSTGRES, instanceType: R7G, global: GlobalDatabase.secondaryOf(db) });
+  const db = new ReplicatedDatabase(one.stack, 'Orders', { vpc: one.vpc, engine: POSTGRES, instanceType: R7G, global: GlobalDatabase.primary({ recoveryPointObjective: overrides.rpo }) });
+  const db2 = new ReplicatedDatabase(two.stack, 'Orders', {
+    vpc: two.vpc, engine: POSTGRES, instanceType: R7G, readReplicas: overrides.headless ? 0 : undefined, global: GlobalDatabase.secondaryOf(db) });
   const cache = new ReplicatedCache(one.stack, 'Sessions', { vpc: one.vpc, nodeType: 'cache.r7g.large', global: GlobalDatastore.primary(), alarms: { actions: [] } });
   const cache2 = new ReplicatedCache(two.stack, 'Sessions', { vpc: two.vpc, replicasPerShard: 1, global: GlobalDatastore.secondaryOf(cache), alarms: { actions: [] } });
   const primary = new RegionSwitchRegion(one.stack, 'Switch', { database: db, cache, ecsServices: [service(one.stack, one.vpc)], ...overrides.primary });
@@ -136,10 +146,61 @@ describe('the plan', () => {
     expect(props[0].Workflows[0].Steps[2].ExecutionBlockConfiguration.ParallelConfig.Steps[1].ExecutionBlockConfiguration.CustomActionLambdaConfig.Ungraceful).toEqual({ Behavior: 'skip' });
   });
 
+  test('a quorum of alarms starts the standby\'s activation, never the failback; the role reads exactly those alarms', () => {
+    const app = build();
+    const alarm = (id: string) => new cloudwatch.Alarm(app.two.stack, id, { metric: new cloudwatch.Metric({ namespace: 'Test', metricName: id }), threshold: 1, evaluationPeriods: 1 });
+    const [a, b] = [alarm('PrimaryCheck'), alarm('StandbyView')];
+    new RegionSwitchPlan(app.two.stack, 'Triggered', { primary: app.primary, standby: app.standby, trigger: PlanTrigger.quorum([a, b], Duration.minutes(30)) });
+    const template = Template.fromStack(app.two.stack);
+    const plan = Object.values(template.findResources('AWS::ARCRegionSwitch::Plan')).map((p) => p.Properties).find((p) => p.Triggers)!;
+    expect(plan.Triggers).toEqual([{
+      Description: 'Activate eu-central-1 when all 2 alarms are in ALARM', TargetRegion: 'eu-central-1', Action: 'activate', MinDelayMinutesBetweenExecutions: 30,
+      Conditions: [{ AssociatedAlarmName: 'quorum-1', Condition: 'red' }, { AssociatedAlarmName: 'quorum-2', Condition: 'red' }],
+    }]);
+    expect(plan.AssociatedAlarms['quorum-1']).toEqual({ AlarmType: 'trigger', ResourceIdentifier: { 'Fn::GetAtt': [app.two.stack.getLogicalId(a.node.defaultChild as cloudwatch.CfnAlarm), 'Arn'] } });
+    expect(JSON.stringify(template.toJSON())).toContain('"cloudwatch:DescribeAlarms"');
+  });
+
   test('cdk-nag AwsSolutions finds nothing unacknowledged in either region', () => {
     const { app } = build();
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('budgets', () => {
+  test('a recovery-time budget at the model synthesizes; under it, it is refused with the steps and the changes that may meet it', () => {
+    expect(() => build({ plan: { recoveryTimeBudget: Duration.minutes(10) } })).not.toThrow();
+    expect(() => build({ plan: { recoveryTimeBudget: Duration.minutes(9) } })).toThrow(new RegExp([
+      'recoveryTimeBudget: got 540 s; allowed: at least 600 s to activate eu-central-1 \\(typical\\):',
+      '[\\s\\S]*compute: scale to the other region: 300 s[\\s\\S]*database: global failover: 300 s',
+      '[\\s\\S]*changes that may meet it: measure "compute: scale to the other region" in a game day',
+    ].join('')));
+  });
+
+  test('with a headless standby, the change that meets it is an instance there', () => {
+    expect(() => build({ plan: { recoveryTimeBudget: Duration.minutes(10) }, headless: true })).toThrow(
+      /recoveryTimeBudget: got 600 s; allowed: at least 1500 s[\s\S]*changes that may meet it: give the standby's database an instance \(readReplicas: 1\)/);
+  });
+
+  test('a data-loss budget at the managed RPO synthesizes; under it, it is refused with the RPO that meets it', () => {
+    expect(() => build({ plan: { dataLossBudget: Duration.minutes(1) }, rpo: Duration.minutes(1) })).not.toThrow();
+    expect(() => build({ plan: { dataLossBudget: Duration.seconds(30) }, rpo: Duration.minutes(1) })).toThrow(
+      /dataLossBudget: got 30 s; allowed: at least 60 s of writes when eu-west-1 is lost \(a bound\)[\s\S]*GlobalDatabase\.primary\(\{ recoveryPointObjective: Duration\.seconds\(30\) \}\)/);
+  });
+
+  test('the trigger\'s alarms and a measured approval count in the recovery time', () => {
+    const app = build();
+    const alarm = (id: string, periods: number) => new cloudwatch.Alarm(app.two.stack, id, {
+      metric: new cloudwatch.Metric({ namespace: 'Test', metricName: id, period: Duration.minutes(1) }), threshold: 1, evaluationPeriods: periods });
+    const plan = new RegionSwitchPlan(app.two.stack, 'Triggered', {
+      primary: app.primary, standby: app.standby, trigger: PlanTrigger.quorum([alarm('A', 2), alarm('B', 3)]),
+      measuredApprovalTime: MeasuredFailoverTime.of(Duration.minutes(4), 'game day 2026-11: page to approval, p100'),
+    });
+    expect(plan.recoveryTime.steps.slice(0, 2).map((s) => [s.name, s.duration.toSeconds(), s.kind])).toEqual([
+      ['trigger: its alarms reach ALARM', 180, FigureKind.CONFIGURED],
+      ['approval', 240, FigureKind.MEASURED],
+    ]);
   });
 });
 
@@ -165,6 +226,20 @@ describe('rules', () => {
     ['step timeouts of 1 minute', { plan: { stepTimeouts: { database: Duration.minutes(1), cache: Duration.minutes(1), capacity: Duration.minutes(1) } } }],
   ])('%s synthesizes', (_name, overrides) => {
     expect(() => build(overrides)).not.toThrow();
+  });
+
+  test('a trigger of one alarm, of eleven, of the same alarm twice, or with a delay in seconds is refused; two alarms and ten synthesize', () => {
+    const quorum = (count: number, delay = Duration.hours(1), same = false) => {
+      const app = build();
+      const alarms = Array.from({ length: count }, (_, i) => new cloudwatch.Alarm(app.two.stack, `A${i}`, { metric: new cloudwatch.Metric({ namespace: 'Test', metricName: `m${i}` }), threshold: 1, evaluationPeriods: 1 }));
+      return () => new RegionSwitchPlan(app.two.stack, 'Triggered', { primary: app.primary, standby: app.standby, trigger: PlanTrigger.quorum(same ? [alarms[0], alarms[0]] : alarms, delay) });
+    };
+    expect(quorum(1)).toThrow(/trigger\.alarms: got 1 alarm\(s\); allowed: 2 to 10 alarms, each from a vantage point of its own/);
+    expect(quorum(11)).toThrow(/trigger\.alarms: got 11 alarm\(s\)/);
+    expect(quorum(2, Duration.hours(1), true)).toThrow(/trigger\.alarms: got the same alarm twice; allowed: distinct alarms/);
+    expect(quorum(2, Duration.seconds(90))).toThrow(/trigger\.minDelayBetweenExecutions: got 90 s; allowed: whole minutes/);
+    expect(quorum(2)).not.toThrow();
+    expect(quorum(10)).not.toThrow();
   });
 
   test('both regions in one region is refused', () => {
