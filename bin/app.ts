@@ -34,7 +34,8 @@ export function buildApp(app: App = new App()): App {
     availabilityZones: zonesOf(standbyRegion, 'standbyAvailabilityZones'),
     certificateArn: ctx('standbyCertificateArn'),
     dataTier: false,
-    monitor: false,
+    // Its own monitor watches its own targets; the name and the accelerator are the primary monitor's alone.
+    monitor: true,
   });
   const primary = new ReferenceStack(app, 'HaKitReference', {
     env: { region: primaryRegion, account },

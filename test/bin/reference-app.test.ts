@@ -332,7 +332,7 @@ describe('reference app: data tier', () => {
 
   test('the standby stack holds no data tier of its own: its database is the global one\'s secondary, in HaKitStandbyData', () => {
     const standby = sharedApp().node.findChild('HaKitStandby') as ReferenceStack;
-    expect([standby.service.cache, standby.service.database, standby.service.monitor]).toEqual([undefined, undefined, undefined]);
+    expect([standby.service.cache, standby.service.database]).toEqual([undefined, undefined]);
     Template.fromStack(standby).resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
   });
 });
@@ -453,6 +453,25 @@ describe('reference app: health monitor', () => {
     expect(reference.service.monitor!.worstCaseNameFailoverTime!.toMilliseconds()).toBe(14_200);
   });
 
+  test('in the standby region too, watching its own targets; the name and the accelerator are the primary monitor\'s alone', () => {
+    const standby = sharedApp().node.findChild('HaKitStandby') as ReferenceStack;
+    expect(standby.service.monitor).toBeDefined();
+    const template = Template.fromStack(standby);
+    const config = deployedConfig(template);
+    expect(config.targetGroups.map((g) => g.name)).toEqual(['Api', 'Web']);
+    expect([config.dns, config.vip]).toEqual([undefined, undefined]);
+    // Only one monitor may change the shared name and accelerator: the standby's cannot.
+    type Statement = { Sid?: string; Action: string | string[] };
+    const statements = (t: Template) => Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const changing = (t: Template, action: string) => statements(t).filter((st) => [st.Action].flat().includes(action)).map((st) => st.Sid);
+    // The standby's monitor changes records of its own Cloud Map namespace only.
+    expect(changing(template, 'route53:ChangeResourceRecordSets')).toEqual(['RegistryRecords']);
+    expect(changing(template, 'globalaccelerator:UpdateEndpointGroup')).toEqual([]);
+    const primaryTemplate = Template.fromStack(primary());
+    expect(changing(primaryTemplate, 'route53:ChangeResourceRecordSets').filter((sid) => sid !== 'RegistryRecords')).not.toEqual([]);
+    expect(changing(primaryTemplate, 'globalaccelerator:UpdateEndpointGroup')).not.toEqual([]);
+  });
+
   test('the tasks let the probes in, from the monitor\'s security group only, once for their port', () => {
     const reference = primary();
     const template = Template.fromStack(reference);
@@ -525,7 +544,7 @@ describe('reference app: health monitor', () => {
     template.hasResourceProperties('AWS::AppConfig::Environment', { Monitors: [Match.objectLike({ AlarmArn: { 'Fn::GetAtt': [rollback[0][0], 'Arn'] } })] });
   });
 
-  test('across the app, IAM allows Resource "*" only in the two statements named for it', () => {
+  test('across the app, IAM allows Resource "*" only in the two statements named for it, in each region\'s monitor', () => {
     const wildcard: string[] = [];
     for (const stack of sharedApp().synth().stacks) {
       for (const [id, resource] of Object.entries(stack.template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>)) {
@@ -538,9 +557,11 @@ describe('reference app: health monitor', () => {
         }
       }
     }
-    expect(wildcard.map((w) => w.replace(/[0-9A-F]{8}\//, '/'))).toEqual([
+    expect(wildcard.map((w) => w.replace(/[0-9A-F]{8}\//, '/')).sort()).toEqual([
       'HaKitReference/ApiMonitorRoleDefaultPolicy/DescribeVpcNetworkInterfaces',
       'HaKitReference/ApiMonitorRoleDefaultPolicy/ListTargets',
+      'HaKitStandby/ApiMonitorRoleDefaultPolicy/DescribeVpcNetworkInterfaces',
+      'HaKitStandby/ApiMonitorRoleDefaultPolicy/ListTargets',
     ]);
   });
 });
