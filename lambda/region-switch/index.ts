@@ -16,3 +16,6 @@ export async function handler(): Promise<PromotionOutcome> {
   console.log(JSON.stringify({ step: step.action, ...outcome }));
   return outcome;
 }
+
+/** The step itself, for a caller that brings its own client and clock (the region drill). */
+export { promoteCache, StillPromoting } from './promote-cache';

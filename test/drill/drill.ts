@@ -29,6 +29,7 @@ import { waitFor } from '../lambda/health-monitor/harness';
 import { LoopbackBackends } from '../support/backends';
 import { startDynalite } from '../support/dynalite';
 import { AwsRecorder, RecordedCall, describeCall } from './recorders';
+import { regionDrillAll } from './region/region-drill';
 import { DRILL_NAMES, DrillService, drillService } from './service';
 import { CallTag, DrillEvent, Timeline, renderSvg } from './timeline';
 
@@ -343,14 +344,29 @@ function verdict(r: DrillResult): string[] {
 
 /** The command line: runs the drill and prints it; the exit code, or a rejection for arguments it does not take. */
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, svg: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, svg: { type: 'string' }, region: { type: 'boolean', default: false } } });
   const json = values.json === true;
+  if (values.region) return regionMain(json);
   const svgFile = values.svg;
   const print = json ? undefined : (line: string) => console.log(line);
   const { result, events } = await runDrill({ print });
   if (svgFile) fs.writeFileSync(svgFile, renderSvg(events, result));
   if (json) console.log(JSON.stringify(result));
   else verdict(result).forEach((line) => console.log(line));
+  return result.problems.length === 0 ? 0 : 1;
+}
+
+/** `--region`: the region switch, with each fault. */
+async function regionMain(json: boolean): Promise<number> {
+  const result = await regionDrillAll();
+  if (json) {
+    const { timeline: _timeline, ...fields } = result;
+    console.log(JSON.stringify(fields));
+  } else {
+    for (const e of result.timeline) console.log(`${(e.at / 1000).toFixed(1).padStart(7)} s  ${e.what}`);
+    for (const [fault, run] of Object.entries(result.faults)) console.log(`fault ${fault}: ${run.outcome}; writers at once ${run.writers_max}; promotions ${run.db_promotions} + ${run.cache_promotions}; RTO ${run.rto_ms} ms`);
+    console.log(result.problems.length === 0 ? `PASS: RTO ${result.rto_ms} ms within ${result.rto_bound_ms} ms, RPO ${result.rpo_ms} ms within ${result.rpo_bound_ms} ms (virtual time)` : `FAIL:\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
   return result.problems.length === 0 ? 0 : 1;
 }
 

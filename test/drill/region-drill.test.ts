@@ -1,0 +1,49 @@
+/**
+ * `npm run drill -- --region`: the reference service's Region switch plan, read from its template
+ * and run against fakes of both regions with the primary lost, with each fault.
+ */
+import { main } from './drill';
+import { judgeRegion, regionDrill } from './region/region-drill';
+
+describe('npm run drill -- --region', () => {
+  test('--json: one writer at a time, RTO and RPO within their bounds, and each fault injected', async () => {
+    const printed: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    let code: number;
+    try {
+      code = await main(['--region', '--json']);
+    } finally {
+      log.mockRestore();
+    }
+    expect(code).toBe(0);
+    const lines = printed.join('\n').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const r = JSON.parse(lines[0]);
+    expect(r.problems).toEqual([]);
+    for (const key of ['region_detected_ms', 'db_promoted_ms', 'cache_promoted_ms', 'traffic_moved_ms', 'writable_ms', 'rto_ms', 'rto_bound_ms', 'rpo_bound_ms']) {
+      expect(r[key]).toBeGreaterThan(0);
+    }
+    expect(r.writers_max).toBe(1);
+    expect(r.rto_ms).toBeLessThanOrEqual(r.rto_bound_ms);
+    expect(r.rpo_ms).toBeLessThanOrEqual(r.rpo_bound_ms);
+    // Writes were lost with the region (the lag), and counted.
+    expect(r.lost_writes).toBeGreaterThan(0);
+    // The plan's steps, in the order ARC ran them: the approval, the compute, then the data in parallel.
+    expect(r.steps.slice(0, 2)).toEqual(['approve', 'scale-1']);
+    expect(r.steps.slice(2).sort()).toEqual(['promote-cache', 'promote-data', 'promote-database']);
+    expect(r.outcome).toBe('completed');
+    // The primary back mid-switch: still one writer, the plan completes.
+    expect(r.faults['primary-returns']).toMatchObject({ outcome: 'completed', writers_max: 1, db_promotions: 1 });
+    // Answers lost: looked for, not asked again.
+    expect(r.faults['lost-answer']).toMatchObject({ outcome: 'completed', db_promotions: 1, cache_promotions: 1 });
+    // The cache step out of time: the plan, which does not skip it, stops there; the database is promoted.
+    expect(r.faults['cache-timeout'].outcome).toBe('stopped: promote-cache timed out after 15 min');
+    expect(r.faults['cache-timeout'].db_promoted_ms).toBeGreaterThan(0);
+  }, 120_000);
+
+  test('the checks catch two writers: a detach-and-promote leaves the old primary writing when its region comes back', async () => {
+    const r = await regionDrill('primary-returns', { promoteBy: 'detach' });
+    expect(r.writers_max).toBe(2);
+    expect(judgeRegion(r)).toContain('2 regions accepted writes at once');
+  }, 60_000);
+});
