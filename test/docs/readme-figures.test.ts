@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildApp } from '../../bin/app';
 import { ReferenceStack } from '../../bin/reference-stack';
+import { StandbyDataStack } from '../../bin/standby-data-stack';
 import { MAX_BACKOFF_MS } from '../../lambda/health-monitor/alerts';
 import { LATE_READ_INTERVALS, SIGNED_REQUEST_WINDOW_MS } from '../../lambda/health-monitor/contract';
 import { FailureFailoverTime, FigureKind } from '../../lib';
@@ -63,6 +64,28 @@ test('the README\'s cross-region figures are the ones the region\'s chain counts
   for (const [tier, figure] of [['database', AURORA_GLOBAL_FAILOVER], ['database', HEADLESS_INSTANCE_CREATION], ['database', AURORA_GLOBAL_LAG], ['cache', GLOBAL_DATASTORE_PROMOTION]] as const) {
     expect(README).toContain(`| ${tier}: ${figure.name} | ${figure.duration.toSeconds()} s | ${kind[figure.kind!]} |`);
   }
+});
+
+describe('the README states the reference plan as the code builds it', () => {
+  const app = buildApp(testApp({ 'ha-kit:regionSwitch': 'true' }));
+  const plan = (app.node.findChild('HaKitStandbyData') as StandbyDataStack).plan!;
+
+  test('its workflow, step by step, in the picture', () => {
+    const workflow = (plan.plan.workflows as Array<{ steps: Array<{ name: string; executionBlockType: string; executionBlockConfiguration: { parallelConfig?: { steps: Array<{ name: string; executionBlockType: string }> } } }> }>)[0];
+    for (const step of workflow.steps) {
+      expect(README).toContain(`${step.name} (${step.executionBlockType})`);
+      for (const inner of step.executionBlockConfiguration.parallelConfig?.steps ?? []) expect(README).toContain(`${inner.name} (${inner.executionBlockType})`);
+    }
+  });
+
+  test('its recovery time and data loss, with their kinds', () => {
+    const kind = { [FigureKind.AWS_TYPICAL]: 'AWS typical', [FigureKind.ASSUMED]: 'assumed' } as Record<string, string>;
+    for (const step of plan.recoveryTime.steps) {
+      if (step.kind === FigureKind.NOT_STATED) expect(README).toContain(`| ${step.name} | not stated |`);
+      else expect(README).toContain(`| ${step.name} | ${step.duration.toSeconds()} s | ${kind[step.kind!]} |`);
+    }
+    expect(README).toContain(`| data lost with the primary region | ${plan.dataLoss!.total.toSeconds()} s of writes | ${plan.dataLoss!.isBound ? 'AWS bound' : 'typical'}`);
+  });
 });
 
 test('the README lists every warning the constructs can raise, and no other', () => {
