@@ -214,7 +214,8 @@ export class ReferenceStack extends Stack {
 
     this.tasks = this.createTasks();
     if (props.regionSwitch && dataTier) {
-      this.switchRegion = new RegionSwitchRegion(this, 'RegionSwitch', { database: this.service.database, cache: this.service.cache, ecsServices: [this.tasks] });
+      this.switchRegion = new RegionSwitchRegion(this, 'RegionSwitch', {
+        database: this.service.database, cache: this.service.cache, ecsServices: [this.tasks], notify: this.service.alarmTopic });
     }
     for (const group of ['Api', 'Web']) {
       this.service.addTargets(group, [this.tasks.loadBalancerTarget({ containerName: 'api', containerPort: CONTAINER_PORT })]);

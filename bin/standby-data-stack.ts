@@ -55,7 +55,8 @@ export class StandbyDataStack extends Stack {
     if (props.primary.switchRegion) {
       // The plan lives here, in the standby region, whose stack stays deployable while the
       // primary's region is lost; ARC keeps it in both regions and runs it from the one it activates.
-      const standby = new RegionSwitchRegion(this, 'RegionSwitch', { database: this.database, cache: this.cache, ecsServices: [props.standby.tasks] });
+      const standby = new RegionSwitchRegion(this, 'RegionSwitch', {
+        database: this.database, cache: this.cache, ecsServices: [props.standby.tasks], notify: props.standby.service.alarmTopic });
       this.plan = new RegionSwitchPlan(this, 'RegionSwitchPlan', { primary: props.primary.switchRegion, standby, planName: 'ha-kit-reference' });
     }
   }

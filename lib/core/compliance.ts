@@ -117,6 +117,10 @@ export const DECISIONS = {
     reason: 'ARC\'s ECS scaling step lists services, reads and registers their scalable targets and reads their metrics: ecs:ListServices, application-autoscaling:DescribeScalableTargets and RegisterScalableTarget, and cloudwatch:GetMetricStatistics take no resource-level permissions (Service Authorization Reference). Every action that does is held to the plan\'s own resources.',
     rules: ['AwsSolutions-IAM5[Resource::*]'],
   },
+  REGION_SWITCH_EVENTS: {
+    reason: 'The rule forwards ARC Region switch\'s execution and evaluation events, which ARC delivers to EventBridge best effort, to an alarm topic of the same region; ARC keeps each execution\'s own record (GetPlanExecution), so a dead-letter queue would hold copies of a notice, not state. Its role publishes to that topic alone: aws-cdk-lib grants kms:GenerateDataKey* (the data-key variants) on the topic\'s one key.',
+    rules: ['Serverless-EventBusDLQ', 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]'],
+  },
   MONITOR_TRACING: {
     reason: 'The monitor reports each cycle in its own metrics, logs and dashboard; X-Ray would need a permission on "*" for little more.',
     rules: ['Serverless-LambdaTracing'],

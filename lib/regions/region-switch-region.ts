@@ -5,9 +5,12 @@
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { STEP_CONFIG_ENV, StepConfig } from '../../lambda/region-switch/contract';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
@@ -38,6 +41,15 @@ export interface RegionSwitchRegionProps {
    * @default - no capacity step
    */
   readonly ecsServices?: ecs.BaseService[];
+
+  /**
+   * A topic of this region told of every execution and evaluation of the region's plans: ARC
+   * Region switch sends "ARC Region Switch Plan Execution" and "ARC Region Switch Plan
+   * Evaluation" events to EventBridge (EventBridge Events Reference, "Amazon Application
+   * Recovery Controller (ARC) Region switch events"), which a rule here forwards.
+   * @default - no one is told
+   */
+  readonly notify?: sns.ITopic;
 }
 
 /**
@@ -65,6 +77,20 @@ export class RegionSwitchRegion extends Construct {
     this.ecsServices = props.ecsServices ?? [];
     this.validate(props);
     if (props.cache) this.cacheStepFunction = this.createCacheStep(props.cache);
+    if (props.notify) this.notifyOf(props.notify);
+  }
+
+  /** Forwards ARC Region switch's events in this region to `topic`, publishing through a role of its own. */
+  private notifyOf(topic: sns.ITopic): void {
+    const rule = new events.Rule(this, 'PlanEvents', {
+      description: 'ARC Region switch executions and evaluations, to the alarm topic',
+      eventPattern: { source: ['aws.arc-region-switch'], detailType: ['ARC Region Switch Plan Execution', 'ARC Region Switch Plan Evaluation'] },
+    });
+    rule.addTarget(new targets.SnsTopic(topic, { authorizeUsingRole: true }));
+    // aws-events-targets makes the rule's role as its child.
+    const role = rule.node.tryFindChild('EventsRole');
+    if (role) acknowledgeDecision(role, DECISIONS.ROLE_POLICY);
+    acknowledgeDecision(rule, DECISIONS.REGION_SWITCH_EVENTS);
   }
 
   private validate(props: RegionSwitchRegionProps): void {

@@ -228,10 +228,15 @@ describe('reference app: the region switch plan (ha-kit:regionSwitch)', () => {
       const actions = [statement.Action].flat();
       if (actions.some((a) => /^(rds:(Failover|Switchover)|ecs:UpdateService|lambda:InvokeFunction)/.test(a))) expect(JSON.stringify(statement.Resource)).not.toContain('"*"');
     }
-    // Each region has the cache step's function.
+    // Each region has the cache step's function, and tells its alarm topic of the plan's executions.
     for (const id of ['HaKitReference', 'HaKitStandbyData']) {
-      const functions = Object.values(Template.fromStack(app().node.findChild(id) as Stack).findResources('AWS::Lambda::Function'));
+      const template = Template.fromStack(app().node.findChild(id) as Stack);
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
       expect(functions.filter((f) => f.Properties.Environment?.Variables?.HA_KIT_REGION_SWITCH_STEP)).toHaveLength(1);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { 'source': ['aws.arc-region-switch'], 'detail-type': ['ARC Region Switch Plan Execution', 'ARC Region Switch Plan Evaluation'] },
+        Targets: [Match.objectLike({ RoleArn: Match.anyValue() })],
+      });
     }
   });
 
