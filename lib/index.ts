@@ -24,6 +24,7 @@ export { HaLoadBalancer } from './load-balancing/ha-load-balancer';
 export type { HaLoadBalancerAlarmOptions, HaLoadBalancerOptions, HaLoadBalancerProps } from './load-balancing/props';
 export type { FixedResponse, RoutingRule, WeightedTargetGroup } from './load-balancing/routing';
 export type { HaTargetGroupOptions } from './load-balancing/target-group';
+export type { ZonalAutoshiftOptions } from './load-balancing/zonal-shift';
 
 // dns/: failover by name.
 export { DnsFailover } from './dns/dns-failover';

@@ -3,6 +3,7 @@
  * hold what only one kind has, `props.ts` its props.
  */
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -21,6 +22,7 @@ import { createApplicationListeners, validateApplicationProps } from './alb';
 import { createNetworkListeners, hasTlsListener, portsFor, validateNetworkListeners } from './nlb';
 import { DEFAULT_SSL_POLICY, HaLoadBalancerAlarmOptions, HaLoadBalancerProps } from './props';
 import { HaTargetGroupOptions, createTargetGroup, targetGroupHealthCheck, targetGroupProtocol, validateTargetGroup } from './target-group';
+import { createAutoshift, validateZonalShift, zonalShiftSupported } from './zonal-shift';
 
 /**
  * An Application or Network Load Balancer set up for high availability: target groups with
@@ -181,7 +183,32 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     this.alarmNamePrefix = factory.prefix;
     this.createAlarms(factory, alarmOptions);
     this.alarms = factory.alarms;
+    const autoshift = this.configureZonalShift(props);
+    this.zonalAutoshift = autoshift?.configuration;
+    this.practiceRunOutcomeAlarm = autoshift?.outcomeAlarm;
   }
+
+  /** Zonal shift on (with a cross-zone NLB's prerequisites), and autoshift when asked. */
+  private configureZonalShift(props: HaLoadBalancerProps): ReturnType<typeof createAutoshift> | undefined {
+    const crossZone = props.crossZoneEnabled ?? true;
+    // On by default wherever ELB takes it as configured: a cross-zone NLB with a UDP group does not.
+    const zonalShift = props.zonalShift ?? zonalShiftSupported(this.loadBalancerType, crossZone, props.targetGroups);
+    const v = new Validator();
+    validateZonalShift(v, this.loadBalancerType, crossZone, zonalShift, props.targetGroups, props.zonalAutoshift, this.alarms.length);
+    v.throwIfAny(this);
+    if (!zonalShift) return undefined;
+    this.loadBalancer.setAttribute('zonal_shift.config.enabled', 'true');
+    if (this.loadBalancerType === LoadBalancerType.NETWORK && crossZone) {
+      for (const group of this.targetGroups) group.setAttribute('target_health_state.unhealthy.connection_termination.enabled', 'false');
+    }
+    return props.zonalAutoshift ? createAutoshift(this, this.loadBalancer, props.zonalAutoshift, this.alarms) : undefined;
+  }
+
+  /** The zonal autoshift configuration, with `zonalAutoshift`. */
+  public readonly zonalAutoshift?: arczonalshift.CfnZonalAutoshiftConfiguration;
+
+  /** The alarm that ends autoshift's practice runs (a composite of several), with `zonalAutoshift`. */
+  public readonly practiceRunOutcomeAlarm?: cloudwatch.IAlarm;
 
   /**
    * Worst case from a target failing to the load balancer no longer sending it new requests: the

@@ -6,6 +6,7 @@ import { LoadBalancerType } from '../core/load-balancer-type';
 import { AccessLogSettings } from './access-logs';
 import { FixedResponse, RoutingRule } from './routing';
 import { HaTargetGroupOptions } from './target-group';
+import type { ZonalAutoshiftOptions } from './zonal-shift';
 
 /** TLS policy of every TLS listener whose `sslPolicy` is not given. */
 export const DEFAULT_SSL_POLICY = elbv2.SslPolicy.TLS13_12_RES_PQ;
@@ -163,6 +164,25 @@ export interface HaLoadBalancerOptions {
    * @default - created, with the defaults of HaLoadBalancerAlarmOptions
    */
   readonly alarms?: HaLoadBalancerAlarmOptions;
+
+  /**
+   * ARC zonal shift: lets you (or autoshift) move the load balancer's traffic out of an impaired
+   * Availability Zone for a while (the `zonal_shift.config.enabled` attribute; ELB leaves it off
+   * by default). On a Network Load Balancer with cross-zone load balancing, the target groups
+   * must then be TCP or TLS and keep connections to unhealthy targets open: the library sets
+   * `target_health_state.unhealthy.connection_termination.enabled` to false on them, as ELB's
+   * prerequisites ask. Zonal shift costs nothing.
+   * @default - true wherever ELB takes it: false on a cross-zone Network Load Balancer with a UDP
+   * or TCP_UDP target group, or one that turns cross-zone off
+   */
+  readonly zonalShift?: boolean;
+
+  /**
+   * ARC zonal autoshift: AWS shifts the traffic out of a zone it finds impaired, and practises it
+   * weekly, ended by outcome alarms.
+   * @default - off
+   */
+  readonly zonalAutoshift?: ZonalAutoshiftOptions;
 }
 
 /**

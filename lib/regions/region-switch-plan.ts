@@ -106,7 +106,7 @@ export class RegionSwitchPlan extends Construct {
       recoveryApproach: 'activePassive',
       primaryRegion: props.primary.region,
       regions: [props.primary.region, props.standby.region],
-      recoveryTimeObjectiveMinutes: Math.ceil(this.recoveryTime.total.toSeconds() / 60),
+      recoveryTimeObjectiveMinutes: Math.max(1, Math.ceil(this.recoveryTime.total.toSeconds() / 60)),
       workflows: [workflow(props.standby, props.primary, false), workflow(props.primary, props.standby, true)],
       ...triggerProps(props),
     });
