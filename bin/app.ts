@@ -20,6 +20,9 @@ import { StandbyDataStack } from './standby-data-stack';
  *   zone), `ha-kit:recordName` (default `api`)
  * - `ha-kit:regionSwitch` (`true` to add the ARC Region switch plan between the two regions;
  *   default: none, since ARC bills a plan by the month)
+ * - `ha-kit:regionSwitchHealthCheckId`: the ID of the health check the plan keeps for the primary
+ *   region (`aws arc-region-switch list-route53-health-checks`), once the plan exists: the name's
+ *   PRIMARY record then follows the plan's traffic step (default: health alone)
  */
 export function buildApp(app: App = new App()): App {
   const ctx = (key: string): string | undefined => app.node.tryGetContext(`ha-kit:${key}`);
@@ -47,6 +50,7 @@ export function buildApp(app: App = new App()): App {
       hostedZoneId: ctx('hostedZoneId'),
       recordName: ctx('recordName') ?? 'api',
       standby: standby.api,
+      regionSwitchHealthCheckId: ctx('regionSwitchHealthCheckId'),
     },
     regionSwitch: ctx('regionSwitch') === 'true',
     failoverBudget: Duration.minutes(9),

@@ -32,6 +32,13 @@ export interface ReferenceDnsProps {
 
   /** The standby region's load balancer, where the name fails over to. */
   readonly standby: HaLoadBalancer;
+
+  /**
+   * The ID of the health check the region switch plan keeps for this region, once the plan
+   * exists: the name's PRIMARY record then follows the plan's traffic step too.
+   * @default - none: the name follows health alone
+   */
+  readonly regionSwitchHealthCheckId?: string;
 }
 
 /**
@@ -180,6 +187,7 @@ export class ReferenceStack extends Stack {
         recordName: props.dns.recordName,
         secondary: FailoverTarget.loadBalancer(props.dns.standby),
         primaryHealthCheck: DnsHealthCheck.endpoint({ requestInterval: Duration.seconds(10), failureThreshold: 2 }),
+        regionSwitchHealthCheckId: props.dns.regionSwitchHealthCheckId,
       } : undefined,
       // The same failover by a virtual IP: two static addresses, no resolver cache in the path.
       // The standby is passive, as the name's SECONDARY is: at a traffic dial of 0 it takes

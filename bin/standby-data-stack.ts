@@ -57,7 +57,11 @@ export class StandbyDataStack extends Stack {
       // primary's region is lost; ARC keeps it in both regions and runs it from the one it activates.
       const standby = new RegionSwitchRegion(this, 'RegionSwitch', {
         database: this.database, cache: this.cache, ecsServices: [props.standby.tasks], notify: props.standby.service.alarmTopic });
-      this.plan = new RegionSwitchPlan(this, 'RegionSwitchPlan', { primary: props.primary.switchRegion, standby, planName: 'ha-kit-reference' });
+      // Its last step turns the name, after the data: the primary's PRIMARY record carries the
+      // health check the plan keeps for the primary region (ha-kit:regionSwitchHealthCheckId).
+      this.plan = new RegionSwitchPlan(this, 'RegionSwitchPlan', {
+        primary: props.primary.switchRegion, standby, planName: 'ha-kit-reference', dnsFailover: props.primary.service.dns,
+      });
     }
   }
 }

@@ -63,6 +63,19 @@ export interface DnsFailoverOptions {
   readonly ttl?: Duration;
 
   /**
+   * The health check an ARC Region switch plan's traffic step turns for the primary's region
+   * (`RegionSwitchPlan` with `dnsFailover`), attached to the PRIMARY record together with the
+   * primary's own health: the name answers with the primary only while both are healthy. The
+   * plan moves traffic to the standby by turning it unhealthy, and back on failback; the
+   * primary's own health still fails the name over by itself, so the two never pull against
+   * each other. ARC creates the check with the plan: read its ID with `aws arc-region-switch
+   * list-route53-health-checks --arn <plan ARN>` once the plan shows it healthy, then deploy
+   * with it. At most 64 characters (Route 53's `HealthCheckId`).
+   * @default - none: the name follows health alone, and the plan's traffic step moves nothing
+   */
+  readonly regionSwitchHealthCheckId?: string;
+
+  /**
    * Longest acceptable worst-case failover time. Synth fails when the configuration cannot meet
    * it, with the breakdown and the cheapest change that would.
    * @default - not checked

@@ -67,6 +67,11 @@ export function validateDnsFailover(pair: PairFacts, props: DnsFailoverProps, pr
   if (secondaryPlan?.type === DnsHealthCheckType.TARGET_HEALTH_ONLY && !props.secondary.isAlias) {
     v.add('secondaryHealthCheck', `target health only for a ${props.secondary.kind} target`, 'a Route 53 health check, or none: only alias targets have a target health');
   }
+  const planCheck = props.regionSwitchHealthCheckId;
+  // Route 53 HealthCheckId: "Maximum length of 64" (https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetHealthCheck.html).
+  if (planCheck !== undefined && !Token.isUnresolved(planCheck) && !/^[\x21-\x7e]{1,64}$/.test(planCheck)) {
+    v.add('regionSwitchHealthCheckId', JSON.stringify(planCheck), 'a Route 53 health check ID, 1 to 64 printable characters, as list-route53-health-checks gives it');
+  }
   validatePlan(v, pair, 'primaryHealthCheck', primaryPlan, props.primary);
   validatePlan(v, pair, 'secondaryHealthCheck', secondaryPlan, props.secondary);
 

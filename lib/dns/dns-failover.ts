@@ -65,8 +65,18 @@ export class DnsFailover extends Construct {
   /** The SECONDARY record. */
   public readonly secondaryRecord: route53.RecordSet;
 
-  /** The health check attached to the PRIMARY record, if any. */
+  /**
+   * The primary's own health check, if any. With `regionSwitchHealthCheckId`, the PRIMARY record
+   * carries `primaryRecordHealthCheck` instead, which combines the two.
+   */
   public readonly primaryHealthCheck?: route53.IHealthCheck;
+
+  /**
+   * The health check the PRIMARY record carries: the primary's own, or with
+   * `regionSwitchHealthCheckId` a calculated check healthy only while both it and the Region
+   * switch plan's check are.
+   */
+  public readonly primaryRecordHealthCheck?: route53.IHealthCheck;
 
   /** The health check attached to the SECONDARY record, if any. */
   public readonly secondaryHealthCheck?: route53.IHealthCheck;
@@ -141,11 +151,13 @@ export class DnsFailover extends Construct {
 
     this.primaryHealthCheck = this.createHealthCheck('primary', primaryPlan, alarms);
     this.secondaryHealthCheck = this.createHealthCheck('secondary', secondaryPlan, alarms);
-    this.primaryRecord = this.createRecord('primary', props.primary, this.primaryHealthCheck);
+    this.primaryRecordHealthCheck = this.withRegionSwitch(this.primaryHealthCheck, props.regionSwitchHealthCheckId);
+    this.primaryRecord = this.createRecord('primary', props.primary, this.primaryRecordHealthCheck);
     this.secondaryRecord = this.createRecord('secondary', props.secondary, this.secondaryHealthCheck);
     this.healthCheckCosts = [
       ...this.costs('primary', primaryPlan),
       ...this.costs('secondary', secondaryPlan),
+      ...(this.primaryRecordHealthCheck !== this.primaryHealthCheck && this.primaryHealthCheck ? [priceHealthCheck('primary and region switch', EndpointKind.NONE, [])] : []),
     ];
     this.primaryUnhealthyAlarm = this.createPrimaryAlarm(alarms);
   }
@@ -250,6 +262,18 @@ export class DnsFailover extends Construct {
     });
     if (children.length === 1) return children[0];
     return this.track(new route53.HealthCheck(this, id, { type: route53.HealthCheckType.CALCULATED, childHealthChecks: children, healthThreshold: children.length }));
+  }
+
+  /**
+   * The primary's health and the Region switch plan's check, both: a calculated check that needs
+   * its two children healthy, or the plan's check alone where the primary has no Route 53 check
+   * (an alias record then adds its target's health, `EvaluateTargetHealth`).
+   */
+  private withRegionSwitch(own: route53.IHealthCheck | undefined, planCheckId: string | undefined): route53.IHealthCheck | undefined {
+    if (planCheckId === undefined) return own;
+    const plan = route53.HealthCheck.fromHealthCheckId(this, 'RegionSwitchHealthCheck', planCheckId);
+    if (own === undefined) return plan;
+    return this.track(new route53.HealthCheck(this, 'PrimaryAndRegionSwitchHealthCheck', { type: route53.HealthCheckType.CALCULATED, childHealthChecks: [own, plan], healthThreshold: 2 }));
   }
 
   private track(check: route53.HealthCheck): route53.HealthCheck {

@@ -50,6 +50,8 @@ export function grantPlanPermissions(plan: Construct & { readonly planName: stri
     allow(['ecs:DescribeClusters'], [...new Set(services.map((s) => s.cluster.clusterArn))]);
     allow(['ecs:ListServices', 'application-autoscaling:DescribeScalableTargets', 'application-autoscaling:RegisterScalableTarget', 'cloudwatch:GetMetricStatistics'], ['*']);
   }
+  // The traffic step reads the name's record sets: "Route 53 health check execution block sample policy".
+  if (props.dnsFailover) allow(['route53:ListResourceRecordSets'], [props.dnsFailover.zone.hostedZoneArn]);
   acknowledgeDecision(role, DECISIONS.ROLE_POLICY);
   if (services.length > 0) acknowledgeDecision(role, DECISIONS.PLAN_SCALING_WILDCARD);
   acknowledgePlanSuffix(role, plan.planName);

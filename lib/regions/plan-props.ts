@@ -3,6 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { MeasuredFailoverTime } from '../core/failover-time';
+import { DnsFailover } from '../dns/dns-failover';
 import { RegionSwitchRegion } from './region-switch-region';
 
 /** Whether a plan's workflows wait for a person before they act. */
@@ -124,8 +125,20 @@ export interface RegionSwitchPlanProps {
   readonly capacityPercent?: number;
 
   /**
+   * The name that fails over between the two regions, its PRIMARY record in the primary region
+   * and its SECONDARY in the standby. The plan then moves traffic itself, after the data: ARC's
+   * Route 53 health check step turns the health check it keeps for each region, and the
+   * PRIMARY record carries the primary region's check beside its own health (give its ID as the
+   * failover's `regionSwitchHealthCheckId` once the plan exists). Health and the plan only ever
+   * take traffic from the primary: neither can hold it there against the other.
+   * @default - no traffic step: the name and the accelerator follow health alone, which moves
+   * them when the primary region is lost, but not on a switchover with both regions healthy
+   */
+  readonly dnsFailover?: DnsFailover;
+
+  /**
    * How long each step may take before ARC fails it: whole minutes, at least 1.
-   * @default - 60 minutes for the database, 15 for the cache and the capacity
+   * @default - 60 minutes for the database, 15 for the cache, the capacity and the traffic
    */
   readonly stepTimeouts?: RegionSwitchStepTimeouts;
 
@@ -185,4 +198,10 @@ export interface RegionSwitchStepTimeouts {
    * @default Duration.minutes(15)
    */
   readonly capacity?: Duration;
+
+  /**
+   * The traffic step: ARC turning its Route 53 health checks.
+   * @default Duration.minutes(15)
+   */
+  readonly traffic?: Duration;
 }

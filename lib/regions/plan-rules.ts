@@ -2,7 +2,7 @@
  * The plan's rules, from the ARC Region switch API Reference and Developer Guide, and the steps
  * its workflows take.
  */
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as arc from 'aws-cdk-lib/aws-arcregionswitch';
 import { Construct } from 'constructs';
 import { Validator, formatSeconds } from '../core/validation';
@@ -38,6 +38,8 @@ export function validatePlan(v: Validator, name: string, props: RegionSwitchPlan
   minutes(v, 'stepTimeouts.database', props.stepTimeouts?.database);
   minutes(v, 'stepTimeouts.cache', props.stepTimeouts?.cache);
   minutes(v, 'stepTimeouts.capacity', props.stepTimeouts?.capacity);
+  minutes(v, 'stepTimeouts.traffic', props.stepTimeouts?.traffic);
+  validateTraffic(v, props);
   v.integer('capacityPercent', props.capacityPercent, 1, 100, 'an integer from 1 to 100: the share of the other region\'s tasks to run');
   validatePairs(v, primary, standby);
   validateTrigger(v, props);
@@ -63,6 +65,54 @@ function validateTrigger(v: Validator, props: RegionSwitchPlanProps): void {
   if (!delay.isUnresolved() && !Number.isInteger(delay.toSeconds({ integral: false }) / 60)) {
     v.add('trigger.minDelayBetweenExecutions', formatSeconds(delay), 'whole minutes (ARC\'s minDelayMinutesBetweenExecutions)');
   }
+}
+
+/**
+ * The name the traffic step turns: its PRIMARY record in the plan's primary region, its SECONDARY
+ * in the standby, where synth can tell (a load balancer of this app). ARC maps each record set to
+ * a region by the record set identifiers the step gives it.
+ */
+function validateTraffic(v: Validator, props: RegionSwitchPlanProps): void {
+  const dns = props.dnsFailover;
+  if (!dns) return;
+  const sides = [['primary', dns.primaryTarget, props.primary.region], ['secondary', dns.secondaryTarget, props.standby.region]] as const;
+  for (const [side, target, region] of sides) {
+    const lb = target.haLoadBalancer?.loadBalancer ?? target.elbLoadBalancer;
+    const where = lb ? Stack.of(lb).region : undefined;
+    if (where !== undefined && !Token.isUnresolved(where) && !Token.isUnresolved(region) && where !== region) {
+      v.add('dnsFailover', `${dns.node.path}, its ${side} a load balancer in ${where}`,
+        `a failover pair whose ${side} is in ${region}, the plan's ${side === 'primary' ? 'primary' : 'standby'} region: the traffic step turns each region's health check`);
+    }
+  }
+}
+
+/**
+ * The traffic, last: ARC's Route 53 health check block turns the check it keeps for each region,
+ * the activated region's healthy and the other's not; the PRIMARY record carries the primary
+ * region's (`DnsFailover` `regionSwitchHealthCheckId`). Its record sets are named, so that ARC
+ * need not guess each one's region from its value.
+ * https://docs.aws.amazon.com/r53recovery/latest/dg/route53-health-check-block.html
+ */
+export function trafficStep(props: RegionSwitchPlanProps, timeout: Duration): arc.CfnPlan.StepProperty[] {
+  const dns = props.dnsFailover;
+  if (!dns) return [];
+  return [{
+    name: 'move-traffic',
+    description: `Turn ${dns.recordName} to the activated region: ARC's health check for the other region goes unhealthy`,
+    executionBlockType: 'Route53HealthCheck',
+    executionBlockConfiguration: {
+      route53HealthCheckConfig: {
+        hostedZoneId: dns.zone.hostedZoneId,
+        recordName: dns.recordName,
+        // DnsFailover's set identifiers are its sides' names.
+        recordSets: [
+          { recordSetIdentifier: 'primary', region: props.primary.region },
+          { recordSetIdentifier: 'secondary', region: props.standby.region },
+        ],
+        timeoutMinutes: timeout.toMinutes(),
+      },
+    },
+  }];
 }
 
 /** Each part on both sides, and both sides of one global database, one Global Datastore. */

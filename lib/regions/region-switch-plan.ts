@@ -10,24 +10,29 @@ import { Construct } from 'constructs';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';
 import { Validator, formatSeconds } from '../core/validation';
+import { DnsFailover } from '../dns/dns-failover';
 import { acknowledgePlanSuffix, grantPlanPermissions, planArnPattern } from './plan-permissions';
 import { PlanApproval, PlanApprovalType, PlanTrigger, RegionSwitchPlanProps } from './plan-props';
-import { capacityStep, dataSteps, validatePlan } from './plan-rules';
+import { capacityStep, dataSteps, trafficStep, validatePlan } from './plan-rules';
 import { RegionSwitchRegion } from './region-switch-region';
 
-const DEFAULT_TIMEOUTS = { database: Duration.minutes(60), cache: Duration.minutes(15), capacity: Duration.minutes(15) };
+const DEFAULT_TIMEOUTS = { database: Duration.minutes(60), cache: Duration.minutes(15), capacity: Duration.minutes(15), traffic: Duration.minutes(15) };
 
 /**
  * An ARC Region switch plan between the service's primary and standby regions: active/passive,
  * with a workflow that activates each region. Each workflow, in order: an approval step (unless
  * `PlanApproval.automatic()`), the compute scaled to what the other region ran, then the data
- * promoted, the Aurora global database and the Global Datastore in parallel.
+ * promoted, the Aurora global database and the Global Datastore in parallel, then the traffic
+ * (with `dnsFailover`).
  *
  * The database step switches over (no data lost) when the plan runs gracefully, with the other
  * region healthy, and fails over (`AllowDataLoss`) when it runs ungracefully, the other region
- * lost. The cache step runs a function this library ships, in the activated region. Traffic is
- * not a step: the service's `DnsFailover` and `VipFailover` move it by health, and a step that
- * moved it too would fight them.
+ * lost. The cache step runs a function this library ships, in the activated region. The traffic
+ * step comes after the data, so that clients reach a region that can write: ARC turns the
+ * health check it keeps for each region, and the name's PRIMARY record carries the primary
+ * region's beside its own health, so health and the plan can each take traffic off the primary
+ * and neither can keep it there. A `VipFailover` accelerator has no ARC step: it follows its
+ * endpoints' health.
  *
  * Failback is the primary's workflow, run gracefully: a switchover, never automatic.
  *
@@ -94,6 +99,7 @@ export class RegionSwitchPlan extends Construct {
         }] : []),
         ...capacityStep(props, other, activate, timeouts.capacity),
         ...dataSteps(props, timeouts.database, timeouts.cache, failback),
+        ...trafficStep(props, timeouts.traffic),
       ],
     });
     this.recoveryTime = planRecoveryTime(props, approval);
@@ -157,8 +163,21 @@ function planRecoveryTime(props: RegionSwitchPlanProps, approval: PlanApproval):
   for (const s of longer?.steps ?? []) {
     steps.push({ ...s, name: `${longer!.tier}: ${s.name}`, explanation: `${s.explanation}${data.length > 1 ? ' (the longer of the data steps, which run in parallel)' : ''}` });
   }
+  if (props.dnsFailover) steps.push(...trafficTime(props.dnsFailover));
   if (steps.length === 0) steps.push({ name: 'no step', duration: Duration.seconds(0), kind: FigureKind.CONFIGURED, explanation: 'the plan acts on nothing' });
   return new FailoverTimeBreakdown(steps);
+}
+
+/**
+ * The traffic step, then clients following: ARC turning its health check (AWS documents no time
+ * for the block: assumed 1 minute), Route 53's name servers changing their answers and resolvers'
+ * caches expiring, the pair's own propagation and TTL figures.
+ */
+function trafficTime(dns: DnsFailover): FailoverStep[] {
+  return [
+    { name: 'traffic: ARC turns its health checks', duration: Duration.minutes(1), kind: FigureKind.ASSUMED, source: 'AWS documents no time for ARC\'s Route 53 health check step', explanation: 'the other region\'s check unhealthy, the activated region\'s healthy' },
+    ...dns.failoverTime.steps.filter((s) => s.name !== 'detection').map((s) => ({ ...s, name: `traffic: ${s.name}` })),
+  ];
 }
 
 /**

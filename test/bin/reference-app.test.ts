@@ -221,7 +221,9 @@ describe('reference app: the region switch plan (ha-kit:regionSwitch)', () => {
     const plan = Object.values(data.findResources('AWS::ARCRegionSwitch::Plan'))[0].Properties;
     expect(plan).toMatchObject({ Name: 'ha-kit-reference', RecoveryApproach: 'activePassive', PrimaryRegion: 'eu-west-1', Regions: ['eu-west-1', 'eu-central-1'] });
     const activate = plan.Workflows[0];
-    expect(activate.Steps.map((s: { ExecutionBlockType: string }) => s.ExecutionBlockType)).toEqual(['ManualApproval', 'ECSServiceScaling', 'Parallel']);
+    expect(activate.Steps.map((s: { ExecutionBlockType: string }) => s.ExecutionBlockType)).toEqual(['ManualApproval', 'ECSServiceScaling', 'Parallel', 'Route53HealthCheck']);
+    // The traffic step, last, turns the primary's own name.
+    expect(activate.Steps[3].ExecutionBlockConfiguration.Route53HealthCheckConfig).toMatchObject({ RecordName: 'api.example.com', RecordSets: [{ RecordSetIdentifier: 'primary', Region: 'eu-west-1' }, { RecordSetIdentifier: 'secondary', Region: 'eu-central-1' }] });
     expect(activate.Steps[2].ExecutionBlockConfiguration.ParallelConfig.Steps.map((s: { ExecutionBlockType: string }) => s.ExecutionBlockType)).toEqual(['AuroraGlobalDatabase', 'CustomActionLambda']);
     const role = Object.values(data.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles).includes('RegionSwitchPlanExecutionRole'))!;
     for (const statement of role.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>) {
@@ -238,6 +240,17 @@ describe('reference app: the region switch plan (ha-kit:regionSwitch)', () => {
         Targets: [Match.objectLike({ RoleArn: Match.anyValue() })],
       });
     }
+  });
+
+  test('with the plan\'s health check ID, the name\'s PRIMARY record follows both its health and the plan; clean, spec-valid', () => {
+    const id = 'abcdef11-2222-3333-4444-555555fedcba';
+    const withId = appWithControls({ 'ha-kit:regionSwitch': 'true', 'ha-kit:regionSwitchHealthCheckId': id });
+    const assembly = withId.synth();
+    for (const stack of assembly.stacks) expect(checkTemplateAgainstSpec(stack.stackName, stack.template)).toEqual([]);
+    const primary = Template.fromStack(withId.node.findChild('HaKitReference') as Stack);
+    const calculated = Object.entries(primary.findResources('AWS::Route53::HealthCheck')).find(([, c]) => JSON.stringify(c.Properties.HealthCheckConfig.ChildHealthChecks ?? []).includes(id))!;
+    expect(calculated[1].Properties.HealthCheckConfig).toMatchObject({ Type: 'CALCULATED', HealthThreshold: 2 });
+    primary.hasResourceProperties('AWS::Route53::RecordSet', { Failover: 'PRIMARY', HealthCheckId: { Ref: calculated[0] } });
   });
 
   test('without the context key, no plan', () => {

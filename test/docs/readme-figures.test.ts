@@ -79,7 +79,7 @@ describe('the README states the reference plan as the code builds it', () => {
   });
 
   test('its recovery time and data loss, with their kinds', () => {
-    const kind = { [FigureKind.AWS_TYPICAL]: 'AWS typical', [FigureKind.ASSUMED]: 'assumed' } as Record<string, string>;
+    const kind = { [FigureKind.AWS_TYPICAL]: 'AWS typical', [FigureKind.ASSUMED]: 'assumed', [FigureKind.CONFIGURED]: 'configured' } as Record<string, string>;
     for (const step of plan.recoveryTime.steps) {
       if (step.kind === FigureKind.NOT_STATED) expect(README).toContain(`| ${step.name} | not stated |`);
       else expect(README).toContain(`| ${step.name} | ${step.duration.toSeconds()} s | ${kind[step.kind!]} |`);

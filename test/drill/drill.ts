@@ -365,6 +365,8 @@ async function regionMain(json: boolean): Promise<number> {
   } else {
     for (const e of result.timeline) console.log(`${(e.at / 1000).toFixed(1).padStart(7)} s  ${e.what}`);
     for (const [fault, run] of Object.entries(result.faults)) console.log(`fault ${fault}: ${run.outcome}; writers at once ${run.writers_max}; promotions ${run.db_promotions} + ${run.cache_promotions}; RTO ${run.rto_ms} ms`);
+    const s = result.switchover;
+    console.log(`switchover (both regions healthy): ${s.outcome}; traffic moved by ${s.traffic_moved_by ?? 'nothing'} at ${s.traffic_moved_ms} ms; ${s.lost_writes} writes lost`);
     console.log(result.problems.length === 0 ? `PASS: RTO ${result.rto_ms} ms within ${result.rto_bound_ms} ms, RPO ${result.rpo_ms} ms within ${result.rpo_bound_ms} ms (virtual time)` : `FAIL:\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   return result.problems.length === 0 ? 0 : 1;

@@ -28,9 +28,16 @@ describe('npm run drill -- --region', () => {
     expect(r.rpo_ms).toBeLessThanOrEqual(r.rpo_bound_ms);
     // Writes were lost with the region (the lag), and counted.
     expect(r.lost_writes).toBeGreaterThan(0);
-    // The plan's steps, in the order ARC ran them: the approval, the compute, then the data in parallel.
+    // The plan's steps, in the order ARC ran them: the approval, the compute, the data in
+    // parallel, then the traffic, after the database.
     expect(r.steps.slice(0, 2)).toEqual(['approve', 'scale-1']);
-    expect(r.steps.slice(2).sort()).toEqual(['promote-cache', 'promote-data', 'promote-database']);
+    expect(r.steps.slice(2, 5).sort()).toEqual(['promote-cache', 'promote-data', 'promote-database']);
+    expect(r.steps[5]).toBe('move-traffic');
+    // The primary lost, its health moved the name before the plan's step came to it.
+    expect(r.traffic_moved_by).toBe('health');
+    // Both regions healthy: a switchover loses nothing, and only the plan's step moves the name.
+    expect(r.switchover).toMatchObject({ graceful: true, outcome: 'completed', traffic_moved_by: 'plan', lost_writes: 0, writers_max: 1, db_promotions: 1 });
+    expect(r.switchover.rto_ms).toBeLessThanOrEqual(r.switchover.rto_bound_ms);
     expect(r.outcome).toBe('completed');
     // The primary back mid-switch: still one writer, the plan completes.
     expect(r.faults['primary-returns']).toMatchObject({ outcome: 'completed', writers_max: 1, db_promotions: 1 });

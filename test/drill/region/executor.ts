@@ -25,6 +25,8 @@ export interface Blocks {
   databasePromoted(): boolean;
   /** One invocation of the activated region's custom action function. */
   invokeCacheStep(): Promise<void>;
+  /** ARC's Route 53 health check block: the activated region's check healthy, the other's not. */
+  turnHealthChecks(): Promise<void>;
 }
 
 /** The step failed, and the execution stopped there. */
@@ -104,6 +106,9 @@ export class PlanExecutor {
         }
         break;
       }
+      case 'Route53HealthCheck':
+        await this.within(step, config.Route53HealthCheckConfig.TimeoutMinutes as number | undefined, () => this.blocks.turnHealthChecks());
+        break;
       default:
         throw new StepFailed(`${step.Name}: the drill does not run ${step.ExecutionBlockType}`);
     }

@@ -87,6 +87,24 @@ export class FakeGlobalDatabase {
   }
 
   /**
+   * RDS SwitchoverGlobalCluster: writes pause, the target catches up on every write, then takes
+   * over; nothing is lost. Needs both regions up.
+   */
+  public async switchover(target: string): Promise<void> {
+    if (this.failingOver) throw Object.assign(new Error('the global cluster is switching over already'), { name: 'InvalidGlobalClusterStateFault' });
+    if (this.writers.has(target)) return;
+    if (![...this.regions].every((r) => this.up.has(r))) throw Object.assign(new Error('a switchover needs every region'), { name: 'InvalidGlobalClusterStateFault' });
+    this.failingOver = true;
+    this.promotions++;
+    this.clock.at(this.clock.now() + this.failoverMs, () => {
+      this.writers.clear();
+      this.writers.add(target);
+      this.failingOver = false;
+      this.promotedAt = this.clock.now();
+    });
+  }
+
+  /**
    * The runbook way the managed failover replaced: RemoveFromGlobalCluster on the target, then
    * promote it. The old primary is not demoted: when its region comes back, it takes writes too.
    */
@@ -161,18 +179,40 @@ export class FakeDatastore {
   };
 }
 
-/** The name's failover as Route 53 runs it: the primary's check fails after its detection, resolvers follow after propagation and the TTL. */
+/**
+ * The name's failover as Route 53 runs it: the PRIMARY record is healthy while the primary's own
+ * check is and, where the record carries it, ARC's check for the primary region; resolvers follow
+ * a change after propagation and the TTL.
+ */
 export class FakeName {
   public answer: 'primary' | 'standby' = 'primary';
   public detectedAt?: number;
   public movedAt?: number;
+  /** What moved the name first: the primary's health, or the plan's traffic step. */
+  public movedBy?: 'health' | 'plan';
 
-  constructor(private readonly clock: VirtualClock, private readonly detectionMs: number, private readonly propagationAndTtlMs: number) {}
+  constructor(private readonly clock: VirtualClock, private readonly detectionMs: number, private readonly propagationAndTtlMs: number,
+    /** Whether the PRIMARY record carries ARC's check for the primary region. */
+    private readonly followsPlan: boolean) {}
 
   /** The primary's endpoints die at `at`. */
   public primaryLost(at: number): void {
     this.clock.at(at + this.detectionMs, () => { this.detectedAt = this.clock.now(); });
-    this.clock.at(at + this.detectionMs + this.propagationAndTtlMs, () => { this.answer = 'standby'; this.movedAt = this.clock.now(); });
+    this.moveAt(at + this.detectionMs + this.propagationAndTtlMs, 'health');
+  }
+
+  /** ARC turned its checks: the primary region's unhealthy. Moves the name only if the record carries it. */
+  public planTurned(): void {
+    if (this.followsPlan) this.moveAt(this.clock.now() + this.propagationAndTtlMs, 'plan');
+  }
+
+  private moveAt(at: number, by: 'health' | 'plan'): void {
+    this.clock.at(at, () => {
+      if (this.answer === 'standby') return;
+      this.answer = 'standby';
+      this.movedAt = this.clock.now();
+      this.movedBy = by;
+    });
   }
 }
 
