@@ -9,13 +9,17 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
   DatabaseEngine, DnsHealthCheck, FailoverTarget, FeatureFlags, FlagRollout, HaLoadBalancer, HealthCheckPreset, HealthCheckProfile, HighlyAvailableService,
-  GlobalDatabase, GlobalDatastore, RegionSwitchRegion, ServiceRegistry, VipEndpoint,
+  GlobalDatabase, GlobalDatastore, RegionSwitchRegion, ServiceRegistry, VipEndpoint, ZoneCapacity,
 } from '../lib';
 import { acknowledgeAppDecisions } from './compliance';
 
 /** The public image the reference API runs: nginx, answering on port 80. */
 export const API_IMAGE = 'public.ecr.aws/nginx/nginx:stable-alpine';
 const CONTAINER_PORT = 80;
+/** The tasks the reference API's load needs: two of its three, so that it survives a zone's loss. */
+const REQUIRED_TASKS = 2;
+/** Fail open below half the targets healthy (ELB's routing failover), see the target groups. */
+const FAIL_OPEN_BELOW_HALF = { routingMinimumHealthyTargetPercentage: 50 };
 
 /**
  * The external name of the reference backend.
@@ -175,12 +179,18 @@ export class ReferenceStack extends Stack {
         // Without a certificate the reference API serves plain HTTP, on purpose: give
         // `ha-kit:certificateArn` to serve HTTPS.
         allowPlaintext: props.certificateArn === undefined,
+        // Below half its targets healthy, a group fails open (ELB routes to all of them): the
+        // line past which the monitor, at its 50 % cap, stops taking targets out too. No DNS
+        // failover threshold: the load balancer is behind the accelerator.
         targetGroups: [
-          { name: 'Api', port: CONTAINER_PORT, targetType: elbv2.TargetType.IP, healthCheck: health },
-          { name: 'Web', port: CONTAINER_PORT, targetType: elbv2.TargetType.IP, healthCheck: health },
+          { name: 'Api', port: CONTAINER_PORT, targetType: elbv2.TargetType.IP, healthCheck: health, healthThresholds: FAIL_OPEN_BELOW_HALF },
+          { name: 'Web', port: CONTAINER_PORT, targetType: elbv2.TargetType.IP, healthCheck: health, healthThresholds: FAIL_OPEN_BELOW_HALF },
         ],
         routes: [{ priority: 10, pathPatterns: ['/api/*'], targetGroup: 'Api' }],
         defaultTargetGroup: 'Web',
+        // Zonal shift is on by default; autoshift too here, its weekly practice runs ended by the
+        // load balancer's own alarms, and none on Friday evenings (UTC).
+        zonalAutoshift: { blockedWindows: ['Fri:16:00-Fri:23:59'] },
       },
       dns: props.dns && this.zone ? {
         zone: this.zone,
@@ -221,6 +231,8 @@ export class ReferenceStack extends Stack {
     this.api = this.service.loadBalancer;
 
     this.tasks = this.createTasks();
+    // Three tasks over three zones: the two left when a zone is lost carry the load.
+    this.service.addZoneCapacity(ZoneCapacity.ecsService(this.tasks, REQUIRED_TASKS));
     if (props.regionSwitch && dataTier) {
       this.switchRegion = new RegionSwitchRegion(this, 'RegionSwitch', {
         database: this.service.database, cache: this.service.cache, ecsServices: [this.tasks], notify: this.service.alarmTopic });
@@ -258,7 +270,7 @@ export class ReferenceStack extends Stack {
       }),
       readonlyRootFilesystem: false,
     });
-    return new ecs.FargateService(this, 'Tasks', {
+    const tasks = new ecs.FargateService(this, 'Tasks', {
       cluster,
       taskDefinition: task,
       desiredCount: 3,
@@ -269,5 +281,9 @@ export class ReferenceStack extends Stack {
       securityGroups: [this.service.serviceSecurityGroup],
       healthCheckGracePeriod: Duration.seconds(30),
     });
+    // ECS keeps the tasks spread evenly over the zones, as the zone capacity check counts them.
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html
+    (tasks.node.defaultChild as ecs.CfnService).availabilityZoneRebalancing = 'ENABLED';
+    return tasks;
   }
 }

@@ -75,6 +75,7 @@ export { HighlyAvailableService } from './patterns/highly-available-service';
 export type { HighlyAvailableServiceProps } from './patterns/highly-available-service';
 export { FailureFailoverTime, ServiceFailoverTimes, ServiceFailure } from './patterns/failure-times';
 export type { ClientDelays } from './patterns/failure-times';
+export { ZoneCapacity } from './patterns/zone-capacity';
 
 // regions/: the switch between two regions (ARC Region switch).
 export { PlanApproval, PlanApprovalType, PlanTrigger } from './regions/plan-props';

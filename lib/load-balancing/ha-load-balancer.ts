@@ -14,6 +14,7 @@ import { AlarmFactory } from '../core/alarms';
 import { DECISIONS, acknowledgeDecision } from '../core/compliance';
 import { securityGroupDescription } from '../core/descriptions';
 import { HaValidationError } from '../core/errors';
+import { MeasuredFailoverTime } from '../core/failover-time';
 import { HealthCheckProfile } from '../core/health-check-profile';
 import { LoadBalancerType, describeType } from '../core/load-balancer-type';
 import { Validator } from '../core/validation';
@@ -22,6 +23,7 @@ import { createApplicationListeners, validateApplicationProps } from './alb';
 import { createNetworkListeners, hasTlsListener, portsFor, validateNetworkListeners } from './nlb';
 import { DEFAULT_SSL_POLICY, HaLoadBalancerAlarmOptions, HaLoadBalancerProps } from './props';
 import { HaTargetGroupOptions, createTargetGroup, targetGroupHealthCheck, targetGroupProtocol, validateTargetGroup } from './target-group';
+import { hasDnsFailoverThreshold } from './target-group-health';
 import { createAutoshift, validateZonalShift, zonalShiftSupported } from './zonal-shift';
 
 /**
@@ -183,6 +185,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     this.alarmNamePrefix = factory.prefix;
     this.createAlarms(factory, alarmOptions);
     this.alarms = factory.alarms;
+    this.measuredZonalShiftTime = props.measuredZonalShiftTime;
     const autoshift = this.configureZonalShift(props);
     this.zonalAutoshift = autoshift?.configuration;
     this.practiceRunOutcomeAlarm = autoshift?.outcomeAlarm;
@@ -197,12 +200,31 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     validateZonalShift(v, this.loadBalancerType, crossZone, zonalShift, props.targetGroups, props.zonalAutoshift, this.alarms.length);
     v.throwIfAny(this);
     if (!zonalShift) return undefined;
+    this._zonalShift = true;
     this.loadBalancer.setAttribute('zonal_shift.config.enabled', 'true');
     if (this.loadBalancerType === LoadBalancerType.NETWORK && crossZone) {
       for (const group of this.targetGroups) group.setAttribute('target_health_state.unhealthy.connection_termination.enabled', 'false');
     }
-    return props.zonalAutoshift ? createAutoshift(this, this.loadBalancer, props.zonalAutoshift, this.alarms) : undefined;
+    return props.zonalAutoshift ? createAutoshift(this, this.loadBalancer, props.zonalAutoshift, this.alarms, props.alarms?.actions ?? []) : undefined;
   }
+
+  /**
+   * The target groups with a DNS failover threshold (`healthThresholds`), which ELB says not to
+   * set on an Application Load Balancer behind an accelerator or a Network Load Balancer.
+   */
+  public groupsWithDnsFailover(): string[] {
+    return [...this.optionsByName.values()].filter((o) => hasDnsFailoverThreshold(o.healthThresholds)).map((o) => o.name);
+  }
+
+  /** Whether ARC zonal shift is on for the load balancer. */
+  public get zonalShiftEnabled(): boolean {
+    return this._zonalShift;
+  }
+
+  private _zonalShift = false;
+
+  /** The measured time from a zone's impairment to a zonal shift in effect, when given. */
+  public readonly measuredZonalShiftTime?: MeasuredFailoverTime;
 
   /** The zonal autoshift configuration, with `zonalAutoshift`. */
   public readonly zonalAutoshift?: arczonalshift.CfnZonalAutoshiftConfiguration;

@@ -2,6 +2,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AlarmOptions } from '../core/alarms';
+import { MeasuredFailoverTime } from '../core/failover-time';
 import { LoadBalancerType } from '../core/load-balancer-type';
 import { AccessLogSettings } from './access-logs';
 import { FixedResponse, RoutingRule } from './routing';
@@ -183,6 +184,13 @@ export interface HaLoadBalancerOptions {
    * @default - off
    */
   readonly zonalAutoshift?: ZonalAutoshiftOptions;
+
+  /**
+   * How long it took, in a game day or an incident, from a zone's impairment to a zonal shift in
+   * effect: autoshift's reaction, or your operator's. AWS documents no figure for either.
+   * @default - not stated: the zone's failure counts it as 0 s, and its figure is not a bound
+   */
+  readonly measuredZonalShiftTime?: MeasuredFailoverTime;
 }
 
 /**

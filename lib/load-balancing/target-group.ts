@@ -10,6 +10,7 @@ import { HealthCheckProfile, HealthCheckProtocol } from '../core/health-check-pr
 import { LoadBalancerType, describeType } from '../core/load-balancer-type';
 import { Validator } from '../core/validation';
 import { LoadBalancingAlgorithm, Stickiness, StickinessType } from './algorithms';
+import { validateHealthThresholds } from './target-group-health';
 
 /**
  * One target group of an `HaLoadBalancer`.
@@ -89,6 +90,17 @@ export interface HaTargetGroupOptions {
   readonly crossZoneEnabled?: boolean;
 
   /**
+   * What the load balancer does when too few of the group's targets are healthy: below the
+   * routing thresholds it sends traffic to every target (fails open); below the DNS failover
+   * thresholds it takes the zone's node out of its DNS name (the zone path). Counts and
+   * percentages, `0` for off; the DNS failover threshold at least the routing one. Not for Lambda
+   * targets, and no DNS failover behind an accelerator (`VipFailover`). See the "Target group
+   * health" page of the ELB User Guide.
+   * @default - ELB's: routing failover when no target is healthy, no DNS failover
+   */
+  readonly healthThresholds?: elbv2.TargetGroupHealth;
+
+  /**
    * Network Load Balancer only: the listener port that forwards to this group. Each group of a
    * Network Load Balancer has its own listener. 1 to 65535.
    * @default - the group's `port`
@@ -138,6 +150,7 @@ export function validateTargetGroup(v: Validator, prop: string, options: HaTarge
   const protocol = targetGroupProtocol(options, type);
 
   v.matches(`${prop}.name`, options.name, NAME, 'a letter, then letters and digits, at most 32 characters');
+  validateHealthThresholds(v, `${prop}.healthThresholds`, options.healthThresholds, isLambdaGroup(options));
   if (isLambdaGroup(options)) {
     validateLambdaGroup(v, prop, options, type);
     return;
@@ -239,6 +252,7 @@ export function createTargetGroup(scope: Construct, vpc: ec2.IVpc, options: HaTa
     healthCheck: targetGroupHealthCheck(options, type).toElbHealthCheck(),
     deregistrationDelay: options.deregistrationDelay ?? DEFAULT_DEREGISTRATION_DELAY,
     crossZoneEnabled: options.crossZoneEnabled,
+    targetGroupHealth: options.healthThresholds,
   };
   if (type === LoadBalancerType.APPLICATION) {
     const cookie = options.stickiness;

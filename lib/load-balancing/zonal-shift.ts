@@ -8,6 +8,7 @@ import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { notifyOnAlarmAndOk } from '../core/alarms';
 import { ALARM_DESCRIPTION, fitDescription } from '../core/descriptions';
 import { LoadBalancerType } from '../core/load-balancer-type';
 import { Validator } from '../core/validation';
@@ -121,22 +122,26 @@ export function validateZonalShift(v: Validator, type: LoadBalancerType, crossZo
   list('zonalAutoshift.blockedDates', autoshift.blockedDates, isDate, 'a date in UTC, YYYY-MM-DD');
 }
 
-/** The practice runs' alarm: the one given, or a composite alarm in ALARM when any of them is. */
-function combined(scope: Construct, id: string, what: string, alarms: readonly cloudwatch.IAlarm[]): cloudwatch.IAlarm {
+/**
+ * The practice runs' alarm: the one given, or a composite alarm in ALARM when any of them is,
+ * notifying the load balancer's alarm actions (a practice run that ends on it is news).
+ */
+function combined(scope: Construct, id: string, what: string, alarms: readonly cloudwatch.IAlarm[], actions: cloudwatch.IAlarmAction[]): cloudwatch.IAlarm {
   if (alarms.length === 1) return alarms[0];
-  // Its only reader is ARC: the alarms it combines notify, and a second page would repeat them.
-  return new cloudwatch.CompositeAlarm(scope, id, {
+  const alarm = new cloudwatch.CompositeAlarm(scope, id, {
     alarmRule: cloudwatch.AlarmRule.anyOf(...alarms),
     alarmDescription: fitDescription(ALARM_DESCRIPTION, `${what} of ARC zonal autoshift for ${scope.node.path}: in ALARM when any of ${alarms.length} alarms is.`),
   });
+  notifyOnAlarmAndOk(alarm, actions);
+  return alarm;
 }
 
 /** The autoshift configuration of `loadBalancer`, and the outcome alarm that ends its practice runs. */
 export function createAutoshift(scope: Construct, loadBalancer: elbv2.ILoadBalancerV2 & { readonly loadBalancerArn: string }, autoshift: ZonalAutoshiftOptions,
-  ownAlarms: readonly cloudwatch.IAlarm[]): { configuration: arczonalshift.CfnZonalAutoshiftConfiguration; outcomeAlarm: cloudwatch.IAlarm } {
+  ownAlarms: readonly cloudwatch.IAlarm[], actions: cloudwatch.IAlarmAction[]): { configuration: arczonalshift.CfnZonalAutoshiftConfiguration; outcomeAlarm: cloudwatch.IAlarm } {
   const condition = (alarm: cloudwatch.IAlarm) => ({ alarmIdentifier: alarm.alarmArn, type: 'CLOUDWATCH' });
-  const outcomeAlarm = combined(scope, 'PracticeRunOutcomeAlarm', 'Ends the practice runs', autoshift.outcomeAlarms ?? ownAlarms);
-  const blocking = autoshift.blockingAlarms?.length ? combined(scope, 'PracticeRunBlockingAlarm', 'Blocks the practice runs', autoshift.blockingAlarms) : undefined;
+  const outcomeAlarm = combined(scope, 'PracticeRunOutcomeAlarm', 'Ends the practice runs', autoshift.outcomeAlarms ?? ownAlarms, actions);
+  const blocking = autoshift.blockingAlarms?.length ? combined(scope, 'PracticeRunBlockingAlarm', 'Blocks the practice runs', autoshift.blockingAlarms, actions) : undefined;
   const configuration = new arczonalshift.CfnZonalAutoshiftConfiguration(scope, 'ZonalAutoshift', {
     resourceIdentifier: loadBalancer.loadBalancerArn,
     zonalAutoshiftStatus: 'ENABLED',

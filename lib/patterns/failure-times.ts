@@ -13,6 +13,12 @@ import { FailoverTimeBreakdown } from '../core/failover-time';
 export enum ServiceFailure {
   /** One target (a task, an instance) fails: the load balancer stops sending it requests. */
   TARGET = 'TARGET',
+  /**
+   * An Availability Zone is impaired, often grayly (its targets pass their health checks while
+   * requests through it fail): ARC zonal shift takes the load balancer's node in that zone out of
+   * its DNS name, and the other zones carry the load.
+   */
+  ZONE = 'ZONE',
   /** The database writer fails: the database promotes its standby or a reader. */
   DATABASE_WRITER = 'DATABASE_WRITER',
   /** The cache primary fails: the cache promotes a replica. */
@@ -27,6 +33,7 @@ export enum ServiceFailure {
 /** How each failure reads in messages and tables. */
 const FAILURE_NAMES: Record<ServiceFailure, string> = {
   [ServiceFailure.TARGET]: 'a target fails',
+  [ServiceFailure.ZONE]: 'a zone is impaired',
   [ServiceFailure.DATABASE_WRITER]: 'the database writer fails',
   [ServiceFailure.CACHE_PRIMARY]: 'the cache primary fails',
   [ServiceFailure.PRIMARY_REGION]: 'the primary region is lost',

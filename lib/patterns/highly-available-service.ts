@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { createEncryptedTopic } from '../core/alarm-topic';
 import { AlarmOptions, withActions } from '../core/alarms';
 import { securityGroupDescription } from '../core/descriptions';
+import { HaValidationError } from '../core/errors';
 import { Validator, formatSeconds } from '../core/validation';
 import { DnsFailover } from '../dns/dns-failover';
 import { DnsFailoverOptions } from '../dns/dns-failover-props';
@@ -28,6 +29,7 @@ import { ReplicatedDatabase } from '../replication/replicated-database';
 import { VipFailover, VipFailoverOptions } from '../vip/vip-failover';
 import { ClientDelays, ServiceFailoverTimes } from './failure-times';
 import { cheapestServiceChange, serviceFailures } from './service-failover';
+import { ZoneCapacity } from './zone-capacity';
 
 /**
  * Props of a `HighlyAvailableService`.
@@ -178,6 +180,27 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
   }
 
   private readonly clientDelays: ClientDelays;
+
+  /** The capacity checked for the loss of a zone, with `addZoneCapacity`. */
+  public get zoneCapacity(): ZoneCapacity | undefined {
+    return this._zoneCapacity;
+  }
+
+  private _zoneCapacity?: ZoneCapacity;
+
+  /**
+   * Checks that losing the service's largest Availability Zone leaves at least the load it states
+   * (N+1 per zone): the compute is read from an ECS service or an Auto Scaling group created with
+   * the service's target groups, so it is given after the service. A capacity that does not
+   * survive the loss of a zone is refused, with the numbers and the change that fixes it: zonal
+   * shift and autoshift move the traffic out of a zone, and the other zones must carry it.
+   */
+  public addZoneCapacity(capacity: ZoneCapacity): void {
+    const v = new Validator();
+    capacity._validate(v, 'zoneCapacity');
+    if (v.issues.length > 0) throw new HaValidationError(this.node.path, [...v.issues], 'arguments');
+    this._zoneCapacity = capacity;
+  }
 
   constructor(scope: Construct, id: string, props: HighlyAvailableServiceProps) {
     super(scope, id);

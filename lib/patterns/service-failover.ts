@@ -50,6 +50,40 @@ function targetFailure(t: ServiceTiers): FailoverStep[] {
   return [loadBalancerDetection(t, `the slowest target group's health check: interval × unhealthy threshold + timeout; then ELB routes to the other targets${monitor}`)];
 }
 
+/**
+ * ELB's load balancer DNS records have a 60 s TTL: "local client DNS caches might contain these
+ * IP addresses until the time-to-live (TTL) in the DNS record expires (60 seconds)" (ELB User
+ * Guide, Target group health, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health.html).
+ */
+export const ELB_DNS_TTL = Duration.seconds(60);
+
+/**
+ * A zone is impaired. A hard failure fails the zone's targets' health checks and ELB routes to the
+ * other zones' targets; a gray one passes them, and only a zonal shift (autoshift's, or an
+ * operator's) takes the zone's load balancer node out of its DNS name, after which clients follow
+ * within the name's TTL. AWS documents no time for autoshift to act: it is an input.
+ */
+function zoneFailure(t: ServiceTiers, clients: ClientDelays): FailoverStep[] {
+  const lb = t.loadBalancer;
+  const who = lb.zonalAutoshift ? 'ARC zonal autoshift starts a zonal shift' : 'an operator starts a zonal shift';
+  const unstated: FailoverStep = {
+    name: who, duration: Duration.seconds(0), kind: FigureKind.NOT_STATED,
+    explanation: `${lb.zonalAutoshift ? 'AWS documents no time for autoshift to act' : 'a person\'s time'}: measure it and give it as measuredZonalShiftTime`,
+  };
+  const shift: FailoverStep = !lb.zonalShiftEnabled
+    ? { name: 'zonal shift', duration: Duration.seconds(0), kind: FigureKind.NOT_STATED, explanation: 'zonal shift is off: nothing takes the zone\'s load balancer node out of its DNS name (zonalShift)' }
+    : lb.measuredZonalShiftTime?.asStep(who, unstated) ?? unstated;
+  return [
+    loadBalancerDetection(t, 'a hard failure: the zone\'s targets fail their health checks and ELB routes to the other zones\' targets; a gray failure passes them'),
+    shift,
+    {
+      name: 'load balancer DNS: the zone\'s address leaves the answers', duration: ELB_DNS_TTL, kind: FigureKind.AWS_BOUND,
+      source: 'ELB User Guide, Target group health: the load balancer\'s DNS records have a 60 s TTL', explanation: 'resolvers drop the zone\'s address once their cached answer expires',
+    },
+    clientStep('clients: DNS cache beyond the TTL', clients.dnsCacheBeyondTtl, 'dnsCacheBeyondTtl', 'clients or their resolvers keep the zone\'s address past the TTL'),
+  ];
+}
+
 /** The primary region's paths: by the name and by the virtual IP, each to the clients. */
 function regionPaths(t: ServiceTiers, clients: ClientDelays): Array<{ name: 'dns' | 'vip'; steps: FailoverStep[] }> {
   const reuse = clientStep('clients: connection reuse', clients.connectionReuse, 'connectionReuse',
@@ -85,7 +119,10 @@ function slowerPath(t: ServiceTiers, clients: ClientDelays): { name: 'dns' | 'vi
 
 /** Every failure the service can have, each with its own chain. */
 export function serviceFailures(t: ServiceTiers, clients: ClientDelays = {}): ServiceFailoverTimes {
-  const failures = [new FailureFailoverTime(ServiceFailure.TARGET, new FailoverTimeBreakdown(targetFailure(t)))];
+  const failures = [
+    new FailureFailoverTime(ServiceFailure.TARGET, new FailoverTimeBreakdown(targetFailure(t))),
+    new FailureFailoverTime(ServiceFailure.ZONE, new FailoverTimeBreakdown(zoneFailure(t, clients))),
+  ];
   if (t.database?.failoverTime) {
     failures.push(new FailureFailoverTime(ServiceFailure.DATABASE_WRITER, new FailoverTimeBreakdown([
       ...prefixed('database', t.database.failoverTime.steps),

@@ -428,7 +428,16 @@ function validateEndpointFacts(v: Validator, prop: string, e: VipEndpoint): void
   if (!Token.isUnresolved(e.region) && !isKnownRegion(e.region)) {
     v.add(`${prop}.region`, JSON.stringify(e.region), 'a region AWS has (as aws-cdk-lib knows them: a newer region needs a newer aws-cdk-lib)');
   }
-  if (e.haLoadBalancer !== undefined) return;
+  if (e.haLoadBalancer !== undefined) {
+    // "If the Application Load Balancer is the target of a Network Load Balancer or Global
+    // Accelerator, do not configure a threshold for DNS failover." (ELB User Guide, Target group health)
+    const groups = e.isApplication ? e.haLoadBalancer.groupsWithDnsFailover() : [];
+    if (groups.length > 0) {
+      v.add(prop, `${e.haLoadBalancer.node.path}, whose group(s) ${groups.join(', ')} have a DNS failover threshold`,
+        'an Application Load Balancer without DNS failover thresholds (healthThresholds.dns*: 0 or unset): ELB says not to set them behind an accelerator');
+    }
+    return;
+  }
   const arn = arnParts(e.loadBalancerArn);
   if (Token.isUnresolved(e.loadBalancerArn)) return;
   if (arn === undefined || arn.service !== 'elasticloadbalancing' || !/^loadbalancer\/(app|net)\/[^/]+\/[^/]+$/.test(arn.resource)) {

@@ -390,6 +390,23 @@ describe('reference app: DNS failover', () => {
   });
 });
 
+describe('reference app: an impaired zone', () => {
+  test('zonal shift on, autoshift with practice runs ended by the load balancer\'s own alarms, health thresholds on both target groups, capacity for a zone\'s loss', () => {
+    const reference = referenceStack(sharedApp()) as ReferenceStack;
+    const template = Template.fromStack(reference);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { LoadBalancerAttributes: Match.arrayWith([{ Key: 'zonal_shift.config.enabled', Value: 'true' }]) });
+    const [config] = Object.values(template.findResources('AWS::ARCZonalShift::ZonalAutoshiftConfiguration')).map((r) => r.Properties);
+    expect(config).toMatchObject({ ZonalAutoshiftStatus: 'ENABLED', ResourceIdentifier: reference.resolve(reference.service.loadBalancer.loadBalancer.loadBalancerArn), PracticeRunConfiguration: { BlockedWindows: ['Fri:16:00-Fri:23:59'] } });
+    const outcome = reference.service.loadBalancer.practiceRunOutcomeAlarm!;
+    expect(config.PracticeRunConfiguration.OutcomeAlarms).toEqual([{ AlarmIdentifier: reference.resolve(outcome.alarmArn), Type: 'CLOUDWATCH' }]);
+    const groups = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).filter((g) => g.Properties.TargetType === 'ip' && JSON.stringify(g.Properties.TargetGroupAttributes ?? []).includes('target_group_health'));
+    expect(groups).toHaveLength(2);
+    for (const g of groups) expect(g.Properties.TargetGroupAttributes).toEqual(expect.arrayContaining([{ Key: 'target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage', Value: '50' }]));
+    expect(reference.service.zoneCapacity).toMatchObject({ total: 3, zones: 3, required: 2, afterZoneLoss: 2 });
+    template.hasResourceProperties('AWS::ECS::Service', { AvailabilityZoneRebalancing: 'ENABLED' });
+  });
+});
+
 describe('reference app: the service', () => {
   test('three Fargate tasks of a public image, one per zone, in private subnets, registered in both target groups', () => {
     const reference = referenceStack(sharedApp()) as ReferenceStack;
@@ -415,6 +432,7 @@ describe('reference app: the service', () => {
     const failures = service.failoverTime.failures.map((f) => [f.failure, f.total.toSeconds({ integral: false }), f.isBound]);
     expect(failures).toEqual([
       [ServiceFailure.TARGET, 12, true],
+      [ServiceFailure.ZONE, 72, false],
       [ServiceFailure.DATABASE_WRITER, 60, false],
       [ServiceFailure.CACHE_PRIMARY, 180, false],
       [ServiceFailure.PRIMARY_REGION, 518, false],
@@ -555,7 +573,7 @@ describe('reference app: health monitor', () => {
     expect(switches.rollbackAlarm).toBeUndefined();
     expect(switches.rollout.totalTime.toSeconds()).toBe(0);
     // The API's own flags roll back on any of the service's alarms.
-    const rollback = Object.entries(template.findResources('AWS::CloudWatch::CompositeAlarm'));
+    const rollback = Object.entries(template.findResources('AWS::CloudWatch::CompositeAlarm')).filter(([id]) => !id.includes('PracticeRun'));
     expect(rollback.map(([id]) => id)).toEqual([expect.stringMatching(/^ApiFlagsRollbackAlarm/)]);
     const rule = JSON.stringify(rollback[0][1].Properties.AlarmRule);
     for (const alarm of reference.service.alarms) expect(rule).toContain(reference.getLogicalId(alarm.node.defaultChild as cdk.CfnElement));

@@ -49,7 +49,7 @@ describe('the README states the reference app\'s failover budgets as the code co
   const service = (app.node.findChild('HaKitReference') as ReferenceStack).service;
 
   test('one row per failure, each with its chain and kind', () => {
-    expect(service.failoverTime.failures.length).toBe(4);
+    expect(service.failoverTime.failures.length).toBe(5);
     for (const failure of service.failoverTime.failures) expect(README).toContain(failureRow(failure));
   });
 

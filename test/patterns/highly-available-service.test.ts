@@ -142,9 +142,13 @@ describe('failover budget per failure', () => {
   test('each failure has its own chain: no failure goes through every tier', () => {
     const { service } = build(fullTiers);
     expect(service.failoverTime.failures.map((f) => f.failure)).toEqual([
-      ServiceFailure.TARGET, ServiceFailure.DATABASE_WRITER, ServiceFailure.CACHE_PRIMARY, ServiceFailure.PRIMARY_REGION,
+      ServiceFailure.TARGET, ServiceFailure.ZONE, ServiceFailure.DATABASE_WRITER, ServiceFailure.CACHE_PRIMARY, ServiceFailure.PRIMARY_REGION,
     ]);
     expect(chain(service, ServiceFailure.TARGET)).toEqual([['load balancer: detection', 12]]);
+    // Zonal shift is on by default; without autoshift, an operator starts it.
+    expect(chain(service, ServiceFailure.ZONE)).toEqual([
+      ['load balancer: detection', 12], ['an operator starts a zonal shift', 0], ['load balancer DNS: the zone\'s address leaves the answers', 60], ['clients: DNS cache beyond the TTL', 0],
+    ]);
     expect(chain(service, ServiceFailure.DATABASE_WRITER)).toEqual([['database: failover', 60], ['clients: reconnect to the new writer', 0]]);
     expect(chain(service, ServiceFailure.CACHE_PRIMARY)).toEqual([['cache: failover', 180], ['clients: reconnect to the new primary', 0]]);
     expect(chain(service, ServiceFailure.PRIMARY_REGION)).toEqual([
@@ -153,7 +157,7 @@ describe('failover budget per failure', () => {
     ]);
     // The target's chain is the load balancer's own arithmetic: a bound. The others rest on
     // typical figures or on client delays nobody stated.
-    expect(service.failoverTime.failures.map((f) => f.isBound)).toEqual([true, false, false, false]);
+    expect(service.failoverTime.failures.map((f) => f.isBound)).toEqual([true, false, false, false, false]);
     expect(service.failoverTime.headline()).toBe('worst failure: the cache primary fails: 180 s, typical, not a bound (cache: failover, clients: reconnect to the new primary)');
     expect(service.worstCaseFailoverTime.toSeconds()).toBe(180);
   });
