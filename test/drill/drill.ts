@@ -19,19 +19,16 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
-import { systemClock } from '../../lambda/health-monitor/clock';
-import { MetricName } from '../../lambda/health-monitor/contract';
 import { ejectionCap } from '../../lambda/health-monitor/guardrails';
-import { probe as realProbe, ProbeSpec } from '../../lambda/health-monitor/probes';
-import { Telemetry } from '../../lambda/health-monitor/telemetry';
-import { createBreakers, createClients, createMonitor, createWatchers } from '../../lambda/health-monitor/wiring';
 import { waitFor } from '../lambda/health-monitor/harness';
 import { LoopbackBackends } from '../support/backends';
 import { startDynalite } from '../support/dynalite';
+import { RunningContender, startContender } from './contender';
 import { AwsRecorder, RecordedCall, describeCall } from './recorders';
 import { regionDrillAll } from './region/region-drill';
 import { DRILL_NAMES, DrillService, drillService } from './service';
 import { CallTag, DrillEvent, Timeline, renderSvg } from './timeline';
+import { runZoneDrill } from './zone-drill';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // Every call goes to loopback or to a recorder: no credentials of the user's are read or sent.
@@ -138,91 +135,6 @@ export async function runDrill(options: { readonly print?: (line: string) => voi
     await Promise.all(contenders.map((c) => c.done));
     await backends.stopAll();
     await dynamo.close();
-  }
-}
-
-interface RunningContender {
-  readonly name: string;
-  readonly alive: boolean;
-  leads(): boolean;
-  kill(): void;
-  stop(): void;
-  readonly done: Promise<void>;
-  metric(name: MetricName): number;
-}
-
-function startContender(name: string, service: DrillService, endpoint: string, recorder: AwsRecorder, timeline: Timeline): RunningContender {
-  const { config } = service;
-  let alive = true;
-  const clients = createClients(config, { region: DRILL_NAMES.region, endpoint });
-  // A process that is gone sends nothing: every DynamoDB call fails from the moment it is killed.
-  clients.db.middlewareStack.add((next) => async (args) => {
-    if (!alive) throw new Error(`${name} is gone`);
-    return next(args);
-  }, { step: 'initialize', name: 'drillKillSwitch' });
-  recorder.attach(name, clients, () => alive);
-  const telemetry = new TimelineTelemetry(name, timeline, () => alive);
-  const lastProbe = new Map<string, boolean>();
-  const probe = async (spec: ProbeSpec) => {
-    const result = await realProbe(spec);
-    // Each change of what a target answers is worth a line; the same answer again is not.
-    const key = `${spec.host}:${spec.port}`;
-    if (alive && lastProbe.get(key) !== result.ok) timeline.add(name, 'probe', `probe ${key}: ${result.ok ? 'ok' : 'failed'} (${result.detail})`);
-    lastProbe.set(key, result.ok);
-    return result;
-  };
-  const breakers = createBreakers(config, systemClock, telemetry);
-  const monitor = createMonitor(config, name, clients, breakers, createWatchers(config, clients, breakers, telemetry, systemClock), telemetry, systemClock, probe);
-  timeline.add(name, 'note', 'contends for the lease');
-  // Contenders stay for the whole drill; the schedule would start a new invocation every minute.
-  const done = monitor.runInvocation(Date.now() + 55_000);
-  return {
-    name,
-    get alive() { return alive; },
-    leads: () => monitor.epoch !== undefined,
-    kill: () => {
-      alive = false;
-      monitor.stop();
-    },
-    stop: () => monitor.stop(),
-    done,
-    metric: (metric) => telemetry.sum(metric),
-  };
-}
-
-/** The monitor's logs as timeline events: who leads, state changes, actions, refusals. */
-class TimelineTelemetry implements Telemetry {
-  private readonly sums = new Map<MetricName, number>();
-
-  constructor(private readonly name: string, private readonly timeline: Timeline, private readonly alive: () => boolean) {}
-
-  public info(message: string, data: Record<string, unknown> = {}): void {
-    if (!this.alive()) return;
-    if (message === 'became leader') this.timeline.add(this.name, 'lead', `leads, epoch ${data.epoch}`);
-    else if (message.startsWith('target ')) this.timeline.add(this.name, 'state', `${data.target} ${message.slice('target '.length)}`);
-    else if (message === 'action taken') this.timeline.add(this.name, 'action', `took ${data.key} (epoch ${data.epoch})`);
-    else if (message === 'released the lease') this.timeline.add(this.name, 'note', `released the lease, epoch ${data.epoch}`);
-  }
-
-  public warn(message: string, data: Record<string, unknown> = {}): void {
-    if (!this.alive()) return;
-    const refused = message.startsWith('refused');
-    const about = [data.key, data.target, data.error].filter((d) => d !== undefined).join(', ');
-    this.timeline.add(this.name, refused ? 'refused' : 'warn', about ? `${message}: ${about}` : message);
-  }
-
-  public error(message: string, data: Record<string, unknown> = {}): void {
-    if (this.alive()) this.timeline.add(this.name, 'warn', `${message}: ${data.error ?? data.key ?? ''}`);
-  }
-
-  public metric(name: MetricName, value: number): void {
-    this.sums.set(name, (this.sums.get(name) ?? 0) + value);
-  }
-
-  public flush(): void {}
-
-  public sum(name: MetricName): number {
-    return this.sums.get(name) ?? 0;
   }
 }
 
@@ -344,15 +256,28 @@ function verdict(r: DrillResult): string[] {
 
 /** The command line: runs the drill and prints it; the exit code, or a rejection for arguments it does not take. */
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, svg: { type: 'string' }, region: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, svg: { type: 'string' }, region: { type: 'boolean', default: false }, zone: { type: 'boolean', default: false } } });
   const json = values.json === true;
   if (values.region) return regionMain(json);
+  if (values.zone) return zoneMain(json);
   const svgFile = values.svg;
   const print = json ? undefined : (line: string) => console.log(line);
   const { result, events } = await runDrill({ print });
   if (svgFile) fs.writeFileSync(svgFile, renderSvg(events, result));
   if (json) console.log(JSON.stringify(result));
   else verdict(result).forEach((line) => console.log(line));
+  return result.problems.length === 0 ? 0 : 1;
+}
+
+/** `--zone`: one zone's targets lost. */
+async function zoneMain(json: boolean): Promise<number> {
+  const result = await runZoneDrill({ print: json ? undefined : (line: string) => console.log(line) });
+  if (json) console.log(JSON.stringify(result));
+  else {
+    console.log(`\n  zone ${result.zone_lost}: ${result.targets_in_zone} of ${result.targets} targets; DOWN in ${result.detected_ms} ms (budget ${result.budget_ms.detection} ms), taken out ${result.taken_out} (cap ${result.ejection_cap})`);
+    console.log(`  name moved: ${result.name_failed_over}; accelerator moved: ${result.vip_moved}; the reference app keeps ${result.capacity.after_zone_loss} of ${result.capacity.total} tasks for a load of ${result.capacity.required}`);
+    console.log(result.problems.length === 0 ? `PASS in ${(result.duration_ms / 1000).toFixed(1)} s` : `FAIL:\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
   return result.problems.length === 0 ? 0 : 1;
 }
 

@@ -2,24 +2,16 @@
  * `npm run drill -- --region`: the reference service's Region switch plan, read from its template
  * and run against fakes of both regions with the primary lost, with each fault.
  */
-import { main } from './drill';
 import { judgeRegion, regionDrill } from './region/region-drill';
+import { runMain } from './run-main';
 
 describe('npm run drill -- --region', () => {
   test('--json: one writer at a time, RTO and RPO within their bounds, and each fault injected', async () => {
-    const printed: string[] = [];
-    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
-    let code: number;
-    try {
-      code = await main(['--region', '--json']);
-    } finally {
-      log.mockRestore();
-    }
-    expect(code).toBe(0);
-    const lines = printed.join('\n').trim().split('\n');
+    const { code, lines } = await runMain(['--region', '--json']);
     expect(lines).toHaveLength(1);
     const r = JSON.parse(lines[0]);
     expect(r.problems).toEqual([]);
+    expect(code).toBe(0);
     for (const key of ['region_detected_ms', 'db_promoted_ms', 'cache_promoted_ms', 'traffic_moved_ms', 'writable_ms', 'rto_ms', 'rto_bound_ms', 'rpo_bound_ms']) {
       expect(r[key]).toBeGreaterThan(0);
     }

@@ -210,6 +210,8 @@ describe('rules', () => {
     ['a name ending with a hyphen', { plan: { planName: 'orders-' } }, /planName: got "orders-"; allowed: 1 to 32 letters/],
     ['an approval timeout of 90 s', { plan: { approval: PlanApproval.manual(Duration.seconds(90)) } }, /approval\.timeout: got 90 s; allowed: whole minutes, at least 1/],
     ['a database step timeout of 30 s', { plan: { stepTimeouts: { database: Duration.seconds(30) } } }, /stepTimeouts\.database: got 30 s; allowed: whole minutes, at least 1/],
+    ['a cache step timeout of 90 s', { plan: { stepTimeouts: { cache: Duration.seconds(90) } } }, /stepTimeouts\.cache: got 90 s; allowed: whole minutes, at least 1/],
+    ['a capacity step timeout of 0 s', { plan: { stepTimeouts: { capacity: Duration.seconds(0) } } }, /stepTimeouts\.capacity: got 0 s; allowed: whole minutes, at least 1/],
     ['a capacity of 0 %', { plan: { capacityPercent: 0 } }, /capacityPercent: got 0; allowed: an integer from 1 to 100/],
     ['a capacity of 101 %', { plan: { capacityPercent: 101 } }, /capacityPercent: got 101; allowed: an integer from 1 to 100/],
     ['a standby with no ECS service against the primary\'s one', { standby: { ecsServices: [] } }, /standby\.ecsServices: got 0 service\(s\) against the primary's 1; allowed: as many as the primary/],
