@@ -22,7 +22,7 @@ export interface ZonalAutoshiftOptions {
   /**
    * Alarms that end a practice run when one is in ALARM: 1 to 10, as ARC's API takes them.
    * CloudFormation's resource takes exactly one outcome alarm, so two or more are combined into
-   * one composite alarm (in ALARM when any of them is), which `outcomeAlarm` returns.
+   * one composite alarm (in ALARM when any of them is): `HaLoadBalancer.practiceRunOutcomeAlarm`.
    * @default - the load balancer's own alarms (unhealthy hosts, 5XX rate and the rest)
    */
   readonly outcomeAlarms?: cloudwatch.IAlarm[];
