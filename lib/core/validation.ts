@@ -133,9 +133,10 @@ export class Validator {
   }
 
   /** Throws an `HaValidationError` naming `scope`'s path if anything was rejected. */
-  public throwIfAny(scope: IConstruct): void {
+  /** Throws every issue found, as `scope`'s rejected `what` (its `props`, or a method's `arguments`). */
+  public throwIfAny(scope: IConstruct, what?: string): void {
     if (this.found.length > 0) {
-      throw new HaValidationError(scope.node.path, [...this.found]);
+      throw new HaValidationError(scope.node.path, [...this.found], what);
     }
   }
 }

@@ -157,7 +157,8 @@ export class DnsFailover extends Construct {
     this.healthCheckCosts = [
       ...this.costs('primary', primaryPlan),
       ...this.costs('secondary', secondaryPlan),
-      ...(this.primaryRecordHealthCheck !== this.primaryHealthCheck && this.primaryHealthCheck ? [priceHealthCheck('primary and region switch', EndpointKind.NONE, [])] : []),
+      // With the plan's check beside its own, the PRIMARY record's calculated check is one more.
+      ...(props.regionSwitchHealthCheckId !== undefined && this.primaryHealthCheck ? [priceHealthCheck('primary and region switch', EndpointKind.NONE, [])] : []),
     ];
     this.primaryUnhealthyAlarm = this.createPrimaryAlarm(alarms);
   }

@@ -186,21 +186,20 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
     this.createAlarms(factory, alarmOptions);
     this.alarms = factory.alarms;
     this.measuredZonalShiftTime = props.measuredZonalShiftTime;
-    const autoshift = this.configureZonalShift(props);
+    const crossZone = props.crossZoneEnabled ?? true;
+    // On by default wherever ELB takes it as configured: a cross-zone NLB with a UDP group does not.
+    this.zonalShiftEnabled = props.zonalShift ?? zonalShiftSupported(this.loadBalancerType, crossZone, props.targetGroups);
+    const autoshift = this.configureZonalShift(props, crossZone);
     this.zonalAutoshift = autoshift?.configuration;
     this.practiceRunOutcomeAlarm = autoshift?.outcomeAlarm;
   }
 
   /** Zonal shift on (with a cross-zone NLB's prerequisites), and autoshift when asked. */
-  private configureZonalShift(props: HaLoadBalancerProps): ReturnType<typeof createAutoshift> | undefined {
-    const crossZone = props.crossZoneEnabled ?? true;
-    // On by default wherever ELB takes it as configured: a cross-zone NLB with a UDP group does not.
-    const zonalShift = props.zonalShift ?? zonalShiftSupported(this.loadBalancerType, crossZone, props.targetGroups);
+  private configureZonalShift(props: HaLoadBalancerProps, crossZone: boolean): ReturnType<typeof createAutoshift> | undefined {
     const v = new Validator();
-    validateZonalShift(v, this.loadBalancerType, crossZone, zonalShift, props.targetGroups, props.zonalAutoshift, this.alarms.length);
+    validateZonalShift(v, this.loadBalancerType, crossZone, this.zonalShiftEnabled, props.targetGroups, props.zonalAutoshift, this.alarms.length);
     v.throwIfAny(this);
-    if (!zonalShift) return undefined;
-    this._zonalShift = true;
+    if (!this.zonalShiftEnabled) return undefined;
     this.loadBalancer.setAttribute('zonal_shift.config.enabled', 'true');
     if (this.loadBalancerType === LoadBalancerType.NETWORK && crossZone) {
       for (const group of this.targetGroups) group.setAttribute('target_health_state.unhealthy.connection_termination.enabled', 'false');
@@ -217,11 +216,7 @@ export class HaLoadBalancer extends Construct implements ec2.IConnectable {
   }
 
   /** Whether ARC zonal shift is on for the load balancer. */
-  public get zonalShiftEnabled(): boolean {
-    return this._zonalShift;
-  }
-
-  private _zonalShift = false;
+  public readonly zonalShiftEnabled: boolean;
 
   /** The measured time from a zone's impairment to a zonal shift in effect, when given. */
   public readonly measuredZonalShiftTime?: MeasuredFailoverTime;

@@ -28,18 +28,11 @@ export function validateHealthThresholds(v: Validator, prop: string, health: elb
     v.add(prop, 'set on a group of Lambda targets', 'unset: ELB takes no health thresholds for Lambda targets');
     return;
   }
-  const count = (name: keyof elbv2.TargetGroupHealth, min: number, allowed: string) => {
-    const value = health[name];
-    if (value !== undefined && (!Number.isInteger(value) || value < min)) v.add(`${prop}.${name}`, String(value), allowed);
-  };
-  const percent = (name: keyof elbv2.TargetGroupHealth) => {
-    const value = health[name];
-    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 100)) v.add(`${prop}.${name}`, String(value), 'an integer from 1 to 100, or 0 for off');
-  };
-  count('dnsMinimumHealthyTargetCount', 0, 'an integer of at least 1, or 0 for off');
-  count('routingMinimumHealthyTargetCount', 1, 'an integer of at least 1 (routing failover cannot be off)');
-  percent('dnsMinimumHealthyTargetPercentage');
-  percent('routingMinimumHealthyTargetPercentage');
+  const percent = 'an integer from 1 to 100, or 0 for off';
+  v.integer(`${prop}.dnsMinimumHealthyTargetCount`, health.dnsMinimumHealthyTargetCount, 0, Number.MAX_SAFE_INTEGER, 'an integer of at least 1, or 0 for off');
+  v.integer(`${prop}.routingMinimumHealthyTargetCount`, health.routingMinimumHealthyTargetCount, 1, Number.MAX_SAFE_INTEGER, 'an integer of at least 1 (routing failover cannot be off)');
+  v.integer(`${prop}.dnsMinimumHealthyTargetPercentage`, health.dnsMinimumHealthyTargetPercentage, 0, 100, percent);
+  v.integer(`${prop}.routingMinimumHealthyTargetPercentage`, health.routingMinimumHealthyTargetPercentage, 0, 100, percent);
   // "If you specify thresholds for both actions, the threshold for DNS failover must be greater
   // than or equal to the threshold for routing failover": compared where both are of one kind.
   const pairs = [['Count', health.dnsMinimumHealthyTargetCount, health.routingMinimumHealthyTargetCount], ['Percentage', health.dnsMinimumHealthyTargetPercentage, health.routingMinimumHealthyTargetPercentage]] as const;

@@ -68,10 +68,27 @@ function isDate(value: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
+/**
+ * What keeps one target group of a cross-zone Network Load Balancer from zonal shift: a protocol
+ * other than TCP or TLS, or cross-zone turned off on the group.
+ */
+function crossZoneGroupProblems(g: HaTargetGroupOptions): Array<{ prop: string; value: string; allowed: string }> {
+  const problems = [];
+  const protocol = targetGroupProtocol(g, LoadBalancerType.NETWORK);
+  if (protocol !== elbv2.Protocol.TCP && protocol !== elbv2.Protocol.TLS) {
+    problems.push({ prop: 'protocol', value: `${protocol} with zonal shift and cross-zone load balancing`,
+      allowed: 'TCP or TLS, or zonalShift: false, or crossZoneEnabled: false: a cross-zone Network Load Balancer takes zonal shift with TCP and TLS target groups only' });
+  }
+  if (g.crossZoneEnabled === false) {
+    problems.push({ prop: 'crossZoneEnabled', value: 'false with zonal shift on a cross-zone Network Load Balancer',
+      allowed: 'true or unset: zonal shift needs each target group to follow the load balancer\'s cross-zone setting' });
+  }
+  return problems;
+}
+
 /** Whether ELB takes zonal shift as the load balancer is configured (see `validateZonalShift`). */
 export function zonalShiftSupported(type: LoadBalancerType, crossZone: boolean, groups: readonly HaTargetGroupOptions[]): boolean {
-  if (type !== LoadBalancerType.NETWORK || !crossZone) return true;
-  return groups.every((g) => [elbv2.Protocol.TCP, elbv2.Protocol.TLS].includes(targetGroupProtocol(g, type)) && g.crossZoneEnabled !== false);
+  return type !== LoadBalancerType.NETWORK || !crossZone || groups.every((g) => crossZoneGroupProblems(g).length === 0);
 }
 
 /**
@@ -91,15 +108,7 @@ export function zonalShiftSupported(type: LoadBalancerType, crossZone: boolean, 
 export function validateZonalShift(v: Validator, type: LoadBalancerType, crossZone: boolean, zonalShift: boolean, groups: readonly HaTargetGroupOptions[],
   autoshift: ZonalAutoshiftOptions | undefined, ownAlarms: number): void {
   if (zonalShift && type === LoadBalancerType.NETWORK && crossZone) {
-    groups.forEach((g, i) => {
-      const protocol = targetGroupProtocol(g, type);
-      if (protocol !== elbv2.Protocol.TCP && protocol !== elbv2.Protocol.TLS) {
-        v.add(`targetGroups[${i}].protocol`, `${protocol} with zonal shift and cross-zone load balancing`, 'TCP or TLS, or zonalShift: false, or crossZoneEnabled: false: a cross-zone Network Load Balancer takes zonal shift with TCP and TLS target groups only');
-      }
-      if (g.crossZoneEnabled === false) {
-        v.add(`targetGroups[${i}].crossZoneEnabled`, 'false with zonal shift on a cross-zone Network Load Balancer', 'true or unset: zonal shift needs each target group to follow the load balancer\'s cross-zone setting');
-      }
-    });
+    groups.forEach((g, i) => crossZoneGroupProblems(g).forEach((p) => v.add(`targetGroups[${i}].${p.prop}`, p.value, p.allowed)));
   }
   if (autoshift === undefined) return;
   if (!zonalShift) v.add('zonalAutoshift', 'set with zonalShift: false', 'zonalShift on (the default): autoshift shifts with zonal shift');

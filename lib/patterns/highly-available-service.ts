@@ -13,7 +13,6 @@ import { Construct } from 'constructs';
 import { createEncryptedTopic } from '../core/alarm-topic';
 import { AlarmOptions, withActions } from '../core/alarms';
 import { securityGroupDescription } from '../core/descriptions';
-import { HaValidationError } from '../core/errors';
 import { Validator, formatSeconds } from '../core/validation';
 import { DnsFailover } from '../dns/dns-failover';
 import { DnsFailoverOptions } from '../dns/dns-failover-props';
@@ -198,7 +197,7 @@ export class HighlyAvailableService extends Construct implements ec2.IConnectabl
   public addZoneCapacity(capacity: ZoneCapacity): void {
     const v = new Validator();
     capacity._validate(v, 'zoneCapacity');
-    if (v.issues.length > 0) throw new HaValidationError(this.node.path, [...v.issues], 'arguments');
+    v.throwIfAny(this, 'arguments');
     this._zoneCapacity = capacity;
   }
 

@@ -6,7 +6,7 @@ import { Duration } from 'aws-cdk-lib';
 import { FailoverStep, FailoverTimeBreakdown, FigureKind } from '../core/failover-time';
 import { HealthCheckPreset, HealthCheckProfile } from '../core/health-check-profile';
 import { DnsFailover } from '../dns/dns-failover';
-import { cheapestChange, fastestPossible } from '../dns/failover-budget';
+import { ALIAS_TTL, cheapestChange, fastestPossible } from '../dns/failover-budget';
 import { HaLoadBalancer } from '../load-balancing/ha-load-balancer';
 import { LeaderHealthMonitor } from '../monitoring/leader-health-monitor';
 import { DatabaseKind } from '../replication/database-props';
@@ -51,13 +51,6 @@ function targetFailure(t: ServiceTiers): FailoverStep[] {
 }
 
 /**
- * ELB's load balancer DNS records have a 60 s TTL: "local client DNS caches might contain these
- * IP addresses until the time-to-live (TTL) in the DNS record expires (60 seconds)" (ELB User
- * Guide, Target group health, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health.html).
- */
-export const ELB_DNS_TTL = Duration.seconds(60);
-
-/**
  * A zone is impaired. A hard failure fails the zone's targets' health checks and ELB routes to the
  * other zones' targets; a gray one passes them, and only a zonal shift (autoshift's, or an
  * operator's) takes the zone's load balancer node out of its DNS name, after which clients follow
@@ -76,8 +69,11 @@ function zoneFailure(t: ServiceTiers, clients: ClientDelays): FailoverStep[] {
   return [
     loadBalancerDetection(t, 'a hard failure: the zone\'s targets fail their health checks and ELB routes to the other zones\' targets; a gray failure passes them'),
     shift,
+    // The load balancer's own DNS name answers with the fixed TTL of its alias records: "local client
+    // DNS caches might contain these IP addresses until the time-to-live (TTL) in the DNS record
+    // expires (60 seconds)" (ELB User Guide, Target group health).
     {
-      name: 'load balancer DNS: the zone\'s address leaves the answers', duration: ELB_DNS_TTL, kind: FigureKind.AWS_BOUND,
+      name: 'load balancer DNS: the zone\'s address leaves the answers', duration: ALIAS_TTL, kind: FigureKind.AWS_BOUND,
       source: 'ELB User Guide, Target group health: the load balancer\'s DNS records have a 60 s TTL', explanation: 'resolvers drop the zone\'s address once their cached answer expires',
     },
     clientStep('clients: DNS cache beyond the TTL', clients.dnsCacheBeyondTtl, 'dnsCacheBeyondTtl', 'clients or their resolvers keep the zone\'s address past the TTL'),

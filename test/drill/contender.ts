@@ -1,15 +1,19 @@
 /**
- * One contender of the drills: the health monitor's own modules, wired as its Lambda function
- * wires them, with a kill switch, and its logs written to the drill's timeline.
+ * What the live drills share: their stage (DynamoDB, loopback targets, the AWS recorder), and its
+ * contenders, the health monitor's own modules wired as its Lambda function wires them, each with
+ * a kill switch and its logs written to the drill's timeline.
  */
+import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { systemClock } from '../../lambda/health-monitor/clock';
 import { MetricName } from '../../lambda/health-monitor/contract';
 import { probe as realProbe, ProbeSpec } from '../../lambda/health-monitor/probes';
 import { Telemetry } from '../../lambda/health-monitor/telemetry';
 import { createBreakers, createClients, createMonitor, createWatchers } from '../../lambda/health-monitor/wiring';
-import { AwsRecorder } from './recorders';
+import { LoopbackBackends } from '../support/backends';
+import { startDynalite } from '../support/dynalite';
+import { AwsRecorder, RecordedCall, describeCall } from './recorders';
 import { DRILL_NAMES, DrillService } from './service';
-import { Timeline } from './timeline';
+import { CallTag, Timeline } from './timeline';
 
 export interface RunningContender {
   readonly name: string;
@@ -21,7 +25,7 @@ export interface RunningContender {
   metric(name: MetricName): number;
 }
 
-export function startContender(name: string, service: DrillService, endpoint: string, recorder: AwsRecorder, timeline: Timeline): RunningContender {
+function startContender(name: string, service: DrillService, endpoint: string, recorder: AwsRecorder, timeline: Timeline): RunningContender {
   const { config } = service;
   let alive = true;
   const clients = createClients(config, { region: DRILL_NAMES.region, endpoint });
@@ -96,3 +100,49 @@ class TimelineTelemetry implements Telemetry {
   }
 }
 
+
+/** What both live drills run on: DynamoDB, the loopback targets, the AWS recorder and the timeline. */
+export interface DrillStage {
+  readonly started: number;
+  readonly backends: LoopbackBackends;
+  readonly recorder: AwsRecorder;
+  readonly timeline: Timeline;
+  /** Starts one contender per name, each with its own clients. */
+  contend(names: readonly string[]): RunningContender[];
+  /** Stops the contenders, the targets and DynamoDB. */
+  close(): Promise<void>;
+}
+
+/**
+ * The drill's stage: a dynalite table for the monitor, `targets` loopback servers registered in
+ * the target group, and the service's record and endpoint group in the recorder, each call but
+ * the health reads written to the timeline with its tag.
+ */
+export async function setUpStage(service: DrillService, targets: number, print: ((line: string) => void) | undefined, tag: (call: RecordedCall) => CallTag | undefined = () => undefined): Promise<DrillStage> {
+  const dynamo = await startDynalite();
+  await dynamo.createTable(service.config.tableName);
+  const backends = await LoopbackBackends.start(targets);
+  const started = Date.now();
+  const timeline = new Timeline(started, print);
+  const recorder = new AwsRecorder(started, service.elbCheck, (call) => {
+    if (call.operation !== 'DescribeTargetHealth') timeline.add(call.by, 'call', describeCall(call), tag(call));
+  });
+  recorder.register(DRILL_NAMES.targetGroupArn, backends.ports.map((port) => ({ Id: '127.0.0.1', Port: port })));
+  recorder.addRecord(service.config.dns!.primaryRecord as ResourceRecordSet);
+  recorder.addEndpointGroup(DRILL_NAMES.endpointGroupArn, [{ EndpointId: DRILL_NAMES.primaryLoadBalancerArn, Weight: service.config.vip!.weight, ClientIPPreservationEnabled: true }]);
+  const contenders: RunningContender[] = [];
+  return {
+    started, backends, recorder, timeline,
+    contend: (names) => {
+      const mine = names.map((name) => startContender(name, service, dynamo.endpoint, recorder, timeline));
+      contenders.push(...mine);
+      return mine;
+    },
+    close: async () => {
+      contenders.forEach((c) => c.stop());
+      await Promise.all(contenders.map((c) => c.done));
+      await backends.stopAll();
+      await dynamo.close();
+    },
+  };
+}

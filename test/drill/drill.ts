@@ -18,13 +18,10 @@
  */
 import * as fs from 'fs';
 import { parseArgs } from 'util';
-import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { ejectionCap } from '../../lambda/health-monitor/guardrails';
 import { waitFor } from '../lambda/health-monitor/harness';
-import { LoopbackBackends } from '../support/backends';
-import { startDynalite } from '../support/dynalite';
-import { RunningContender, startContender } from './contender';
-import { AwsRecorder, RecordedCall, describeCall } from './recorders';
+import { RunningContender, setUpStage } from './contender';
+import { AwsRecorder, RecordedCall } from './recorders';
 import { regionDrillAll } from './region/region-drill';
 import { DRILL_NAMES, DrillService, drillService } from './service';
 import { CallTag, DrillEvent, Timeline, renderSvg } from './timeline';
@@ -81,17 +78,8 @@ const BACKENDS = 3;
 export async function runDrill(options: { readonly print?: (line: string) => void } = {}): Promise<{ result: DrillResult; events: DrillEvent[] }> {
   const service = drillService();
   const { config } = service;
-  const dynamo = await startDynalite();
-  await dynamo.createTable(config.tableName);
-  const backends = await LoopbackBackends.start(BACKENDS);
-  const started = Date.now();
-  const timeline = new Timeline(started, options.print);
-  const recorder = new AwsRecorder(started, service.elbCheck, (call) => {
-    if (call.operation !== 'DescribeTargetHealth') timeline.add(call.by, 'call', describeCall(call), tagOf(call));
-  });
-  recorder.register(DRILL_NAMES.targetGroupArn, backends.ports.map((port) => ({ Id: '127.0.0.1', Port: port })));
-  recorder.addRecord(service.config.dns!.primaryRecord as ResourceRecordSet);
-  recorder.addEndpointGroup(DRILL_NAMES.endpointGroupArn, [{ EndpointId: DRILL_NAMES.primaryLoadBalancerArn, Weight: service.config.vip!.weight, ClientIPPreservationEnabled: true }]);
+  const stage = await setUpStage(service, BACKENDS, options.print, tagOf);
+  const { started, backends, recorder, timeline } = stage;
   const answering = (yes: boolean) => backends.ports.forEach((port) => recorder.setAnswering('127.0.0.1', port, yes));
   timeline.add('drill', 'note', `${service.recordName} → ${DRILL_NAMES.primaryDnsName} (PRIMARY), ${DRILL_NAMES.standbyDnsName} (SECONDARY); `
     + `target group Api: ${backends.ports.map((p) => `127.0.0.1:${p}`).join(', ')}`);
@@ -100,7 +88,7 @@ export async function runDrill(options: { readonly print?: (line: string) => voi
   timeline.add('drill', 'note', `probes every ${config.probe.intervalMs / 1000} s, DOWN after ${config.probe.unhealthyThreshold} failures, `
     + `UP after ${config.probe.healthyThreshold} successes; lease ${config.lease.durationMs / 1000} s; ${CONTENDERS.length} contenders`);
 
-  const contenders = CONTENDERS.map((name) => startContender(name, service, dynamo.endpoint, recorder, timeline));
+  const contenders = stage.contend(CONTENDERS);
   try {
     const leader = () => contenders.find((c) => c.alive && c.leads());
     await waitFor('a leader that sees every target UP', () => timeline.count('state', 'UP') >= BACKENDS, 15_000);
@@ -131,10 +119,7 @@ export async function runDrill(options: { readonly print?: (line: string) => voi
     const result = measure(service, timeline, recorder, contenders, { killedPrimary, killedLeader, restored }, Date.now() - started);
     return { result, events: timeline.events };
   } finally {
-    contenders.forEach((c) => c.stop());
-    await Promise.all(contenders.map((c) => c.done));
-    await backends.stopAll();
-    await dynamo.close();
+    await stage.close();
   }
 }
 

@@ -10,19 +10,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../bin/app';
 import { ReferenceStack } from '../../bin/reference-stack';
 import { ejectionCap } from '../../lambda/health-monitor/guardrails';
 import { ServiceFailure } from '../../lib';
 import { waitFor } from '../lambda/health-monitor/harness';
-import { LoopbackBackends } from '../support/backends';
-import { startDynalite } from '../support/dynalite';
-import { startContender } from './contender';
-import { AwsRecorder, describeCall } from './recorders';
+import { setUpStage } from './contender';
 import { DRILL_NAMES, drillService } from './service';
-import { Timeline } from './timeline';
 
 const ZONES = ['a', 'b', 'c'];
 const PER_ZONE = 2;
@@ -66,20 +61,11 @@ function referenceZone(): Pick<ZoneDrillResult, 'next' | 'capacity'> {
 
 export async function runZoneDrill(options: { readonly print?: (line: string) => void } = {}): Promise<ZoneDrillResult> {
   const service = drillService();
-  const dynamo = await startDynalite();
-  await dynamo.createTable(service.config.tableName);
-  const backends = await LoopbackBackends.start(ZONES.length * PER_ZONE);
+  const stage = await setUpStage(service, ZONES.length * PER_ZONE, options.print);
+  const { started, backends, recorder, timeline } = stage;
   const zoneOf = (i: number) => ZONES[Math.floor(i / PER_ZONE)];
-  const started = Date.now();
-  const timeline = new Timeline(started, options.print);
-  const recorder = new AwsRecorder(started, service.elbCheck, (call) => {
-    if (call.operation !== 'DescribeTargetHealth') timeline.add(call.by, 'call', describeCall(call));
-  });
-  recorder.register(DRILL_NAMES.targetGroupArn, backends.ports.map((port) => ({ Id: '127.0.0.1', Port: port })));
-  recorder.addRecord(service.config.dns!.primaryRecord as ResourceRecordSet);
-  recorder.addEndpointGroup(DRILL_NAMES.endpointGroupArn, [{ EndpointId: DRILL_NAMES.primaryLoadBalancerArn, Weight: service.config.vip!.weight, ClientIPPreservationEnabled: true }]);
   timeline.add('drill', 'note', `target group Api: ${backends.ports.map((p, i) => `127.0.0.1:${p} (zone ${zoneOf(i)})`).join(', ')}`);
-  const contenders = ['c1', 'c2', 'c3'].map((name) => startContender(name, service, dynamo.endpoint, recorder, timeline));
+  stage.contend(['c1', 'c2', 'c3']);
   const lost = backends.ports.map((port, i) => ({ port, i })).filter(({ i }) => zoneOf(i) === LOST);
   try {
     await waitFor('a leader that sees every target UP', () => timeline.count('state', 'UP') >= backends.ports.length, 15_000);
@@ -113,10 +99,7 @@ export async function runZoneDrill(options: { readonly print?: (line: string) =>
     };
     return { ...result, problems: judgeZone(result) };
   } finally {
-    contenders.forEach((c) => c.stop());
-    await Promise.all(contenders.map((c) => c.done));
-    await backends.stopAll();
-    await dynamo.close();
+    await stage.close();
   }
 }
 
