@@ -23,14 +23,17 @@ function service(stack: Stack, vpc: import('aws-cdk-lib/aws-ec2').IVpc): ecs.Far
 }
 
 /** The name in the primary's stack; the plan in a stack of the standby region deployed after it. */
-function build(options: { plan?: Partial<RegionSwitchPlanProps>; primaryInStandby?: boolean; regionSwitchHealthCheckId?: string } = {}) {
+function build(options: { plan?: Partial<RegionSwitchPlanProps>; primaryInStandby?: boolean; secondaryInPrimary?: boolean; regionSwitchHealthCheckId?: string } = {}) {
   const app = testApp();
   const one = regionStack(app, 'Primary', 'eu-west-1', { egress: true });
   const two = regionStack(app, 'Standby', 'eu-central-1', { egress: true });
   const site = options.primaryInStandby ? two : one;
   const lb = new HaLoadBalancer(site.stack, 'Lb', { vpc: site.vpc, internetFacing: true, allowPlaintext: true, targetGroups: [{ name: 'App', port: 8080 }], defaultTargetGroup: 'App', alarms: { actions: [] } });
   const zone = new route53.PublicHostedZone(one.stack, 'Zone', { zoneName: 'example.com' });
-  const dns = new DnsFailover(one.stack, 'Api', { zone, recordName: 'api', primary: FailoverTarget.loadBalancer(lb), secondary: STANDBY_LB, regionSwitchHealthCheckId: options.regionSwitchHealthCheckId });
+  const secondary = options.secondaryInPrimary
+    ? FailoverTarget.loadBalancer(new HaLoadBalancer(one.stack, 'Lb2', { vpc: one.vpc, internetFacing: true, allowPlaintext: true, targetGroups: [{ name: 'App', port: 8080 }], defaultTargetGroup: 'App', alarms: { actions: [] } }))
+    : STANDBY_LB;
+  const dns = new DnsFailover(one.stack, 'Api', { zone, recordName: 'api', primary: FailoverTarget.loadBalancer(lb), secondary, regionSwitchHealthCheckId: options.regionSwitchHealthCheckId });
   const primary = new RegionSwitchRegion(one.stack, 'Switch', { ecsServices: [service(one.stack, one.vpc)] });
   const standby = new RegionSwitchRegion(two.stack, 'Switch', { ecsServices: [service(two.stack, two.vpc)] });
   // Open to the internet on purpose: it is the name's target.
@@ -93,6 +96,11 @@ describe('the traffic step', () => {
   test('a pair whose primary is in the standby\'s region is refused', () => {
     expect(() => build({ primaryInStandby: true }).plan()).toThrow(
       /dnsFailover: got Primary\/Api, its primary a load balancer in eu-central-1; allowed: a failover pair whose primary is in eu-west-1, the plan's primary region/);
+  });
+
+  test('a pair whose secondary is in the primary\'s region is refused', () => {
+    expect(() => build({ secondaryInPrimary: true }).plan()).toThrow(
+      /dnsFailover: got Primary\/Api, its secondary a load balancer in eu-west-1; allowed: a failover pair whose secondary is in eu-central-1, the plan's standby region/);
   });
 
   test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
